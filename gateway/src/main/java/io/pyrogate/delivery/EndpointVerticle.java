@@ -1,0 +1,329 @@
+package io.pyrogate.delivery;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.pyrogate.Version;
+import io.pyrogate.config.Endpoint;
+import io.pyrogate.record.ProfileRecord;
+import io.pyrogate.record.RecordCodec;
+import io.pyrogate.record.RecordFormatException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.kafka.client.consumer.KafkaReadStream;
+import io.vertx.kafka.client.producer.KafkaWriteStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers one endpoint of a {@code pyroscope.write} component from the component's topic, in the
+ * endpoint's own consumer group, so it progresses independently of every other endpoint.
+ *
+ * <p>Records are sent concurrently within a window bounded in bytes and count. A record is done when the
+ * endpoint answered 2xx or when it was written to the dead-letter topic; only the done prefix of each
+ * partition is committed. While any record is backing off, or the window is full, the consumer is paused:
+ * lag builds up in Kafka, not in heap.
+ */
+public final class EndpointVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(EndpointVerticle.class);
+  static final String PUSH_PATH = "/push.v1.PusherService/Push";
+  static final long WINDOW_BYTES = 16L * 1024 * 1024;
+  static final int WINDOW_RECORDS = 256;
+  private static final long STOP_GRACE_MS = 5_000;
+  private static final int MAX_ERROR_BODY = 512;
+
+  private final String writeLabel;
+  private final Endpoint endpoint;
+  private final String topic;
+  private final Map<String, String> consumerConfig;
+  private final DeadLetters deadLetters;
+  private final String baseUrl;
+  private final Backoff backoff;
+
+  private final OffsetTracker tracker = new OffsetTracker();
+  private final Map<Long, Delivery> retryTimers = new HashMap<>();
+  private KafkaReadStream<String, byte[]> consumer;
+  private WebClient client;
+  private long windowBytes;
+  private int windowRecords;
+  private int retrying;
+  private boolean paused;
+  private boolean committing;
+  private boolean commitAgain;
+  private boolean stopping;
+  private boolean failing;
+  private Promise<Void> drained;
+
+  /** One record on its way to the endpoint. */
+  private static final class Delivery {
+    final ConsumerRecord<String, byte[]> record;
+    final TopicPartition partition;
+    final long size;
+    int attempts;
+    long firstAttemptMillis;
+    long lastAttemptMillis;
+    boolean retrying;
+
+    Delivery(ConsumerRecord<String, byte[]> record) {
+      this.record = record;
+      this.partition = new TopicPartition(record.topic(), record.partition());
+      this.size = record.serializedValueSize() + Math.max(0, record.serializedKeySize());
+    }
+  }
+
+  /** Outcome of one failed attempt. */
+  private record Failure(int status, String reason, boolean retryable) {
+  }
+
+  public EndpointVerticle(String writeLabel, Endpoint endpoint, String topic, Map<String, String> consumerConfig,
+      KafkaWriteStream<String, byte[]> producer, String deadLetterTopic) {
+    this.writeLabel = writeLabel;
+    this.endpoint = endpoint;
+    this.topic = topic;
+    this.consumerConfig = Map.copyOf(consumerConfig);
+    this.deadLetters = new DeadLetters(producer, deadLetterTopic);
+    String url = endpoint.url().toString();
+    this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    this.backoff = new Backoff(endpoint.minBackoff(), endpoint.maxBackoff(), () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  @Override
+  public Future<?> start() {
+    client = WebClient.create(vertx, new WebClientOptions()
+        .setUserAgent(Version.userAgent())
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, endpoint.remoteTimeout().toMillis()))
+        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(8));
+    consumer = KafkaReadStream.create(vertx, new HashMap<String, Object>(consumerConfig), String.class, byte[].class);
+    consumer.exceptionHandler(e -> LOG.warn("{}: Kafka consumer error: {}", describe(), e.getMessage()));
+    consumer.partitionsRevokedHandler(revoked -> {
+      commit();
+      tracker.revoke(revoked);
+    });
+    consumer.handler(this::accept);
+    return consumer.subscribe(java.util.Set.of(topic)).onSuccess(v -> LOG.info("{}: delivering from {}", describe(), topic));
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    updateFlow();
+    retryTimers.forEach((id, d) -> {
+      vertx.cancelTimer(id);
+      abandon(d);
+    });
+    retryTimers.clear();
+    drained = Promise.promise();
+    if (windowRecords == 0) {
+      drained.tryComplete();
+    }
+    long timer = vertx.setTimer(STOP_GRACE_MS, t -> drained.tryComplete());
+    return drained.future()
+        .compose(v -> {
+          vertx.cancelTimer(timer);
+          Map<TopicPartition, OffsetAndMetadata> done = tracker.committable();
+          return done.isEmpty() ? Future.succeededFuture() : consumer.commit(done);
+        })
+        .eventually(() -> consumer.close())
+        .eventually(() -> {
+          client.close();
+          return Future.succeededFuture();
+        });
+  }
+
+  private void accept(ConsumerRecord<String, byte[]> record) {
+    if (stopping) {
+      return; // not tracked, so never committed: the next owner delivers it
+    }
+    Delivery d = new Delivery(record);
+    tracker.received(d.partition, record.offset());
+    windowBytes += d.size;
+    windowRecords++;
+    updateFlow();
+    ProfileRecord profile;
+    try {
+      profile = RecordCodec.fromKafka(record);
+    } catch (RecordFormatException e) {
+      deadLetter(d, "malformed record: " + e.getMessage(), 0);
+      return;
+    }
+    attempt(d, profile);
+  }
+
+  private void attempt(Delivery d, ProfileRecord profile) {
+    if (stopping) {
+      abandon(d);
+      return;
+    }
+    d.attempts++;
+    d.lastAttemptMillis = System.currentTimeMillis();
+    if (d.firstAttemptMillis == 0) {
+      d.firstAttemptMillis = d.lastAttemptMillis;
+    }
+    request(profile).sendBuffer(Buffer.buffer(profile.payload())).onComplete(ar -> {
+      boolean delivered = ar.succeeded() && ar.result().statusCode() / 100 == 2;
+      if (stopping && !delivered) {
+        abandon(d);
+        return;
+      }
+      if (delivered) {
+        if (failing) {
+          failing = false;
+          LOG.info("{}: delivering again", describe());
+        }
+        finished(d);
+        return;
+      }
+      Failure f = ar.succeeded() ? classify(ar.result()) : new Failure(0, ar.cause().toString(), true);
+      if (!failing) {
+        failing = true;
+        LOG.warn("{}: delivery failing: {}", describe(), f.reason());
+      }
+      if (!f.retryable()) {
+        deadLetter(d, f.reason(), f.status());
+      } else if (endpoint.maxBackoffRetries() > 0 && d.attempts >= endpoint.maxBackoffRetries()) {
+        deadLetter(d, "gave up after " + d.attempts + " attempts: " + f.reason(), f.status());
+      } else {
+        retryLater(d, () -> attempt(d, profile));
+      }
+    });
+  }
+
+  private HttpRequest<Buffer> request(ProfileRecord profile) {
+    HttpRequest<Buffer> req;
+    if (profile.kind() == ProfileRecord.Kind.INGEST) {
+      req = client.postAbs(baseUrl + "/ingest" + (profile.query() == null ? "" : "?" + profile.query()));
+    } else {
+      req = client.postAbs(baseUrl + PUSH_PATH).putHeader("Connect-Protocol-Version", "1");
+    }
+    req.putHeader("Content-Type", profile.contentType());
+    if (profile.contentEncoding() != null) {
+      req.putHeader("Content-Encoding", profile.contentEncoding());
+    }
+    if (profile.tenant() != null && endpoint.headers().keySet().stream().noneMatch("X-Scope-OrgID"::equalsIgnoreCase)) {
+      req.putHeader("X-Scope-OrgID", profile.tenant());
+    }
+    endpoint.headers().forEach(req::putHeader);
+    return req.timeout(endpoint.remoteTimeout().toMillis());
+  }
+
+  /** Network errors, timeouts, 408, 429 and 5xx are worth retrying; any other answer never will succeed. */
+  private static Failure classify(HttpResponse<Buffer> response) {
+    int status = response.statusCode();
+    String body = response.bodyAsString();
+    String reason = "HTTP " + status + (body == null || body.isBlank() ? ""
+        : ": " + (body.length() > MAX_ERROR_BODY ? body.substring(0, MAX_ERROR_BODY) + "…" : body.strip()));
+    boolean retryable = status == 408 || status == 429 || status >= 500 || status < 200;
+    return new Failure(status, reason, retryable);
+  }
+
+  private void retryLater(Delivery d, Runnable again) {
+    if (!d.retrying) {
+      d.retrying = true;
+      retrying++;
+      updateFlow();
+    }
+    long delay = Math.max(1, backoff.delay(d.attempts).toMillis());
+    long[] id = new long[1];
+    id[0] = vertx.setTimer(delay, t -> {
+      retryTimers.remove(id[0]);
+      again.run();
+    });
+    retryTimers.put(id[0], d);
+  }
+
+  private void deadLetter(Delivery d, String reason, int status) {
+    if (d.attempts == 0) {
+      d.firstAttemptMillis = d.lastAttemptMillis = System.currentTimeMillis();
+    }
+    deadLetters.write(d.record, endpoint.name(), reason, status, d.attempts, d.firstAttemptMillis, d.lastAttemptMillis)
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            LOG.warn("{}: record {}-{}@{} moved to the dead-letter topic: {}", describe(), d.record.topic(),
+                d.record.partition(), d.record.offset(), reason);
+            finished(d);
+          } else if (stopping) {
+            abandon(d);
+          } else {
+            LOG.warn("{}: cannot write to the dead-letter topic, will retry: {}", describe(), ar.cause().getMessage());
+            retryLater(d, () -> deadLetter(d, reason, status));
+          }
+        });
+  }
+
+  private void finished(Delivery d) {
+    tracker.done(d.partition, d.record.offset());
+    release(d);
+    commit();
+  }
+
+  /** Leaves the record uncommitted, for this group to deliver again after a restart or rebalance. */
+  private void abandon(Delivery d) {
+    release(d);
+  }
+
+  private void release(Delivery d) {
+    windowBytes -= d.size;
+    windowRecords--;
+    if (d.retrying) {
+      d.retrying = false;
+      retrying--;
+    }
+    updateFlow();
+    if (stopping && windowRecords == 0 && drained != null) {
+      drained.tryComplete();
+    }
+  }
+
+  private void updateFlow() {
+    boolean pause = stopping || retrying > 0 || windowBytes >= WINDOW_BYTES || windowRecords >= WINDOW_RECORDS;
+    if (pause && !paused) {
+      paused = true;
+      consumer.pause();
+    } else if (!pause && paused) {
+      paused = false;
+      consumer.resume();
+    }
+  }
+
+  private void commit() {
+    if (stopping) {
+      return; // stop() commits once everything in flight has settled
+    }
+    if (committing) {
+      commitAgain = true;
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
+    if (offsets.isEmpty()) {
+      return;
+    }
+    committing = true;
+    consumer.commit(offsets).onComplete(ar -> {
+      committing = false;
+      if (ar.succeeded()) {
+        tracker.committed(offsets);
+      } else {
+        LOG.warn("{}: offset commit failed (records will be delivered again): {}", describe(), ar.cause().getMessage());
+      }
+      if (commitAgain) {
+        commitAgain = false;
+        commit();
+      }
+    });
+  }
+
+  private String describe() {
+    return "pyroscope.write \"" + writeLabel + "\" endpoint \"" + endpoint.name() + "\" (" + endpoint.url() + ")";
+  }
+}

@@ -1,0 +1,193 @@
+package io.pyrogate.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.internals.Exit;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node Apache Kafka broker (KRaft, combined broker+controller) running in this JVM.
+ *
+ * <p>It runs in-process rather than as a child JVM: it is ready about 1.5 s sooner, there is no orphan
+ * broker holding the port and the log-dir lock after the gateway is killed, and SREs supervise one
+ * process. The price, a fatal broker error inside our JVM, is contained by {@link #installExitGuard()}.
+ *
+ * <p>The metadata log is formatted on first start and reused afterwards, so acknowledged records survive
+ * a restart. The quorum is static, so a restart may use other ports over the same data.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+  private static final AtomicReference<String> FATAL = new AtomicReference<>();
+
+  private static final int MAX_MESSAGE_BYTES = KafkaDefaults.MAX_RECORD_BYTES;
+
+  private final KafkaRaftServer server;
+  private final String bootstrapServers;
+  private final Path logDir;
+
+  private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path logDir) {
+    this.server = server;
+    this.bootstrapServers = bootstrapServers;
+    this.logDir = logDir;
+  }
+
+  /**
+   * Formats {@code dataDir} if it holds no broker yet, then starts the broker; blocks until it serves.
+   *
+   * @param dataDir the broker's data directory (created if missing)
+   * @param host the address to listen on, e.g. 127.0.0.1
+   * @param port the client port; 0 picks a free one
+   */
+  public static EmbeddedKafka start(Path dataDir, String host, int port) {
+    installExitGuard();
+    long started = System.nanoTime();
+    Path logDir = dataDir.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(logDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create Kafka data directory " + logDir, e);
+    }
+    int brokerPort = port == 0 ? freePort(host) : port;
+    int controllerPort = freePort(host);
+    KafkaConfig config = new KafkaConfig(properties(logDir, host, brokerPort, controllerPort), false);
+    formatIfNeeded(config);
+    KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+    try {
+      server.startup();
+    } catch (RuntimeException e) {
+      safeShutdown(server);
+      throw new IllegalStateException("embedded Kafka could not start on " + host + ":" + brokerPort
+          + " (data " + logDir + "): " + rootMessage(e), e);
+    }
+    String bootstrap = host + ":" + brokerPort;
+    LOG.info("embedded Kafka ready at {} in {} ms (data {})", bootstrap,
+        (System.nanoTime() - started) / 1_000_000, logDir);
+    return new EmbeddedKafka(server, bootstrap, logDir);
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public Path logDir() {
+    return logDir;
+  }
+
+  /** The reason the broker asked to terminate the JVM, if it did; the gateway reports it as not ready. */
+  public static String fatalError() {
+    return FATAL.get();
+  }
+
+  @Override
+  public void close() {
+    safeShutdown(server);
+    LOG.info("embedded Kafka stopped");
+  }
+
+  static Properties properties(Path logDir, String host, int brokerPort, int controllerPort) {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
+    p.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("log.dirs", logDir.toString());
+    p.put("offsets.topic.replication.factor", "1");
+    // The default of 50 creates 50 partition directories and slows the first group join.
+    p.put("offsets.topic.num.partitions", "1");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("num.partitions", "1");
+    p.put("auto.create.topics.enable", "false");
+    p.put("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
+    p.put("replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
+    // After an unclean stop the broker must wait out its old session before registering again;
+    // short timeouts make a restart after kill -9 take ~6 s instead of ~15 s.
+    p.put("broker.heartbeat.interval.ms", "500");
+    p.put("broker.session.timeout.ms", "2500");
+    return p;
+  }
+
+  private static void formatIfNeeded(KafkaConfig config) {
+    if (Files.exists(Path.of(config.metadataLogDir(), "meta.properties"))) {
+      return;
+    }
+    Formatter formatter = new Formatter()
+        .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+        .setNodeId(config.nodeId())
+        .setClusterId(Uuid.randomUuid().toString())
+        .setControllerListenerName("CONTROLLER")
+        .setMetadataLogDirectory(config.metadataLogDir())
+        .setIgnoreFormatted(true);
+    config.logDirs().forEach(formatter::addDirectory);
+    try {
+      formatter.run();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot format Kafka data directory " + config.metadataLogDir()
+          + ": " + rootMessage(e), e);
+    }
+    LOG.info("formatted new Kafka data directory {}", config.metadataLogDir());
+  }
+
+  /**
+   * Kafka's fatal paths call System.exit/halt, which would take the whole gateway down from inside a
+   * broker thread without a clean stop. We record the reason instead (readiness turns false) and let the
+   * failing broker thread end.
+   */
+  private static synchronized void installExitGuard() {
+    Exit.Procedure guard = (code, message) -> {
+      String reason = "embedded Kafka requested exit with status " + code + (message == null ? "" : ": " + message);
+      FATAL.compareAndSet(null, reason);
+      LOG.error("{}; the broker is no longer serving, pyrogate reports not ready", reason);
+      throw new IllegalStateException(reason);
+    };
+    Exit.setExitProcedure(guard);
+    Exit.setHaltProcedure(guard);
+  }
+
+  private static void safeShutdown(KafkaRaftServer server) {
+    try {
+      server.shutdown();
+      server.awaitShutdown();
+    } catch (RuntimeException e) {
+      LOG.warn("embedded Kafka did not stop cleanly: {}", rootMessage(e));
+    }
+  }
+
+  private static int freePort(String host) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(host, 0));
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot find a free port on " + host, e);
+    }
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+}

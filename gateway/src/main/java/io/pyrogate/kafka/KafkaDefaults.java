@@ -1,0 +1,73 @@
+package io.pyrogate.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * Client settings shared by every Kafka client pyrogate creates. The safety-critical ones (acks,
+ * idempotence, auto-commit) are fixed here and nowhere else.
+ */
+public final class KafkaDefaults {
+  /** Largest request body pyrogate accepts and stores as one record. */
+  public static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+  /** Largest Kafka record: a body plus room for headers and key. */
+  public static final int MAX_RECORD_BYTES = MAX_BODY_BYTES + 64 * 1024;
+  /** How long ingest waits for Kafka to acknowledge a record before answering 503. */
+  public static final int ACK_TIMEOUT_MS = 10_000;
+
+  private KafkaDefaults() {
+  }
+
+  public static Map<String, String> producer(String bootstrapServers) {
+    Map<String, String> c = new HashMap<>();
+    c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    c.put(ProducerConfig.CLIENT_ID_CONFIG, "pyrogate-ingest");
+    c.put(ProducerConfig.ACKS_CONFIG, "all");
+    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+    // Profiles are mostly gzip already; lz4 is cheap and still wins on uncompressed pprof.
+    c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    c.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    // A 50 KB profile is larger than the default 16 KB batch, which made every record its own request.
+    c.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(1024 * 1024));
+    c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_RECORD_BYTES));
+    c.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L * 1024 * 1024));
+    c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+    c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+    c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(ACK_TIMEOUT_MS));
+    c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, "org.apache.kafka.common.serialization.StringSerializer");
+    c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, "org.apache.kafka.common.serialization.ByteArraySerializer");
+    return c;
+  }
+
+  public static Map<String, String> consumer(String bootstrapServers, String groupId) {
+    Map<String, String> c = new HashMap<>();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    // Starting offsets of a new group are set explicitly (see Topics#initGroupOffsets); if they are ever
+    // missing, re-delivering is better than skipping acknowledged profiles.
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
+    c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024));
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, "org.apache.kafka.common.serialization.StringDeserializer");
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    return c;
+  }
+
+  public static Map<String, Object> admin(String bootstrapServers) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    c.put(AdminClientConfig.CLIENT_ID_CONFIG, "pyrogate-admin");
+    c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+    c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+    return c;
+  }
+}

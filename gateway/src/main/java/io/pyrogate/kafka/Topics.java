@@ -1,0 +1,139 @@
+package io.pyrogate.kafka;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.pyrogate.config.KafkaSettings;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Names of pyrogate's topics and consumer groups, and the blocking admin operations done at start.
+ * Call the operations from a worker thread, never from an event loop.
+ */
+public final class Topics {
+  private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
+  private static final long TIMEOUT_SECONDS = 30;
+
+  private final Admin admin;
+  private final KafkaSettings settings;
+
+  public Topics(Admin admin, KafkaSettings settings) {
+    this.admin = admin;
+    this.settings = settings;
+  }
+
+  /** The buffer topic of a {@code pyroscope.write} component, e.g. pyrogate.write.staging. */
+  public static String writeTopic(KafkaSettings s, String writeLabel) {
+    return s.topicPrefix() + "write." + writeLabel;
+  }
+
+  /** The dead-letter topic of a {@code pyroscope.write} component. */
+  public static String deadLetterTopic(KafkaSettings s, String writeLabel) {
+    return writeTopic(s, writeLabel) + ".dlq";
+  }
+
+  /** The consumer group of one endpoint: every endpoint progresses on its own. */
+  public static String endpointGroup(KafkaSettings s, String writeLabel, String endpointName) {
+    return s.topicPrefix() + writeLabel + "." + endpointName;
+  }
+
+  /** Creates the topics that do not exist yet; existing topics are left as they are. */
+  public void ensureTopics(List<String> names) {
+    Set<String> existing = await(admin.listTopics().names());
+    List<NewTopic> missing = new ArrayList<>();
+    for (String name : names) {
+      if (!existing.contains(name)) {
+        NewTopic topic = new NewTopic(name, Optional.of(settings.partitions()),
+            settings.replicationFactor() > 0 ? Optional.of(settings.replicationFactor()) : Optional.empty());
+        topic.configs(Map.of("max.message.bytes", Integer.toString(KafkaDefaults.MAX_RECORD_BYTES)));
+        missing.add(topic);
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    try {
+      admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      missing.forEach(t -> LOG.info("created topic {} ({} partitions)", t.name(), t.numPartitions()));
+    } catch (ExecutionException e) {
+      // Another instance with the same config may have created it between our list and create.
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("cannot create topics " + missing + ": " + EmbeddedKafka.rootMessage(e), e);
+      }
+    } catch (InterruptedException | TimeoutException e) {
+      throw failure("create topics " + names, e);
+    }
+  }
+
+  /**
+   * Gives a new consumer group its starting point: the current end of the topic, for every partition it
+   * has no committed offset for. Done before ingest reports ready, so a new endpoint receives everything
+   * acknowledged from now on, neither skipping what arrives before its first poll (as "latest" would)
+   * nor replaying the whole retained backlog (as "earliest" would).
+   */
+  public void initGroupOffsets(String group, String topic) {
+    Map<TopicPartition, OffsetAndMetadata> committed = await(
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+    TopicDescription description = await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+    Map<TopicPartition, OffsetSpec> unset = new HashMap<>();
+    description.partitions().forEach(p -> {
+      TopicPartition tp = new TopicPartition(topic, p.partition());
+      if (committed.get(tp) == null) {
+        unset.put(tp, OffsetSpec.latest());
+      }
+    });
+    if (unset.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = await(admin.listOffsets(unset).all());
+    Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+    ends.forEach((tp, info) -> start.put(tp, new OffsetAndMetadata(info.offset())));
+    try {
+      admin.alterConsumerGroupOffsets(group, start).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      LOG.info("consumer group {} starts at the end of {} for {} partition(s)", group, topic, start.size());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GroupNotEmptyException) {
+        // Another instance's member already owns the group; it set the starting point.
+        return;
+      }
+      throw new IllegalStateException("cannot set starting offsets of group " + group + ": "
+          + EmbeddedKafka.rootMessage(e), e);
+    } catch (InterruptedException | TimeoutException e) {
+      throw failure("set starting offsets of group " + group, e);
+    }
+  }
+
+  private static <T> T await(org.apache.kafka.common.KafkaFuture<T> future) {
+    try {
+      return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("Kafka admin request failed: " + EmbeddedKafka.rootMessage(e), e);
+    } catch (InterruptedException | TimeoutException e) {
+      throw failure("complete a Kafka admin request", e);
+    }
+  }
+
+  private static IllegalStateException failure(String what, Exception e) {
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    return new IllegalStateException("Kafka did not answer in " + TIMEOUT_SECONDS + " s; could not " + what, e);
+  }
+}

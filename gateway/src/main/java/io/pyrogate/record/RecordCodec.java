@@ -1,0 +1,98 @@
+package io.pyrogate.record;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/** Maps {@link ProfileRecord} to and from Kafka records, as specified in schemas/kafka-record.md. */
+public final class RecordCodec {
+  public static final String VERSION = "pyrogate-record-version";
+  public static final String KIND = "pyrogate-kind";
+  public static final String CONTENT_TYPE = "content-type";
+  public static final String CONTENT_ENCODING = "content-encoding";
+  public static final String TENANT = "x-scope-orgid";
+  public static final String QUERY = "pyrogate-query";
+  public static final String RECEIVED_AT = "pyrogate-received-at";
+
+  public static final String CURRENT_VERSION = "1";
+  public static final String CONTENT_TYPE_PROTO = "application/proto";
+
+  private RecordCodec() {
+  }
+
+  /**
+   * The record key spreads tenants and services over partitions while keeping one series in order.
+   *
+   * @param serviceName the request's service_name label, or "" when it has none
+   */
+  public static String key(String tenant, String serviceName) {
+    return (tenant == null ? "" : tenant) + "/" + serviceName;
+  }
+
+  public static ProducerRecord<String, byte[]> toKafka(String topic, String key, ProfileRecord r) {
+    Headers h = new RecordHeaders();
+    put(h, VERSION, CURRENT_VERSION);
+    put(h, KIND, r.kind().wire());
+    put(h, CONTENT_TYPE, r.contentType());
+    put(h, CONTENT_ENCODING, r.contentEncoding());
+    put(h, TENANT, r.tenant());
+    put(h, QUERY, r.query());
+    put(h, RECEIVED_AT, Long.toString(r.receivedAtMillis()));
+    return new ProducerRecord<>(topic, null, r.receivedAtMillis(), key, r.payload(), h);
+  }
+
+  /**
+   * Reads a record written by pyrogate or by a user's producer. A record without headers is a plain
+   * serialized PushRequest.
+   *
+   * @throws RecordFormatException when the record cannot be delivered as it is
+   */
+  public static ProfileRecord fromKafka(ConsumerRecord<String, byte[]> record) {
+    Headers h = record.headers();
+    String version = get(h, VERSION);
+    if (version != null && !CURRENT_VERSION.equals(version)) {
+      throw new RecordFormatException("unsupported " + VERSION + " \"" + version + "\" (this pyrogate reads "
+          + CURRENT_VERSION + ")");
+    }
+    if (record.value() == null || record.value().length == 0) {
+      throw new RecordFormatException("empty record value");
+    }
+    String kindHeader = get(h, KIND);
+    ProfileRecord.Kind kind = kindHeader == null ? ProfileRecord.Kind.PUSH : ProfileRecord.Kind.fromWire(kindHeader);
+    String contentType = get(h, CONTENT_TYPE);
+    if (contentType == null) {
+      if (kind == ProfileRecord.Kind.INGEST) {
+        throw new RecordFormatException("ingest record without " + CONTENT_TYPE + " header");
+      }
+      contentType = CONTENT_TYPE_PROTO;
+    }
+    String receivedAt = get(h, RECEIVED_AT);
+    long receivedAtMillis;
+    try {
+      receivedAtMillis = receivedAt == null ? record.timestamp() : Long.parseLong(receivedAt);
+    } catch (NumberFormatException e) {
+      throw new RecordFormatException("bad " + RECEIVED_AT + " \"" + receivedAt + "\"");
+    }
+    return new ProfileRecord(kind, get(h, TENANT), contentType, get(h, CONTENT_ENCODING), get(h, QUERY),
+        receivedAtMillis, record.value());
+  }
+
+  private static void put(Headers h, String name, String value) {
+    if (value != null && !value.isEmpty()) {
+      h.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static String get(Headers h, String name) {
+    Header header = h.lastHeader(name);
+    if (header == null || header.value() == null) {
+      return null;
+    }
+    String v = new String(header.value(), StandardCharsets.UTF_8);
+    return v.isEmpty() ? null : v;
+  }
+}

@@ -1,0 +1,160 @@
+package io.pyrogate;
+
+import static io.pyrogate.testing.TestGateways.config;
+import static io.pyrogate.testing.TestGateways.endpoint;
+import static io.pyrogate.testing.TestGateways.freePort;
+import static io.pyrogate.testing.TestGateways.push;
+import static io.pyrogate.testing.TestGateways.sharedKafka;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+import io.pyrogate.config.GatewayConfig;
+import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.config.WriteComponent;
+import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.Profiles;
+import io.pyrogate.testing.TestGateways;
+import org.junit.jupiter.api.Test;
+
+/** A real profile travels HTTP push → Kafka → endpoint verticle → a Pyroscope receiver. */
+class PipelineTest {
+
+  @Test
+  void pushedProfileReachesTheEndpointByteIdenticalWithItsLabels() throws Exception {
+    byte[] pprof = Profiles.jvmStacksPprof(3);
+    PushRequest sent = Profiles.push("checkout", pprof, Map.of("env", "prod", "region", "eu-west-1"));
+    int port = freePort();
+    try (FakePyroscope pyroscope = new FakePyroscope();
+         Gateway gateway = TestGateways.start(config(sharedKafka(), port,
+             List.of(new WriteComponent("staging", List.of(endpoint("a", pyroscope.url())), Map.of()))))) {
+
+      HttpResponse<String> response = push(port, sent.toByteArray());
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type")).hasValue("application/proto");
+      await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() == 1);
+      FakePyroscope.Request got = pyroscope.delivered().get(0);
+      assertThat(got.method()).isEqualTo("POST");
+      assertThat(got.path()).isEqualTo("/push.v1.PusherService/Push");
+      assertThat(got.headers()).containsEntry("content-type", "application/proto")
+          .containsEntry("connect-protocol-version", "1");
+      assertThat(got.headers().get("user-agent")).startsWith("pyrogate/");
+      PushRequest delivered = PushRequest.parseFrom(got.body());
+      assertThat(delivered.getSeries(0).getSamples(0).getRawProfile().toByteArray()).isEqualTo(pprof);
+      assertThat(delivered.getSeries(0).getLabelsList()).isEqualTo(sent.getSeries(0).getLabelsList());
+      assertThat(got.body()).isEqualTo(sent.toByteArray());
+    }
+  }
+
+  @Test
+  void gzipEncodedPushIsStoredDecodedAndDeliveredIdentical() throws Exception {
+    PushRequest sent = Profiles.push("cart", Profiles.jvmStacksPprof(1), Map.of());
+    int port = freePort();
+    try (FakePyroscope pyroscope = new FakePyroscope();
+         Gateway gateway = TestGateways.start(config(sharedKafka(), port,
+             List.of(new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of()))))) {
+
+      HttpResponse<String> response = TestGateways.post(port, "/push.v1.PusherService/Push", gzip(sent.toByteArray()),
+          Map.of("Content-Type", "application/proto", "Content-Encoding", "gzip"));
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() == 1);
+      assertThat(pyroscope.delivered().get(0).body()).isEqualTo(sent.toByteArray());
+    }
+  }
+
+  @Test
+  void tenantOfTheRequestIsDeliveredWithItAndEndpointHeadersAreApplied() {
+    int port = freePort();
+    try (FakePyroscope pyroscope = new FakePyroscope()) {
+      var ep = new io.pyrogate.config.Endpoint("a", java.net.URI.create(pyroscope.url()), Duration.ofSeconds(10),
+          Map.of("X-Extra", "yes"), Duration.ofMillis(50), Duration.ofMillis(500), 10);
+      try (Gateway gateway = TestGateways.start(config(sharedKafka(), port,
+          List.of(new WriteComponent("w", List.of(ep), Map.of()))))) {
+
+        HttpResponse<String> response = TestGateways.post(port, "/push.v1.PusherService/Push",
+            Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray(),
+            Map.of("Content-Type", "application/proto", "X-Scope-OrgID", "squad-1"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() == 1);
+        assertThat(pyroscope.delivered().get(0).headers())
+            .containsEntry("x-scope-orgid", "squad-1")
+            .containsEntry("x-extra", "yes");
+      }
+    }
+  }
+
+  @Test
+  void everyEndpointReceivesEachProfileAndAHungEndpointDoesNotHoldUpTheOther() {
+    int port = freePort();
+    int profiles = 20;
+    try (FakePyroscope healthy = new FakePyroscope(); FakePyroscope hung = new FakePyroscope().blackhole(true)) {
+      KafkaSettings kafka = sharedKafka();
+      GatewayConfig config = config(kafka, port, List.of(new WriteComponent("w",
+          List.of(endpoint("healthy", healthy.url()), endpoint("hung", hung.url())), Map.of())));
+      try (Gateway gateway = TestGateways.start(config)) {
+        List<String> sentIds = new ArrayList<>();
+        for (int i = 0; i < profiles; i++) {
+          PushRequest request = Profiles.push("svc-" + i, Profiles.jvmStacksPprof(1), Map.of());
+          sentIds.addAll(Profiles.sampleIds(request));
+          assertThat(push(port, request.toByteArray()).statusCode()).isEqualTo(200);
+        }
+
+        // The hung endpoint's attempts time out only after remote_timeout (10 s); the healthy one must not
+        // wait for them.
+        await().atMost(Duration.ofSeconds(8)).untilAsserted(() ->
+            assertThat(deliveredIds(healthy)).containsExactlyInAnyOrderElementsOf(sentIds));
+        assertThat(hung.received()).isNotEmpty().allSatisfy(r -> assertThat(r.answered()).isZero());
+      }
+    }
+  }
+
+  @Test
+  void twoEndpointsEachReceiveEveryProfile() {
+    int port = freePort();
+    try (FakePyroscope a = new FakePyroscope(); FakePyroscope b = new FakePyroscope()) {
+      try (Gateway gateway = TestGateways.start(config(sharedKafka(), port, List.of(
+          new WriteComponent("w", List.of(endpoint("a", a.url()), endpoint("b", b.url())), Map.of()))))) {
+        List<String> sentIds = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          PushRequest request = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of());
+          sentIds.addAll(Profiles.sampleIds(request));
+          assertThat(push(port, request.toByteArray()).statusCode()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+          assertThat(deliveredIds(a)).containsExactlyInAnyOrderElementsOf(sentIds);
+          assertThat(deliveredIds(b)).containsExactlyInAnyOrderElementsOf(sentIds);
+        });
+      }
+    }
+  }
+
+  static List<String> deliveredIds(FakePyroscope pyroscope) {
+    return pyroscope.delivered().stream().flatMap(r -> {
+      try {
+        return Profiles.sampleIds(PushRequest.parseFrom(r.body())).stream();
+      } catch (IOException e) {
+        throw new AssertionError("endpoint received a body that is not a PushRequest", e);
+      }
+    }).toList();
+  }
+
+  static byte[] gzip(byte[] data) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(data);
+    }
+    return out.toByteArray();
+  }
+}

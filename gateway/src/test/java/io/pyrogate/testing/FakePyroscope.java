@@ -1,0 +1,101 @@
+package io.pyrogate.testing;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * A real HTTP server on 127.0.0.1 standing in for a Pyroscope server: records every request and answers
+ * as told (2xx by default, an error status, or never).
+ */
+public final class FakePyroscope implements AutoCloseable {
+  /**
+   * A request as the server received it. Header names are lower case.
+   *
+   * @param answered the status it was answered with; 0 when it was never answered
+   */
+  public record Request(String method, String path, String query, Map<String, String> headers, byte[] body, int answered) {
+  }
+
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpServer server;
+  private final List<Request> received = new CopyOnWriteArrayList<>();
+  private final AtomicInteger status = new AtomicInteger(200);
+  private final AtomicReference<String> errorBody = new AtomicReference<>("");
+  private final AtomicInteger failuresLeft = new AtomicInteger();
+  private final AtomicInteger failureStatus = new AtomicInteger(503);
+  private volatile boolean blackhole;
+
+  public FakePyroscope() {
+    server = await(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
+  }
+
+  private void handle(HttpServerRequest req) {
+    req.body().onSuccess(body -> {
+      Map<String, String> headers = new TreeMap<>();
+      req.headers().forEach(e -> headers.put(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
+      if (blackhole) {
+        received.add(new Request(req.method().name(), req.path(), req.query(), headers, body.getBytes(), 0));
+        return; // accept, never answer
+      }
+      int code = failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? failureStatus.get() : status.get();
+      received.add(new Request(req.method().name(), req.path(), req.query(), headers, body.getBytes(), code));
+      req.response().setStatusCode(code).end(code / 100 == 2 ? "" : errorBody.get());
+    });
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  /** Every request received so far, in arrival order (including failed attempts). */
+  public List<Request> received() {
+    return List.copyOf(received);
+  }
+
+  /** Requests this server answered 2xx to: what was delivered. */
+  public List<Request> delivered() {
+    return received.stream().filter(r -> r.answered() / 100 == 2).toList();
+  }
+
+  /** Answer every request with this status from now on. */
+  public FakePyroscope respondWith(int code, String body) {
+    status.set(code);
+    errorBody.set(body);
+    return this;
+  }
+
+  /** Answer the next {@code n} requests with {@code code}, then the normal status. */
+  public FakePyroscope failNext(int n, int code) {
+    failureStatus.set(code);
+    failuresLeft.set(n);
+    return this;
+  }
+
+  /** Accept connections and requests but never answer, like a hung server. */
+  public FakePyroscope blackhole(boolean on) {
+    blackhole = on;
+    return this;
+  }
+
+  @Override
+  public void close() {
+    await(vertx.close());
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.pyrogate.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.pyrogate.Gateway;
+import io.pyrogate.config.Endpoint;
+import io.pyrogate.config.GatewayConfig;
+import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.config.ReceiveHttpComponent;
+import io.pyrogate.config.WriteComponent;
+
+/** Builds configurations and gateways for tests: unique topics per test, the shared test broker, free ports. */
+public final class TestGateways {
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private TestGateways() {
+  }
+
+  /** Kafka settings on the shared test broker with a topic prefix no other test uses. */
+  public static KafkaSettings sharedKafka() {
+    return new KafkaSettings(List.of(TestKafka.bootstrapServers()), KafkaSettings.DEFAULT_EMBEDDED_LISTEN_ADDRESS,
+        "t" + SEQUENCE.incrementAndGet() + "-" + System.nanoTime() % 100_000 + ".", 2, (short) 1);
+  }
+
+  /** An endpoint with Alloy's defaults but short backoffs, so retries happen within a test. */
+  public static Endpoint endpoint(String name, String url) {
+    return new Endpoint(name, URI.create(url), Duration.ofSeconds(10), Map.of(),
+        Duration.ofMillis(50), Duration.ofMillis(500), 10);
+  }
+
+  /** One receive_http "default" on {@code ingestPort} forwarding to every given write. */
+  public static GatewayConfig config(KafkaSettings kafka, int ingestPort, List<WriteComponent> writes) {
+    return new GatewayConfig(kafka,
+        List.of(new ReceiveHttpComponent("default", "127.0.0.1", ingestPort, writes.stream().map(WriteComponent::label).toList())),
+        writes);
+  }
+
+  public static Gateway start(GatewayConfig config) {
+    return Gateway.start(config, options(tempDir()));
+  }
+
+  public static Gateway.Options options(Path storage) {
+    return new Gateway.Options(storage, "127.0.0.1", 0, 2);
+  }
+
+  public static Path tempDir() {
+    try {
+      return Files.createTempDirectory("pyrogate-test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** POSTs to pyrogate's ingest port; returns the response with its body as text. */
+  public static HttpResponse<String> post(int port, String path, byte[] body, Map<String, String> headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(b::header);
+    return send(b.build());
+  }
+
+  public static HttpResponse<String> get(int port, String path) {
+    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30)).GET().build());
+  }
+
+  public static HttpResponse<String> send(HttpRequest request) {
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** POSTs a push.v1 request as protobuf. */
+  public static HttpResponse<String> push(int port, byte[] pushRequest) {
+    return post(port, "/push.v1.PusherService/Push", pushRequest, Map.of("Content-Type", "application/proto"));
+  }
+}
