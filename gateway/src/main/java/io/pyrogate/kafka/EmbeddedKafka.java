@@ -64,11 +64,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     int controllerPort = freePort(host);
     KafkaConfig config = new KafkaConfig(properties(logDir, host, brokerPort, controllerPort), false);
     formatIfNeeded(config);
-    KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+    KafkaRaftServer server = null;
     try {
+      server = new KafkaRaftServer(config, Time.SYSTEM);
       server.startup();
     } catch (RuntimeException e) {
-      safeShutdown(server);
+      if (server != null) {
+        safeShutdown(server);
+      }
       throw new IllegalStateException("embedded Kafka could not start on " + host + ":" + brokerPort
           + " (data " + logDir + "): " + rootMessage(e), e);
     }

@@ -17,6 +17,21 @@ public final class TestKafka {
   private TestKafka() {
   }
 
+  /** Reads {@code topic} from the beginning until {@code count} records arrived or 30 s passed. */
+  public static java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> read(String topic, int count) {
+    java.util.Map<String, Object> config = new java.util.HashMap<>(
+        io.pyrogate.kafka.KafkaDefaults.consumer(bootstrapServers(), "test-reader-" + java.util.UUID.randomUUID()));
+    java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> records = new java.util.ArrayList<>();
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(config)) {
+      consumer.subscribe(java.util.List.of(topic));
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+      while (records.size() < count && System.nanoTime() < deadline) {
+        consumer.poll(java.time.Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
   public static synchronized String bootstrapServers() {
     if (broker == null) {
       try {

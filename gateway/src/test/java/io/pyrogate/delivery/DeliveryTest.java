@@ -1,0 +1,101 @@
+package io.pyrogate.delivery;
+
+import static io.pyrogate.testing.TestGateways.config;
+import static io.pyrogate.testing.TestGateways.endpoint;
+import static io.pyrogate.testing.TestGateways.freePort;
+import static io.pyrogate.testing.TestGateways.push;
+import static io.pyrogate.testing.TestGateways.sharedKafka;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.pyrogate.Gateway;
+import io.pyrogate.config.Endpoint;
+import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.config.WriteComponent;
+import io.pyrogate.kafka.Topics;
+import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.Profiles;
+import io.pyrogate.testing.TestGateways;
+import io.pyrogate.testing.TestKafka;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+class DeliveryTest {
+
+  @Test
+  void temporaryFailuresAreRetriedUntilDelivered() {
+    int port = freePort();
+    try (FakePyroscope pyroscope = new FakePyroscope().failNext(2, 503);
+         Gateway gateway = TestGateways.start(config(sharedKafka(), port,
+             List.of(new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of()))))) {
+      PushRequest request = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of());
+
+      assertThat(push(port, request.toByteArray()).statusCode()).isEqualTo(200);
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() == 1);
+      assertThat(pyroscope.received()).extracting(FakePyroscope.Request::answered).containsExactly(503, 503, 200);
+      assertThat(pyroscope.delivered().get(0).body()).isEqualTo(request.toByteArray());
+    }
+  }
+
+  @Test
+  void aRejectedProfileGoesToTheDeadLetterTopicWithItsReasonAndLaterOnesStillFlow() {
+    int port = freePort();
+    KafkaSettings kafka = sharedKafka();
+    try (FakePyroscope pyroscope = new FakePyroscope().respondWith(400,
+        "{\"code\":\"invalid_argument\",\"message\":\"function id is 0\"}");
+         Gateway gateway = TestGateways.start(config(kafka, port,
+             List.of(new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of()))))) {
+      PushRequest rejected = Profiles.push("bad", Profiles.jvmStacksPprof(1), Map.of());
+      assertThat(push(port, rejected.toByteArray()).statusCode()).isEqualTo(200);
+      List<ConsumerRecord<String, byte[]>> dead = TestKafka.read(Topics.deadLetterTopic(kafka, "w"), 1);
+      assertThat(dead).hasSize(1);
+      ConsumerRecord<String, byte[]> letter = dead.get(0);
+      assertThat(letter.value()).isEqualTo(rejected.toByteArray());
+      assertThat(header(letter, DeadLetters.ENDPOINT)).isEqualTo("a");
+      assertThat(header(letter, DeadLetters.STATUS)).isEqualTo("400");
+      assertThat(header(letter, DeadLetters.ATTEMPTS)).isEqualTo("1");
+      assertThat(header(letter, DeadLetters.REASON)).contains("HTTP 400").contains("function id is 0");
+      assertThat(header(letter, "pyrogate-kind")).isEqualTo("push");
+
+      pyroscope.respondWith(200, "");
+      PushRequest good = Profiles.push("good", Profiles.jvmStacksPprof(1), Map.of());
+      assertThat(push(port, good.toByteArray()).statusCode()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() == 1);
+      assertThat(pyroscope.delivered().get(0).body()).isEqualTo(good.toByteArray());
+    }
+  }
+
+  @Test
+  void whenRetriesAreExhaustedTheProfileIsDeadLetteredNotDropped() {
+    int port = freePort();
+    KafkaSettings kafka = sharedKafka();
+    try (FakePyroscope pyroscope = new FakePyroscope().respondWith(503, "down")) {
+      Endpoint threeTries = new Endpoint("a", URI.create(pyroscope.url()), Duration.ofSeconds(5), Map.of(),
+          Duration.ofMillis(20), Duration.ofMillis(100), 3);
+      try (Gateway gateway = TestGateways.start(config(kafka, port,
+          List.of(new WriteComponent("w", List.of(threeTries), Map.of()))))) {
+        PushRequest request = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of());
+        assertThat(push(port, request.toByteArray()).statusCode()).isEqualTo(200);
+
+        List<ConsumerRecord<String, byte[]>> dead = TestKafka.read(Topics.deadLetterTopic(kafka, "w"), 1);
+        assertThat(dead).hasSize(1);
+        assertThat(header(dead.get(0), DeadLetters.REASON)).startsWith("gave up after 3 attempts: HTTP 503");
+        assertThat(header(dead.get(0), DeadLetters.ATTEMPTS)).isEqualTo("3");
+        assertThat(pyroscope.received()).hasSize(3);
+      }
+    }
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> r, String name) {
+    var h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+}
