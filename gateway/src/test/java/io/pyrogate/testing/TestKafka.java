@@ -32,6 +32,26 @@ public final class TestKafka {
     return records;
   }
 
+  /** Reads everything the topic holds now: from the beginning up to the current end of every partition. */
+  public static java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> readAll(String topic) {
+    java.util.Map<String, Object> config = new java.util.HashMap<>(
+        io.pyrogate.kafka.KafkaDefaults.consumer(bootstrapServers(), "unused"));
+    config.remove(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG);
+    java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> records = new java.util.ArrayList<>();
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(config)) {
+      var partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      var ends = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
+        consumer.poll(java.time.Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
   public static synchronized String bootstrapServers() {
     if (broker == null) {
       try {

@@ -1,0 +1,53 @@
+package io.pyrogate;
+
+import static io.pyrogate.testing.TestGateways.config;
+import static io.pyrogate.testing.TestGateways.freePort;
+import static io.pyrogate.testing.TestGateways.get;
+import static io.pyrogate.testing.TestGateways.sharedKafka;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.kafka.EmbeddedKafka;
+import io.pyrogate.testing.TestGateways;
+import org.junit.jupiter.api.Test;
+
+class ReadinessTest {
+
+  @Test
+  void readyOnceStartedAndHealthyAlways() {
+    try (Gateway gateway = TestGateways.start(config(sharedKafka(), freePort(), List.of()))) {
+      int port = gateway.managementPort();
+      assertThat(get(port, "/-/healthy").statusCode()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        var ready = get(port, "/-/ready");
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        assertThat(ready.body()).isEqualTo("pyrogate is ready.\n");
+      });
+    }
+  }
+
+  @Test
+  void notReadyWhileKafkaIsDown() {
+    EmbeddedKafka broker = EmbeddedKafka.start(TestGateways.tempDir(), "127.0.0.1", 0);
+    KafkaSettings kafka = new KafkaSettings(List.of(broker.bootstrapServers()), "unused:0", "r.", 1, (short) 1);
+    try (Gateway gateway = TestGateways.start(config(kafka, freePort(), List.of()))) {
+      int port = gateway.managementPort();
+      await().atMost(Duration.ofSeconds(10)).until(() -> get(port, "/-/ready").statusCode() == 200);
+
+      broker.close();
+
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        var ready = get(port, "/-/ready");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).startsWith("pyrogate is not ready: Kafka unreachable");
+      });
+      assertThat(get(port, "/-/healthy").statusCode()).isEqualTo(200);
+    } finally {
+      broker.close();
+    }
+  }
+}

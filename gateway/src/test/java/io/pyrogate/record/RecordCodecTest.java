@@ -1,0 +1,57 @@
+package io.pyrogate.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+class RecordCodecTest {
+
+  @Test
+  void roundTripsEveryField() {
+    ProfileRecord ingest = new ProfileRecord(ProfileRecord.Kind.INGEST, "squad-1", "multipart/form-data; boundary=x",
+        null, "name=app.cpu%7Benv%3Dprod%7D&format=jfr", 1_700_000_000_123L, new byte[] {1, 2, 3});
+    ProducerRecord<String, byte[]> produced = RecordCodec.toKafka("t", RecordCodec.key("squad-1", "app"), ingest);
+
+    assertThat(produced.key()).isEqualTo("squad-1/app");
+    assertThat(new String(produced.headers().lastHeader(RecordCodec.VERSION).value(), StandardCharsets.UTF_8)).isEqualTo("1");
+    ProfileRecord read = RecordCodec.fromKafka(consumed(produced.value(), produced.headers(), 0));
+    assertThat(read).usingRecursiveComparison().isEqualTo(ingest);
+  }
+
+  @Test
+  void aRecordWithoutHeadersIsAPlainPushRequestWithoutTenant() {
+    ProfileRecord read = RecordCodec.fromKafka(consumed(new byte[] {10, 0}, new RecordHeaders(), 42L));
+    assertThat(read.kind()).isEqualTo(ProfileRecord.Kind.PUSH);
+    assertThat(read.contentType()).isEqualTo("application/proto");
+    assertThat(read.tenant()).isNull();
+    assertThat(read.receivedAtMillis()).isEqualTo(42L);
+  }
+
+  @Test
+  void refusesRecordsItCannotDeliver() {
+    RecordHeaders future = new RecordHeaders();
+    future.add(RecordCodec.VERSION, "2".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> RecordCodec.fromKafka(consumed(new byte[] {1}, future, 0)))
+        .isInstanceOf(RecordFormatException.class).hasMessageContaining("unsupported pyrogate-record-version \"2\"");
+
+    RecordHeaders unknownKind = new RecordHeaders();
+    unknownKind.add(RecordCodec.KIND, "otlp".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> RecordCodec.fromKafka(consumed(new byte[] {1}, unknownKind, 0)))
+        .isInstanceOf(RecordFormatException.class).hasMessageContaining("unknown pyrogate-kind \"otlp\"");
+
+    assertThatThrownBy(() -> RecordCodec.fromKafka(consumed(new byte[0], new RecordHeaders(), 0)))
+        .isInstanceOf(RecordFormatException.class).hasMessageContaining("empty record value");
+  }
+
+  private static ConsumerRecord<String, byte[]> consumed(byte[] value, org.apache.kafka.common.header.Headers headers, long ts) {
+    return new ConsumerRecord<>("t", 0, 0L, ts, TimestampType.CREATE_TIME, 0, value.length, "k", value, headers,
+        java.util.Optional.empty());
+  }
+}
