@@ -1,0 +1,4 @@
+package io.pyrogate.config.syntax;
+
+/** {@code target.name}. */
+public record AccessExpr(Expr target, String name, Position position) implements Expr {}

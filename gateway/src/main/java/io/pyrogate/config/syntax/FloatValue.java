@@ -1,0 +1,3 @@
+package io.pyrogate.config.syntax;
+
+public record FloatValue(double value, Position position) implements Value {}

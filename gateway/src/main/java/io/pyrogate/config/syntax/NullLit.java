@@ -1,0 +1,3 @@
+package io.pyrogate.config.syntax;
+
+public record NullLit(Position position) implements Expr {}

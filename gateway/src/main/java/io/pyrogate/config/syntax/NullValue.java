@@ -1,0 +1,3 @@
+package io.pyrogate.config.syntax;
+
+public record NullValue(Position position) implements Value {}
