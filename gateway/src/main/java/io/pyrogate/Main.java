@@ -1,6 +1,154 @@
 package io.pyrogate;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.pyrogate.config.ConfigException;
+import io.pyrogate.config.ConfigLoader;
+import io.pyrogate.config.GatewayConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The command line: parse, load the config, start, wait for SIGTERM. Flags mirror Alloy's. */
+@Command(name = "pyrogate", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+    description = "Durable gateway for continuous-profiling data: Pyroscope push in, Kafka as the buffer, Pyroscope endpoints out.",
+    subcommands = {Main.Run.class, Main.Validate.class, Main.PrintVersion.class})
 public final class Main {
+  static final int EXIT_CONFIG = 1;
+  static final int EXIT_STARTUP = 2;
+
   public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  @Command(name = "run", description = "Run pyrogate with the given Alloy configuration file.")
+  static final class Run implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(Run.class);
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "Alloy configuration file")
+    Path config;
+
+    @Option(names = "--server.http.listen-addr", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:12345",
+        description = "Address of /-/ready, /-/healthy (default: ${DEFAULT-VALUE})")
+    String listenAddr;
+
+    @Option(names = "--storage.path", paramLabel = "DIR", defaultValue = "data",
+        description = "Where pyrogate keeps its data; the embedded Kafka broker's under DIR/kafka (default: ${DEFAULT-VALUE})")
+    Path storagePath;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      GatewayConfig loaded;
+      try {
+        loaded = ConfigLoader.load(config, System::getenv).config();
+      } catch (ConfigException e) {
+        err.print(e.getMessage());
+        err.flush();
+        return EXIT_CONFIG;
+      }
+      HostPort management;
+      try {
+        management = HostPort.parse(listenAddr);
+      } catch (IllegalArgumentException e) {
+        err.println("--server.http.listen-addr: " + e.getMessage());
+        return EXIT_CONFIG;
+      }
+      Gateway gateway;
+      try {
+        gateway = Gateway.start(loaded, new Gateway.Options(storagePath, management.host(), management.port(),
+            Runtime.getRuntime().availableProcessors()));
+      } catch (RuntimeException e) {
+        LOG.error("pyrogate could not start: {}", e.getMessage());
+        err.println("pyrogate could not start: " + e.getMessage());
+        err.flush();
+        return EXIT_STARTUP;
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        LOG.info("shutting down");
+        gateway.stop();
+        stopped.countDown();
+      }, "pyrogate-shutdown"));
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "validate", description = "Check a configuration file; print every error, or a summary of what would run.")
+  static final class Validate implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "Alloy configuration file")
+    Path config;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      try {
+        ConfigLoader.Result result = ConfigLoader.load(config, System::getenv);
+        spec.commandLine().getErr().print(result.renderedWarnings());
+        spec.commandLine().getOut().println(config + ": OK: " + result.config().summary());
+        return 0;
+      } catch (ConfigException e) {
+        spec.commandLine().getErr().print(e.getMessage());
+        return EXIT_CONFIG;
+      }
+    }
+  }
+
+  @Command(name = "version", description = "Print the version.")
+  static final class PrintVersion implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().getOut().println("pyrogate " + Version.get());
+    }
+  }
+
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"pyrogate " + Version.get()};
+    }
+  }
+
+  /** A --server.http.listen-addr value. */
+  record HostPort(String host, int port) {
+    static HostPort parse(String s) {
+      int colon = s.lastIndexOf(':');
+      if (colon <= 0 || colon == s.length() - 1) {
+        throw new IllegalArgumentException("expected HOST:PORT, got \"" + s + "\"");
+      }
+      int port;
+      try {
+        port = Integer.parseInt(s.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("port must be a number, got \"" + s.substring(colon + 1) + "\"");
+      }
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be within 0-65535, got " + port);
+      }
+      return new HostPort(s.substring(0, colon), port);
+    }
   }
 }

@@ -74,6 +74,26 @@ class PipelineTest {
   }
 
   @Test
+  void jsonPushIsStoredAsProtobufAndAnsweredInJson() throws Exception {
+    PushRequest sent = Profiles.push("cart", Profiles.jvmStacksPprof(1), Map.of("env", "dev"));
+    int port = freePort();
+    try (FakePyroscope pyroscope = new FakePyroscope();
+         Gateway gateway = TestGateways.start(config(sharedKafka(), port,
+             List.of(new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of()))))) {
+
+      HttpResponse<String> response = TestGateways.post(port, "/push.v1.PusherService/Push",
+          com.google.protobuf.util.JsonFormat.printer().print(sent).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          Map.of("Content-Type", "application/json"));
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo("{}");
+      await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() == 1);
+      assertThat(PushRequest.parseFrom(pyroscope.delivered().get(0).body())).isEqualTo(sent);
+      assertThat(pyroscope.delivered().get(0).headers()).containsEntry("content-type", "application/proto");
+    }
+  }
+
+  @Test
   void tenantOfTheRequestIsDeliveredWithItAndEndpointHeadersAreApplied() {
     int port = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope()) {

@@ -1,9 +1,11 @@
 package io.pyrogate.ingest;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
 import io.pyrogate.config.ReceiveHttpComponent;
 import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.proto.push.v1.PushRequest;
@@ -71,9 +73,11 @@ public final class HttpIngestVerticle extends VerticleBase {
 
   private void push(RoutingContext ctx) {
     String contentType = mediaType(ctx.request().getHeader("Content-Type"));
-    if (!"application/proto".equals(contentType)) {
-      ctx.response().putHeader("Accept-Post", "application/proto");
-      ConnectError.send(ctx, 415, "unknown", "unsupported content type \"" + contentType + "\"");
+    boolean json = "application/json".equals(contentType);
+    if (!json && !"application/proto".equals(contentType)) {
+      ctx.response().putHeader("Accept-Post", "application/proto, application/json");
+      ConnectError.send(ctx, 415, "unknown", "unsupported content type \"" + contentType
+          + "\": use application/proto or application/json");
       return;
     }
     String protocolVersion = ctx.request().getHeader("Connect-Protocol-Version");
@@ -102,7 +106,14 @@ public final class HttpIngestVerticle extends VerticleBase {
     }
     PushRequest request;
     try {
-      request = PushRequest.parseFrom(bytes);
+      if (json) {
+        PushRequest.Builder builder = PushRequest.newBuilder();
+        JsonFormat.parser().merge(new String(bytes, StandardCharsets.UTF_8), builder);
+        request = builder.build();
+        bytes = request.toByteArray();
+      } else {
+        request = PushRequest.parseFrom(bytes);
+      }
     } catch (InvalidProtocolBufferException e) {
       ConnectError.send(ctx, 400, "invalid_argument", "unmarshal message: " + e.getMessage());
       return;
@@ -113,8 +124,8 @@ public final class HttpIngestVerticle extends VerticleBase {
     }
     String tenant = ctx.request().getHeader("X-Scope-OrgID");
     ProfileRecord record = ProfileRecord.push(tenant, bytes, System.currentTimeMillis());
-    store(ctx, record, RecordCodec.key(tenant, serviceName(request)), () -> ctx.response()
-        .setStatusCode(200).putHeader("Content-Type", "application/proto").end());
+    store(ctx, record, RecordCodec.key(tenant, serviceName(request)), () -> ctx.response().setStatusCode(200)
+        .putHeader("Content-Type", json ? "application/json" : "application/proto").end(json ? "{}" : ""));
   }
 
   /** Writes to every forward_to topic; answers success only when all acknowledged. */

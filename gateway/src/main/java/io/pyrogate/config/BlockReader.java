@@ -1,0 +1,286 @@
+package io.pyrogate.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.pyrogate.config.syntax.ArrayValue;
+import io.pyrogate.config.syntax.Attribute;
+import io.pyrogate.config.syntax.Block;
+import io.pyrogate.config.syntax.BoolValue;
+import io.pyrogate.config.syntax.Diagnostics;
+import io.pyrogate.config.syntax.Durations;
+import io.pyrogate.config.syntax.ErrorValue;
+import io.pyrogate.config.syntax.Evaluator;
+import io.pyrogate.config.syntax.NumberValue;
+import io.pyrogate.config.syntax.ObjectValue;
+import io.pyrogate.config.syntax.Position;
+import io.pyrogate.config.syntax.ReferenceValue;
+import io.pyrogate.config.syntax.Statement;
+import io.pyrogate.config.syntax.StringValue;
+import io.pyrogate.config.syntax.Value;
+
+/**
+ * Reads the attributes and nested blocks of one block with types, reporting every problem to the shared
+ * {@link Diagnostics} instead of stopping. {@link #finish()} reports what the schema did not ask for, with a
+ * "did you mean" — so every decoder states its schema by what it reads.
+ */
+final class BlockReader {
+  private final String what;
+  private final Position position;
+  private final Evaluator evaluator;
+  private final Diagnostics diags;
+  private final Map<String, Attribute> attributes = new LinkedHashMap<>();
+  private final Map<String, List<Block>> blocks = new LinkedHashMap<>();
+  private final Set<String> known = new LinkedHashSet<>();
+
+  /**
+   * @param what how messages name this block, e.g. {@code pyroscope.write "staging"}
+   */
+  BlockReader(String what, Position position, List<Statement> body, Evaluator evaluator, Diagnostics diags) {
+    this.what = what;
+    this.position = position;
+    this.evaluator = evaluator;
+    this.diags = diags;
+    for (Statement s : body) {
+      if (s instanceof Attribute a) {
+        if (attributes.containsKey(a.name())) {
+          diags.error(a.position(), "attribute \"" + a.name() + "\" may only be set once in " + what
+              + " (first set at " + attributes.get(a.name()).position() + ")");
+        } else {
+          attributes.put(a.name(), a);
+        }
+      } else if (s instanceof Block b) {
+        blocks.computeIfAbsent(b.fullName(), k -> new ArrayList<>()).add(b);
+      }
+    }
+  }
+
+  static BlockReader of(String what, Block block, Evaluator evaluator, Diagnostics diags) {
+    return new BlockReader(what, block.position(), block.body().statements(), evaluator, diags);
+  }
+
+  Diagnostics diagnostics() {
+    return diags;
+  }
+
+  Evaluator evaluator() {
+    return evaluator;
+  }
+
+  Position position() {
+    return position;
+  }
+
+  Optional<Position> positionOf(String name) {
+    known.add(name);
+    return Optional.ofNullable(attributes.get(name)).map(Attribute::position);
+  }
+
+  /** The evaluated value of an attribute; empty when absent, null, or already reported as an error. */
+  Optional<Value> value(String name) {
+    known.add(name);
+    Attribute a = attributes.get(name);
+    if (a == null) {
+      return Optional.empty();
+    }
+    Value v = evaluator.evaluate(a.value(), diags);
+    if (v instanceof ErrorValue || v instanceof io.pyrogate.config.syntax.NullValue) {
+      return Optional.empty();
+    }
+    if (v instanceof ReferenceValue r) {
+      diags.error(v.position(), "attribute \"" + name + "\" of " + what + " depends on " + r.path()
+          + ", a component pyrogate does not run; set the value directly or with sys.env(\"...\")");
+      return Optional.empty();
+    }
+    return Optional.of(v);
+  }
+
+  Optional<String> string(String name) {
+    return value(name).flatMap(v -> {
+      if (v instanceof StringValue s) {
+        return Optional.of(s.value());
+      }
+      typeError(name, "string", v);
+      return Optional.empty();
+    });
+  }
+
+  String requiredString(String name) {
+    Optional<String> v = string(name);
+    if (v.isEmpty() && !attributes.containsKey(name)) {
+      diags.error(position, "missing required attribute \"" + name + "\" in " + what);
+    }
+    return v.orElse(null);
+  }
+
+  Optional<Long> number(String name) {
+    return value(name).flatMap(v -> {
+      if (v instanceof NumberValue n) {
+        return Optional.of(n.value());
+      }
+      typeError(name, "number", v);
+      return Optional.empty();
+    });
+  }
+
+  Optional<Boolean> bool(String name) {
+    return value(name).flatMap(v -> {
+      if (v instanceof BoolValue b) {
+        return Optional.of(b.value());
+      }
+      typeError(name, "bool", v);
+      return Optional.empty();
+    });
+  }
+
+  Optional<Duration> duration(String name) {
+    return value(name).flatMap(v -> {
+      if (!(v instanceof StringValue s)) {
+        typeError(name, "duration string such as \"10s\"", v);
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(Durations.parse(s.value()));
+      } catch (IllegalArgumentException e) {
+        diags.error(v.position(), "attribute \"" + name + "\" of " + what + ": " + e.getMessage());
+        return Optional.empty();
+      }
+    });
+  }
+
+  Optional<List<String>> stringList(String name) {
+    return value(name).flatMap(v -> {
+      if (!(v instanceof ArrayValue a)) {
+        typeError(name, "list of strings", v);
+        return Optional.empty();
+      }
+      List<String> out = new ArrayList<>();
+      for (Value e : a.elements()) {
+        if (e instanceof StringValue s) {
+          out.add(s.value());
+        } else if (!(e instanceof ErrorValue)) {
+          diags.error(e.position(), "element of \"" + name + "\" in " + what + " must be a string, got " + e.typeName());
+        }
+      }
+      return Optional.of(out);
+    });
+  }
+
+  Optional<Map<String, String>> stringMap(String name) {
+    return value(name).flatMap(v -> {
+      if (!(v instanceof ObjectValue o)) {
+        typeError(name, "object of strings such as { \"key\" = \"value\" }", v);
+        return Optional.empty();
+      }
+      Map<String, String> out = new LinkedHashMap<>();
+      o.fields().forEach((k, e) -> {
+        if (e instanceof StringValue s) {
+          out.put(k, s.value());
+        } else if (!(e instanceof ErrorValue)) {
+          diags.error(e.position(), "value of \"" + k + "\" in \"" + name + "\" of " + what + " must be a string, got "
+              + e.typeName());
+        }
+      });
+      return Optional.of(out);
+    });
+  }
+
+  /** An array of references such as {@code [pyroscope.write.staging.receiver]}, unevaluated. */
+  List<ReferenceValue> references(String name) {
+    known.add(name);
+    Attribute a = attributes.get(name);
+    if (a == null) {
+      return List.of();
+    }
+    Value v = evaluator.evaluate(a.value(), diags);
+    if (v instanceof ErrorValue) {
+      return List.of();
+    }
+    if (!(v instanceof ArrayValue arr)) {
+      typeError(name, "list of component exports such as [pyroscope.write.default.receiver]", v);
+      return List.of();
+    }
+    List<ReferenceValue> out = new ArrayList<>();
+    for (Value e : arr.elements()) {
+      if (e instanceof ReferenceValue r) {
+        out.add(r);
+      } else if (!(e instanceof ErrorValue)) {
+        diags.error(e.position(), "element of \"" + name + "\" in " + what
+            + " must be a component export such as pyroscope.write.default.receiver, got " + e.typeName());
+      }
+    }
+    return out;
+  }
+
+  List<Block> blocks(String name) {
+    known.add(name);
+    return blocks.getOrDefault(name, List.of());
+  }
+
+  /** A block that may appear at most once. */
+  Optional<Block> block(String name) {
+    List<Block> found = blocks(name);
+    for (int i = 1; i < found.size(); i++) {
+      diags.error(found.get(i).position(), "block \"" + name + "\" may only be specified once in " + what);
+    }
+    return found.stream().findFirst();
+  }
+
+  /** Reports every attribute and block the decoder did not read. Call last. */
+  void finish() {
+    attributes.values().forEach(a -> {
+      if (!known.contains(a.name())) {
+        diags.error(a.position(), "unrecognized attribute \"" + a.name() + "\" in " + what + suggestion(a.name(), known));
+      }
+    });
+    blocks.forEach((name, list) -> {
+      if (!known.contains(name)) {
+        list.forEach(b -> diags.error(b.position(), "unrecognized block \"" + name + "\" in " + what + suggestion(name, known)));
+      }
+    });
+  }
+
+  private void typeError(String name, String expected, Value got) {
+    diags.error(got.position(), "attribute \"" + name + "\" of " + what + " must be a " + expected + ", got " + got.typeName());
+  }
+
+  /** ", did you mean \"x\"?" for the closest known name within a small edit distance, else "". */
+  static String suggestion(String name, Collection<String> candidates) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String c : candidates) {
+      int d = distance(name, c);
+      if (d < bestDistance) {
+        best = c;
+        bestDistance = d;
+      }
+    }
+    return best != null && bestDistance <= Math.max(2, name.length() / 3) ? "; did you mean \"" + best + "\"?" : "";
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

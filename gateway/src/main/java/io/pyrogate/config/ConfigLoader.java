@@ -1,0 +1,380 @@
+package io.pyrogate.config;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import io.pyrogate.config.syntax.AlloyParser;
+import io.pyrogate.config.syntax.Attribute;
+import io.pyrogate.config.syntax.Block;
+import io.pyrogate.config.syntax.Body;
+import io.pyrogate.config.syntax.DiagnosticPrinter;
+import io.pyrogate.config.syntax.Diagnostics;
+import io.pyrogate.config.syntax.Evaluator;
+import io.pyrogate.config.syntax.Position;
+import io.pyrogate.config.syntax.ReferenceValue;
+import io.pyrogate.config.syntax.Statement;
+
+/**
+ * Turns an Alloy file into a {@link GatewayConfig}: parse, evaluate, decode and validate, collecting every
+ * problem with its file:line:col before anything starts.
+ */
+public final class ConfigLoader {
+  /** Components pyrogate runs. */
+  static final Set<String> COMPONENTS = Set.of("pyroscope.write", "pyroscope.receive_http");
+  /**
+   * Alloy components and configuration blocks pyrogate does not run: reported as warnings so a user's full
+   * Alloy file still loads. Matched as exact names or, for namespaces ending in ".", as prefixes.
+   */
+  static final List<String> FOREIGN = List.of("logging", "tracing", "http", "livedebugging", "remotecfg", "foreach",
+      "declare", "import.", "argument", "export", "pyroscope.scrape", "pyroscope.ebpf", "pyroscope.java",
+      "pyroscope.relabel", "pyroscope.enrich", "discovery.", "prometheus.", "loki.", "otelcol.",
+      "local.", "remote.", "faro.", "mimir.", "beyla.", "database_observability.", "module.", "otel.", "stage.");
+
+  /** The loaded configuration and its warnings. */
+  public record Result(GatewayConfig config, Diagnostics diagnostics, String source) {
+    /** Warnings rendered for humans; empty when there are none. */
+    public String renderedWarnings() {
+      return DiagnosticPrinter.renderAll(diagnostics.warnings(), f -> source);
+    }
+  }
+
+  private ConfigLoader() {
+  }
+
+  public static Result load(Path file, Function<String, String> environment) {
+    String source;
+    try {
+      source = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage() + "\n", List.of());
+    }
+    return parse(file.toString(), source, environment);
+  }
+
+  /**
+   * @throws ConfigException listing every error, when there is any
+   */
+  public static Result parse(String fileName, String source, Function<String, String> environment) {
+    Diagnostics diags = new Diagnostics();
+    Body body = AlloyParser.parse(fileName, source, diags);
+    Evaluator evaluator = new Evaluator(name -> {
+      String v = environment.apply(name);
+      return v == null ? "" : v;
+    }, hostname());
+    GatewayConfig config = new ConfigLoader.Decoder(evaluator, diags).decode(body);
+    if (diags.hasErrors()) {
+      throw new ConfigException(DiagnosticPrinter.renderAll(diags.all(), f -> source), diags.all());
+    }
+    return new Result(config, diags, source);
+  }
+
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  /** One decoding pass; holds the evaluator and the diagnostics. */
+  private static final class Decoder {
+    private final Evaluator evaluator;
+    private final Diagnostics diags;
+    private final Map<String, Position> foreignComponents = new HashMap<>();
+
+    Decoder(Evaluator evaluator, Diagnostics diags) {
+      this.evaluator = evaluator;
+      this.diags = diags;
+    }
+
+    GatewayConfig decode(Body body) {
+      KafkaSettings kafka = null;
+      Position kafkaAt = null;
+      List<WriteComponent> writes = new ArrayList<>();
+      List<Position> writePositions = new ArrayList<>();
+      List<ReceiveHttpComponent> receivers = new ArrayList<>();
+      List<List<ReferenceValue>> receiverTargets = new ArrayList<>();
+      List<Position> receiverPositions = new ArrayList<>();
+      Map<String, Position> labels = new HashMap<>();
+      for (Statement s : body.statements()) {
+        if (s instanceof Attribute a) {
+          diags.error(a.position(), "unexpected attribute \"" + a.name() + "\" at the top level; only blocks belong here");
+          continue;
+        }
+        Block b = (Block) s;
+        String name = b.fullName();
+        if (name.equals("kafka")) {
+          if (b.label() != null) {
+            diags.error(b.labelPosition(), "block \"kafka\" does not take a label");
+          }
+          if (kafka != null) {
+            diags.error(b.position(), "block \"kafka\" may only be specified once (first at " + kafkaAt + ")");
+            continue;
+          }
+          kafkaAt = b.position();
+          kafka = kafka(b);
+        } else if (COMPONENTS.contains(name)) {
+          if (b.label() == null) {
+            diags.error(b.position(), "component \"" + name + "\" needs a label, e.g. " + name + " \"default\" { ... }");
+            continue;
+          }
+          if (!isIdentifier(b.label())) {
+            diags.error(b.labelPosition(), "component label \"" + b.label()
+                + "\" must be a valid identifier (letters, digits and _; not starting with a digit)");
+            continue;
+          }
+          String id = name + "." + b.label();
+          Position first = labels.putIfAbsent(id, b.position());
+          if (first != null) {
+            diags.error(b.position(), "component " + name + " \"" + b.label() + "\" is already defined at " + first);
+            continue;
+          }
+          if (name.equals("pyroscope.write")) {
+            writes.add(write(b));
+            writePositions.add(b.position());
+          } else {
+            BlockReader r = BlockReader.of(name + " \"" + b.label() + "\"", b, evaluator, diags);
+            List<ReferenceValue> targets = r.references("forward_to");
+            receivers.add(receiveHttp(b.label(), r));
+            receiverTargets.add(targets);
+            receiverPositions.add(b.position());
+          }
+        } else if (isForeign(name)) {
+          diags.warning(b.position(), "pyrogate does not run \"" + name + "\"; the block is ignored");
+          if (b.label() != null) {
+            foreignComponents.put(name + "." + b.label(), b.position());
+          }
+        } else {
+          diags.error(b.position(), "unknown component or block \"" + name + "\""
+              + BlockReader.suggestion(name, List.of("kafka", "pyroscope.write", "pyroscope.receive_http")));
+        }
+      }
+      Set<String> writeLabels = new HashSet<>();
+      writes.forEach(w -> writeLabels.add(w.label()));
+      for (int i = 0; i < receivers.size(); i++) {
+        receivers.set(i, resolveForwardTo(receivers.get(i), receiverPositions.get(i), receiverTargets.get(i), writeLabels));
+      }
+      return new GatewayConfig(kafka == null ? KafkaSettings.defaults() : kafka, receivers, writes);
+    }
+
+    private KafkaSettings kafka(Block b) {
+      BlockReader r = BlockReader.of("kafka", b, evaluator, diags);
+      KafkaSettings d = KafkaSettings.defaults();
+      List<String> servers = r.stringList("bootstrap_servers").orElse(List.of());
+      for (String server : servers) {
+        if (!server.matches("[^:\\s]+:\\d{1,5}")) {
+          diags.error(r.positionOf("bootstrap_servers").orElse(b.position()),
+              "bootstrap_servers entry \"" + server + "\" must be HOST:PORT");
+        }
+      }
+      String listen = r.string("embedded_listen_address").orElse(d.embeddedListenAddress());
+      if (!listen.matches("[^\\s]+:\\d{1,5}") || Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1)) > 65535) {
+        diags.error(r.positionOf("embedded_listen_address").orElse(b.position()),
+            "embedded_listen_address \"" + listen + "\" must be HOST:PORT");
+        listen = d.embeddedListenAddress();
+      }
+      String prefix = r.string("topic_prefix").orElse(d.topicPrefix());
+      if (!prefix.matches("[A-Za-z0-9._-]*")) {
+        diags.error(r.positionOf("topic_prefix").orElse(b.position()),
+            "topic_prefix \"" + prefix + "\" may contain only letters, digits, '.', '_' and '-'");
+      }
+      long partitions = r.number("partitions").orElse((long) d.partitions());
+      if (partitions < 1 || partitions > 10_000) {
+        diags.error(r.positionOf("partitions").orElse(b.position()), "partitions must be between 1 and 10000, got " + partitions);
+      }
+      long replication = r.number("replication_factor").orElse((long) d.replicationFactor());
+      if (replication != -1 && (replication < 1 || replication > Short.MAX_VALUE)) {
+        diags.error(r.positionOf("replication_factor").orElse(b.position()),
+            "replication_factor must be -1 (the broker's default) or at least 1, got " + replication);
+      }
+      r.finish();
+      return new KafkaSettings(servers, listen, prefix, (int) Math.max(1, Math.min(partitions, 10_000)),
+          (short) Math.max(-1, Math.min(replication, Short.MAX_VALUE)));
+    }
+
+    private WriteComponent write(Block b) {
+      String what = "pyroscope.write \"" + b.label() + "\"";
+      BlockReader r = BlockReader.of(what, b, evaluator, diags);
+      Map<String, String> externalLabels = r.stringMap("external_labels").orElse(Map.of());
+      List<Endpoint> endpoints = new ArrayList<>();
+      Map<String, Position> names = new HashMap<>();
+      Map<String, Integer> generated = new HashMap<>();
+      for (Block e : r.blocks("endpoint")) {
+        Endpoint endpoint = endpoint(what, e, generated);
+        if (endpoint == null) {
+          continue;
+        }
+        Position first = names.putIfAbsent(endpoint.name(), e.position());
+        if (first != null) {
+          diags.error(e.position(), "endpoint name \"" + endpoint.name() + "\" is already used in " + what + " at " + first
+              + "; give each endpoint a distinct name");
+          continue;
+        }
+        endpoints.add(endpoint);
+      }
+      r.finish();
+      return new WriteComponent(b.label(), endpoints, externalLabels);
+    }
+
+    private Endpoint endpoint(String parent, Block b, Map<String, Integer> generated) {
+      BlockReader r = BlockReader.of(parent + " endpoint", b, evaluator, diags);
+      String url = r.requiredString("url");
+      URI uri = null;
+      if (url != null) {
+        uri = parseUrl(url, r.positionOf("url").orElse(b.position()));
+      }
+      String name = r.string("name").orElse(null);
+      if (name != null && !name.matches("[A-Za-z0-9._-]+")) {
+        diags.error(r.positionOf("name").orElse(b.position()),
+            "endpoint name \"" + name + "\" may contain only letters, digits, '.', '_' and '-' (it names a Kafka consumer group)");
+      }
+      Duration timeout = positive(r, "remote_timeout", Endpoint.DEFAULT_REMOTE_TIMEOUT);
+      Map<String, String> headers = r.stringMap("headers").orElse(Map.of());
+      Duration minBackoff = positive(r, "min_backoff_period", Endpoint.DEFAULT_MIN_BACKOFF);
+      Duration maxBackoff = positive(r, "max_backoff_period", Endpoint.DEFAULT_MAX_BACKOFF);
+      if (maxBackoff.compareTo(minBackoff) < 0) {
+        diags.error(r.positionOf("max_backoff_period").orElse(b.position()),
+            "max_backoff_period (" + maxBackoff + ") must not be less than min_backoff_period (" + minBackoff + ")");
+      }
+      long retries = r.number("max_backoff_retries").orElse((long) Endpoint.DEFAULT_MAX_BACKOFF_RETRIES);
+      if (retries < 0 || retries > Integer.MAX_VALUE) {
+        diags.error(r.positionOf("max_backoff_retries").orElse(b.position()),
+            "max_backoff_retries must be 0 (retry forever) or more, got " + retries);
+      }
+      r.finish();
+      if (uri == null) {
+        return null;
+      }
+      if (name == null) {
+        name = generatedName(uri, generated);
+      }
+      return new Endpoint(name, uri, timeout, headers, minBackoff, maxBackoff, (int) Math.max(0, Math.min(retries, Integer.MAX_VALUE)));
+    }
+
+    private ReceiveHttpComponent receiveHttp(String label, BlockReader r) {
+      String address = ReceiveHttpComponent.DEFAULT_LISTEN_ADDRESS;
+      int port = ReceiveHttpComponent.DEFAULT_LISTEN_PORT;
+      var http = r.block("http");
+      if (http.isPresent()) {
+        BlockReader h = BlockReader.of("pyroscope.receive_http \"" + label + "\" http", http.get(), evaluator, diags);
+        address = h.string("listen_address").filter(s -> !s.isEmpty()).orElse(address);
+        long p = h.number("listen_port").orElse((long) port);
+        if (p < 0 || p > 65535) {
+          diags.error(h.positionOf("listen_port").orElse(http.get().position()), "listen_port must be within 0-65535, got " + p);
+        } else {
+          port = (int) p;
+        }
+        h.finish();
+      }
+      r.finish();
+      return new ReceiveHttpComponent(label, address, port, List.of());
+    }
+
+    /** forward_to must name the receiver of a pyroscope.write defined here; anything else would lose data. */
+    private ReceiveHttpComponent resolveForwardTo(ReceiveHttpComponent receiver, Position at, List<ReferenceValue> targets,
+        Set<String> writeLabels) {
+      List<String> labels = new ArrayList<>();
+      for (ReferenceValue ref : targets) {
+        String path = ref.path();
+        if (path.startsWith("pyroscope.write.") && path.endsWith(".receiver")) {
+          String label = path.substring("pyroscope.write.".length(), path.length() - ".receiver".length());
+          if (writeLabels.contains(label)) {
+            if (!labels.contains(label)) {
+              labels.add(label);
+            }
+            continue;
+          }
+          diags.error(ref.position(), "forward_to of pyroscope.receive_http \"" + receiver.label()
+              + "\" names pyroscope.write \"" + label + "\", which is not defined" + BlockReader.suggestion(label, writeLabels));
+          continue;
+        }
+        String component = componentOf(path);
+        if (component != null && foreignComponents.containsKey(component)) {
+          diags.error(ref.position(), "forward_to of pyroscope.receive_http \"" + receiver.label() + "\" names " + path
+              + ", but pyrogate does not run " + component + ": its profiles would go nowhere; forward to a pyroscope.write receiver");
+        } else {
+          diags.error(ref.position(), "forward_to of pyroscope.receive_http \"" + receiver.label() + "\" names " + path
+              + ", which is not the receiver of a pyroscope.write component defined in this file");
+        }
+      }
+      if (targets.isEmpty()) {
+        diags.warning(at, "pyroscope.receive_http \"" + receiver.label() + "\" has an empty forward_to: it accepts nothing");
+      }
+      return new ReceiveHttpComponent(receiver.label(), receiver.listenAddress(), receiver.listenPort(), labels);
+    }
+
+    private String componentOf(String path) {
+      for (String c : foreignComponents.keySet()) {
+        if (path.startsWith(c + ".") || path.equals(c)) {
+          return c;
+        }
+      }
+      return null;
+    }
+
+    private Duration positive(BlockReader r, String name, Duration fallback) {
+      Duration d = r.duration(name).orElse(fallback);
+      if (d.isNegative() || d.isZero()) {
+        diags.error(r.positionOf(name).orElse(r.position()), name + " must be positive, got " + d);
+        return fallback;
+      }
+      return d;
+    }
+
+    private URI parseUrl(String url, Position at) {
+      try {
+        URI uri = new URI(url);
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+          diags.error(at, "url \"" + url + "\" must start with http:// or https://");
+          return null;
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+          diags.error(at, "url \"" + url + "\" has no host");
+          return null;
+        }
+        if (uri.getQuery() != null || uri.getFragment() != null) {
+          diags.error(at, "url \"" + url + "\" must not have a query or fragment; pyrogate appends the API path");
+          return null;
+        }
+        return uri;
+      } catch (URISyntaxException e) {
+        diags.error(at, "url \"" + url + "\" is not a valid URL: " + e.getReason());
+        return null;
+      }
+    }
+
+    /** A name from the URL, so it stays the same when endpoints are reordered: host_port[_path][-n]. */
+    private static String generatedName(URI uri, Map<String, Integer> generated) {
+      String base = (uri.getHost() + (uri.getPort() > 0 ? "_" + uri.getPort() : "")
+          + (uri.getPath() == null ? "" : uri.getPath())).replaceAll("[^A-Za-z0-9.]+", "_").replaceAll("_+$", "");
+      int n = generated.merge(base, 1, Integer::sum);
+      return n == 1 ? base : base + "-" + n;
+    }
+
+    private static boolean isForeign(String name) {
+      for (String f : FOREIGN) {
+        if (f.endsWith(".") ? name.startsWith(f) : name.equals(f)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static boolean isIdentifier(String s) {
+      return s.matches("[\\p{L}_][\\p{L}\\p{N}_]*");
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.pyrogate;
+
+import static io.pyrogate.testing.TestGateways.freePort;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.Profiles;
+import io.pyrogate.testing.TestGateways;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fat jar as users run it: {@code java -jar pyrogate.jar run CONFIG} on the embedded default, a profile
+ * pushed with a plain HTTP client reaches the endpoint named in the config, and SIGTERM stops it cleanly.
+ */
+class PackagedJarIT {
+
+  @Test
+  void runsOnTheEmbeddedDefaultDeliversAPushAndStopsOnSigterm() throws Exception {
+    Path dir = TestGateways.tempDir();
+    int ingest = freePort();
+    int management = freePort();
+    try (FakePyroscope pyroscope = new FakePyroscope()) {
+      Path config = dir.resolve("pyrogate.alloy");
+      Files.writeString(config, """
+          kafka {
+            embedded_listen_address = "127.0.0.1:%d"
+          }
+
+          pyroscope.receive_http "default" {
+            http {
+              listen_address = "127.0.0.1"
+              listen_port    = %d
+            }
+            forward_to = [pyroscope.write.staging.receiver]
+          }
+
+          pyroscope.write "staging" {
+            endpoint {
+              url = "%s"
+            }
+          }
+          """.formatted(freePort(), ingest, pyroscope.url()));
+      Path log = dir.resolve("pyrogate.log");
+      Process process = new ProcessBuilder(javaBinary(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+          "-jar", System.getProperty("pyrogate.jar"), "run", config.toString(),
+          "--server.http.listen-addr=127.0.0.1:" + management, "--storage.path=" + dir.resolve("data"))
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      try {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+          assertThat(process.isAlive()).as("pyrogate exited early:\n%s", read(log)).isTrue();
+          return ready(management);
+        });
+        PushRequest request = Profiles.push("checkout", Profiles.jvmStacksPprof(2), Map.of("env", "prod"));
+        assertThat(TestGateways.push(ingest, request.toByteArray()).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() == 1);
+        assertThat(pyroscope.delivered().get(0).body()).isEqualTo(request.toByteArray());
+
+        process.destroy(); // SIGTERM
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s").isTrue();
+        String output = read(log);
+        assertThat(output).contains("pyrogate stopped").contains("embedded Kafka stopped");
+        Matcher m = Pattern.compile("embedded Kafka ready at \\S+ in (\\d+) ms").matcher(output);
+        assertThat(m.find()).as(output).isTrue();
+        System.out.println("embedded Kafka start-to-ready: " + m.group(1) + " ms");
+      } finally {
+        process.destroyForcibly();
+      }
+      assertThat(Files.exists(dir.resolve("data/kafka/meta.properties"))).isTrue();
+    }
+  }
+
+  @Test
+  void refusesABadConfigWithItsPositionAndExitCodeOne() throws Exception {
+    Path dir = TestGateways.tempDir();
+    Path config = dir.resolve("bad.alloy");
+    Files.writeString(config, """
+        pyroscope.write "staging" {
+          endpoint {
+            urll = "http://localhost:4041"
+          }
+        }
+        """);
+    Process process = new ProcessBuilder(javaBinary(), "-jar", System.getProperty("pyrogate.jar"), "run",
+        config.toString(), "--storage.path=" + dir.resolve("data")).redirectErrorStream(true).start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).as(output).isEqualTo(1);
+    assertThat(output).contains(config + ":3:5").contains("unrecognized attribute \"urll\"").contains("did you mean \"url\"?");
+    assertThat(Files.exists(dir.resolve("data"))).as("nothing started").isFalse();
+  }
+
+  private static boolean ready(int port) {
+    try {
+      return TestGateways.get(port, "/-/ready").statusCode() == 200;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static String read(Path log) throws IOException {
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}

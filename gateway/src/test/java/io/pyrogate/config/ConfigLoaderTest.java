@@ -1,0 +1,208 @@
+package io.pyrogate.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.pyrogate.config.syntax.Diagnostic;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+  private static ConfigLoader.Result load(String source) {
+    return ConfigLoader.parse("test.alloy", source, Map.of("PYRO_URL", "http://pyro.example:4040", "EMPTY", "")::get);
+  }
+
+  private static List<String> errors(String source) {
+    try {
+      load(source);
+      throw new AssertionError("expected configuration errors");
+    } catch (ConfigException e) {
+      return e.diagnostics().stream().filter(d -> d.severity() == io.pyrogate.config.syntax.Severity.ERROR)
+          .map(Diagnostic::toString).toList();
+    }
+  }
+
+  @Test
+  void theIssueExampleDecodesWithDocumentedDefaults() {
+    GatewayConfig c = load("""
+        kafka {
+          // no bootstrap_servers: embedded broker
+        }
+
+        pyroscope.receive_http "default" {
+          http {
+            listen_address = "127.0.0.1"
+            listen_port    = 4040
+          }
+          forward_to = [pyroscope.write.staging.receiver]
+        }
+
+        pyroscope.write "staging" {
+          endpoint {
+            url = "http://localhost:4041"
+          }
+        }
+        """).config();
+
+    assertThat(c.kafka()).isEqualTo(KafkaSettings.defaults());
+    assertThat(c.kafka().embedded()).isTrue();
+    assertThat(c.receivers()).containsExactly(new ReceiveHttpComponent("default", "127.0.0.1", 4040, List.of("staging")));
+    assertThat(c.writes()).hasSize(1);
+    Endpoint e = c.writes().get(0).endpoints().get(0);
+    assertThat(e.url()).isEqualTo(URI.create("http://localhost:4041"));
+    assertThat(e.name()).isEqualTo("localhost_4041");
+    assertThat(e.remoteTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(e.minBackoff()).isEqualTo(Duration.ofMillis(500));
+    assertThat(e.maxBackoff()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(e.maxBackoffRetries()).isEqualTo(10);
+  }
+
+  @Test
+  void readsEveryArgumentItKnows() {
+    GatewayConfig c = load("""
+        kafka {
+          bootstrap_servers  = ["k1:9092", "k2:9093"]
+          topic_prefix       = "profiles."
+          partitions         = 12
+          replication_factor = 3
+        }
+        pyroscope.receive_http "in" {
+          forward_to = [pyroscope.write.a.receiver, pyroscope.write.b.receiver]
+        }
+        pyroscope.write "a" {
+          endpoint {
+            name                = "primary"
+            url                 = sys.env("PYRO_URL")
+            remote_timeout      = "3s"
+            headers             = { "X-Scope-OrgID" = "squad-1" }
+            min_backoff_period  = "100ms"
+            max_backoff_period  = "1m30s"
+            max_backoff_retries = 0
+          }
+          endpoint {
+            url = "https://other.example/prefix/"
+          }
+          external_labels = { "env" = "staging" }
+        }
+        pyroscope.write "b" { }
+        """).config();
+
+    assertThat(c.kafka().bootstrapServers()).containsExactly("k1:9092", "k2:9093");
+    assertThat(c.kafka().topicPrefix()).isEqualTo("profiles.");
+    assertThat(c.kafka().partitions()).isEqualTo(12);
+    assertThat(c.kafka().replicationFactor()).isEqualTo((short) 3);
+    assertThat(c.receivers().get(0).listenPort()).isEqualTo(8080);
+    assertThat(c.receivers().get(0).forwardTo()).containsExactly("a", "b");
+    WriteComponent a = c.write("a").orElseThrow();
+    assertThat(a.externalLabels()).containsEntry("env", "staging");
+    assertThat(a.endpoints().get(0)).isEqualTo(new Endpoint("primary", URI.create("http://pyro.example:4040"),
+        Duration.ofSeconds(3), Map.of("X-Scope-OrgID", "squad-1"), Duration.ofMillis(100), Duration.ofSeconds(90), 0));
+    assertThat(a.endpoints().get(1).name()).isEqualTo("other.example_prefix");
+    assertThat(c.write("b").orElseThrow().endpoints()).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      unknown attribute with suggestion | pyroscope.write "a" {\\n  endpoint {\\n    urll = "http://x"\\n  }\\n} | test.alloy:3:5: error: unrecognized attribute "urll" in pyroscope.write "a" endpoint; did you mean "url"?
+      missing url                       | pyroscope.write "a" {\\n  endpoint {\\n  }\\n} | test.alloy:2:3: error: missing required attribute "url" in pyroscope.write "a" endpoint
+      bad scheme                        | pyroscope.write "a" {\\n  endpoint {\\n    url = "ftp://x"\\n  }\\n} | test.alloy:3:5: error: url "ftp://x" must start with http:// or https://
+      bad duration                      | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    remote_timeout = "5d"\\n  }\\n} | test.alloy:4:22: error: attribute "remote_timeout" of pyroscope.write "a" endpoint: invalid duration "5d": unknown unit "d" (valid units are ns, us, µs, ms, s, m, h)
+      wrong type                        | pyroscope.write "a" {\\n  endpoint {\\n    url = 42\\n  }\\n} | test.alloy:3:11: error: attribute "url" of pyroscope.write "a" endpoint must be a string, got number
+      backoff order                     | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    min_backoff_period = "2s"\\n    max_backoff_period = "1s"\\n  }\\n} | test.alloy:5:5: error: max_backoff_period (PT1S) must not be less than min_backoff_period (PT2S)
+      negative retries                  | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    max_backoff_retries = -1\\n  }\\n} | test.alloy:4:5: error: max_backoff_retries must be 0 (retry forever) or more, got -1
+      duplicate endpoint name           | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    name = "n"\\n  }\\n  endpoint {\\n    url = "http://y"\\n    name = "n"\\n  }\\n} | test.alloy:6:3: error: endpoint name "n" is already used in pyroscope.write "a" at test.alloy:2:3; give each endpoint a distinct name
+      duplicate component               | pyroscope.write "a" {\\n}\\npyroscope.write "a" {\\n} | test.alloy:3:1: error: component pyroscope.write "a" is already defined at test.alloy:1:1
+      missing label                     | pyroscope.write {\\n} | test.alloy:1:1: error: component "pyroscope.write" needs a label, e.g. pyroscope.write "default" { ... }
+      unknown component                 | pyroscope.wirte "a" {\\n} | test.alloy:1:1: error: unknown component or block "pyroscope.wirte"; did you mean "pyroscope.write"?
+      forward_to undefined write        | pyroscope.receive_http "r" {\\n  forward_to = [pyroscope.write.nope.receiver]\\n} | test.alloy:2:17: error: forward_to of pyroscope.receive_http "r" names pyroscope.write "nope", which is not defined
+      forward_to foreign component      | pyroscope.relabel "f" {\\n}\\npyroscope.receive_http "r" {\\n  forward_to = [pyroscope.relabel.f.receiver]\\n} | test.alloy:4:17: error: forward_to of pyroscope.receive_http "r" names pyroscope.relabel.f.receiver, but pyrogate does not run pyroscope.relabel.f: its profiles would go nowhere; forward to a pyroscope.write receiver
+      port out of range                 | pyroscope.receive_http "r" {\\n  http {\\n    listen_port = 70000\\n  }\\n} | test.alloy:3:5: error: listen_port must be within 0-65535, got 70000
+      kafka twice                       | kafka {\\n}\\nkafka {\\n} | test.alloy:3:1: error: block "kafka" may only be specified once (first at test.alloy:1:1)
+      bad bootstrap server              | kafka {\\n  bootstrap_servers = ["nohost"]\\n} | test.alloy:2:3: error: bootstrap_servers entry "nohost" must be HOST:PORT
+      url from a foreign component      | pyroscope.write "a" {\\n  endpoint {\\n    url = remote.kubernetes.secret.creds.data["url"]\\n  }\\n} | test.alloy:3:11: error: attribute "url" of pyroscope.write "a" endpoint depends on remote.kubernetes.secret.creds.data["url"], a component pyrogate does not run; set the value directly or with sys.env("...")
+      attribute set twice               | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    url = "http://y"\\n  }\\n} | test.alloy:4:5: error: attribute "url" may only be set once in pyroscope.write "a" endpoint (first set at test.alloy:3:5)
+      """)
+  void reportsEachMistakeWithItsPosition(String name, String source, String expected) {
+    assertThat(errors(source.replace("\\n", "\n"))).contains(expected);
+  }
+
+  @Test
+  void reportsEveryErrorAtOnce() {
+    List<String> errors = errors("""
+        pyroscope.write "a" {
+          endpoint {
+            url = "ftp://x"
+            remote_timeout = "soon"
+          }
+          bogus = 1
+        }
+        pyroscope.receive_http "r" {
+          forward_to = [pyroscope.write.b.receiver]
+        }
+        """);
+    assertThat(errors).hasSize(4);
+    assertThat(errors).extracting(s -> s.substring(0, s.indexOf(": error"))).containsExactlyInAnyOrder(
+        "test.alloy:3:5", "test.alloy:4:22", "test.alloy:6:3", "test.alloy:9:17");
+  }
+
+  @Test
+  void componentsPyrogateDoesNotRunAreWarningsSoAWholeAlloyFileLoads() {
+    ConfigLoader.Result r = load("""
+        logging {
+          level = "debug"
+        }
+        pyroscope.write "staging" {
+          // Send profiles to a locally running Pyroscope instance.
+          endpoint {
+            url = "http://pyroscope:4040"
+            headers = {
+              "X-Scope-OrgID" = "squad-1",
+            }
+          }
+          external_labels = {
+            "env" = "staging",
+          }
+        }
+
+        pyroscope.scrape "default" {
+          targets = [
+            {"__address__" = "pyroscope:4040", "service_name"="pyroscope"},
+            {"__address__" = "alloy:12345", "service_name"="alloy"},
+          ]
+          forward_to = [pyroscope.write.staging.receiver]
+        }
+        """);
+    assertThat(r.config().writes()).hasSize(1);
+    assertThat(r.diagnostics().warnings()).extracting(Diagnostic::toString).containsExactly(
+        "test.alloy:1:1: warning: pyrogate does not run \"logging\"; the block is ignored",
+        "test.alloy:17:1: warning: pyrogate does not run \"pyroscope.scrape\"; the block is ignored");
+  }
+
+  @Test
+  void secretsInHeadersNeverAppearInToString() {
+    GatewayConfig c = load("""
+        pyroscope.write "a" {
+          endpoint {
+            url = "http://x"
+            headers = { "Authorization" = "Bearer s3cr3t-token" }
+          }
+        }
+        """).config();
+    assertThat(c.toString()).doesNotContain("s3cr3t").contains("Authorization");
+  }
+
+  @Test
+  void syntaxErrorsComeWithTheLineAndACaret() {
+    assertThatThrownBy(() -> load("pyroscope.write \"a\" {\n  # comment\n}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("test.alloy:2:3")
+        .hasMessageContaining("# comment");
+  }
+}
