@@ -102,6 +102,8 @@ public final class Gateway implements AutoCloseable {
     }
     topics.ensureTopics(topicNames);
     producer = KafkaWriteStream.create(vertx, new KafkaProducer<String, byte[]>(new HashMap<>(KafkaDefaults.producer(bootstrap))));
+    // Each send's own future carries its failure to the caller (ingest answers 503, delivery retries).
+    producer.exceptionHandler(e -> LOG.debug("Kafka producer: {}", e.getMessage()));
 
     for (WriteComponent w : config.writes()) {
       String topic = Topics.writeTopic(kafka, w.label());

@@ -9,9 +9,13 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.kafka.EmbeddedKafka;
+import io.pyrogate.config.WriteComponent;
+import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import org.junit.jupiter.api.Test;
 
@@ -31,14 +35,22 @@ class ReadinessTest {
   }
 
   @Test
-  void notReadyWhileKafkaIsDown() {
+  void notReadyAndAnswering503WhileKafkaIsDown() {
     EmbeddedKafka broker = EmbeddedKafka.start(TestGateways.tempDir(), "127.0.0.1", 0);
     KafkaSettings kafka = new KafkaSettings(List.of(broker.bootstrapServers()), "unused:0", "r.", 1, (short) 1);
-    try (Gateway gateway = TestGateways.start(config(kafka, freePort(), List.of()))) {
+    int ingest = freePort();
+    try (FakePyroscope pyroscope = new FakePyroscope();
+         Gateway gateway = TestGateways.start(config(kafka, ingest,
+             List.of(new WriteComponent("w", List.of(TestGateways.endpoint("a", pyroscope.url())), Map.of()))))) {
       int port = gateway.managementPort();
       await().atMost(Duration.ofSeconds(10)).until(() -> get(port, "/-/ready").statusCode() == 200);
 
       broker.close();
+
+      var response = TestGateways.push(ingest, Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+      assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+      assertThat(response.body()).contains("\"code\":\"unavailable\"").contains("Kafka did not acknowledge");
 
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
         var ready = get(port, "/-/ready");
