@@ -97,8 +97,7 @@ class PipelineTest {
   void tenantOfTheRequestIsDeliveredWithItAndEndpointHeadersAreApplied() {
     int port = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope()) {
-      var ep = new io.pyrogate.config.Endpoint("a", java.net.URI.create(pyroscope.url()), Duration.ofSeconds(10),
-          Map.of("X-Extra", "yes"), Duration.ofMillis(50), Duration.ofMillis(500), 10);
+      var ep = endpoint("a", pyroscope.url()).withHeaders(Map.of("X-Extra", "yes"));
       try (Gateway gateway = TestGateways.start(config(sharedKafka(), port,
           List.of(new WriteComponent("w", List.of(ep), Map.of()))))) {
 

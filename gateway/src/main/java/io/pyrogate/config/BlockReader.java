@@ -120,6 +120,59 @@ final class BlockReader {
     return v.orElse(null);
   }
 
+  /** Whether the attribute is set (whatever its value). Marks it as known. */
+  boolean has(String name) {
+    known.add(name);
+    return attributes.containsKey(name);
+  }
+
+  Optional<Secret> secret(String name) {
+    return string(name).map(Secret::new);
+  }
+
+  Optional<java.nio.file.Path> path(String name) {
+    return string(name).flatMap(s -> {
+      if (s.isEmpty()) {
+        diags.error(positionOf(name).orElse(position), "attribute \"" + name + "\" of " + what + " must not be empty");
+        return Optional.empty();
+      }
+      return Optional.of(java.nio.file.Path.of(s));
+    });
+  }
+
+  /** A {@code map(list(secret))} such as {@code { "X-Key" = ["a", "b"] }}. */
+  Optional<Map<String, List<Secret>>> secretListMap(String name) {
+    return value(name).flatMap(v -> {
+      if (!(v instanceof ObjectValue o)) {
+        typeError(name, "object of string lists such as { \"X-Header\" = [\"value\"] }", v);
+        return Optional.empty();
+      }
+      Map<String, List<Secret>> out = new LinkedHashMap<>();
+      o.fields().forEach((k, e) -> {
+        if (e instanceof ArrayValue a) {
+          List<Secret> values = new ArrayList<>();
+          for (Value item : a.elements()) {
+            if (item instanceof StringValue s) {
+              values.add(new Secret(s.value()));
+            } else if (!(item instanceof ErrorValue)) {
+              diags.error(item.position(), "values of \"" + k + "\" in \"" + name + "\" of " + what
+                  + " must be strings, got " + item.typeName());
+            }
+          }
+          out.put(k, List.copyOf(values));
+        } else if (!(e instanceof ErrorValue)) {
+          diags.error(e.position(), "value of \"" + k + "\" in \"" + name + "\" of " + what
+              + " must be a list of strings, got " + e.typeName());
+        }
+      });
+      return Optional.of(out);
+    });
+  }
+
+  String what() {
+    return what;
+  }
+
   Optional<Long> number(String name) {
     return value(name).flatMap(v -> {
       if (v instanceof NumberValue n) {

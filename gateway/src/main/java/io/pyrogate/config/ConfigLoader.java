@@ -209,6 +209,13 @@ public final class ConfigLoader {
       String what = "pyroscope.write \"" + b.label() + "\"";
       BlockReader r = BlockReader.of(what, b, evaluator, diags);
       Map<String, String> externalLabels = r.stringMap("external_labels").orElse(Map.of());
+      r.block("tracing").ifPresent(t -> {
+        // Undocumented in Alloy; trace propagation does not apply to pyrogate, so it is read and ignored.
+        BlockReader tr = BlockReader.of(what + " tracing", t, evaluator, diags);
+        tr.bool("jaeger_propagator");
+        tr.bool("trace_context_propagator");
+        tr.finish();
+      });
       List<Endpoint> endpoints = new ArrayList<>();
       Map<String, Position> names = new HashMap<>();
       Map<String, Integer> generated = new HashMap<>();
@@ -236,7 +243,7 @@ public final class ConfigLoader {
       if (url != null) {
         uri = parseUrl(url, r.positionOf("url").orElse(b.position()));
       }
-      String name = r.string("name").orElse(null);
+      String name = r.string("name").filter(s -> !s.isEmpty()).orElse(null);
       if (name != null && !name.matches("[A-Za-z0-9._-]+")) {
         diags.error(r.positionOf("name").orElse(b.position()),
             "endpoint name \"" + name + "\" may contain only letters, digits, '.', '_' and '-' (it names a Kafka consumer group)");
@@ -254,14 +261,44 @@ public final class ConfigLoader {
         diags.error(r.positionOf("max_backoff_retries").orElse(b.position()),
             "max_backoff_retries must be 0 (retry forever) or more, got " + retries);
       }
+      boolean retry429 = r.bool("retry_on_http_429").orElse(true);
+      HttpClientConfig http = HttpClientDecoder.read(r);
+      // Alloy accepts these; they only concern debug-info uploads and tracing, which pyrogate does not do.
+      r.duration("debug_info_upload_timeout");
       r.finish();
+      notYetSupported(r, b);
       if (uri == null) {
         return null;
       }
       if (name == null) {
         name = generatedName(uri, generated);
       }
-      return new Endpoint(name, uri, timeout, headers, minBackoff, maxBackoff, (int) Math.max(0, Math.min(retries, Integer.MAX_VALUE)));
+      return new Endpoint(name, uri, timeout, headers, minBackoff, maxBackoff,
+          (int) Math.max(0, Math.min(retries, Integer.MAX_VALUE)), retry429, http);
+    }
+
+    /**
+     * Arguments pyrogate decodes and validates but does not apply yet. Refusing them is safer than sending
+     * without the authentication, TLS or proxy the user asked for.
+     */
+    private void notYetSupported(BlockReader r, Block endpoint) {
+      for (String attribute : List.of("bearer_token_file", "proxy_url", "no_proxy", "proxy_from_environment",
+          "proxy_connect_header")) {
+        r.positionOf(attribute).ifPresent(p -> diags.error(p, "\"" + attribute + "\" is not supported yet by pyrogate "
+            + io.pyrogate.Version.get() + "; remove it or use a pyrogate release that supports it"));
+      }
+      for (String block : List.of("oauth2", "tls_config")) {
+        r.blocks(block).forEach(b -> diags.error(b.position(), "block \"" + block + "\" is not supported yet by pyrogate "
+            + io.pyrogate.Version.get() + "; remove it or use a pyrogate release that supports it"));
+      }
+      for (String block : List.of("basic_auth", "authorization")) {
+        r.blocks(block).forEach(b -> b.body().statements().forEach(s -> {
+          if (s instanceof Attribute a && a.name().endsWith("_file")) {
+            diags.error(a.position(), "\"" + a.name() + "\" in " + block + " is not supported yet by pyrogate "
+                + io.pyrogate.Version.get() + "; set the secret inline, e.g. with sys.env(\"...\")");
+          }
+        }));
+      }
     }
 
     private ReceiveHttpComponent receiveHttp(String label, BlockReader r) {
@@ -338,20 +375,20 @@ public final class ConfigLoader {
       try {
         URI uri = new URI(url);
         if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
-          diags.error(at, "url \"" + url + "\" must start with http:// or https://");
+          diags.error(at, "url \"" + Redact.url(url) + "\" must start with http:// or https://");
           return null;
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
-          diags.error(at, "url \"" + url + "\" has no host");
+          diags.error(at, "url \"" + Redact.url(url) + "\" has no host");
           return null;
         }
         if (uri.getQuery() != null || uri.getFragment() != null) {
-          diags.error(at, "url \"" + url + "\" must not have a query or fragment; pyrogate appends the API path");
+          diags.error(at, "url \"" + Redact.url(url) + "\" must not have a query or fragment; pyrogate appends the API path");
           return null;
         }
         return uri;
       } catch (URISyntaxException e) {
-        diags.error(at, "url \"" + url + "\" is not a valid URL: " + e.getReason());
+        diags.error(at, "url is not a valid URL: " + e.getReason().replace(url, Redact.url(url)));
         return null;
       }
     }

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param minBackoff first retry delay
  * @param maxBackoff largest retry delay
  * @param maxBackoffRetries attempts before giving up; 0 means forever
+ * @param retryOnHttp429 whether 429 (resource_exhausted) is retried or final
+ * @param http authentication, TLS, proxy, HTTP/2 and redirects
  */
 public record Endpoint(
     String name,
@@ -22,7 +24,9 @@ public record Endpoint(
     Map<String, String> headers,
     Duration minBackoff,
     Duration maxBackoff,
-    int maxBackoffRetries) {
+    int maxBackoffRetries,
+    boolean retryOnHttp429,
+    HttpClientConfig http) {
 
   public static final Duration DEFAULT_REMOTE_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_MIN_BACKOFF = Duration.ofMillis(500);
@@ -33,11 +37,29 @@ public record Endpoint(
     headers = Map.copyOf(headers);
   }
 
+  /** An endpoint with Alloy's defaults. */
+  public static Endpoint defaults(String name, URI url) {
+    return new Endpoint(name, url, DEFAULT_REMOTE_TIMEOUT, Map.of(), DEFAULT_MIN_BACKOFF, DEFAULT_MAX_BACKOFF,
+        DEFAULT_MAX_BACKOFF_RETRIES, true, HttpClientConfig.defaults());
+  }
+
+  public Endpoint withBackoff(Duration min, Duration max, int retries) {
+    return new Endpoint(name, url, remoteTimeout, headers, min, max, retries, retryOnHttp429, http);
+  }
+
+  public Endpoint withHeaders(Map<String, String> newHeaders) {
+    return new Endpoint(name, url, remoteTimeout, newHeaders, minBackoff, maxBackoff, maxBackoffRetries, retryOnHttp429, http);
+  }
+
+  public Endpoint withRemoteTimeout(Duration timeout) {
+    return new Endpoint(name, url, timeout, headers, minBackoff, maxBackoff, maxBackoffRetries, retryOnHttp429, http);
+  }
+
   /** Header values can carry credentials (e.g. Authorization), so only names are shown. */
   @Override
   public String toString() {
-    return "Endpoint[name=" + name + ", url=" + url + ", remoteTimeout=" + remoteTimeout
+    return "Endpoint[name=" + name + ", url=" + Redact.url(url) + ", remoteTimeout=" + remoteTimeout
         + ", headers=" + headers.keySet() + ", minBackoff=" + minBackoff + ", maxBackoff=" + maxBackoff
-        + ", maxBackoffRetries=" + maxBackoffRetries + "]";
+        + ", maxBackoffRetries=" + maxBackoffRetries + ", retryOnHttp429=" + retryOnHttp429 + ", http=" + http + "]";
   }
 }

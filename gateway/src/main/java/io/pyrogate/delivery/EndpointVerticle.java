@@ -1,11 +1,14 @@
 package io.pyrogate.delivery;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.pyrogate.Version;
 import io.pyrogate.config.Endpoint;
+import io.pyrogate.config.Redact;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import io.pyrogate.record.RecordFormatException;
@@ -13,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
@@ -49,7 +53,8 @@ public final class EndpointVerticle extends VerticleBase {
   private final Map<String, String> consumerConfig;
   private final DeadLetters deadLetters;
   private final String baseUrl;
-  private final Backoff backoff;
+  private final RetryPolicy retryPolicy;
+  private final EndpointHeaders headers;
 
   private final OffsetTracker tracker = new OffsetTracker();
   private final Map<Long, Delivery> retryTimers = new HashMap<>();
@@ -82,10 +87,6 @@ public final class EndpointVerticle extends VerticleBase {
     }
   }
 
-  /** Outcome of one failed attempt. */
-  private record Failure(int status, String reason, boolean retryable) {
-  }
-
   public EndpointVerticle(String writeLabel, Endpoint endpoint, String topic, Map<String, String> consumerConfig,
       KafkaWriteStream<String, byte[]> producer, String deadLetterTopic) {
     this.writeLabel = writeLabel;
@@ -95,15 +96,22 @@ public final class EndpointVerticle extends VerticleBase {
     this.deadLetters = new DeadLetters(producer, deadLetterTopic);
     String url = endpoint.url().toString();
     this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    this.backoff = new Backoff(endpoint.minBackoff(), endpoint.maxBackoff(), () -> ThreadLocalRandom.current().nextDouble());
+    this.retryPolicy = RetryPolicy.of(endpoint, () -> ThreadLocalRandom.current().nextDouble());
+    this.headers = new EndpointHeaders(endpoint);
   }
 
   @Override
   public Future<?> start() {
-    client = WebClient.create(vertx, new WebClientOptions()
+    WebClientOptions options = new WebClientOptions()
         .setUserAgent(Version.userAgent())
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, endpoint.remoteTimeout().toMillis()))
-        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(8));
+        .setFollowRedirects(endpoint.http().followRedirects())
+        .setKeepAlive(true);
+    if (endpoint.http().enableHttp2() && "https".equalsIgnoreCase(endpoint.url().getScheme())) {
+      // As Go's client: HTTP/2 when the server offers it through ALPN, HTTP/1.1 otherwise.
+      options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true);
+    }
+    client = WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(8).setHttp2MaxSize(2));
     consumer = KafkaReadStream.create(vertx, new HashMap<String, Object>(consumerConfig), String.class, byte[].class);
     consumer.exceptionHandler(e -> LOG.warn("{}: Kafka consumer error: {}", describe(), e.getMessage()));
     consumer.partitionsRevokedHandler(revoked -> {
@@ -184,17 +192,16 @@ public final class EndpointVerticle extends VerticleBase {
         finished(d);
         return;
       }
-      Failure f = ar.succeeded() ? classify(ar.result()) : new Failure(0, ar.cause().toString(), true);
+      RetryPolicy.Failure f = ar.succeeded() ? failure(ar.result()) : new RetryPolicy.Failure(0, null, null, ar.cause().toString());
       if (!failing) {
         failing = true;
         LOG.warn("{}: delivery failing: {}", describe(), f.reason());
       }
-      if (!f.retryable()) {
-        deadLetter(d, f.reason(), f.status());
-      } else if (endpoint.maxBackoffRetries() > 0 && d.attempts >= endpoint.maxBackoffRetries()) {
-        deadLetter(d, "gave up after " + d.attempts + " attempts: " + f.reason(), f.status());
+      RetryPolicy.Decision decision = retryPolicy.decide(f, d.attempts, Instant.now());
+      if (decision.retry()) {
+        retryLater(d, decision.delay(), () -> attempt(d, profile));
       } else {
-        retryLater(d, () -> attempt(d, profile));
+        deadLetter(d, decision.reason(), f.status());
       }
     });
   }
@@ -210,30 +217,39 @@ public final class EndpointVerticle extends VerticleBase {
     if (profile.contentEncoding() != null) {
       req.putHeader("Content-Encoding", profile.contentEncoding());
     }
-    if (profile.tenant() != null && endpoint.headers().keySet().stream().noneMatch("X-Scope-OrgID"::equalsIgnoreCase)) {
-      req.putHeader("X-Scope-OrgID", profile.tenant());
-    }
-    endpoint.headers().forEach(req::putHeader);
+    headers.applyTo(req.headers(), profile.tenant());
     return req.timeout(endpoint.remoteTimeout().toMillis());
   }
 
-  /** Network errors, timeouts, 408, 429 and 5xx are worth retrying; any other answer never will succeed. */
-  private static Failure classify(HttpResponse<Buffer> response) {
+  /** A non-2xx answer: its status, its Connect error code if the body is one, and what the server said. */
+  private static RetryPolicy.Failure failure(HttpResponse<Buffer> response) {
     int status = response.statusCode();
     String body = response.bodyAsString();
     String reason = "HTTP " + status + (body == null || body.isBlank() ? ""
         : ": " + (body.length() > MAX_ERROR_BODY ? body.substring(0, MAX_ERROR_BODY) + "…" : body.strip()));
-    boolean retryable = status == 408 || status == 429 || status >= 500 || status < 200;
-    return new Failure(status, reason, retryable);
+    return new RetryPolicy.Failure(status, connectCode(response), response.getHeader("Retry-After"), reason);
   }
 
-  private void retryLater(Delivery d, Runnable again) {
+  private static String connectCode(HttpResponse<Buffer> response) {
+    String type = response.getHeader("Content-Type");
+    if (type == null || !type.startsWith("application/json") || response.body() == null) {
+      return null;
+    }
+    try {
+      Object code = response.bodyAsJsonObject().getValue("code");
+      return code instanceof String s ? s : null;
+    } catch (RuntimeException notJson) {
+      return null;
+    }
+  }
+
+  private void retryLater(Delivery d, Duration wait, Runnable again) {
     if (!d.retrying) {
       d.retrying = true;
       retrying++;
       updateFlow();
     }
-    long delay = Math.max(1, backoff.delay(d.attempts).toMillis());
+    long delay = Math.max(1, wait.toMillis());
     long[] id = new long[1];
     id[0] = vertx.setTimer(delay, t -> {
       retryTimers.remove(id[0]);
@@ -256,7 +272,7 @@ public final class EndpointVerticle extends VerticleBase {
             abandon(d);
           } else {
             LOG.warn("{}: cannot write to the dead-letter topic, will retry: {}", describe(), ar.cause().getMessage());
-            retryLater(d, () -> deadLetter(d, reason, status));
+            retryLater(d, retryPolicy.backoff(d.attempts), () -> deadLetter(d, reason, status));
           }
         });
   }
@@ -324,6 +340,6 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   private String describe() {
-    return "pyroscope.write \"" + writeLabel + "\" endpoint \"" + endpoint.name() + "\" (" + endpoint.url() + ")";
+    return "pyroscope.write \"" + writeLabel + "\" endpoint \"" + endpoint.name() + "\" (" + Redact.url(endpoint.url()) + ")";
   }
 }

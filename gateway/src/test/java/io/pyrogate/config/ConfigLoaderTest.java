@@ -102,8 +102,9 @@ class ConfigLoaderTest {
     assertThat(c.receivers().get(0).forwardTo()).containsExactly("a", "b");
     WriteComponent a = c.write("a").orElseThrow();
     assertThat(a.externalLabels()).containsEntry("env", "staging");
-    assertThat(a.endpoints().get(0)).isEqualTo(new Endpoint("primary", URI.create("http://pyro.example:4040"),
-        Duration.ofSeconds(3), Map.of("X-Scope-OrgID", "squad-1"), Duration.ofMillis(100), Duration.ofSeconds(90), 0));
+    assertThat(a.endpoints().get(0)).isEqualTo(Endpoint.defaults("primary", URI.create("http://pyro.example:4040"))
+        .withRemoteTimeout(Duration.ofSeconds(3)).withHeaders(Map.of("X-Scope-OrgID", "squad-1"))
+        .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(90), 0));
     assertThat(a.endpoints().get(1).name()).isEqualTo("other.example_prefix");
     assertThat(c.write("b").orElseThrow().endpoints()).isEmpty();
   }

@@ -78,8 +78,8 @@ class DeliveryTest {
     int port = freePort();
     KafkaSettings kafka = sharedKafka();
     try (FakePyroscope pyroscope = new FakePyroscope().respondWith(503, "down")) {
-      Endpoint threeTries = new Endpoint("a", URI.create(pyroscope.url()), Duration.ofSeconds(5), Map.of(),
-          Duration.ofMillis(20), Duration.ofMillis(100), 3);
+      Endpoint threeTries = Endpoint.defaults("a", URI.create(pyroscope.url()))
+          .withRemoteTimeout(Duration.ofSeconds(5)).withBackoff(Duration.ofMillis(20), Duration.ofMillis(100), 3);
       try (Gateway gateway = TestGateways.start(config(kafka, port,
           List.of(new WriteComponent("w", List.of(threeTries), Map.of()))))) {
         PushRequest request = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of());

@@ -38,8 +38,7 @@ public final class TestGateways {
 
   /** An endpoint with Alloy's defaults but short backoffs, so retries happen within a test. */
   public static Endpoint endpoint(String name, String url) {
-    return new Endpoint(name, URI.create(url), Duration.ofSeconds(10), Map.of(),
-        Duration.ofMillis(50), Duration.ofMillis(500), 10);
+    return Endpoint.defaults(name, URI.create(url)).withBackoff(Duration.ofMillis(50), Duration.ofMillis(500), 10);
   }
 
   /** One receive_http "default" on {@code ingestPort} forwarding to every given write. */

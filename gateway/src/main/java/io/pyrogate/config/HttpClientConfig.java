@@ -1,0 +1,51 @@
+package io.pyrogate.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTTP client arguments Alloy shares between components (its "common" HTTP client config): one way of
+ * authenticating at most, TLS, proxy, HTTP/2 and redirects.
+ *
+ * @param httpHeaders extra headers whose values are secret (several values per name allowed)
+ */
+public record HttpClientConfig(
+    BasicAuth basicAuth,
+    Authorization authorization,
+    OAuth2 oauth2,
+    Secret bearerToken,
+    Path bearerTokenFile,
+    boolean enableHttp2,
+    boolean followRedirects,
+    ProxyConfig proxy,
+    TlsConfig tls,
+    Map<String, List<Secret>> httpHeaders) {
+
+  public HttpClientConfig {
+    httpHeaders = Map.copyOf(httpHeaders);
+  }
+
+  public static HttpClientConfig defaults() {
+    return new HttpClientConfig(null, null, null, null, null, true, true, ProxyConfig.none(), TlsConfig.defaults(), Map.of());
+  }
+
+  /** A {@code basic_auth} block; the password is given inline or as a file read at use. */
+  public record BasicAuth(String username, Secret password, Path passwordFile) {
+  }
+
+  /** An {@code authorization} block: {@code Authorization: <type> <credentials>}. */
+  public record Authorization(String type, Secret credentials, Path credentialsFile) {
+    public static final String DEFAULT_TYPE = "Bearer";
+  }
+
+  /** An {@code oauth2} block: the client-credentials grant, with its own proxy and TLS settings. */
+  public record OAuth2(String clientId, Secret clientSecret, Path clientSecretFile, List<String> scopes, URI tokenUrl,
+      Map<String, String> endpointParams, ProxyConfig proxy, TlsConfig tls) {
+    public OAuth2 {
+      scopes = List.copyOf(scopes);
+      endpointParams = Map.copyOf(endpointParams);
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package io.pyrogate.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.pyrogate.config.HttpClientConfig.Authorization;
+import io.pyrogate.config.HttpClientConfig.BasicAuth;
+import io.pyrogate.config.HttpClientConfig.OAuth2;
+import io.pyrogate.config.syntax.Block;
+import io.pyrogate.config.syntax.Position;
+
+/**
+ * Decodes and validates Alloy's common HTTP client arguments (squashed into {@code endpoint}) with the rules
+ * of Alloy's documentation: one authentication method at most, one of each inline/file pair, a client key
+ * with a client certificate, and the proxy combinations.
+ */
+final class HttpClientDecoder {
+  private HttpClientDecoder() {
+  }
+
+  static HttpClientConfig read(BlockReader r) {
+    HttpClientConfig d = HttpClientConfig.defaults();
+    Optional<Block> basicBlock = r.block("basic_auth");
+    Optional<Block> authorizationBlock = r.block("authorization");
+    Optional<Block> oauth2Block = r.block("oauth2");
+    Optional<Block> tlsBlock = r.block("tls_config");
+
+    List<String> methods = new ArrayList<>();
+    basicBlock.ifPresent(b -> methods.add("basic_auth"));
+    authorizationBlock.ifPresent(b -> methods.add("authorization"));
+    oauth2Block.ifPresent(b -> methods.add("oauth2"));
+    if (r.has("bearer_token")) {
+      methods.add("bearer_token");
+    }
+    if (r.has("bearer_token_file")) {
+      methods.add("bearer_token_file");
+    }
+    if (methods.size() > 1) {
+      r.diagnostics().error(r.position(), "at most one of basic_auth, authorization, oauth2, bearer_token & "
+          + "bearer_token_file must be configured in " + r.what() + "; found " + String.join(", ", methods));
+    }
+
+    BasicAuth basic = basicBlock.map(b -> basicAuth(r, b)).orElse(null);
+    Authorization authorization = authorizationBlock.map(b -> authorization(r, b)).orElse(null);
+    OAuth2 oauth2 = oauth2Block.map(b -> oauth2(r, b)).orElse(null);
+    Secret bearer = r.secret("bearer_token").orElse(null);
+    Path bearerFile = r.path("bearer_token_file").orElse(null);
+    boolean http2 = r.bool("enable_http2").orElse(d.enableHttp2());
+    boolean redirects = r.bool("follow_redirects").orElse(d.followRedirects());
+    ProxyConfig proxy = proxy(r);
+    TlsConfig tls = tlsBlock.map(b -> tls(BlockReader.of(r.what() + " tls_config", b, r.evaluator(), r.diagnostics())))
+        .orElse(TlsConfig.defaults());
+    Map<String, List<Secret>> httpHeaders = r.secretListMap("http_headers").orElse(Map.of());
+    return new HttpClientConfig(basic, authorization, oauth2, bearer, bearerFile, http2, redirects, proxy, tls, httpHeaders);
+  }
+
+  private static BasicAuth basicAuth(BlockReader parent, Block b) {
+    BlockReader r = BlockReader.of(parent.what() + " basic_auth", b, parent.evaluator(), parent.diagnostics());
+    String username = r.string("username").orElse("");
+    exclusive(r, "password", "password_file", "basic_auth");
+    Secret password = r.secret("password").orElse(null);
+    Path file = r.path("password_file").orElse(null);
+    r.finish();
+    return new BasicAuth(username, password, file);
+  }
+
+  private static Authorization authorization(BlockReader parent, Block b) {
+    BlockReader r = BlockReader.of(parent.what() + " authorization", b, parent.evaluator(), parent.diagnostics());
+    String type = r.string("type").filter(s -> !s.isBlank()).orElse(Authorization.DEFAULT_TYPE);
+    if (type.equalsIgnoreCase("basic")) {
+      r.diagnostics().error(r.positionOf("type").orElse(b.position()),
+          "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
+    }
+    exclusive(r, "credentials", "credentials_file", "authorization");
+    Secret credentials = r.secret("credentials").orElse(null);
+    Path file = r.path("credentials_file").orElse(null);
+    r.finish();
+    return new Authorization(type, credentials, file);
+  }
+
+  private static OAuth2 oauth2(BlockReader parent, Block b) {
+    BlockReader r = BlockReader.of(parent.what() + " oauth2", b, parent.evaluator(), parent.diagnostics());
+    String clientId = r.string("client_id").orElse("");
+    exclusive(r, "client_secret", "client_secret_file", "oauth2");
+    Secret secret = r.secret("client_secret").orElse(null);
+    Path secretFile = r.path("client_secret_file").orElse(null);
+    List<String> scopes = r.stringList("scopes").orElse(List.of());
+    URI tokenUrl = r.string("token_url").map(u -> url(r, "token_url", u)).orElse(null);
+    if (!r.has("token_url")) {
+      r.diagnostics().error(b.position(), "missing required attribute \"token_url\" in " + r.what());
+    }
+    Map<String, String> params = r.stringMap("endpoint_params").orElse(Map.of());
+    ProxyConfig proxy = proxy(r);
+    TlsConfig tls = r.block("tls_config")
+        .map(t -> tls(BlockReader.of(r.what() + " tls_config", t, r.evaluator(), r.diagnostics())))
+        .orElse(TlsConfig.defaults());
+    r.finish();
+    return new OAuth2(clientId, secret, secretFile, scopes, tokenUrl, params, proxy, tls);
+  }
+
+  /** proxy_url, no_proxy, proxy_from_environment and proxy_connect_header, as Alloy validates them. */
+  static ProxyConfig proxy(BlockReader r) {
+    URI proxyUrl = r.string("proxy_url").filter(s -> !s.isEmpty()).map(u -> url(r, "proxy_url", u)).orElse(null);
+    String noProxy = r.string("no_proxy").filter(s -> !s.isEmpty()).orElse(null);
+    boolean fromEnvironment = r.bool("proxy_from_environment").orElse(false);
+    Map<String, List<Secret>> connectHeaders = r.secretListMap("proxy_connect_header").orElse(Map.of());
+    if (fromEnvironment && proxyUrl != null) {
+      r.diagnostics().error(r.positionOf("proxy_url").orElse(r.position()),
+          "if proxy_from_environment is configured, proxy_url must not be configured");
+    }
+    if (fromEnvironment && noProxy != null) {
+      r.diagnostics().error(r.positionOf("no_proxy").orElse(r.position()),
+          "if proxy_from_environment is configured, no_proxy must not be configured");
+    }
+    if (noProxy != null && proxyUrl == null && !fromEnvironment) {
+      r.diagnostics().error(r.positionOf("no_proxy").orElse(r.position()),
+          "if no_proxy is configured, proxy_url must also be configured");
+    }
+    if (!connectHeaders.isEmpty() && proxyUrl == null && !fromEnvironment) {
+      r.diagnostics().error(r.positionOf("proxy_connect_header").orElse(r.position()),
+          "if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured");
+    }
+    return new ProxyConfig(proxyUrl, noProxy, fromEnvironment, connectHeaders);
+  }
+
+  static TlsConfig tls(BlockReader r) {
+    exclusive(r, "ca_pem", "ca_file", "tls_config");
+    exclusive(r, "cert_pem", "cert_file", "tls_config");
+    exclusive(r, "key_pem", "key_file", "tls_config");
+    String caPem = r.string("ca_pem").orElse(null);
+    Path caFile = r.path("ca_file").orElse(null);
+    String certPem = r.string("cert_pem").orElse(null);
+    Path certFile = r.path("cert_file").orElse(null);
+    Secret keyPem = r.secret("key_pem").orElse(null);
+    Path keyFile = r.path("key_file").orElse(null);
+    boolean hasCert = certPem != null || certFile != null;
+    boolean hasKey = keyPem != null || keyFile != null;
+    if (hasCert && !hasKey) {
+      r.diagnostics().error(r.positionOf(certPem != null ? "cert_pem" : "cert_file").orElse(r.position()),
+          "exactly one of key_pem or key_file must be configured if a client certificate is configured");
+    }
+    if (hasKey && !hasCert) {
+      r.diagnostics().error(r.positionOf(keyPem != null ? "key_pem" : "key_file").orElse(r.position()),
+          "exactly one of cert_pem or cert_file must be configured if a client key is configured");
+    }
+    String serverName = r.string("server_name").filter(s -> !s.isEmpty()).orElse(null);
+    boolean insecure = r.bool("insecure_skip_verify").orElse(false);
+    String minVersion = r.string("min_version").filter(s -> !s.isEmpty()).orElse(TlsConfig.DEFAULT_MIN_VERSION);
+    if (!TlsConfig.VERSIONS.contains(minVersion)) {
+      r.diagnostics().error(r.positionOf("min_version").orElse(r.position()), "unrecognized TLS version \"" + minVersion
+          + "\"; min_version must be one of \"TLS10\", \"TLS11\", \"TLS12\", \"TLS13\"");
+      minVersion = TlsConfig.DEFAULT_MIN_VERSION;
+    }
+    r.finish();
+    return new TlsConfig(caPem, caFile, certPem, certFile, keyPem, keyFile, serverName, insecure, minVersion);
+  }
+
+  /** Reports when both of an inline/file pair are set, at the second one. */
+  private static void exclusive(BlockReader r, String inline, String file, String block) {
+    if (r.has(inline) && r.has(file)) {
+      Position second = later(r.positionOf(inline).orElseThrow(), r.positionOf(file).orElseThrow());
+      r.diagnostics().error(second, "at most one of " + block + " " + inline + " & " + file + " must be configured");
+    }
+  }
+
+  private static Position later(Position a, Position b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  private static URI url(BlockReader r, String name, String value) {
+    try {
+      URI uri = new URI(value);
+      if (uri.getScheme() == null || uri.getHost() == null) {
+        r.diagnostics().error(r.positionOf(name).orElse(r.position()),
+            name + " \"" + value + "\" must be an absolute URL such as http://host:port");
+        return null;
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      r.diagnostics().error(r.positionOf(name).orElse(r.position()), name + " \"" + value + "\" is not a valid URL: " + e.getReason());
+      return null;
+    }
+  }
+}

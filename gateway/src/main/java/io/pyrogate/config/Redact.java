@@ -1,0 +1,31 @@
+package io.pyrogate.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/** Removes credentials from values that are shown in logs, errors and metrics. */
+public final class Redact {
+  private Redact() {
+  }
+
+  /** The URL with any password in its user info replaced, e.g. https://user:***@host/. */
+  public static String url(String url) {
+    try {
+      URI uri = new URI(url);
+      String userInfo = uri.getRawUserInfo();
+      if (userInfo == null) {
+        return url;
+      }
+      int colon = userInfo.indexOf(':');
+      String shown = colon < 0 ? userInfo : userInfo.substring(0, colon) + ":***";
+      return url.replace(userInfo + "@", shown + "@");
+    } catch (URISyntaxException e) {
+      int at = url.indexOf('@');
+      return at < 0 ? url : "***" + url.substring(at);
+    }
+  }
+
+  public static String url(URI url) {
+    return url == null ? null : url(url.toString());
+  }
+}
