@@ -16,6 +16,8 @@ import java.util.Map;
 
 import io.pyrogate.Gateway;
 import io.pyrogate.config.Endpoint;
+import io.pyrogate.config.HttpClientConfig;
+import io.pyrogate.config.Secret;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.kafka.Topics;
@@ -90,6 +92,57 @@ class DeliveryTest {
         assertThat(header(dead.get(0), DeadLetters.REASON)).startsWith("gave up after 3 attempts: HTTP 503");
         assertThat(header(dead.get(0), DeadLetters.ATTEMPTS)).isEqualTo("3");
         assertThat(pyroscope.received()).hasSize(3);
+      }
+    }
+  }
+
+  @Test
+  void credentialsAndHeadersOfTheEndpointAreOnTheWire() {
+    int port = freePort();
+    try (FakePyroscope basic = new FakePyroscope(); FakePyroscope token = new FakePyroscope()) {
+      HttpClientConfig d = HttpClientConfig.defaults();
+      Endpoint withBasic = endpoint("basic", basic.url()).withHeaders(Map.of("X-Scope-OrgID", "from-config"));
+      withBasic = new Endpoint(withBasic.name(), withBasic.url(), withBasic.remoteTimeout(), withBasic.headers(),
+          withBasic.minBackoff(), withBasic.maxBackoff(), withBasic.maxBackoffRetries(), true,
+          new HttpClientConfig(new HttpClientConfig.BasicAuth("alice", new Secret("s3cret"), null), null, null, null, null,
+              true, true, d.proxy(), d.tls(), Map.of("X-Multi", List.of(new Secret("a"), new Secret("b")))));
+      Endpoint withToken = endpoint("token", token.url());
+      withToken = new Endpoint(withToken.name(), withToken.url(), withToken.remoteTimeout(), withToken.headers(),
+          withToken.minBackoff(), withToken.maxBackoff(), withToken.maxBackoffRetries(), true,
+          new HttpClientConfig(null, new HttpClientConfig.Authorization("Token", new Secret("t0k"), null), null, null, null,
+              true, true, d.proxy(), d.tls(), Map.of()));
+      try (Gateway gateway = TestGateways.start(config(sharedKafka(), port,
+          List.of(new WriteComponent("w", List.of(withBasic, withToken), Map.of()))))) {
+        assertThat(TestGateways.post(port, "/push.v1.PusherService/Push",
+            Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray(),
+            Map.of("Content-Type", "application/proto", "X-Scope-OrgID", "from-request")).statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> basic.delivered().size() == 1 && token.delivered().size() == 1);
+        assertThat(basic.delivered().get(0).headers())
+            .containsEntry("authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8)))
+            .containsEntry("x-scope-orgid", "from-config")
+            .containsEntry("x-multi", "a, b");
+        assertThat(token.delivered().get(0).headers())
+            .containsEntry("authorization", "Token t0k")
+            .containsEntry("x-scope-orgid", "from-request");
+      }
+    }
+  }
+
+  @Test
+  void with429RetriesOffA429IsDeadLetteredAtOnce() {
+    int port = freePort();
+    KafkaSettings kafka = sharedKafka();
+    try (FakePyroscope pyroscope = new FakePyroscope().respondWith(429, "slow down")) {
+      Endpoint e = endpoint("a", pyroscope.url());
+      Endpoint no429 = new Endpoint(e.name(), e.url(), e.remoteTimeout(), e.headers(), e.minBackoff(), e.maxBackoff(),
+          e.maxBackoffRetries(), false, e.http());
+      try (Gateway gateway = TestGateways.start(config(kafka, port, List.of(new WriteComponent("w", List.of(no429), Map.of()))))) {
+        assertThat(push(port, Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray()).statusCode()).isEqualTo(200);
+        List<ConsumerRecord<String, byte[]>> dead = TestKafka.read(Topics.deadLetterTopic(kafka, "w"), 1);
+        assertThat(dead).hasSize(1);
+        assertThat(header(dead.get(0), DeadLetters.REASON)).isEqualTo("HTTP 429: slow down");
+        assertThat(pyroscope.received()).hasSize(1);
       }
     }
   }

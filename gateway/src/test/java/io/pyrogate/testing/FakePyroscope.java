@@ -18,7 +18,7 @@ import io.vertx.core.http.HttpServerRequest;
  */
 public final class FakePyroscope implements AutoCloseable {
   /**
-   * A request as the server received it. Header names are lower case.
+   * A request as the server received it. Header names are lower case; repeated headers are joined with ", ".
    *
    * @param answered the status it was answered with; 0 when it was never answered
    */
@@ -41,7 +41,7 @@ public final class FakePyroscope implements AutoCloseable {
   private void handle(HttpServerRequest req) {
     req.body().onSuccess(body -> {
       Map<String, String> headers = new TreeMap<>();
-      req.headers().forEach(e -> headers.put(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
+      req.headers().forEach(e -> headers.merge(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue(), (a, b) -> a + ", " + b));
       if (blackhole) {
         received.add(new Request(req.method().name(), req.path(), req.query(), headers, body.getBytes(), 0));
         return; // accept, never answer
