@@ -19,7 +19,7 @@ import io.pyrogate.delivery.EndpointVerticle;
 import io.pyrogate.ingest.HttpIngestVerticle;
 import io.pyrogate.ingest.InflightBytes;
 import io.pyrogate.kafka.EmbeddedKafka;
-import io.pyrogate.kafka.KafkaDefaults;
+import io.pyrogate.kafka.KafkaClients;
 import io.pyrogate.kafka.TopicReceiver;
 import io.pyrogate.kafka.Topics;
 import io.pyrogate.ops.Health;
@@ -92,8 +92,8 @@ public final class Gateway implements AutoCloseable {
       embedded = EmbeddedKafka.start(options.storagePath().resolve("kafka"), kafka.embeddedHost(), kafka.embeddedPort());
       kafka = kafka.withBootstrapServers(embedded.bootstrapServers());
     }
-    String bootstrap = String.join(",", kafka.bootstrapServers());
-    admin = Admin.create(KafkaDefaults.admin(bootstrap));
+    KafkaClients clients = new KafkaClients(kafka);
+    admin = Admin.create(clients.admin());
     Topics topics = new Topics(admin, kafka);
     List<String> topicNames = new ArrayList<>();
     for (WriteComponent w : config.writes()) {
@@ -101,7 +101,7 @@ public final class Gateway implements AutoCloseable {
       topicNames.add(Topics.deadLetterTopic(kafka, w.label()));
     }
     topics.ensureTopics(topicNames);
-    producer = KafkaWriteStream.create(vertx, new KafkaProducer<String, byte[]>(new HashMap<>(KafkaDefaults.producer(bootstrap))));
+    producer = KafkaWriteStream.create(vertx, new KafkaProducer<String, byte[]>(clients.producer()));
     // Each send's own future carries its failure to the caller (ingest answers 503, delivery retries).
     producer.exceptionHandler(e -> LOG.debug("Kafka producer: {}", e.getMessage()));
 
@@ -111,7 +111,7 @@ public final class Gateway implements AutoCloseable {
         String group = Topics.endpointGroup(kafka, w.label(), e.name());
         topics.initGroupOffsets(group, topic);
         deliveryDeployments.add(await(vertx.deployVerticle(new EndpointVerticle(w.label(), e, topic,
-            KafkaDefaults.consumer(bootstrap, group), producer, Topics.deadLetterTopic(kafka, w.label())))));
+            clients.consumer(group), producer, Topics.deadLetterTopic(kafka, w.label())))));
       }
     }
 

@@ -200,9 +200,57 @@ public final class ConfigLoader {
         diags.error(r.positionOf("replication_factor").orElse(b.position()),
             "replication_factor must be -1 (the broker's default) or at least 1, got " + replication);
       }
+      TlsConfig tls = r.block("tls_config")
+          .map(t -> HttpClientDecoder.tls(BlockReader.of("kafka tls_config", t, evaluator, diags))).orElse(null);
+      KafkaSettings.Sasl sasl = r.block("sasl").map(this::sasl).orElse(null);
+      Map<String, String> producer = clientOverrides(r, "producer", org.apache.kafka.clients.producer.ProducerConfig.configNames());
+      Map<String, String> consumer = clientOverrides(r, "consumer", org.apache.kafka.clients.consumer.ConsumerConfig.configNames());
       r.finish();
+      if (servers.isEmpty() && (tls != null || sasl != null)) {
+        diags.error(b.position(), "tls_config and sasl secure the connection to your cluster; set bootstrap_servers "
+            + "too (the embedded broker listens in plaintext on " + listen + ")");
+      }
       return new KafkaSettings(servers, listen, prefix, (int) Math.max(1, Math.min(partitions, 10_000)),
-          (short) Math.max(-1, Math.min(replication, Short.MAX_VALUE)));
+          (short) Math.max(-1, Math.min(replication, Short.MAX_VALUE)), tls, sasl, producer, consumer);
+    }
+
+    private KafkaSettings.Sasl sasl(Block b) {
+      BlockReader r = BlockReader.of("kafka sasl", b, evaluator, diags);
+      String mechanism = r.string("mechanism").orElse("PLAIN");
+      if (!KafkaSettings.SASL_MECHANISMS.contains(mechanism)) {
+        diags.error(r.positionOf("mechanism").orElse(b.position()), "sasl mechanism \"" + mechanism
+            + "\" is not supported; use one of " + String.join(", ", KafkaSettings.SASL_MECHANISMS));
+      }
+      String username = r.requiredString("username");
+      if (r.has("password") && r.has("password_file")) {
+        diags.error(r.positionOf("password_file").orElseThrow(), "at most one of sasl password & password_file must be configured");
+      }
+      if (!r.has("password") && !r.has("password_file")) {
+        diags.error(b.position(), "kafka sasl needs password or password_file");
+      }
+      Secret password = r.secret("password").orElse(null);
+      java.nio.file.Path file = r.path("password_file").orElse(null);
+      r.finish();
+      return new KafkaSettings.Sasl(mechanism, username == null ? "" : username, password, file);
+    }
+
+    /** producer/consumer property maps: known kafka-clients keys only, never the pinned ones. */
+    private Map<String, String> clientOverrides(BlockReader r, String name, Set<String> known) {
+      Map<String, String> values = r.stringMap(name).orElse(Map.of());
+      Position at = r.positionOf(name).orElse(r.position());
+      Map<String, String> accepted = new java.util.LinkedHashMap<>();
+      values.forEach((key, value) -> {
+        if (io.pyrogate.kafka.KafkaClients.PINNED.contains(key)) {
+          diags.error(at, "kafka " + name + " property \"" + key + "\" cannot be overridden: pyrogate sets it to keep its "
+              + "delivery guarantees (or from another argument)");
+        } else if (!known.contains(key)) {
+          diags.error(at, "kafka " + name + " property \"" + key + "\" is not a kafka-clients " + name + " setting"
+              + BlockReader.suggestion(key, known));
+        } else {
+          accepted.put(key, value);
+        }
+      });
+      return accepted;
     }
 
     private WriteComponent write(Block b) {

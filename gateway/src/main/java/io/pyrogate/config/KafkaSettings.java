@@ -1,6 +1,8 @@
 package io.pyrogate.config;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The top-level {@code kafka} block.
@@ -10,20 +12,41 @@ import java.util.List;
  * @param topicPrefix prefix of every topic and consumer group pyrogate creates
  * @param partitions partitions of a newly created write topic
  * @param replicationFactor replication of a newly created topic; -1 takes the broker's default
+ * @param tls TLS to the brokers, or null for plaintext
+ * @param sasl SASL authentication to the brokers, or null for none
+ * @param producer kafka-clients producer properties that override pyrogate's tuned defaults
+ * @param consumer kafka-clients consumer properties that override pyrogate's tuned defaults
  */
 public record KafkaSettings(
     List<String> bootstrapServers,
     String embeddedListenAddress,
     String topicPrefix,
     int partitions,
-    short replicationFactor) {
+    short replicationFactor,
+    TlsConfig tls,
+    Sasl sasl,
+    Map<String, String> producer,
+    Map<String, String> consumer) {
 
   public static final String DEFAULT_EMBEDDED_LISTEN_ADDRESS = "127.0.0.1:9092";
   public static final String DEFAULT_TOPIC_PREFIX = "pyrogate.";
   public static final int DEFAULT_PARTITIONS = 8;
+  public static final List<String> SASL_MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+
+  /** A {@code sasl} block: the mechanism and the credentials (password inline or from a file read at start). */
+  public record Sasl(String mechanism, String username, Secret password, Path passwordFile) {
+  }
 
   public KafkaSettings {
     bootstrapServers = List.copyOf(bootstrapServers);
+    producer = Map.copyOf(producer);
+    consumer = Map.copyOf(consumer);
+  }
+
+  /** Plaintext, no overrides. */
+  public KafkaSettings(List<String> bootstrapServers, String embeddedListenAddress, String topicPrefix, int partitions,
+      short replicationFactor) {
+    this(bootstrapServers, embeddedListenAddress, topicPrefix, partitions, replicationFactor, null, null, Map.of(), Map.of());
   }
 
   public static KafkaSettings defaults() {
@@ -44,6 +67,7 @@ public record KafkaSettings(
 
   /** The same settings pointed at a running cluster (the embedded broker once it is up). */
   public KafkaSettings withBootstrapServers(String servers) {
-    return new KafkaSettings(List.of(servers.split(",")), embeddedListenAddress, topicPrefix, partitions, replicationFactor);
+    return new KafkaSettings(List.of(servers.split(",")), embeddedListenAddress, topicPrefix, partitions,
+        replicationFactor, tls, sasl, producer, consumer);
   }
 }

@@ -50,7 +50,7 @@ public final class EndpointVerticle extends VerticleBase {
   private final String writeLabel;
   private final Endpoint endpoint;
   private final String topic;
-  private final Map<String, String> consumerConfig;
+  private final Map<String, Object> consumerConfig;
   private final DeadLetters deadLetters;
   private final String baseUrl;
   private final RetryPolicy retryPolicy;
@@ -87,7 +87,7 @@ public final class EndpointVerticle extends VerticleBase {
     }
   }
 
-  public EndpointVerticle(String writeLabel, Endpoint endpoint, String topic, Map<String, String> consumerConfig,
+  public EndpointVerticle(String writeLabel, Endpoint endpoint, String topic, Map<String, Object> consumerConfig,
       KafkaWriteStream<String, byte[]> producer, String deadLetterTopic) {
     this.writeLabel = writeLabel;
     this.endpoint = endpoint;
@@ -112,7 +112,7 @@ public final class EndpointVerticle extends VerticleBase {
       options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true);
     }
     client = WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(8).setHttp2MaxSize(2));
-    consumer = KafkaReadStream.create(vertx, new HashMap<String, Object>(consumerConfig), String.class, byte[].class);
+    consumer = KafkaReadStream.create(vertx, new HashMap<>(consumerConfig), String.class, byte[].class);
     consumer.exceptionHandler(e -> LOG.warn("{}: Kafka consumer error: {}", describe(), e.getMessage()));
     consumer.partitionsRevokedHandler(revoked -> {
       commit();
