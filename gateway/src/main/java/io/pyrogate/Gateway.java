@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.GatewayConfig;
@@ -122,9 +123,10 @@ public final class Gateway implements AutoCloseable {
     InflightBytes inflight = new InflightBytes(INGEST_INFLIGHT_BYTES);
     for (ReceiveHttpComponent r : config.receivers()) {
       List<ProfileReceiver> targets = r.forwardTo().stream().map(receivers::get).toList();
-      ingestDeployments.add(await(vertx.deployVerticle(() -> new HttpIngestVerticle(r, targets, inflight),
+      AtomicInteger connections = new AtomicInteger();
+      ingestDeployments.add(await(vertx.deployVerticle(() -> new HttpIngestVerticle(r, targets, inflight, connections),
           new DeploymentOptions().setInstances(options.ingestInstances()))));
-      LOG.info("pyroscope.receive_http \"{}\" listening on {}:{}", r.label(), r.listenAddress(), r.listenPort());
+      LOG.info("pyroscope.receive_http \"{}\" listening on {}:{}", r.label(), r.server().listenAddress(), r.server().listenPort());
     }
 
     checkKafka();

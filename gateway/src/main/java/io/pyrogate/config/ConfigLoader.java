@@ -350,22 +350,29 @@ public final class ConfigLoader {
     }
 
     private ReceiveHttpComponent receiveHttp(String label, BlockReader r) {
-      String address = ReceiveHttpComponent.DEFAULT_LISTEN_ADDRESS;
-      int port = ReceiveHttpComponent.DEFAULT_LISTEN_PORT;
+      ReceiveHttpComponent.HttpServerConfig d = ReceiveHttpComponent.HttpServerConfig.defaults();
+      ReceiveHttpComponent.HttpServerConfig server = d;
       var http = r.block("http");
       if (http.isPresent()) {
         BlockReader h = BlockReader.of("pyroscope.receive_http \"" + label + "\" http", http.get(), evaluator, diags);
-        address = h.string("listen_address").filter(s -> !s.isEmpty()).orElse(address);
-        long p = h.number("listen_port").orElse((long) port);
-        if (p < 0 || p > 65535) {
-          diags.error(h.positionOf("listen_port").orElse(http.get().position()), "listen_port must be within 0-65535, got " + p);
-        } else {
-          port = (int) p;
+        String address = h.string("listen_address").filter(s -> !s.isEmpty()).orElse(d.listenAddress());
+        long port = h.number("listen_port").orElse((long) d.listenPort());
+        if (port < 0 || port > 65535) {
+          diags.error(h.positionOf("listen_port").orElse(http.get().position()), "listen_port must be within 0-65535, got " + port);
+          port = d.listenPort();
         }
+        long connLimit = h.number("conn_limit").orElse((long) d.connLimit());
+        if (connLimit < 1 || connLimit > Integer.MAX_VALUE) {
+          diags.error(h.positionOf("conn_limit").orElse(http.get().position()), "conn_limit must be at least 1, got " + connLimit);
+          connLimit = d.connLimit();
+        }
+        server = new ReceiveHttpComponent.HttpServerConfig(address, (int) port, (int) connLimit,
+            positive(h, "server_read_timeout", d.readTimeout()), positive(h, "server_write_timeout", d.writeTimeout()),
+            positive(h, "server_idle_timeout", d.idleTimeout()));
         h.finish();
       }
       r.finish();
-      return new ReceiveHttpComponent(label, address, port, List.of());
+      return new ReceiveHttpComponent(label, server, List.of());
     }
 
     /** forward_to must name the receiver of a pyroscope.write defined here; anything else would lose data. */
@@ -398,7 +405,7 @@ public final class ConfigLoader {
       if (targets.isEmpty()) {
         diags.warning(at, "pyroscope.receive_http \"" + receiver.label() + "\" has an empty forward_to: it accepts nothing");
       }
-      return new ReceiveHttpComponent(receiver.label(), receiver.listenAddress(), receiver.listenPort(), labels);
+      return receiver.withForwardTo(labels);
     }
 
     private String componentOf(String path) {

@@ -3,6 +3,8 @@ package io.pyrogate.ingest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
@@ -16,12 +18,14 @@ import io.pyrogate.record.RecordCodec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,17 +42,25 @@ public final class HttpIngestVerticle extends VerticleBase {
   private final ReceiveHttpComponent component;
   private final List<ProfileReceiver> receivers;
   private final InflightBytes inflight;
+  private final AtomicInteger connections;
   private HttpServer server;
 
-  public HttpIngestVerticle(ReceiveHttpComponent component, List<ProfileReceiver> receivers, InflightBytes inflight) {
+  /**
+   * @param connections open connections over all instances of this receiver, for {@code conn_limit}
+   */
+  public HttpIngestVerticle(ReceiveHttpComponent component, List<ProfileReceiver> receivers, InflightBytes inflight,
+      AtomicInteger connections) {
     this.component = component;
     this.receivers = List.copyOf(receivers);
     this.inflight = inflight;
+    this.connections = connections;
   }
 
   @Override
   public Future<?> start() {
+    ReceiveHttpComponent.HttpServerConfig config = component.server();
     Router router = Router.router(vertx);
+    router.route().handler(TimeoutHandler.create(config.readTimeout().toMillis(), 408));
     router.route(PUSH_PATH).method(HttpMethod.POST)
         .handler(BodyHandler.create(false).setBodyLimit(KafkaDefaults.MAX_BODY_BYTES))
         .handler(this::push)
@@ -58,12 +70,29 @@ public final class HttpIngestVerticle extends VerticleBase {
       ConnectError.send(ctx, 405, "unimplemented", "method " + ctx.request().method() + " not allowed, use POST");
     });
     HttpServerOptions options = new HttpServerOptions()
-        .setHost(component.listenAddress())
-        .setPort(component.listenPort());
-    return vertx.createHttpServer(options).requestHandler(router).listen()
+        .setHost(config.listenAddress())
+        .setPort(config.listenPort())
+        .setIdleTimeout((int) Math.max(1, config.idleTimeout().toSeconds()))
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    return vertx.createHttpServer(options)
+        .connectionHandler(this::limitConnections)
+        .requestHandler(router)
+        .listen()
         .onSuccess(s -> server = s)
         .recover(e -> Future.failedFuture(new IllegalStateException("pyroscope.receive_http \"" + component.label()
-            + "\" cannot listen on " + component.listenAddress() + ":" + component.listenPort() + ": " + e.getMessage(), e)));
+            + "\" cannot listen on " + config.listenAddress() + ":" + config.listenPort() + ": " + e.getMessage(), e)));
+  }
+
+  /** conn_limit: a connection over the limit is closed at once, as Alloy's listener does. */
+  private void limitConnections(HttpConnection connection) {
+    if (connections.incrementAndGet() > component.server().connLimit()) {
+      connections.decrementAndGet();
+      LOG.warn("pyroscope.receive_http \"{}\": conn_limit of {} reached, closing a new connection from {}",
+          component.label(), component.server().connLimit(), connection.remoteAddress());
+      connection.close();
+      return;
+    }
+    connection.closeHandler(v -> connections.decrementAndGet());
   }
 
   @Override
@@ -157,6 +186,9 @@ public final class HttpIngestVerticle extends VerticleBase {
     if (status == 413) {
       ConnectError.send(ctx, 413, "resource_exhausted",
           "request body larger than the limit of " + KafkaDefaults.MAX_BODY_BYTES + " bytes");
+    } else if (status == 408) {
+      ConnectError.send(ctx, 408, "deadline_exceeded", "request not received and stored within server_read_timeout of "
+          + component.server().readTimeout().toSeconds() + " s");
     } else if (status == 400) {
       ConnectError.send(ctx, 400, "invalid_argument", "cannot read request body"
           + (ctx.failure() == null ? "" : ": " + ctx.failure().getMessage()));

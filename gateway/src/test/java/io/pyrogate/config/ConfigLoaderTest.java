@@ -53,7 +53,8 @@ class ConfigLoaderTest {
 
     assertThat(c.kafka()).isEqualTo(KafkaSettings.defaults());
     assertThat(c.kafka().embedded()).isTrue();
-    assertThat(c.receivers()).containsExactly(new ReceiveHttpComponent("default", "127.0.0.1", 4040, List.of("staging")));
+    assertThat(c.receivers()).containsExactly(new ReceiveHttpComponent("default",
+        ReceiveHttpComponent.HttpServerConfig.defaults().at("127.0.0.1", 4040), List.of("staging")));
     assertThat(c.writes()).hasSize(1);
     Endpoint e = c.writes().get(0).endpoints().get(0);
     assertThat(e.url()).isEqualTo(URI.create("http://localhost:4041"));
@@ -98,7 +99,7 @@ class ConfigLoaderTest {
     assertThat(c.kafka().topicPrefix()).isEqualTo("profiles.");
     assertThat(c.kafka().partitions()).isEqualTo(12);
     assertThat(c.kafka().replicationFactor()).isEqualTo((short) 3);
-    assertThat(c.receivers().get(0).listenPort()).isEqualTo(8080);
+    assertThat(c.receivers().get(0).server()).isEqualTo(ReceiveHttpComponent.HttpServerConfig.defaults());
     assertThat(c.receivers().get(0).forwardTo()).containsExactly("a", "b");
     WriteComponent a = c.write("a").orElseThrow();
     assertThat(a.externalLabels()).containsEntry("env", "staging");

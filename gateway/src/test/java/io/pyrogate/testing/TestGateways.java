@@ -44,7 +44,8 @@ public final class TestGateways {
   /** One receive_http "default" on {@code ingestPort} forwarding to every given write. */
   public static GatewayConfig config(KafkaSettings kafka, int ingestPort, List<WriteComponent> writes) {
     return new GatewayConfig(kafka,
-        List.of(new ReceiveHttpComponent("default", "127.0.0.1", ingestPort, writes.stream().map(WriteComponent::label).toList())),
+        List.of(new ReceiveHttpComponent("default",
+            ReceiveHttpComponent.HttpServerConfig.defaults().at("127.0.0.1", ingestPort), writes.stream().map(WriteComponent::label).toList())),
         writes);
   }
 
