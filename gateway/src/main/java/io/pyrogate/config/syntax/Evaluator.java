@@ -481,8 +481,7 @@ public final class Evaluator {
           throw fail(at, "cannot add " + l.typeName() + " and " + r.typeName()
               + " ('+' needs two numbers or two strings)");
         }
-        throw fail(at, "cannot " + verb(op) + " " + l.typeName() + " and " + r.typeName() + " ('" + op
-            + "' needs two numbers)");
+        throw fail(at, "operator '" + op + "' needs two numbers, got " + l.typeName() + " and " + r.typeName());
       }
       Position at = b.position();
       if ((op.equals("/") || op.equals("%")) && toDouble(r) == 0) {
@@ -921,21 +920,6 @@ public final class Evaluator {
       j += Character.charCount(y);
     }
     return Boolean.compare(i < a.length(), j < b.length());
-  }
-
-  private static String verb(String op) {
-    switch (op) {
-      case "-":
-        return "subtract";
-      case "*":
-        return "multiply";
-      case "/":
-        return "divide";
-      case "%":
-        return "take the remainder of";
-      default:
-        return "raise to a power";
-    }
   }
 
   /** "a string", "an array", "null" ... for messages. */
