@@ -40,7 +40,6 @@ public final class AlloyParser {
   /** Expression trees deeper than this (e.g. very long operator chains) are refused. */
   static final int MAX_EXPRESSION_DEPTH = 500;
 
-  private final String file;
   private final Diagnostics diags;
   private final Lexer lexer;
   private final Set<Integer> linesWithErrors = new HashSet<>();
@@ -51,7 +50,6 @@ public final class AlloyParser {
   private int nesting;
 
   private AlloyParser(String file, String source, Diagnostics diags) {
-    this.file = file;
     this.diags = diags;
     this.lexer = new Lexer(file, source, (position, message) -> {
       linesWithErrors.add(position.line());
@@ -62,11 +60,12 @@ public final class AlloyParser {
 
   /** Parses a whole file. Never throws on bad input; the result is best-effort when errors were reported. */
   public static Body parse(String file, String source, Diagnostics diags) {
-    AlloyParser p = new AlloyParser(file, source, diags);
+    AlloyParser p = null;
     try {
+      p = new AlloyParser(file, source, diags);
       return new Body(p.parseStatements(null));
     } catch (RuntimeException e) {
-      diags.error(p.tok.position(), "internal parser error: " + e);
+      internalError(p, file, diags, e);
       return new Body(List.of());
     }
   }
@@ -76,8 +75,9 @@ public final class AlloyParser {
    * the expression is an error.
    */
   public static Expr parseExpression(String file, String source, Diagnostics diags) {
-    AlloyParser p = new AlloyParser(file, source, diags);
+    AlloyParser p = null;
     try {
+      p = new AlloyParser(file, source, diags);
       Expr e = p.parseExpr();
       while (p.tok.kind() == TokenKind.TERMINATOR) {
         p.next();
@@ -87,14 +87,23 @@ public final class AlloyParser {
       }
       return e;
     } catch (RuntimeException e) {
-      diags.error(p.tok.position(), "internal parser error: " + e);
+      internalError(p, file, diags, e);
       return new BadExpr(new Position(file, 1, 1));
     }
   }
 
+  /** A bug, not bad input: report it as a diagnostic rather than failing the whole load with a stack trace. */
+  private static void internalError(AlloyParser p, String file, Diagnostics diags, RuntimeException e) {
+    Position at = p != null && p.tok != null ? p.tok.position() : new Position(file, 1, 1);
+    diags.error(at, "internal parser error (please report it): " + e);
+  }
+
   // ---------------------------------------------------------------- statements
 
-  /** Statements up to the closing '}' of {@code block} (not consumed), or to end of file when null. */
+  /**
+   * Statements up to the '}' closing the block opened by {@code blockOpen} (not consumed), or to end of
+   * file when {@code blockOpen} is null.
+   */
   private List<Statement> parseStatements(Token blockOpen) {
     List<Statement> out = new ArrayList<>();
     for (;;) {
@@ -127,9 +136,14 @@ public final class AlloyParser {
         continue; // on a later line: only after a value was found missing at the end of the line
       }
       if (stmt != null) {
-        errorAtToken("expected newline after " + describe(stmt) + ", got " + tok.describe() + unitHint());
+        String hint = k == TokenKind.COMMA ? " (statements in a block are separated by newlines, not commas)"
+            : unitHint();
+        errorAtToken("expected newline after " + describe(stmt) + ", got " + tok.describe() + hint);
       }
-      if (k != TokenKind.IDENT) {
+      if (k == TokenKind.COMMA) {
+        next();
+      }
+      if (tok.kind() != TokenKind.IDENT) {
         skipStatement();
       } // else: read the next statement on the same line (keeps e.g. `a = 1 b = 2` in the tree)
     }

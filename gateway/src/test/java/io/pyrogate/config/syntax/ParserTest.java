@@ -215,6 +215,17 @@ class ParserTest {
   }
 
   @Test
+  void commasBetweenBlockStatementsAreReportedOnceAndBothAttributesAreKept() {
+    Diagnostics diags = new Diagnostics();
+    Body body = AlloyParser.parse("p.alloy", "local.file \"t\" { filename = \"/t\", is_secret = true }\n", diags);
+    assertThat(diags.all()).extracting(Diagnostic::toString).containsExactly(
+        "p.alloy:1:33: error: expected newline after attribute \"filename\", got ',' (statements in a block are"
+            + " separated by newlines, not commas)");
+    assertThat(((Block) body.statements().get(0)).body().statements()).extracting(s -> ((Attribute) s).name())
+        .containsExactly("filename", "is_secret");
+  }
+
+  @Test
   void laterStagesMayReportSeveralErrorsOnOneLine() {
     Diagnostics diags = new Diagnostics();
     Body body = AlloyParser.parse("p.alloy", "x = {a = \"a\" + 1, b = 2 - \"b\"}\n", diags);
