@@ -699,8 +699,8 @@ public final class Evaluator {
       }
       return new ArrayValue(parts, c.position());
     }, "split");
-    define("string.to_lower", 1, 1, (run, c) -> run.strings(c, s -> s[0].toLowerCase(Locale.ROOT)), "to_lower");
-    define("string.to_upper", 1, 1, (run, c) -> run.strings(c, s -> s[0].toUpperCase(Locale.ROOT)), "to_upper");
+    define("string.to_lower", 1, 1, (run, c) -> run.strings(c, s -> GoStrings.toLower(s[0])), "to_lower");
+    define("string.to_upper", 1, 1, (run, c) -> run.strings(c, s -> GoStrings.toUpper(s[0])), "to_upper");
     define("string.trim", 2, 2, (run, c) -> run.strings(c, s -> GoStrings.trim(s[0], s[1])), "trim");
     define("string.trim_prefix", 2, 2,
         (run, c) -> run.strings(c, s -> s[0].startsWith(s[1]) ? s[0].substring(s[1].length()) : s[0]), "trim_prefix");

@@ -359,6 +359,8 @@ class EvaluatorTest {
         "convert.nonsensitive(\"secret\") => \"secret\"",
         "string.to_lower(\"String\") => \"string\"",
         "string.to_upper(\"string\") => \"STRING\"",
+        "string.to_upper(\"straße\") => \"STRAßE\"",
+        "string.to_lower(\"İSTANBUL\") => \"istanbul\"",
         "string.trim_space(\"   string \\n\\n\") => \"string\"",
         "string.trim_space(\"\\u00a0\\u2003x\\u0085\") => \"x\"",
         "string.to_lower(string.to_upper(string.trim_space(\"   String   \"))) => \"string\"",
