@@ -40,18 +40,16 @@ public final class AlloyParser {
   /** Expression trees deeper than this (e.g. very long operator chains) are refused. */
   static final int MAX_EXPRESSION_DEPTH = 500;
 
-  private final String file;
   private final Diagnostics diags;
   private final Lexer lexer;
   private final Set<Integer> linesWithErrors = new HashSet<>();
   private final Map<Expr, Integer> depths = new IdentityHashMap<>();
   private Token tok;
   private Token prev;
-  private Token peeked;
+  private final List<Token> lookahead = new ArrayList<>(2);
   private int nesting;
 
   private AlloyParser(String file, String source, Diagnostics diags) {
-    this.file = file;
     this.diags = diags;
     this.lexer = new Lexer(file, source, (position, message) -> {
       linesWithErrors.add(position.line());
@@ -62,11 +60,12 @@ public final class AlloyParser {
 
   /** Parses a whole file. Never throws on bad input; the result is best-effort when errors were reported. */
   public static Body parse(String file, String source, Diagnostics diags) {
-    AlloyParser p = new AlloyParser(file, source, diags);
+    AlloyParser p = null;
     try {
+      p = new AlloyParser(file, source, diags);
       return new Body(p.parseStatements(null));
     } catch (RuntimeException e) {
-      diags.error(p.tok.position(), "internal parser error: " + e);
+      internalError(p, file, diags, e);
       return new Body(List.of());
     }
   }
@@ -76,8 +75,9 @@ public final class AlloyParser {
    * the expression is an error.
    */
   public static Expr parseExpression(String file, String source, Diagnostics diags) {
-    AlloyParser p = new AlloyParser(file, source, diags);
+    AlloyParser p = null;
     try {
+      p = new AlloyParser(file, source, diags);
       Expr e = p.parseExpr();
       while (p.tok.kind() == TokenKind.TERMINATOR) {
         p.next();
@@ -87,14 +87,23 @@ public final class AlloyParser {
       }
       return e;
     } catch (RuntimeException e) {
-      diags.error(p.tok.position(), "internal parser error: " + e);
+      internalError(p, file, diags, e);
       return new BadExpr(new Position(file, 1, 1));
     }
   }
 
+  /** A bug, not bad input: report it as a diagnostic rather than failing the whole load with a stack trace. */
+  private static void internalError(AlloyParser p, String file, Diagnostics diags, RuntimeException e) {
+    Position at = p != null && p.tok != null ? p.tok.position() : new Position(file, 1, 1);
+    diags.error(at, "internal parser error (please report it): " + e);
+  }
+
   // ---------------------------------------------------------------- statements
 
-  /** Statements up to the closing '}' of {@code block} (not consumed), or to end of file when null. */
+  /**
+   * Statements up to the '}' closing the block opened by {@code blockOpen} (not consumed), or to end of
+   * file when {@code blockOpen} is null.
+   */
   private List<Statement> parseStatements(Token blockOpen) {
     List<Statement> out = new ArrayList<>();
     for (;;) {
@@ -123,13 +132,18 @@ public final class AlloyParser {
         next();
         continue;
       }
-      if (k == TokenKind.EOF || k == TokenKind.RCURLY) {
-        continue;
+      if (k == TokenKind.EOF || k == TokenKind.RCURLY || onLaterLine(tok)) {
+        continue; // on a later line: only after a value was found missing at the end of the line
       }
       if (stmt != null) {
-        errorAtToken("expected newline after " + describe(stmt) + ", got " + tok.describe() + unitHint());
+        String hint = k == TokenKind.COMMA ? " (statements in a block are separated by newlines, not commas)"
+            : unitHint();
+        errorAtToken("expected newline after " + describe(stmt) + ", got " + tok.describe() + hint);
       }
-      if (k != TokenKind.IDENT) {
+      if (k == TokenKind.COMMA) {
+        next();
+      }
+      if (tok.kind() != TokenKind.IDENT) {
         skipStatement();
       } // else: read the next statement on the same line (keeps e.g. `a = 1 b = 2` in the tree)
     }
@@ -348,7 +362,11 @@ public final class AlloyParser {
       switch (tok.kind()) {
         case DOT: {
           next();
-          if (tok.kind() != TokenKind.IDENT) {
+          if (tok.kind() != TokenKind.IDENT || statementAhead(0, true)) {
+            if (onLaterLine(tok)) {
+              error(prev.end(), "expected identifier after '.', got newline");
+              return e;
+            }
             errorAtToken("expected identifier after '.', got " + tok.describe());
             return e;
           }
@@ -359,22 +377,14 @@ public final class AlloyParser {
         case LBRACK: {
           next();
           Expr index = parseExpr();
-          if (tok.kind() == TokenKind.RBRACK) {
-            next();
-          } else {
-            errorAtToken("expected ']' after index, got " + tok.describe());
-          }
+          expectCloser(TokenKind.RBRACK, "expected ']' after index");
           e = node(new IndexExpr(e, index, e.position()), e, index);
           break;
         }
         case LPAREN: {
           next();
           List<Expr> args = parseExprList(TokenKind.RPAREN);
-          if (tok.kind() == TokenKind.RPAREN) {
-            next();
-          } else {
-            errorAtToken("expected ')' to close the argument list, got " + tok.describe());
-          }
+          expectCloser(TokenKind.RPAREN, "expected ')' to close the argument list");
           List<Expr> children = new ArrayList<>(args);
           children.add(e);
           e = node(new CallExpr(e, args, e.position()), children.toArray(new Expr[0]));
@@ -389,6 +399,11 @@ public final class AlloyParser {
   private Expr parsePrimary() {
     Token t = tok;
     Position at = t.position();
+    if (statementAhead(0, true)) {
+      // `a =` at the end of a line, then `b = 1`: the value is missing; do not eat the next statement.
+      error(prev.end(), "expected expression, got newline");
+      return new BadExpr(prev.end());
+    }
     switch (t.kind()) {
       case IDENT:
         next();
@@ -411,31 +426,19 @@ public final class AlloyParser {
       case LPAREN: {
         next();
         Expr inner = parseExpr();
-        if (tok.kind() == TokenKind.RPAREN) {
-          next();
-        } else {
-          errorAtToken("expected ')', got " + tok.describe());
-        }
+        expectCloser(TokenKind.RPAREN, "expected ')'");
         return node(new ParenExpr(inner, at), inner);
       }
       case LBRACK: {
         next();
         List<Expr> elements = parseExprList(TokenKind.RBRACK);
-        if (tok.kind() == TokenKind.RBRACK) {
-          next();
-        } else {
-          errorAtToken("expected ']' to close the array opened at " + lineColumn(at) + ", got " + tok.describe());
-        }
+        expectCloser(TokenKind.RBRACK, "expected ']' to close the array opened at " + lineColumn(at));
         return node(new ArrayExpr(elements, at), elements.toArray(new Expr[0]));
       }
       case LCURLY: {
         next();
         List<ObjectExpr.Field> fields = parseFieldList();
-        if (tok.kind() == TokenKind.RCURLY) {
-          next();
-        } else {
-          errorAtToken("expected '}' to close the object opened at " + lineColumn(at) + ", got " + tok.describe());
-        }
+        expectCloser(TokenKind.RCURLY, "expected '}' to close the object opened at " + lineColumn(at));
         Expr[] values = new Expr[fields.size()];
         for (int i = 0; i < values.length; i++) {
           values[i] = fields.get(i).value();
@@ -443,7 +446,11 @@ public final class AlloyParser {
         return node(new ObjectExpr(fields, at), values);
       }
       default:
-        errorAtToken("expected expression, got " + t.describe());
+        if (onLaterLine(t)) {
+          error(prev.end(), "expected expression, got newline");
+        } else {
+          errorAtToken("expected expression, got " + t.describe());
+        }
         skipExpression();
         return new BadExpr(at);
     }
@@ -475,10 +482,14 @@ public final class AlloyParser {
   /** Expressions separated by ',' with an optional trailing ',', up to {@code close} (not consumed). */
   private List<Expr> parseExprList(TokenKind close) {
     List<Expr> items = new ArrayList<>();
-    while (tok.kind() != close && !endsList(close)) {
+    while (tok.kind() != close && !endsList(close) && !statementAhead(0, true)) {
+      Token before = tok;
       items.add(parseExpr());
       if (!afterListItem(close, "expression list", "element")) {
         break;
+      }
+      if (tok == before) {
+        next(); // never loop without progress
       }
     }
     return items;
@@ -486,13 +497,17 @@ public final class AlloyParser {
 
   private List<ObjectExpr.Field> parseFieldList() {
     List<ObjectExpr.Field> fields = new ArrayList<>();
-    while (tok.kind() != TokenKind.RCURLY && !endsList(TokenKind.RCURLY)) {
+    while (tok.kind() != TokenKind.RCURLY && !endsList(TokenKind.RCURLY) && !statementAhead(0, false)) {
+      Token before = tok;
       ObjectExpr.Field f = parseField();
       if (f != null) {
         fields.add(f);
       }
       if (!afterListItem(TokenKind.RCURLY, "field list", "field")) {
         break;
+      }
+      if (tok == before) {
+        next(); // never loop without progress
       }
     }
     return fields;
@@ -517,9 +532,10 @@ public final class AlloyParser {
       return false;
     }
     if (k == TokenKind.TERMINATOR) {
-      TokenKind after = peek().kind();
-      if (after != close && (after == TokenKind.EOF || after.isCloser())) {
-        next(); // an unclosed list: the caller reports the missing closer at the next token
+      TokenKind after = peek(1).kind();
+      if (after != close && (after == TokenKind.EOF || after.isCloser() || statementAhead(1, close != TokenKind.RCURLY))) {
+        // The list was never closed: leave the newline for the caller, which reports the missing closer
+        // at the end of this line, and let the statement on the next line parse normally.
         return false;
       }
       String hint = after == close
@@ -534,6 +550,47 @@ public final class AlloyParser {
       next(); // make progress; an expression start is kept as the next item
     }
     return true;
+  }
+
+  /**
+   * Does a statement ({@code name = ...}, {@code a.b {}, {@code a.b "label" ...}) start at the token
+   * {@code ahead} positions from the current one, on a later line than the last token read? Such a line
+   * is never the continuation of an expression, so a list or expression left open before it is missing
+   * its end. Inside an object, {@code name = ...} is a field and does not count ({@code assignCounts}).
+   */
+  private boolean statementAhead(int ahead, boolean assignCounts) {
+    Token first = lookahead(ahead);
+    if (first.kind() != TokenKind.IDENT || !onLaterLine(first)) {
+      return false;
+    }
+    int i = ahead + 1;
+    for (int fragments = 1; fragments < 16 && lookahead(i).kind() == TokenKind.DOT
+        && lookahead(i + 1).kind() == TokenKind.IDENT; fragments++) {
+      i += 2;
+    }
+    TokenKind k = lookahead(i).kind();
+    return k == TokenKind.LCURLY || k == TokenKind.STRING || (assignCounts && k == TokenKind.ASSIGN);
+  }
+
+  private Token lookahead(int n) {
+    return n == 0 ? tok : peek(n);
+  }
+
+  /** Is {@code t} on a later line than the end of the last token read? */
+  private boolean onLaterLine(Token t) {
+    return prev != null && t.position().line() > prev.end().line();
+  }
+
+  /** Consumes {@code close}, or reports {@code "<message>, got X"}; a missing closer at a line end is "newline". */
+  private void expectCloser(TokenKind close, String message) {
+    if (tok.kind() == close) {
+      next();
+    } else if (tok.kind() != TokenKind.TERMINATOR && onLaterLine(tok) && tok.kind() != TokenKind.EOF
+        && !tok.kind().isCloser()) {
+      error(prev.end(), message + ", got newline");
+    } else {
+      errorAtToken(message + ", got " + tok.describe());
+    }
   }
 
   private ObjectExpr.Field parseField() {
@@ -629,20 +686,19 @@ public final class AlloyParser {
     if (tok != null && tok.kind() != TokenKind.TERMINATOR) {
       prev = tok;
     }
-    if (peeked != null) {
-      tok = peeked;
-      peeked = null;
-      return;
-    }
-    tok = scan();
+    tok = lookahead.isEmpty() ? scan() : lookahead.remove(0);
   }
 
-  /** The token after the current one. Only used at a TERMINATOR, whose follower is on a later line. */
-  private Token peek() {
-    if (peeked == null) {
-      peeked = scan();
+  /**
+   * The n-th token after the current one. Only used to look at a later line (after a TERMINATOR, or when
+   * the current token is on a later line), so lexical errors found while looking ahead do not hide a
+   * parser error on the line being finished.
+   */
+  private Token peek(int n) {
+    while (lookahead.size() < n) {
+      lookahead.add(scan());
     }
-    return peeked;
+    return lookahead.get(n - 1);
   }
 
   private Token scan() {

@@ -481,8 +481,7 @@ public final class Evaluator {
           throw fail(at, "cannot add " + l.typeName() + " and " + r.typeName()
               + " ('+' needs two numbers or two strings)");
         }
-        throw fail(at, "cannot " + verb(op) + " " + l.typeName() + " and " + r.typeName() + " ('" + op
-            + "' needs two numbers)");
+        throw fail(at, "operator '" + op + "' needs two numbers, got " + l.typeName() + " and " + r.typeName());
       }
       Position at = b.position();
       if ((op.equals("/") || op.equals("%")) && toDouble(r) == 0) {
@@ -700,8 +699,8 @@ public final class Evaluator {
       }
       return new ArrayValue(parts, c.position());
     }, "split");
-    define("string.to_lower", 1, 1, (run, c) -> run.strings(c, s -> s[0].toLowerCase(Locale.ROOT)), "to_lower");
-    define("string.to_upper", 1, 1, (run, c) -> run.strings(c, s -> s[0].toUpperCase(Locale.ROOT)), "to_upper");
+    define("string.to_lower", 1, 1, (run, c) -> run.strings(c, s -> GoStrings.toLower(s[0])), "to_lower");
+    define("string.to_upper", 1, 1, (run, c) -> run.strings(c, s -> GoStrings.toUpper(s[0])), "to_upper");
     define("string.trim", 2, 2, (run, c) -> run.strings(c, s -> GoStrings.trim(s[0], s[1])), "trim");
     define("string.trim_prefix", 2, 2,
         (run, c) -> run.strings(c, s -> s[0].startsWith(s[1]) ? s[0].substring(s[1].length()) : s[0]), "trim_prefix");
@@ -921,21 +920,6 @@ public final class Evaluator {
       j += Character.charCount(y);
     }
     return Boolean.compare(i < a.length(), j < b.length());
-  }
-
-  private static String verb(String op) {
-    switch (op) {
-      case "-":
-        return "subtract";
-      case "*":
-        return "multiply";
-      case "/":
-        return "divide";
-      case "%":
-        return "take the remainder of";
-      default:
-        return "raise to a power";
-    }
   }
 
   /** "a string", "an array", "null" ... for messages. */

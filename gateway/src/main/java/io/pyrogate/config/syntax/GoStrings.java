@@ -27,6 +27,20 @@ final class GoStrings {
     return sb.toString();
   }
 
+  /** {@code strings.ToLower}: simple per-character mapping, so "İ" becomes "i" and lengths never change. */
+  static String toLower(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    s.codePoints().forEach(c -> sb.appendCodePoint(Character.toLowerCase(c)));
+    return sb.toString();
+  }
+
+  /** {@code strings.ToUpper}: simple per-character mapping, so "ß" stays "ß" (Java's would give "SS"). */
+  static String toUpper(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    s.codePoints().forEach(c -> sb.appendCodePoint(Character.toUpperCase(c)));
+    return sb.toString();
+  }
+
   /** {@code strings.Split}: no regex, keeps empty pieces; an empty separator splits into characters. */
   static List<String> split(String s, String sep) {
     List<String> out = new ArrayList<>();
