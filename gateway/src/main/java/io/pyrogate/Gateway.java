@@ -406,6 +406,8 @@ public final class Gateway implements AutoCloseable {
       if (old.config().server().listenPort() != next.server().listenPort()) {
         throw beside; // the old one keeps serving
       }
+      LOG.warn("pyroscope.receive_http \"{}\" cannot listen beside its previous configuration ({}); stopping that "
+          + "first, port {} refuses connections meanwhile", label, beside.getMessage(), next.server().listenPort());
       undeploy(old.deploymentId());
       receivers.remove(label);
       try {

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -247,6 +249,46 @@ class ReloadTest {
     assertThat(dropW.statusCode()).as(dropW.body()).isEqualTo(200);
     assertThat(dropW.body()).isEqualTo("changed: pyroscope.receive_http.default\n"
         + "removed: pyroscope.write.w endpoint \"a\", pyroscope.write.w\n");
+  }
+
+  @Test
+  void aReceiverMovedToAnotherAddressOnTheSamePortIsReplaced() throws IOException {
+    FakePyroscope a = pyroscope();
+    int ingest = freePort();
+    String writes = write("w", endpoint("a", a.url(), ""));
+    start(receiver("default", ingest, "w") + writes);
+
+    // 0.0.0.0 cannot be bound beside 127.0.0.1 on one port: the old listener has to go first.
+    rewrite(receiver("default", ingest, "w").replace("\"127.0.0.1\"", "\"0.0.0.0\"") + writes);
+    HttpResponse<String> reload = reload();
+
+    assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
+    assertThat(reload.body()).isEqualTo("changed: pyroscope.receive_http.default\n");
+    PushRequest profile = profile();
+    assertThat(push(ingest, profile.toByteArray()).statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(30)).until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(profile)));
+  }
+
+  @Test
+  void aReceiverThatCannotListenOnItsNewPortKeepsServingOnTheOldOne() throws IOException {
+    FakePyroscope a = pyroscope();
+    int ingest = freePort();
+    String writes = write("w", endpoint("a", a.url(), ""));
+    start(receiver("default", ingest, "w") + writes);
+    Map<String, String> before = gateway.deploymentIds();
+
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      rewrite(receiver("default", taken.getLocalPort(), "w") + writes);
+      HttpResponse<String> reload = reload();
+
+      assertThat(reload.statusCode()).as(reload.body()).isEqualTo(500);
+      assertThat(reload.body()).startsWith("reload failed: pyroscope.receive_http \"default\" cannot listen on 127.0.0.1:"
+          + taken.getLocalPort()).endsWith("; nothing was changed\n");
+    }
+    assertThat(gateway.deploymentIds()).isEqualTo(before);
+    PushRequest profile = profile();
+    assertThat(push(ingest, profile.toByteArray()).statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(30)).until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(profile)));
   }
 
   @Test
