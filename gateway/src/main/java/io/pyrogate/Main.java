@@ -124,14 +124,12 @@ public final class Main {
   }
 
   /** Runs {@code action} on every SIGHUP, as Alloy reloads its configuration; logs when the platform has none. */
-  static boolean onSighup(Runnable action) {
+  static void onSighup(Runnable action) {
     try {
       sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> action.run());
-      return true;
     } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
       LoggerFactory.getLogger(Main.class).warn("SIGHUP reload is unavailable on this platform ({}); use POST /-/reload",
           e.getMessage());
-      return false;
     }
   }
 
