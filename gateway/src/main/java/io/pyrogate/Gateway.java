@@ -225,12 +225,13 @@ public final class Gateway implements AutoCloseable {
    * @throws ConfigException when the new configuration is invalid or changes the kafka block; nothing changed
    */
   public ReloadResult reloadFromSource() {
-    if (source == null) {
-      throw new IllegalStateException("pyrogate was not started from a configuration file; nothing to reload from");
-    }
+    requireNotOnEventLoop();
     lifecycle.lock();
     try {
       checkCanReload();
+      if (source == null) {
+        throw new IllegalStateException("pyrogate was not started from a configuration file; nothing to reload from");
+      }
       GatewayConfig next;
       try {
         next = source.load();
@@ -255,9 +256,7 @@ public final class Gateway implements AutoCloseable {
    * @throws IllegalStateException when applying failed part way; the message says what was applied
    */
   public ReloadResult reload(GatewayConfig next) {
-    if (Context.isOnEventLoopThread()) {
-      throw new IllegalStateException("Gateway.reload blocks; call it from a worker thread, not an event loop");
-    }
+    requireNotOnEventLoop();
     lifecycle.lock();
     try {
       checkCanReload();
@@ -271,7 +270,7 @@ public final class Gateway implements AutoCloseable {
         apply(next, changes);
       } catch (RuntimeException e) {
         ReloadResult partial = changes.result();
-        String applied = partial.unchanged() ? "nothing was changed" : "applied before it: " + partial.describe().replace('\n', ';');
+        String applied = partial.unchanged() ? "nothing was changed" : "applied before it: " + partial.describe().replace("\n", "; ");
         LOG.error("configuration reload failed: {}; {}", e.getMessage(), applied);
         throw new IllegalStateException(e.getMessage() + "; " + applied, e);
       }
@@ -279,7 +278,7 @@ public final class Gateway implements AutoCloseable {
       if (result.unchanged()) {
         LOG.info("configuration reloaded: unchanged");
       } else {
-        LOG.info("configuration reloaded: {}; now {}", result.describe().replace('\n', ';'), next.summary());
+        LOG.info("configuration reloaded: {}; now {}", result.describe().replace("\n", "; "), next.summary());
       }
       return result;
     } finally {
@@ -288,6 +287,12 @@ public final class Gateway implements AutoCloseable {
   }
 
   static final String KAFKA_CHANGED = "the kafka block changed; restart pyrogate to apply it";
+
+  private static void requireNotOnEventLoop() {
+    if (Context.isOnEventLoopThread()) {
+      throw new IllegalStateException("a reload blocks; call it from a worker thread, not an event loop");
+    }
+  }
 
   private void checkCanReload() {
     if (stopped.get()) {
