@@ -330,7 +330,7 @@ public final class ConfigLoader {
      * without the authentication, TLS or proxy the user asked for.
      */
     private void notYetSupported(BlockReader r, Block endpoint) {
-      for (String attribute : List.of("bearer_token_file", "proxy_url", "no_proxy", "proxy_from_environment",
+      for (String attribute : List.of("proxy_url", "no_proxy", "proxy_from_environment",
           "proxy_connect_header")) {
         r.positionOf(attribute).ifPresent(p -> diags.error(p, "\"" + attribute + "\" is not supported yet by pyrogate "
             + io.pyrogate.Version.get() + "; remove it or use a pyrogate release that supports it"));
@@ -338,14 +338,6 @@ public final class ConfigLoader {
       for (String block : List.of("oauth2", "tls_config")) {
         r.blocks(block).forEach(b -> diags.error(b.position(), "block \"" + block + "\" is not supported yet by pyrogate "
             + io.pyrogate.Version.get() + "; remove it or use a pyrogate release that supports it"));
-      }
-      for (String block : List.of("basic_auth", "authorization")) {
-        r.blocks(block).forEach(b -> b.body().statements().forEach(s -> {
-          if (s instanceof Attribute a && a.name().endsWith("_file")) {
-            diags.error(a.position(), "\"" + a.name() + "\" in " + block + " is not supported yet by pyrogate "
-                + io.pyrogate.Version.get() + "; set the secret inline, e.g. with sys.env(\"...\")");
-          }
-        }));
       }
     }
 

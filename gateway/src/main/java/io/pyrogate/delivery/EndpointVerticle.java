@@ -54,7 +54,7 @@ public final class EndpointVerticle extends VerticleBase {
   private final DeadLetters deadLetters;
   private final String baseUrl;
   private final RetryPolicy retryPolicy;
-  private final EndpointHeaders headers;
+  private EndpointHeaders headers;
 
   private final OffsetTracker tracker = new OffsetTracker();
   private final Map<Long, Delivery> retryTimers = new HashMap<>();
@@ -97,11 +97,12 @@ public final class EndpointVerticle extends VerticleBase {
     String url = endpoint.url().toString();
     this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     this.retryPolicy = RetryPolicy.of(endpoint, () -> ThreadLocalRandom.current().nextDouble());
-    this.headers = new EndpointHeaders(endpoint);
+
   }
 
   @Override
   public Future<?> start() {
+    headers = new EndpointHeaders(vertx, endpoint);
     WebClientOptions options = new WebClientOptions()
         .setUserAgent(Version.userAgent())
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, endpoint.remoteTimeout().toMillis()))
@@ -178,7 +179,7 @@ public final class EndpointVerticle extends VerticleBase {
     if (d.firstAttemptMillis == 0) {
       d.firstAttemptMillis = d.lastAttemptMillis;
     }
-    request(profile).sendBuffer(Buffer.buffer(profile.payload())).onComplete(ar -> {
+    request(profile).compose(req -> req.sendBuffer(Buffer.buffer(profile.payload()))).onComplete(ar -> {
       boolean delivered = ar.succeeded() && ar.result().statusCode() / 100 == 2;
       if (stopping && !delivered) {
         abandon(d);
@@ -206,7 +207,7 @@ public final class EndpointVerticle extends VerticleBase {
     });
   }
 
-  private HttpRequest<Buffer> request(ProfileRecord profile) {
+  private Future<HttpRequest<Buffer>> request(ProfileRecord profile) {
     HttpRequest<Buffer> req;
     if (profile.kind() == ProfileRecord.Kind.INGEST) {
       req = client.postAbs(baseUrl + "/ingest" + (profile.query() == null ? "" : "?" + profile.query()));
@@ -217,8 +218,8 @@ public final class EndpointVerticle extends VerticleBase {
     if (profile.contentEncoding() != null) {
       req.putHeader("Content-Encoding", profile.contentEncoding());
     }
-    headers.applyTo(req.headers(), profile.tenant());
-    return req.timeout(endpoint.remoteTimeout().toMillis());
+    req.timeout(endpoint.remoteTimeout().toMillis());
+    return headers.applyTo(req.headers(), profile.tenant()).map(v -> req);
   }
 
   /** A non-2xx answer: its status, its Connect error code if the body is one, and what the server said. */
