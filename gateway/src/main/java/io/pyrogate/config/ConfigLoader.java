@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,11 +21,13 @@ import io.pyrogate.config.syntax.AlloyParser;
 import io.pyrogate.config.syntax.Attribute;
 import io.pyrogate.config.syntax.Block;
 import io.pyrogate.config.syntax.Body;
+import io.pyrogate.config.syntax.Diagnostic;
 import io.pyrogate.config.syntax.DiagnosticPrinter;
 import io.pyrogate.config.syntax.Diagnostics;
 import io.pyrogate.config.syntax.Evaluator;
 import io.pyrogate.config.syntax.Position;
 import io.pyrogate.config.syntax.ReferenceValue;
+import io.pyrogate.config.syntax.Severity;
 import io.pyrogate.config.syntax.Statement;
 
 /**
@@ -54,31 +57,61 @@ public final class ConfigLoader {
   private ConfigLoader() {
   }
 
+  /** What the configuration is loaded for. */
+  public enum Mode {
+    /** To run it: everything must be runnable. */
+    RUN,
+    /**
+     * To check a whole Alloy file: parts that only Alloy can run (values from, and forwarding into,
+     * components pyrogate does not run) are warnings.
+     */
+    VALIDATE
+  }
+
   public static Result load(Path file, Function<String, String> environment) {
+    return load(file, environment, Mode.RUN);
+  }
+
+  public static Result load(Path file, Function<String, String> environment, Mode mode) {
     String source;
     try {
       source = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage() + "\n", List.of());
     }
-    return parse(file.toString(), source, environment);
+    return parse(file.toString(), source, environment, mode);
+  }
+
+  public static Result parse(String fileName, String source, Function<String, String> environment) {
+    return parse(fileName, source, environment, Mode.RUN);
   }
 
   /**
    * @throws ConfigException listing every error, when there is any
    */
-  public static Result parse(String fileName, String source, Function<String, String> environment) {
+  public static Result parse(String fileName, String source, Function<String, String> environment, Mode mode) {
+    Diagnostics syntax = new Diagnostics();
+    Body body = AlloyParser.parse(fileName, source, syntax);
+    // One syntax error per line: after a stray character the rest of the line is mostly noise.
     Diagnostics diags = new Diagnostics();
-    Body body = AlloyParser.parse(fileName, source, diags);
+    Set<Integer> linesWithErrors = new HashSet<>();
+    for (Diagnostic d : syntax.all()) {
+      if (d.severity() != Severity.ERROR || linesWithErrors.add(d.position().line())) {
+        diags.add(d);
+      }
+    }
     Evaluator evaluator = new Evaluator(name -> {
       String v = environment.apply(name);
       return v == null ? "" : v;
     }, hostname());
-    GatewayConfig config = new ConfigLoader.Decoder(evaluator, diags).decode(body);
+    GatewayConfig config = new Decoder(new BlockReader.Context(evaluator, diags, mode == Mode.VALIDATE)).decode(body);
+    List<Diagnostic> sorted = diags.all().stream().sorted(Comparator.comparing(Diagnostic::position)).toList();
     if (diags.hasErrors()) {
-      throw new ConfigException(DiagnosticPrinter.renderAll(diags.all(), f -> source), diags.all());
+      throw new ConfigException(DiagnosticPrinter.renderAll(sorted, f -> source), sorted);
     }
-    return new Result(config, diags, source);
+    Diagnostics ordered = new Diagnostics();
+    sorted.forEach(ordered::add);
+    return new Result(config, ordered, source);
   }
 
   private static String hostname() {
@@ -91,13 +124,13 @@ public final class ConfigLoader {
 
   /** One decoding pass; holds the evaluator and the diagnostics. */
   private static final class Decoder {
-    private final Evaluator evaluator;
+    private final BlockReader.Context ctx;
     private final Diagnostics diags;
     private final Map<String, Position> foreignComponents = new HashMap<>();
 
-    Decoder(Evaluator evaluator, Diagnostics diags) {
-      this.evaluator = evaluator;
-      this.diags = diags;
+    Decoder(BlockReader.Context ctx) {
+      this.ctx = ctx;
+      this.diags = ctx.diags();
     }
 
     GatewayConfig decode(Body body) {
@@ -146,7 +179,7 @@ public final class ConfigLoader {
             writes.add(write(b));
             writePositions.add(b.position());
           } else {
-            BlockReader r = BlockReader.of(name + " \"" + b.label() + "\"", b, evaluator, diags);
+            BlockReader r = BlockReader.of(name + " \"" + b.label() + "\"", b, ctx);
             List<ReferenceValue> targets = r.references("forward_to");
             receivers.add(receiveHttp(b.label(), r));
             receiverTargets.add(targets);
@@ -171,7 +204,7 @@ public final class ConfigLoader {
     }
 
     private KafkaSettings kafka(Block b) {
-      BlockReader r = BlockReader.of("kafka", b, evaluator, diags);
+      BlockReader r = BlockReader.of("kafka", b, ctx);
       KafkaSettings d = KafkaSettings.defaults();
       List<String> servers = r.stringList("bootstrap_servers").orElse(List.of());
       for (String server : servers) {
@@ -201,7 +234,7 @@ public final class ConfigLoader {
             "replication_factor must be -1 (the broker's default) or at least 1, got " + replication);
       }
       TlsConfig tls = r.block("tls_config")
-          .map(t -> HttpClientDecoder.tls(BlockReader.of("kafka tls_config", t, evaluator, diags))).orElse(null);
+          .map(t -> HttpClientDecoder.tls(BlockReader.of("kafka tls_config", t, ctx))).orElse(null);
       KafkaSettings.Sasl sasl = r.block("sasl").map(this::sasl).orElse(null);
       Map<String, String> producer = clientOverrides(r, "producer", org.apache.kafka.clients.producer.ProducerConfig.configNames());
       Map<String, String> consumer = clientOverrides(r, "consumer", org.apache.kafka.clients.consumer.ConsumerConfig.configNames());
@@ -215,7 +248,7 @@ public final class ConfigLoader {
     }
 
     private KafkaSettings.Sasl sasl(Block b) {
-      BlockReader r = BlockReader.of("kafka sasl", b, evaluator, diags);
+      BlockReader r = BlockReader.of("kafka sasl", b, ctx);
       String mechanism = r.string("mechanism").orElse("PLAIN");
       if (!KafkaSettings.SASL_MECHANISMS.contains(mechanism)) {
         diags.error(r.positionOf("mechanism").orElse(b.position()), "sasl mechanism \"" + mechanism
@@ -255,11 +288,11 @@ public final class ConfigLoader {
 
     private WriteComponent write(Block b) {
       String what = "pyroscope.write \"" + b.label() + "\"";
-      BlockReader r = BlockReader.of(what, b, evaluator, diags);
+      BlockReader r = BlockReader.of(what, b, ctx);
       Map<String, String> externalLabels = r.stringMap("external_labels").orElse(Map.of());
       r.block("tracing").ifPresent(t -> {
         // Undocumented in Alloy; trace propagation does not apply to pyrogate, so it is read and ignored.
-        BlockReader tr = BlockReader.of(what + " tracing", t, evaluator, diags);
+        BlockReader tr = BlockReader.of(what + " tracing", t, ctx);
         tr.bool("jaeger_propagator");
         tr.bool("trace_context_propagator");
         tr.finish();
@@ -285,7 +318,7 @@ public final class ConfigLoader {
     }
 
     private Endpoint endpoint(String parent, Block b, Map<String, Integer> generated) {
-      BlockReader r = BlockReader.of(parent + " endpoint", b, evaluator, diags);
+      BlockReader r = BlockReader.of(parent + " endpoint", b, ctx);
       String url = r.requiredString("url");
       URI uri = null;
       if (url != null) {
@@ -346,7 +379,7 @@ public final class ConfigLoader {
       ReceiveHttpComponent.HttpServerConfig server = d;
       var http = r.block("http");
       if (http.isPresent()) {
-        BlockReader h = BlockReader.of("pyroscope.receive_http \"" + label + "\" http", http.get(), evaluator, diags);
+        BlockReader h = BlockReader.of("pyroscope.receive_http \"" + label + "\" http", http.get(), ctx);
         String address = h.string("listen_address").filter(s -> !s.isEmpty()).orElse(d.listenAddress());
         long port = h.number("listen_port").orElse((long) d.listenPort());
         if (port < 0 || port > 65535) {
@@ -387,8 +420,13 @@ public final class ConfigLoader {
         }
         String component = componentOf(path);
         if (component != null && foreignComponents.containsKey(component)) {
-          diags.error(ref.position(), "forward_to of pyroscope.receive_http \"" + receiver.label() + "\" names " + path
-              + ", but pyrogate does not run " + component + ": its profiles would go nowhere; forward to a pyroscope.write receiver");
+          String message = "forward_to of pyroscope.receive_http \"" + receiver.label() + "\" names " + path
+              + ", but pyrogate does not run " + component + ": its profiles would go nowhere; forward to a pyroscope.write receiver";
+          if (ctx.validateOnly()) {
+            diags.warning(ref.position(), message + " (pyrogate run refuses this)");
+          } else {
+            diags.error(ref.position(), message);
+          }
         } else {
           diags.error(ref.position(), "forward_to of pyroscope.receive_http \"" + receiver.label() + "\" names " + path
               + ", which is not the receiver of a pyroscope.write component defined in this file");
@@ -435,7 +473,9 @@ public final class ConfigLoader {
         }
         return uri;
       } catch (URISyntaxException e) {
-        diags.error(at, "url is not a valid URL: " + e.getReason().replace(url, Redact.url(url)));
+        String hint = url.contains("${") ? "; it looks like a template placeholder that was never filled in" : "";
+        diags.error(at, "url \"" + Redact.url(url) + "\" is not a valid URL (" + e.getReason().toLowerCase(java.util.Locale.ROOT)
+            + " at index " + e.getIndex() + ")" + hint);
         return null;
       }
     }
