@@ -111,7 +111,7 @@ public final class Gateway implements AutoCloseable {
       for (Endpoint e : w.endpoints()) {
         String group = Topics.endpointGroup(kafka, w.label(), e.name());
         topics.initGroupOffsets(group, topic);
-        deliveryDeployments.add(await(vertx.deployVerticle(new EndpointVerticle(w.label(), e, topic,
+        deliveryDeployments.add(await(vertx.deployVerticle(new EndpointVerticle(w, e, topic,
             clients.consumer(group), producer, Topics.deadLetterTopic(kafka, w.label())))));
       }
     }

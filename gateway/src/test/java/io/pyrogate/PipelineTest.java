@@ -57,6 +57,25 @@ class PipelineTest {
   }
 
   @Test
+  void externalLabelsOfTheWriteAreAppliedToEverySeriesOnTheWayOut() throws Exception {
+    byte[] pprof = Profiles.jvmStacksPprof(1);
+    PushRequest sent = Profiles.push("checkout", pprof, Map.of("env", "dev", "instance", "pod-7", "__session_id__", "42"));
+    int port = freePort();
+    try (FakePyroscope pyroscope = new FakePyroscope();
+         Gateway gateway = TestGateways.start(config(sharedKafka(), port, List.of(new WriteComponent("staging",
+             List.of(endpoint("a", pyroscope.url())), Map.of("env", "staging", "instance", "", "cluster", "eu-1")))))) {
+
+      assertThat(push(port, sent.toByteArray()).statusCode()).isEqualTo(200);
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() == 1);
+      PushRequest delivered = PushRequest.parseFrom(pyroscope.delivered().get(0).body());
+      assertThat(delivered.getSeries(0).getLabelsList()).extracting(l -> l.getName() + "=" + l.getValue())
+          .containsExactlyInAnyOrder("__name__=process_cpu", "service_name=checkout", "env=staging", "cluster=eu-1");
+      assertThat(delivered.getSeries(0).getSamples(0).getRawProfile().toByteArray()).isEqualTo(pprof);
+    }
+  }
+
+  @Test
   void gzipEncodedPushIsStoredDecodedAndDeliveredIdentical() throws Exception {
     PushRequest sent = Profiles.push("cart", Profiles.jvmStacksPprof(1), Map.of());
     int port = freePort();

@@ -1,14 +1,21 @@
 package io.pyrogate.delivery;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.pyrogate.Version;
 import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.Redact;
+import io.pyrogate.config.WriteComponent;
+import io.pyrogate.kafka.KafkaDefaults;
+import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.pyroscope.ExternalLabels;
+import io.pyrogate.pyroscope.Gzip;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import io.pyrogate.record.RecordFormatException;
@@ -48,6 +55,7 @@ public final class EndpointVerticle extends VerticleBase {
   private static final int MAX_ERROR_BODY = 512;
 
   private final String writeLabel;
+  private final ExternalLabels externalLabels;
   private final Endpoint endpoint;
   private final String topic;
   private final Map<String, Object> consumerConfig;
@@ -87,9 +95,10 @@ public final class EndpointVerticle extends VerticleBase {
     }
   }
 
-  public EndpointVerticle(String writeLabel, Endpoint endpoint, String topic, Map<String, Object> consumerConfig,
+  public EndpointVerticle(WriteComponent write, Endpoint endpoint, String topic, Map<String, Object> consumerConfig,
       KafkaWriteStream<String, byte[]> producer, String deadLetterTopic) {
-    this.writeLabel = writeLabel;
+    this.writeLabel = write.label();
+    this.externalLabels = new ExternalLabels(write.externalLabels());
     this.endpoint = endpoint;
     this.topic = topic;
     this.consumerConfig = Map.copyOf(consumerConfig);
@@ -161,12 +170,42 @@ public final class EndpointVerticle extends VerticleBase {
     updateFlow();
     ProfileRecord profile;
     try {
-      profile = RecordCodec.fromKafka(record);
+      profile = prepare(RecordCodec.fromKafka(record));
     } catch (RecordFormatException e) {
       deadLetter(d, "malformed record: " + e.getMessage(), 0);
       return;
     }
     attempt(d, profile);
+  }
+
+  /** Applies what the write component does to every profile (reserved labels, external_labels). */
+  private ProfileRecord prepare(ProfileRecord profile) {
+    if (profile.kind() != ProfileRecord.Kind.PUSH) {
+      return profile;
+    }
+    byte[] plain = profile.payload();
+    if (profile.contentEncoding() != null) {
+      if (!"gzip".equalsIgnoreCase(profile.contentEncoding())) {
+        throw new RecordFormatException("unsupported content-encoding \"" + profile.contentEncoding() + "\"");
+      }
+      try {
+        plain = Gzip.inflate(plain, KafkaDefaults.MAX_BODY_BYTES);
+      } catch (IOException e) {
+        throw new RecordFormatException("cannot inflate gzip value: " + e.getMessage());
+      }
+    }
+    PushRequest request;
+    try {
+      request = PushRequest.parseFrom(plain);
+    } catch (InvalidProtocolBufferException e) {
+      throw new RecordFormatException("value is not a push.v1.PushRequest: " + e.getMessage());
+    }
+    PushRequest relabelled = externalLabels.apply(request);
+    if (relabelled == request) {
+      return profile;
+    }
+    return new ProfileRecord(profile.kind(), profile.tenant(), profile.contentType(), null, profile.query(),
+        profile.receivedAtMillis(), relabelled.toByteArray());
   }
 
   private void attempt(Delivery d, ProfileRecord profile) {
