@@ -15,10 +15,12 @@ import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.ReceiveHttpComponent;
+import io.pyrogate.config.ReceiveKafkaComponent;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.delivery.EndpointVerticle;
 import io.pyrogate.ingest.HttpIngestVerticle;
 import io.pyrogate.ingest.InflightBytes;
+import io.pyrogate.ingest.KafkaSourceVerticle;
 import io.pyrogate.kafka.EmbeddedKafka;
 import io.pyrogate.kafka.KafkaClients;
 import io.pyrogate.kafka.TopicReceiver;
@@ -101,6 +103,9 @@ public final class Gateway implements AutoCloseable {
       topicNames.add(Topics.writeTopic(kafka, w.label()));
       topicNames.add(Topics.deadLetterTopic(kafka, w.label()));
     }
+    for (ReceiveKafkaComponent k : config.kafkaSources()) {
+      topicNames.add(Topics.sourceDeadLetterTopic(kafka, k.label()));
+    }
     topics.ensureTopics(topicNames);
     producer = KafkaWriteStream.create(vertx, new KafkaProducer<String, byte[]>(clients.producer()));
     // Each send's own future carries its failure to the caller (ingest answers 503, delivery retries).
@@ -127,6 +132,13 @@ public final class Gateway implements AutoCloseable {
       ingestDeployments.add(await(vertx.deployVerticle(() -> new HttpIngestVerticle(r, targets, inflight, connections),
           new DeploymentOptions().setInstances(options.ingestInstances()))));
       LOG.info("pyroscope.receive_http \"{}\" listening on {}:{}", r.label(), r.server().listenAddress(), r.server().listenPort());
+    }
+
+    for (ReceiveKafkaComponent k : config.kafkaSources()) {
+      List<ProfileReceiver> targets = k.forwardTo().stream().map(receivers::get).toList();
+      ingestDeployments.add(await(vertx.deployVerticle(new KafkaSourceVerticle(k,
+          new KafkaClients(k.asKafkaSettings()).consumer(k.groupId()), targets, producer,
+          Topics.sourceDeadLetterTopic(kafka, k.label())))));
     }
 
     checkKafka();

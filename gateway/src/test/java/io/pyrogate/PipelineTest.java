@@ -152,7 +152,7 @@ class PipelineTest {
         // The hung endpoint's attempts time out only after remote_timeout (10 s); the healthy one must not
         // wait for them.
         await().atMost(Duration.ofSeconds(8)).untilAsserted(() ->
-            assertThat(deliveredIds(healthy)).containsExactlyInAnyOrderElementsOf(sentIds));
+            assertThat(healthy.deliveredSampleIds()).containsExactlyInAnyOrderElementsOf(sentIds));
         assertThat(hung.received()).isNotEmpty().allSatisfy(r -> assertThat(r.answered()).isZero());
       }
     }
@@ -171,21 +171,11 @@ class PipelineTest {
           assertThat(push(port, request.toByteArray()).statusCode()).isEqualTo(200);
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-          assertThat(deliveredIds(a)).containsExactlyInAnyOrderElementsOf(sentIds);
-          assertThat(deliveredIds(b)).containsExactlyInAnyOrderElementsOf(sentIds);
+          assertThat(a.deliveredSampleIds()).containsExactlyInAnyOrderElementsOf(sentIds);
+          assertThat(b.deliveredSampleIds()).containsExactlyInAnyOrderElementsOf(sentIds);
         });
       }
     }
-  }
-
-  static List<String> deliveredIds(FakePyroscope pyroscope) {
-    return pyroscope.delivered().stream().flatMap(r -> {
-      try {
-        return Profiles.sampleIds(PushRequest.parseFrom(r.body())).stream();
-      } catch (IOException e) {
-        throw new AssertionError("endpoint received a body that is not a PushRequest", e);
-      }
-    }).toList();
   }
 
   static byte[] gzip(byte[] data) throws IOException {

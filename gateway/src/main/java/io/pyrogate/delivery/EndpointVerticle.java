@@ -12,7 +12,9 @@ import io.pyrogate.Version;
 import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.Redact;
 import io.pyrogate.config.WriteComponent;
+import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.KafkaDefaults;
+import io.pyrogate.kafka.OffsetCommitter;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.pyroscope.ExternalLabels;
 import io.pyrogate.pyroscope.Gzip;
@@ -32,7 +34,6 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,7 @@ public final class EndpointVerticle extends VerticleBase {
   private final RetryPolicy retryPolicy;
   private EndpointHeaders headers;
 
-  private final OffsetTracker tracker = new OffsetTracker();
+  private OffsetCommitter offsets;
   private final Map<Long, Delivery> retryTimers = new HashMap<>();
   private KafkaReadStream<String, byte[]> consumer;
   private WebClient client;
@@ -72,8 +73,6 @@ public final class EndpointVerticle extends VerticleBase {
   private int windowRecords;
   private int retrying;
   private boolean paused;
-  private boolean committing;
-  private boolean commitAgain;
   private boolean stopping;
   private boolean failing;
   private Promise<Void> drained;
@@ -124,10 +123,8 @@ public final class EndpointVerticle extends VerticleBase {
     client = WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(8).setHttp2MaxSize(2));
     consumer = KafkaReadStream.create(vertx, new HashMap<>(consumerConfig), String.class, byte[].class);
     consumer.exceptionHandler(e -> LOG.warn("{}: Kafka consumer error: {}", describe(), e.getMessage()));
-    consumer.partitionsRevokedHandler(revoked -> {
-      commit();
-      tracker.revoke(revoked);
-    });
+    offsets = new OffsetCommitter(consumer, describe());
+    consumer.partitionsRevokedHandler(offsets::revoke);
     consumer.handler(this::accept);
     return consumer.subscribe(java.util.Set.of(topic)).onSuccess(v -> LOG.info("{}: delivering from {}", describe(), topic));
   }
@@ -149,8 +146,7 @@ public final class EndpointVerticle extends VerticleBase {
     return drained.future()
         .compose(v -> {
           vertx.cancelTimer(timer);
-          Map<TopicPartition, OffsetAndMetadata> done = tracker.committable();
-          return done.isEmpty() ? Future.succeededFuture() : consumer.commit(done);
+          return offsets.commitNow();
         })
         .eventually(() -> consumer.close())
         .eventually(() -> {
@@ -164,7 +160,7 @@ public final class EndpointVerticle extends VerticleBase {
       return; // not tracked, so never committed: the next owner delivers it
     }
     Delivery d = new Delivery(record);
-    tracker.received(d.partition, record.offset());
+    offsets.received(d.partition, record.offset());
     windowBytes += d.size;
     windowRecords++;
     updateFlow();
@@ -318,9 +314,8 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   private void finished(Delivery d) {
-    tracker.done(d.partition, d.record.offset());
+    offsets.done(d.partition, d.record.offset()); // before release: the last release lets stop() commit
     release(d);
-    commit();
   }
 
   /** Leaves the record uncommitted, for this group to deliver again after a restart or rebalance. */
@@ -350,33 +345,6 @@ public final class EndpointVerticle extends VerticleBase {
       paused = false;
       consumer.resume();
     }
-  }
-
-  private void commit() {
-    if (stopping) {
-      return; // stop() commits once everything in flight has settled
-    }
-    if (committing) {
-      commitAgain = true;
-      return;
-    }
-    Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
-    if (offsets.isEmpty()) {
-      return;
-    }
-    committing = true;
-    consumer.commit(offsets).onComplete(ar -> {
-      committing = false;
-      if (ar.succeeded()) {
-        tracker.committed(offsets);
-      } else {
-        LOG.warn("{}: offset commit failed (records will be delivered again): {}", describe(), ar.cause().getMessage());
-      }
-      if (commitAgain) {
-        commitAgain = false;
-        commit();
-      }
-    });
   }
 
   private String describe() {
