@@ -19,10 +19,12 @@ import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.ReceiveHttpComponent;
+import io.pyrogate.config.ReceiveKafkaComponent;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.delivery.EndpointVerticle;
 import io.pyrogate.ingest.HttpIngestVerticle;
 import io.pyrogate.ingest.InflightBytes;
+import io.pyrogate.ingest.KafkaSourceVerticle;
 import io.pyrogate.kafka.EmbeddedKafka;
 import io.pyrogate.kafka.KafkaClients;
 import io.pyrogate.kafka.TopicReceiver;
@@ -43,9 +45,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: starts Kafka (embedded or the user's), creates topics, and deploys one verticle per
- * role in dependency order — management, delivery, then ingest — and stops them in reverse.
+ * role in dependency order — management, delivery, then ingest — and stops them in reverse. {@link #reload}
+ * brings the running components to a new configuration, in the same order, redeploying only what changed.
  *
- * <p>{@link #start} and {@link #stop} block; call them from {@code main} or a test, never from an event loop.
+ * <p>{@link #start}, {@link #reload} and {@link #stop} block; call them from {@code main}, a worker or a test,
+ * never from an event loop.
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -72,8 +76,9 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * What a reload did, by component: {@code pyroscope.receive_http.LABEL}, {@code pyroscope.write.LABEL} and
-   * {@code pyroscope.write.LABEL endpoint "NAME"}, in the order they were applied.
+   * What a reload did, by component: {@code pyroscope.receive_http.LABEL}, {@code pyroscope.receive_kafka.LABEL},
+   * {@code pyroscope.write.LABEL} and {@code pyroscope.write.LABEL endpoint "NAME"}, in the order they were
+   * applied.
    */
   public record ReloadResult(List<String> added, List<String> changed, List<String> removed) {
     public ReloadResult {
@@ -150,6 +155,7 @@ public final class Gateway implements AutoCloseable {
   private final Map<String, TopicReceiver> writes = new LinkedHashMap<>();
   private final Map<EndpointKey, Running<EndpointSpec>> endpoints = new LinkedHashMap<>();
   private final Map<String, Running<ReceiveHttpComponent>> receivers = new LinkedHashMap<>();
+  private final Map<String, Running<ReceiveKafkaComponent>> sources = new LinkedHashMap<>();
   private EmbeddedKafka embedded;
   private Admin admin;
   private KafkaWriteStream<String, byte[]> producer;
@@ -305,14 +311,20 @@ public final class Gateway implements AutoCloseable {
 
   /** Brings the running components to {@code next}, recording each step in {@code changes}. Holds the lock. */
   private void apply(GatewayConfig next, Changes changes) {
-    // 1. Topics of new write components, so their consumer groups and receivers have somewhere to go.
+    // 1. Topics of new write components, so their consumer groups and receivers have somewhere to go, and the
+    // dead-letter topics of new Kafka sources.
     List<WriteComponent> newWrites = next.writes().stream().filter(w -> !writes.containsKey(w.label())).toList();
-    if (!newWrites.isEmpty()) {
-      List<String> topicNames = new ArrayList<>();
-      for (WriteComponent w : newWrites) {
-        topicNames.add(Topics.writeTopic(kafka, w.label()));
-        topicNames.add(Topics.deadLetterTopic(kafka, w.label()));
+    List<String> topicNames = new ArrayList<>();
+    for (WriteComponent w : newWrites) {
+      topicNames.add(Topics.writeTopic(kafka, w.label()));
+      topicNames.add(Topics.deadLetterTopic(kafka, w.label()));
+    }
+    for (ReceiveKafkaComponent k : next.kafkaSources()) {
+      if (!sources.containsKey(k.label())) {
+        topicNames.add(Topics.sourceDeadLetterTopic(kafka, k.label()));
       }
+    }
+    if (!topicNames.isEmpty()) {
       topics.ensureTopics(topicNames);
       for (WriteComponent w : newWrites) {
         writes.put(w.label(), new TopicReceiver(w.label(), Topics.writeTopic(kafka, w.label()), producer));
@@ -323,7 +335,9 @@ public final class Gateway implements AutoCloseable {
     // 2. Delivery: gone endpoints stop (committing what is done), changed ones resume from their group's
     // offsets with the new settings, new ones start at the end of their topic.
     Map<EndpointKey, EndpointSpec> wantedEndpoints = new LinkedHashMap<>();
+    Map<String, WriteComponent> nextWrites = new LinkedHashMap<>();
     for (WriteComponent w : next.writes()) {
+      nextWrites.put(w.label(), w);
       for (Endpoint e : w.endpoints()) {
         wantedEndpoints.put(new EndpointKey(w.label(), e.name()), new EndpointSpec(e, w.externalLabels()));
       }
@@ -338,18 +352,18 @@ public final class Gateway implements AutoCloseable {
       Running<EndpointSpec> running = endpoints.get(key);
       if (running == null) {
         topics.initGroupOffsets(Topics.endpointGroup(kafka, key.write(), key.name()), Topics.writeTopic(kafka, key.write()));
-        endpoints.put(key, new Running<>(spec, deployEndpoint(key, spec)));
+        endpoints.put(key, new Running<>(spec, deployEndpoint(key, nextWrites.get(key.write()), spec)));
         changes.added.add(key.component());
       } else if (!running.config().equals(spec)) {
         // One consumer per group and instance: the old one commits and leaves before the new one joins.
         undeploy(running.deploymentId());
         endpoints.remove(key);
-        endpoints.put(key, new Running<>(spec, deployEndpoint(key, spec)));
+        endpoints.put(key, new Running<>(spec, deployEndpoint(key, nextWrites.get(key.write()), spec)));
         changes.changed.add(key.component());
       }
     });
 
-    // 3. Ingest: gone receivers stop listening (freeing their ports), changed ones are replaced, new ones listen.
+    // 3. Ingest, HTTP: gone receivers stop listening (freeing their ports), changed ones are replaced, new ones listen.
     Map<String, ReceiveHttpComponent> wantedReceivers = new LinkedHashMap<>();
     next.receivers().forEach(r -> wantedReceivers.put(r.label(), r));
     for (String label : List.copyOf(receivers.keySet())) {
@@ -370,6 +384,29 @@ public final class Gateway implements AutoCloseable {
       }
     });
 
+    // Kafka sources: one consumer group each, so a changed one stops (committing what its writes acknowledged)
+    // before its replacement joins the group.
+    Map<String, ReceiveKafkaComponent> wantedSources = new LinkedHashMap<>();
+    next.kafkaSources().forEach(k -> wantedSources.put(k.label(), k));
+    for (String label : List.copyOf(sources.keySet())) {
+      if (!wantedSources.containsKey(label)) {
+        undeploy(sources.remove(label).deploymentId());
+        changes.removed.add(sourceComponent(label));
+      }
+    }
+    wantedSources.forEach((label, k) -> {
+      Running<ReceiveKafkaComponent> running = sources.get(label);
+      if (running == null) {
+        sources.put(label, new Running<>(k, deploySource(k)));
+        changes.added.add(sourceComponent(label));
+      } else if (!running.config().equals(k)) {
+        undeploy(running.deploymentId());
+        sources.remove(label);
+        sources.put(label, new Running<>(k, deploySource(k)));
+        changes.changed.add(sourceComponent(label));
+      }
+    });
+
     // 4. Write components nobody forwards to any more: their topics stay (with what they hold), no one uses them.
     Set<String> wantedWrites = new HashSet<>();
     next.writes().forEach(w -> wantedWrites.add(w.label()));
@@ -381,10 +418,16 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private String deployEndpoint(EndpointKey key, EndpointSpec spec) {
+  private String deployEndpoint(EndpointKey key, WriteComponent write, EndpointSpec spec) {
     String group = Topics.endpointGroup(kafka, key.write(), key.name());
-    return await(vertx.deployVerticle(new EndpointVerticle(key.write(), spec.endpoint(), Topics.writeTopic(kafka, key.write()),
+    return await(vertx.deployVerticle(new EndpointVerticle(write, spec.endpoint(), Topics.writeTopic(kafka, key.write()),
         clients.consumer(group), producer, Topics.deadLetterTopic(kafka, key.write()))));
+  }
+
+  private String deploySource(ReceiveKafkaComponent k) {
+    List<ProfileReceiver> targets = k.forwardTo().stream().<ProfileReceiver>map(writes::get).toList();
+    return await(vertx.deployVerticle(new KafkaSourceVerticle(k, new KafkaClients(k.asKafkaSettings()).consumer(k.groupId()),
+        targets, producer, Topics.sourceDeadLetterTopic(kafka, k.label()))));
   }
 
   private String deployReceiver(ReceiveHttpComponent r) {
@@ -441,6 +484,10 @@ public final class Gateway implements AutoCloseable {
     return "pyroscope.receive_http." + label;
   }
 
+  private static String sourceComponent(String label) {
+    return "pyroscope.receive_kafka." + label;
+  }
+
   /**
    * The deployment of every running receiver and endpoint, by component name as in {@link ReloadResult}: a
    * component that was left alone by a reload keeps its deployment id. For tests and diagnostics.
@@ -451,6 +498,7 @@ public final class Gateway implements AutoCloseable {
       Map<String, String> ids = new LinkedHashMap<>();
       endpoints.forEach((key, running) -> ids.put(key.component(), running.deploymentId()));
       receivers.forEach((label, running) -> ids.put(receiveComponent(label), running.deploymentId()));
+      sources.forEach((label, running) -> ids.put(sourceComponent(label), running.deploymentId()));
       return Map.copyOf(ids);
     } finally {
       lifecycle.unlock();
@@ -485,8 +533,12 @@ public final class Gateway implements AutoCloseable {
       if (kafkaCheckTimer >= 0) {
         vertx.cancelTimer(kafkaCheckTimer);
       }
-      undeployAll(receivers.values().stream().map(Running::deploymentId).toList());
+      List<String> ingest = new ArrayList<>();
+      receivers.values().forEach(r -> ingest.add(r.deploymentId()));
+      sources.values().forEach(k -> ingest.add(k.deploymentId()));
+      undeployAll(ingest);
       receivers.clear();
+      sources.clear();
       undeployAll(endpoints.values().stream().map(Running::deploymentId).toList());
       endpoints.clear();
     } finally {

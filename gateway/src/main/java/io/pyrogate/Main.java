@@ -144,7 +144,7 @@ public final class Main {
     @Override
     public Integer call() {
       try {
-        ConfigLoader.Result result = ConfigLoader.load(config, System::getenv);
+        ConfigLoader.Result result = ConfigLoader.load(config, System::getenv, ConfigLoader.Mode.VALIDATE);
         spec.commandLine().getErr().print(result.renderedWarnings());
         spec.commandLine().getOut().println(config + ": OK: " + result.config().summary());
         return 0;

@@ -20,9 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,7 @@ import java.util.regex.Pattern;
 
 import io.pyrogate.config.ConfigLoader;
 import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.Profiles;
@@ -38,6 +41,9 @@ import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -289,6 +295,41 @@ class ReloadTest {
     PushRequest profile = profile();
     assertThat(push(ingest, profile.toByteArray()).statusCode()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(30)).until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(profile)));
+  }
+
+  @Test
+  void anAddedKafkaSourceConsumesItsTopicAndARemovedOneStops() throws Exception {
+    FakePyroscope a = pyroscope();
+    int ingest = freePort();
+    String components = receiver("default", ingest, "w") + write("w", endpoint("a", a.url(), ""));
+    start(components);
+    String userTopic = "reload-user-profiles-" + UUID.randomUUID();
+    PushRequest produced = profile();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()));
+         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers())))) {
+      admin.createTopics(List.of(new NewTopic(userTopic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      producer.send(new ProducerRecord<>(userTopic, produced.toByteArray())).get(30, TimeUnit.SECONDS);
+    }
+
+    rewrite(components + """
+        pyroscope.receive_kafka "users" {
+          brokers    = ["%s"]
+          topics     = ["%s"]
+          group_id   = "reload-%s"
+          forward_to = [pyroscope.write.w.receiver]
+        }
+        """.formatted(TestKafka.bootstrapServers(), userTopic, UUID.randomUUID()));
+    HttpResponse<String> added = reload();
+
+    assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+    assertThat(added.body()).isEqualTo("added: pyroscope.receive_kafka.users\n");
+    await().atMost(Duration.ofSeconds(30)).until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(produced)));
+
+    rewrite(components);
+    HttpResponse<String> removed = reload();
+    assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+    assertThat(removed.body()).isEqualTo("removed: pyroscope.receive_kafka.users\n");
+    assertThat(gateway.deploymentIds()).doesNotContainKey("pyroscope.receive_kafka.users");
   }
 
   @Test

@@ -32,8 +32,18 @@ import io.pyrogate.config.syntax.Value;
  * "did you mean" — so every decoder states its schema by what it reads.
  */
 final class BlockReader {
+  /**
+   * What one decoding pass shares.
+   *
+   * @param validateOnly true for {@code pyrogate validate}: values that depend on components pyrogate does
+   *     not run are warnings there (the file is checked, not run); for {@code run} they are errors
+   */
+  record Context(Evaluator evaluator, Diagnostics diags, boolean validateOnly) {
+  }
+
   private final String what;
   private final Position position;
+  private final Context context;
   private final Evaluator evaluator;
   private final Diagnostics diags;
   private final Map<String, Attribute> attributes = new LinkedHashMap<>();
@@ -43,11 +53,12 @@ final class BlockReader {
   /**
    * @param what how messages name this block, e.g. {@code pyroscope.write "staging"}
    */
-  BlockReader(String what, Position position, List<Statement> body, Evaluator evaluator, Diagnostics diags) {
+  BlockReader(String what, Position position, List<Statement> body, Context context) {
     this.what = what;
     this.position = position;
-    this.evaluator = evaluator;
-    this.diags = diags;
+    this.context = context;
+    this.evaluator = context.evaluator();
+    this.diags = context.diags();
     for (Statement s : body) {
       if (s instanceof Attribute a) {
         if (attributes.containsKey(a.name())) {
@@ -62,16 +73,16 @@ final class BlockReader {
     }
   }
 
-  static BlockReader of(String what, Block block, Evaluator evaluator, Diagnostics diags) {
-    return new BlockReader(what, block.position(), block.body().statements(), evaluator, diags);
+  static BlockReader of(String what, Block block, Context context) {
+    return new BlockReader(what, block.position(), block.body().statements(), context);
   }
 
   Diagnostics diagnostics() {
     return diags;
   }
 
-  Evaluator evaluator() {
-    return evaluator;
+  Context context() {
+    return context;
   }
 
   Position position() {
@@ -95,8 +106,13 @@ final class BlockReader {
       return Optional.empty();
     }
     if (v instanceof ReferenceValue r) {
-      diags.error(v.position(), "attribute \"" + name + "\" of " + what + " depends on " + r.path()
-          + ", a component pyrogate does not run; set the value directly or with sys.env(\"...\")");
+      String message = "attribute \"" + name + "\" of " + what + " depends on " + r.path()
+          + ", a component pyrogate does not run; set the value directly or with sys.env(\"...\")";
+      if (context.validateOnly()) {
+        diags.warning(v.position(), message + " before running it with pyrogate");
+      } else {
+        diags.error(v.position(), message);
+      }
       return Optional.empty();
     }
     return Optional.of(v);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,11 +21,13 @@ import io.pyrogate.config.syntax.AlloyParser;
 import io.pyrogate.config.syntax.Attribute;
 import io.pyrogate.config.syntax.Block;
 import io.pyrogate.config.syntax.Body;
+import io.pyrogate.config.syntax.Diagnostic;
 import io.pyrogate.config.syntax.DiagnosticPrinter;
 import io.pyrogate.config.syntax.Diagnostics;
 import io.pyrogate.config.syntax.Evaluator;
 import io.pyrogate.config.syntax.Position;
 import io.pyrogate.config.syntax.ReferenceValue;
+import io.pyrogate.config.syntax.Severity;
 import io.pyrogate.config.syntax.Statement;
 
 /**
@@ -33,7 +36,7 @@ import io.pyrogate.config.syntax.Statement;
  */
 public final class ConfigLoader {
   /** Components pyrogate runs. */
-  static final Set<String> COMPONENTS = Set.of("pyroscope.write", "pyroscope.receive_http");
+  static final Set<String> COMPONENTS = Set.of("pyroscope.write", "pyroscope.receive_http", "pyroscope.receive_kafka");
   /**
    * Alloy components and configuration blocks pyrogate does not run: reported as warnings so a user's full
    * Alloy file still loads. Matched as exact names or, for namespaces ending in ".", as prefixes.
@@ -54,31 +57,61 @@ public final class ConfigLoader {
   private ConfigLoader() {
   }
 
+  /** What the configuration is loaded for. */
+  public enum Mode {
+    /** To run it: everything must be runnable. */
+    RUN,
+    /**
+     * To check a whole Alloy file: parts that only Alloy can run (values from, and forwarding into,
+     * components pyrogate does not run) are warnings.
+     */
+    VALIDATE
+  }
+
   public static Result load(Path file, Function<String, String> environment) {
+    return load(file, environment, Mode.RUN);
+  }
+
+  public static Result load(Path file, Function<String, String> environment, Mode mode) {
     String source;
     try {
       source = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage() + "\n", List.of());
     }
-    return parse(file.toString(), source, environment);
+    return parse(file.toString(), source, environment, mode);
+  }
+
+  public static Result parse(String fileName, String source, Function<String, String> environment) {
+    return parse(fileName, source, environment, Mode.RUN);
   }
 
   /**
    * @throws ConfigException listing every error, when there is any
    */
-  public static Result parse(String fileName, String source, Function<String, String> environment) {
+  public static Result parse(String fileName, String source, Function<String, String> environment, Mode mode) {
+    Diagnostics syntax = new Diagnostics();
+    Body body = AlloyParser.parse(fileName, source, syntax);
+    // One syntax error per line: after a stray character the rest of the line is mostly noise.
     Diagnostics diags = new Diagnostics();
-    Body body = AlloyParser.parse(fileName, source, diags);
+    Set<Integer> linesWithErrors = new HashSet<>();
+    for (Diagnostic d : syntax.all()) {
+      if (d.severity() != Severity.ERROR || linesWithErrors.add(d.position().line())) {
+        diags.add(d);
+      }
+    }
     Evaluator evaluator = new Evaluator(name -> {
       String v = environment.apply(name);
       return v == null ? "" : v;
     }, hostname());
-    GatewayConfig config = new ConfigLoader.Decoder(evaluator, diags).decode(body);
+    GatewayConfig config = new Decoder(new BlockReader.Context(evaluator, diags, mode == Mode.VALIDATE)).decode(body);
+    List<Diagnostic> sorted = diags.all().stream().sorted(Comparator.comparing(Diagnostic::position)).toList();
     if (diags.hasErrors()) {
-      throw new ConfigException(DiagnosticPrinter.renderAll(diags.all(), f -> source), diags.all());
+      throw new ConfigException(DiagnosticPrinter.renderAll(sorted, f -> source), sorted);
     }
-    return new Result(config, diags, source);
+    Diagnostics ordered = new Diagnostics();
+    sorted.forEach(ordered::add);
+    return new Result(config, ordered, source);
   }
 
   private static String hostname() {
@@ -91,13 +124,13 @@ public final class ConfigLoader {
 
   /** One decoding pass; holds the evaluator and the diagnostics. */
   private static final class Decoder {
-    private final Evaluator evaluator;
+    private final BlockReader.Context ctx;
     private final Diagnostics diags;
     private final Map<String, Position> foreignComponents = new HashMap<>();
 
-    Decoder(Evaluator evaluator, Diagnostics diags) {
-      this.evaluator = evaluator;
-      this.diags = diags;
+    Decoder(BlockReader.Context ctx) {
+      this.ctx = ctx;
+      this.diags = ctx.diags();
     }
 
     GatewayConfig decode(Body body) {
@@ -106,8 +139,9 @@ public final class ConfigLoader {
       List<WriteComponent> writes = new ArrayList<>();
       List<Position> writePositions = new ArrayList<>();
       List<ReceiveHttpComponent> receivers = new ArrayList<>();
-      List<List<ReferenceValue>> receiverTargets = new ArrayList<>();
-      List<Position> receiverPositions = new ArrayList<>();
+      List<Forwarding> receiverForwarding = new ArrayList<>();
+      List<ReceiveKafkaComponent> sources = new ArrayList<>();
+      List<Forwarding> sourceForwarding = new ArrayList<>();
       Map<String, Position> labels = new HashMap<>();
       for (Statement s : body.statements()) {
         if (s instanceof Attribute a) {
@@ -146,11 +180,16 @@ public final class ConfigLoader {
             writes.add(write(b));
             writePositions.add(b.position());
           } else {
-            BlockReader r = BlockReader.of(name + " \"" + b.label() + "\"", b, evaluator, diags);
-            List<ReferenceValue> targets = r.references("forward_to");
-            receivers.add(receiveHttp(b.label(), r));
-            receiverTargets.add(targets);
-            receiverPositions.add(b.position());
+            String what = name + " \"" + b.label() + "\"";
+            BlockReader r = BlockReader.of(what, b, ctx);
+            Forwarding forwarding = new Forwarding(what, b.position(), r.references("forward_to"));
+            if (name.equals("pyroscope.receive_http")) {
+              receivers.add(receiveHttp(b.label(), r));
+              receiverForwarding.add(forwarding);
+            } else {
+              sources.add(receiveKafka(b.label(), r));
+              sourceForwarding.add(forwarding);
+            }
           }
         } else if (isForeign(name)) {
           diags.warning(b.position(), "pyrogate does not run \"" + name + "\"; the block is ignored");
@@ -159,19 +198,22 @@ public final class ConfigLoader {
           }
         } else {
           diags.error(b.position(), "unknown component or block \"" + name + "\""
-              + BlockReader.suggestion(name, List.of("kafka", "pyroscope.write", "pyroscope.receive_http")));
+              + BlockReader.suggestion(name, List.of("kafka", "pyroscope.write", "pyroscope.receive_http", "pyroscope.receive_kafka")));
         }
       }
       Set<String> writeLabels = new HashSet<>();
       writes.forEach(w -> writeLabels.add(w.label()));
       for (int i = 0; i < receivers.size(); i++) {
-        receivers.set(i, resolveForwardTo(receivers.get(i), receiverPositions.get(i), receiverTargets.get(i), writeLabels));
+        receivers.set(i, receivers.get(i).withForwardTo(resolveForwardTo(receiverForwarding.get(i), writeLabels)));
       }
-      return new GatewayConfig(kafka == null ? KafkaSettings.defaults() : kafka, receivers, writes);
+      for (int i = 0; i < sources.size(); i++) {
+        sources.set(i, sources.get(i).withForwardTo(resolveForwardTo(sourceForwarding.get(i), writeLabels)));
+      }
+      return new GatewayConfig(kafka == null ? KafkaSettings.defaults() : kafka, receivers, sources, writes);
     }
 
     private KafkaSettings kafka(Block b) {
-      BlockReader r = BlockReader.of("kafka", b, evaluator, diags);
+      BlockReader r = BlockReader.of("kafka", b, ctx);
       KafkaSettings d = KafkaSettings.defaults();
       List<String> servers = r.stringList("bootstrap_servers").orElse(List.of());
       for (String server : servers) {
@@ -201,7 +243,7 @@ public final class ConfigLoader {
             "replication_factor must be -1 (the broker's default) or at least 1, got " + replication);
       }
       TlsConfig tls = r.block("tls_config")
-          .map(t -> HttpClientDecoder.tls(BlockReader.of("kafka tls_config", t, evaluator, diags))).orElse(null);
+          .map(t -> HttpClientDecoder.tls(BlockReader.of("kafka tls_config", t, ctx))).orElse(null);
       KafkaSettings.Sasl sasl = r.block("sasl").map(this::sasl).orElse(null);
       Map<String, String> producer = clientOverrides(r, "producer", org.apache.kafka.clients.producer.ProducerConfig.configNames());
       Map<String, String> consumer = clientOverrides(r, "consumer", org.apache.kafka.clients.consumer.ConsumerConfig.configNames());
@@ -215,7 +257,7 @@ public final class ConfigLoader {
     }
 
     private KafkaSettings.Sasl sasl(Block b) {
-      BlockReader r = BlockReader.of("kafka sasl", b, evaluator, diags);
+      BlockReader r = BlockReader.of("kafka sasl", b, ctx);
       String mechanism = r.string("mechanism").orElse("PLAIN");
       if (!KafkaSettings.SASL_MECHANISMS.contains(mechanism)) {
         diags.error(r.positionOf("mechanism").orElse(b.position()), "sasl mechanism \"" + mechanism
@@ -255,11 +297,11 @@ public final class ConfigLoader {
 
     private WriteComponent write(Block b) {
       String what = "pyroscope.write \"" + b.label() + "\"";
-      BlockReader r = BlockReader.of(what, b, evaluator, diags);
+      BlockReader r = BlockReader.of(what, b, ctx);
       Map<String, String> externalLabels = r.stringMap("external_labels").orElse(Map.of());
       r.block("tracing").ifPresent(t -> {
         // Undocumented in Alloy; trace propagation does not apply to pyrogate, so it is read and ignored.
-        BlockReader tr = BlockReader.of(what + " tracing", t, evaluator, diags);
+        BlockReader tr = BlockReader.of(what + " tracing", t, ctx);
         tr.bool("jaeger_propagator");
         tr.bool("trace_context_propagator");
         tr.finish();
@@ -285,7 +327,7 @@ public final class ConfigLoader {
     }
 
     private Endpoint endpoint(String parent, Block b, Map<String, Integer> generated) {
-      BlockReader r = BlockReader.of(parent + " endpoint", b, evaluator, diags);
+      BlockReader r = BlockReader.of(parent + " endpoint", b, ctx);
       String url = r.requiredString("url");
       URI uri = null;
       if (url != null) {
@@ -330,7 +372,7 @@ public final class ConfigLoader {
      * without the authentication, TLS or proxy the user asked for.
      */
     private void notYetSupported(BlockReader r, Block endpoint) {
-      for (String attribute : List.of("bearer_token_file", "proxy_url", "no_proxy", "proxy_from_environment",
+      for (String attribute : List.of("proxy_url", "no_proxy", "proxy_from_environment",
           "proxy_connect_header")) {
         r.positionOf(attribute).ifPresent(p -> diags.error(p, "\"" + attribute + "\" is not supported yet by pyrogate "
             + io.pyrogate.Version.get() + "; remove it or use a pyrogate release that supports it"));
@@ -339,14 +381,6 @@ public final class ConfigLoader {
         r.blocks(block).forEach(b -> diags.error(b.position(), "block \"" + block + "\" is not supported yet by pyrogate "
             + io.pyrogate.Version.get() + "; remove it or use a pyrogate release that supports it"));
       }
-      for (String block : List.of("basic_auth", "authorization")) {
-        r.blocks(block).forEach(b -> b.body().statements().forEach(s -> {
-          if (s instanceof Attribute a && a.name().endsWith("_file")) {
-            diags.error(a.position(), "\"" + a.name() + "\" in " + block + " is not supported yet by pyrogate "
-                + io.pyrogate.Version.get() + "; set the secret inline, e.g. with sys.env(\"...\")");
-          }
-        }));
-      }
     }
 
     private ReceiveHttpComponent receiveHttp(String label, BlockReader r) {
@@ -354,7 +388,7 @@ public final class ConfigLoader {
       ReceiveHttpComponent.HttpServerConfig server = d;
       var http = r.block("http");
       if (http.isPresent()) {
-        BlockReader h = BlockReader.of("pyroscope.receive_http \"" + label + "\" http", http.get(), evaluator, diags);
+        BlockReader h = BlockReader.of("pyroscope.receive_http \"" + label + "\" http", http.get(), ctx);
         String address = h.string("listen_address").filter(s -> !s.isEmpty()).orElse(d.listenAddress());
         long port = h.number("listen_port").orElse((long) d.listenPort());
         if (port < 0 || port > 65535) {
@@ -375,11 +409,15 @@ public final class ConfigLoader {
       return new ReceiveHttpComponent(label, server, List.of());
     }
 
+    /** The forward_to of a receiving component, resolved once every write component is known. */
+    private record Forwarding(String what, Position at, List<ReferenceValue> targets) {
+    }
+
     /** forward_to must name the receiver of a pyroscope.write defined here; anything else would lose data. */
-    private ReceiveHttpComponent resolveForwardTo(ReceiveHttpComponent receiver, Position at, List<ReferenceValue> targets,
-        Set<String> writeLabels) {
+    private List<String> resolveForwardTo(Forwarding forwarding, Set<String> writeLabels) {
       List<String> labels = new ArrayList<>();
-      for (ReferenceValue ref : targets) {
+      String what = forwarding.what();
+      for (ReferenceValue ref : forwarding.targets()) {
         String path = ref.path();
         if (path.startsWith("pyroscope.write.") && path.endsWith(".receiver")) {
           String label = path.substring("pyroscope.write.".length(), path.length() - ".receiver".length());
@@ -389,23 +427,88 @@ public final class ConfigLoader {
             }
             continue;
           }
-          diags.error(ref.position(), "forward_to of pyroscope.receive_http \"" + receiver.label()
-              + "\" names pyroscope.write \"" + label + "\", which is not defined" + BlockReader.suggestion(label, writeLabels));
+          diags.error(ref.position(), "forward_to of " + what + " names pyroscope.write \"" + label
+              + "\", which is not defined" + BlockReader.suggestion(label, writeLabels));
           continue;
         }
         String component = componentOf(path);
         if (component != null && foreignComponents.containsKey(component)) {
-          diags.error(ref.position(), "forward_to of pyroscope.receive_http \"" + receiver.label() + "\" names " + path
-              + ", but pyrogate does not run " + component + ": its profiles would go nowhere; forward to a pyroscope.write receiver");
+          String message = "forward_to of " + what + " names " + path
+              + ", but pyrogate does not run " + component + ": its profiles would go nowhere; forward to a pyroscope.write receiver";
+          if (ctx.validateOnly()) {
+            diags.warning(ref.position(), message + " (pyrogate run refuses this)");
+          } else {
+            diags.error(ref.position(), message);
+          }
         } else {
-          diags.error(ref.position(), "forward_to of pyroscope.receive_http \"" + receiver.label() + "\" names " + path
+          diags.error(ref.position(), "forward_to of " + what + " names " + path
               + ", which is not the receiver of a pyroscope.write component defined in this file");
         }
       }
-      if (targets.isEmpty()) {
-        diags.warning(at, "pyroscope.receive_http \"" + receiver.label() + "\" has an empty forward_to: it accepts nothing");
+      if (forwarding.targets().isEmpty()) {
+        diags.warning(forwarding.at(), what + " has an empty forward_to: it stores nothing");
       }
-      return receiver.withForwardTo(labels);
+      return labels;
+    }
+
+    private ReceiveKafkaComponent receiveKafka(String label, BlockReader r) {
+      List<String> brokers = r.stringList("brokers").orElse(List.of());
+      if (!r.has("brokers") || brokers.isEmpty()) {
+        diags.error(r.positionOf("brokers").orElse(r.position()), "pyroscope.receive_kafka \"" + label
+            + "\" needs brokers, e.g. brokers = [\"kafka:9092\"]");
+      }
+      brokers.stream().filter(b -> !b.matches("[^:\\s]+:\\d{1,5}")).forEach(b -> diags.error(
+          r.positionOf("brokers").orElse(r.position()), "brokers entry \"" + b + "\" must be HOST:PORT"));
+      List<String> topics = r.stringList("topics").orElse(List.of());
+      if (!r.has("topics") || topics.isEmpty()) {
+        diags.error(r.positionOf("topics").orElse(r.position()), "pyroscope.receive_kafka \"" + label
+            + "\" needs topics, e.g. topics = [\"profiles\"]");
+      }
+      String groupId = r.string("group_id").filter(s -> !s.isEmpty()).orElse(ReceiveKafkaComponent.defaultGroupId(label));
+      TlsConfig tls = null;
+      KafkaSettings.Sasl sasl = null;
+      var auth = r.block("authentication");
+      if (auth.isPresent()) {
+        BlockReader a = BlockReader.of("pyroscope.receive_kafka \"" + label + "\" authentication", auth.get(), ctx);
+        String type = a.string("type").orElse("none");
+        var tlsBlock = a.block("tls_config");
+        var saslBlock = a.block("sasl_config");
+        switch (type) {
+          case "none" -> { }
+          case "ssl" -> tls = tlsBlock.map(t -> HttpClientDecoder.tls(BlockReader.of(a.what() + " tls_config", t, ctx)))
+              .orElse(TlsConfig.defaults());
+          case "sasl" -> {
+            if (saslBlock.isEmpty()) {
+              diags.error(auth.get().position(), "authentication type \"sasl\" needs a sasl_config block");
+            } else {
+              BlockReader sc = BlockReader.of(a.what() + " sasl_config", saslBlock.get(), ctx);
+              String mechanism = sc.string("mechanism").orElse("PLAIN");
+              if (!KafkaSettings.SASL_MECHANISMS.contains(mechanism)) {
+                diags.error(sc.positionOf("mechanism").orElse(saslBlock.get().position()), "sasl mechanism \"" + mechanism
+                    + "\" is not supported; use one of " + String.join(", ", KafkaSettings.SASL_MECHANISMS));
+              }
+              String user = sc.requiredString("user");
+              Secret password = sc.secret("password").orElse(null);
+              if (password == null && !sc.has("password")) {
+                diags.error(saslBlock.get().position(), "missing required attribute \"password\" in " + sc.what());
+              }
+              boolean useTls = sc.bool("use_tls").orElse(false);
+              var saslTls = sc.block("tls_config");
+              if (useTls) {
+                tls = saslTls.map(t -> HttpClientDecoder.tls(BlockReader.of(sc.what() + " tls_config", t, ctx)))
+                    .orElse(TlsConfig.defaults());
+              }
+              sc.finish();
+              sasl = new KafkaSettings.Sasl(mechanism, user == null ? "" : user, password, null);
+            }
+          }
+          default -> diags.error(a.positionOf("type").orElse(auth.get().position()),
+              "authentication type \"" + type + "\" is not one of \"none\", \"sasl\", \"ssl\"");
+        }
+        a.finish();
+      }
+      r.finish();
+      return new ReceiveKafkaComponent(label, brokers, topics, groupId, tls, sasl, List.of());
     }
 
     private String componentOf(String path) {
@@ -443,7 +546,9 @@ public final class ConfigLoader {
         }
         return uri;
       } catch (URISyntaxException e) {
-        diags.error(at, "url is not a valid URL: " + e.getReason().replace(url, Redact.url(url)));
+        String hint = url.contains("${") ? "; it looks like a template placeholder that was never filled in" : "";
+        diags.error(at, "url \"" + Redact.url(url) + "\" is not a valid URL (" + e.getReason().toLowerCase(java.util.Locale.ROOT)
+            + " at index " + e.getIndex() + ")" + hint);
         return null;
       }
     }

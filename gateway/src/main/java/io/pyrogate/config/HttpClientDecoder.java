@@ -53,14 +53,14 @@ final class HttpClientDecoder {
     boolean http2 = r.bool("enable_http2").orElse(d.enableHttp2());
     boolean redirects = r.bool("follow_redirects").orElse(d.followRedirects());
     ProxyConfig proxy = proxy(r);
-    TlsConfig tls = tlsBlock.map(b -> tls(BlockReader.of(r.what() + " tls_config", b, r.evaluator(), r.diagnostics())))
+    TlsConfig tls = tlsBlock.map(b -> tls(BlockReader.of(r.what() + " tls_config", b, r.context())))
         .orElse(TlsConfig.defaults());
     Map<String, List<Secret>> httpHeaders = r.secretListMap("http_headers").orElse(Map.of());
     return new HttpClientConfig(basic, authorization, oauth2, bearer, bearerFile, http2, redirects, proxy, tls, httpHeaders);
   }
 
   private static BasicAuth basicAuth(BlockReader parent, Block b) {
-    BlockReader r = BlockReader.of(parent.what() + " basic_auth", b, parent.evaluator(), parent.diagnostics());
+    BlockReader r = BlockReader.of(parent.what() + " basic_auth", b, parent.context());
     String username = r.string("username").orElse("");
     exclusive(r, "password", "password_file", "basic_auth");
     Secret password = r.secret("password").orElse(null);
@@ -70,7 +70,7 @@ final class HttpClientDecoder {
   }
 
   private static Authorization authorization(BlockReader parent, Block b) {
-    BlockReader r = BlockReader.of(parent.what() + " authorization", b, parent.evaluator(), parent.diagnostics());
+    BlockReader r = BlockReader.of(parent.what() + " authorization", b, parent.context());
     String type = r.string("type").filter(s -> !s.isBlank()).orElse(Authorization.DEFAULT_TYPE);
     if (type.equalsIgnoreCase("basic")) {
       r.diagnostics().error(r.positionOf("type").orElse(b.position()),
@@ -84,7 +84,7 @@ final class HttpClientDecoder {
   }
 
   private static OAuth2 oauth2(BlockReader parent, Block b) {
-    BlockReader r = BlockReader.of(parent.what() + " oauth2", b, parent.evaluator(), parent.diagnostics());
+    BlockReader r = BlockReader.of(parent.what() + " oauth2", b, parent.context());
     String clientId = r.string("client_id").orElse("");
     exclusive(r, "client_secret", "client_secret_file", "oauth2");
     Secret secret = r.secret("client_secret").orElse(null);
@@ -97,7 +97,7 @@ final class HttpClientDecoder {
     Map<String, String> params = r.stringMap("endpoint_params").orElse(Map.of());
     ProxyConfig proxy = proxy(r);
     TlsConfig tls = r.block("tls_config")
-        .map(t -> tls(BlockReader.of(r.what() + " tls_config", t, r.evaluator(), r.diagnostics())))
+        .map(t -> tls(BlockReader.of(r.what() + " tls_config", t, r.context())))
         .orElse(TlsConfig.defaults());
     r.finish();
     return new OAuth2(clientId, secret, secretFile, scopes, tokenUrl, params, proxy, tls);

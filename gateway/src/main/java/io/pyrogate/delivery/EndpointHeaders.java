@@ -7,43 +7,89 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.HttpClientConfig;
 import io.pyrogate.config.Secret;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 
 /**
  * The headers an endpoint sends with every request, in Alloy's order of precedence: the credentials of the
  * one configured authentication method, then {@code http_headers}, then the endpoint's {@code headers},
  * each overriding the same name before it. The record's tenant becomes {@code X-Scope-OrgID} unless the
- * configuration sets that header.
+ * configuration sets that header. Secrets from files are re-read when the files change.
  */
 final class EndpointHeaders {
   private static final String TENANT = "X-Scope-OrgID";
 
   private final Map<String, List<String>> fixed;
   private final boolean tenantConfigured;
+  private final FileSecret file;
+  private final Supplier<String> authorization;
 
-  EndpointHeaders(Endpoint endpoint) {
-    Map<String, List<String>> h = new LinkedHashMap<>();
+  EndpointHeaders(Vertx vertx, Endpoint endpoint) {
     HttpClientConfig http = endpoint.http();
-    String authorization = authorization(http);
-    if (authorization != null) {
-      h.put("Authorization", List.of(authorization));
-    }
+    Map<String, List<String>> h = new LinkedHashMap<>();
     http.httpHeaders().forEach((name, values) -> put(h, name, values.stream().map(Secret::reveal).toList()));
     endpoint.headers().forEach((name, value) -> put(h, name, List.of(value)));
     this.fixed = h;
     this.tenantConfigured = h.keySet().stream().anyMatch(TENANT::equalsIgnoreCase);
+    boolean authorizationConfigured = h.keySet().stream().anyMatch("Authorization"::equalsIgnoreCase);
+
+    FileSecret secretFile = null;
+    Supplier<String> auth = null;
+    if (http.basicAuth() != null) {
+      HttpClientConfig.BasicAuth basic = http.basicAuth();
+      if (basic.passwordFile() != null) {
+        FileSecret f = new FileSecret(vertx, basic.passwordFile());
+        secretFile = f;
+        auth = () -> basic(basic.username(), f.value());
+      } else {
+        String password = basic.password() == null ? "" : basic.password().reveal();
+        auth = () -> basic(basic.username(), password);
+      }
+    } else if (http.authorization() != null) {
+      HttpClientConfig.Authorization a = http.authorization();
+      if (a.credentialsFile() != null) {
+        FileSecret f = new FileSecret(vertx, a.credentialsFile());
+        secretFile = f;
+        auth = () -> a.type() + " " + f.value();
+      } else if (a.credentials() != null) {
+        String credentials = a.credentials().reveal();
+        auth = () -> a.type() + " " + credentials;
+      }
+    } else if (http.bearerTokenFile() != null) {
+      FileSecret f = new FileSecret(vertx, http.bearerTokenFile());
+      secretFile = f;
+      auth = () -> "Bearer " + f.value();
+    } else if (http.bearerToken() != null) {
+      String token = http.bearerToken().reveal();
+      auth = () -> "Bearer " + token;
+    }
+    this.file = secretFile;
+    // An Authorization header set in headers/http_headers wins, as in Alloy's round trippers.
+    this.authorization = authorizationConfigured ? null : auth;
   }
 
-  /** Adds the endpoint's headers, and the tenant of the record when the configuration did not set one. */
-  void applyTo(MultiMap headers, String tenant) {
-    fixed.forEach(headers::set);
-    if (tenant != null && !tenantConfigured) {
-      headers.set(TENANT, tenant);
-    }
+  /**
+   * Sets the endpoint's headers, and the tenant of the record when the configuration did not set one.
+   * Fails, and nothing is sent, when a secret file cannot be read.
+   */
+  Future<Void> applyTo(MultiMap headers, String tenant) {
+    Future<Void> ready = file == null ? Future.succeededFuture() : file.refresh();
+    return ready.map(v -> {
+      if (authorization != null) {
+        headers.set("Authorization", authorization.get());
+      }
+      fixed.forEach(headers::set);
+      if (tenant != null && !tenantConfigured) {
+        headers.set(TENANT, tenant);
+      }
+      return null;
+    });
   }
 
   private static void put(Map<String, List<String>> h, String name, List<String> values) {
@@ -51,17 +97,7 @@ final class EndpointHeaders {
     h.put(name, new ArrayList<>(values));
   }
 
-  private static String authorization(HttpClientConfig http) {
-    if (http.basicAuth() != null && http.basicAuth().password() != null) {
-      String pair = http.basicAuth().username() + ":" + http.basicAuth().password().reveal();
-      return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-    }
-    if (http.authorization() != null && http.authorization().credentials() != null) {
-      return http.authorization().type() + " " + http.authorization().credentials().reveal();
-    }
-    if (http.bearerToken() != null) {
-      return "Bearer " + http.bearerToken().reveal();
-    }
-    return null;
+  private static String basic(String username, String password) {
+    return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 }

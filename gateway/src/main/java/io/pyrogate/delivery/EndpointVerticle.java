@@ -1,14 +1,23 @@
 package io.pyrogate.delivery;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.pyrogate.Version;
 import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.Redact;
+import io.pyrogate.config.WriteComponent;
+import io.pyrogate.kafka.DeadLetters;
+import io.pyrogate.kafka.KafkaDefaults;
+import io.pyrogate.kafka.OffsetCommitter;
+import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.pyroscope.ExternalLabels;
+import io.pyrogate.pyroscope.Gzip;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import io.pyrogate.record.RecordFormatException;
@@ -25,7 +34,6 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,15 +56,16 @@ public final class EndpointVerticle extends VerticleBase {
   private static final int MAX_ERROR_BODY = 512;
 
   private final String writeLabel;
+  private final ExternalLabels externalLabels;
   private final Endpoint endpoint;
   private final String topic;
   private final Map<String, Object> consumerConfig;
   private final DeadLetters deadLetters;
   private final String baseUrl;
   private final RetryPolicy retryPolicy;
-  private final EndpointHeaders headers;
+  private EndpointHeaders headers;
 
-  private final OffsetTracker tracker = new OffsetTracker();
+  private OffsetCommitter offsets;
   private final Map<Long, Delivery> retryTimers = new HashMap<>();
   private KafkaReadStream<String, byte[]> consumer;
   private WebClient client;
@@ -64,8 +73,6 @@ public final class EndpointVerticle extends VerticleBase {
   private int windowRecords;
   private int retrying;
   private boolean paused;
-  private boolean committing;
-  private boolean commitAgain;
   private boolean stopping;
   private boolean failing;
   private Promise<Void> drained;
@@ -87,9 +94,10 @@ public final class EndpointVerticle extends VerticleBase {
     }
   }
 
-  public EndpointVerticle(String writeLabel, Endpoint endpoint, String topic, Map<String, Object> consumerConfig,
+  public EndpointVerticle(WriteComponent write, Endpoint endpoint, String topic, Map<String, Object> consumerConfig,
       KafkaWriteStream<String, byte[]> producer, String deadLetterTopic) {
-    this.writeLabel = writeLabel;
+    this.writeLabel = write.label();
+    this.externalLabels = new ExternalLabels(write.externalLabels());
     this.endpoint = endpoint;
     this.topic = topic;
     this.consumerConfig = Map.copyOf(consumerConfig);
@@ -97,11 +105,12 @@ public final class EndpointVerticle extends VerticleBase {
     String url = endpoint.url().toString();
     this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     this.retryPolicy = RetryPolicy.of(endpoint, () -> ThreadLocalRandom.current().nextDouble());
-    this.headers = new EndpointHeaders(endpoint);
+
   }
 
   @Override
   public Future<?> start() {
+    headers = new EndpointHeaders(vertx, endpoint);
     WebClientOptions options = new WebClientOptions()
         .setUserAgent(Version.userAgent())
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, endpoint.remoteTimeout().toMillis()))
@@ -114,10 +123,8 @@ public final class EndpointVerticle extends VerticleBase {
     client = WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(8).setHttp2MaxSize(2));
     consumer = KafkaReadStream.create(vertx, new HashMap<>(consumerConfig), String.class, byte[].class);
     consumer.exceptionHandler(e -> LOG.warn("{}: Kafka consumer error: {}", describe(), e.getMessage()));
-    consumer.partitionsRevokedHandler(revoked -> {
-      commit();
-      tracker.revoke(revoked);
-    });
+    offsets = new OffsetCommitter(consumer, describe());
+    consumer.partitionsRevokedHandler(offsets::revoke);
     consumer.handler(this::accept);
     return consumer.subscribe(java.util.Set.of(topic)).onSuccess(v -> LOG.info("{}: delivering from {}", describe(), topic));
   }
@@ -139,8 +146,7 @@ public final class EndpointVerticle extends VerticleBase {
     return drained.future()
         .compose(v -> {
           vertx.cancelTimer(timer);
-          Map<TopicPartition, OffsetAndMetadata> done = tracker.committable();
-          return done.isEmpty() ? Future.succeededFuture() : consumer.commit(done);
+          return offsets.commitNow();
         })
         .eventually(() -> consumer.close())
         .eventually(() -> {
@@ -154,18 +160,48 @@ public final class EndpointVerticle extends VerticleBase {
       return; // not tracked, so never committed: the next owner delivers it
     }
     Delivery d = new Delivery(record);
-    tracker.received(d.partition, record.offset());
+    offsets.received(d.partition, record.offset());
     windowBytes += d.size;
     windowRecords++;
     updateFlow();
     ProfileRecord profile;
     try {
-      profile = RecordCodec.fromKafka(record);
+      profile = prepare(RecordCodec.fromKafka(record));
     } catch (RecordFormatException e) {
       deadLetter(d, "malformed record: " + e.getMessage(), 0);
       return;
     }
     attempt(d, profile);
+  }
+
+  /** Applies what the write component does to every profile (reserved labels, external_labels). */
+  private ProfileRecord prepare(ProfileRecord profile) {
+    if (profile.kind() != ProfileRecord.Kind.PUSH) {
+      return profile;
+    }
+    byte[] plain = profile.payload();
+    if (profile.contentEncoding() != null) {
+      if (!"gzip".equalsIgnoreCase(profile.contentEncoding())) {
+        throw new RecordFormatException("unsupported content-encoding \"" + profile.contentEncoding() + "\"");
+      }
+      try {
+        plain = Gzip.inflate(plain, KafkaDefaults.MAX_BODY_BYTES);
+      } catch (IOException e) {
+        throw new RecordFormatException("cannot inflate gzip value: " + e.getMessage());
+      }
+    }
+    PushRequest request;
+    try {
+      request = PushRequest.parseFrom(plain);
+    } catch (InvalidProtocolBufferException e) {
+      throw new RecordFormatException("value is not a push.v1.PushRequest: " + e.getMessage());
+    }
+    PushRequest relabelled = externalLabels.apply(request);
+    if (relabelled == request) {
+      return profile;
+    }
+    return new ProfileRecord(profile.kind(), profile.tenant(), profile.contentType(), null, profile.query(),
+        profile.receivedAtMillis(), relabelled.toByteArray());
   }
 
   private void attempt(Delivery d, ProfileRecord profile) {
@@ -178,7 +214,7 @@ public final class EndpointVerticle extends VerticleBase {
     if (d.firstAttemptMillis == 0) {
       d.firstAttemptMillis = d.lastAttemptMillis;
     }
-    request(profile).sendBuffer(Buffer.buffer(profile.payload())).onComplete(ar -> {
+    request(profile).compose(req -> req.sendBuffer(Buffer.buffer(profile.payload()))).onComplete(ar -> {
       boolean delivered = ar.succeeded() && ar.result().statusCode() / 100 == 2;
       if (stopping && !delivered) {
         abandon(d);
@@ -206,7 +242,7 @@ public final class EndpointVerticle extends VerticleBase {
     });
   }
 
-  private HttpRequest<Buffer> request(ProfileRecord profile) {
+  private Future<HttpRequest<Buffer>> request(ProfileRecord profile) {
     HttpRequest<Buffer> req;
     if (profile.kind() == ProfileRecord.Kind.INGEST) {
       req = client.postAbs(baseUrl + "/ingest" + (profile.query() == null ? "" : "?" + profile.query()));
@@ -217,8 +253,8 @@ public final class EndpointVerticle extends VerticleBase {
     if (profile.contentEncoding() != null) {
       req.putHeader("Content-Encoding", profile.contentEncoding());
     }
-    headers.applyTo(req.headers(), profile.tenant());
-    return req.timeout(endpoint.remoteTimeout().toMillis());
+    req.timeout(endpoint.remoteTimeout().toMillis());
+    return headers.applyTo(req.headers(), profile.tenant()).map(v -> req);
   }
 
   /** A non-2xx answer: its status, its Connect error code if the body is one, and what the server said. */
@@ -278,9 +314,8 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   private void finished(Delivery d) {
-    tracker.done(d.partition, d.record.offset());
+    offsets.done(d.partition, d.record.offset()); // before release: the last release lets stop() commit
     release(d);
-    commit();
   }
 
   /** Leaves the record uncommitted, for this group to deliver again after a restart or rebalance. */
@@ -310,33 +345,6 @@ public final class EndpointVerticle extends VerticleBase {
       paused = false;
       consumer.resume();
     }
-  }
-
-  private void commit() {
-    if (stopping) {
-      return; // stop() commits once everything in flight has settled
-    }
-    if (committing) {
-      commitAgain = true;
-      return;
-    }
-    Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
-    if (offsets.isEmpty()) {
-      return;
-    }
-    committing = true;
-    consumer.commit(offsets).onComplete(ar -> {
-      committing = false;
-      if (ar.succeeded()) {
-        tracker.committed(offsets);
-      } else {
-        LOG.warn("{}: offset commit failed (records will be delivered again): {}", describe(), ar.cause().getMessage());
-      }
-      if (commitAgain) {
-        commitAgain = false;
-        commit();
-      }
-    });
   }
 
   private String describe() {

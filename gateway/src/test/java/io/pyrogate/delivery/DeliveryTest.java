@@ -20,6 +20,7 @@ import io.pyrogate.config.HttpClientConfig;
 import io.pyrogate.config.Secret;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
+import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.Topics;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.testing.FakePyroscope;
@@ -125,6 +126,32 @@ class DeliveryTest {
         assertThat(token.delivered().get(0).headers())
             .containsEntry("authorization", "Token t0k")
             .containsEntry("x-scope-orgid", "from-request");
+      }
+    }
+  }
+
+  @Test
+  void aSecretFileIsReadAtUseSoARotatedTokenTakesEffectAndNothingIsSentWithoutIt() throws Exception {
+    int port = freePort();
+    java.nio.file.Path tokenFile = TestGateways.tempDir().resolve("token");
+    try (FakePyroscope pyroscope = new FakePyroscope()) {
+      HttpClientConfig d = HttpClientConfig.defaults();
+      Endpoint e = endpoint("a", pyroscope.url());
+      Endpoint withFile = new Endpoint(e.name(), e.url(), e.remoteTimeout(), e.headers(), e.minBackoff(), e.maxBackoff(),
+          0, true, new HttpClientConfig(null, null, null, null, tokenFile, true, true, d.proxy(), d.tls(), Map.of()));
+      try (Gateway gateway = TestGateways.start(config(sharedKafka(), port,
+          List.of(new WriteComponent("w", List.of(withFile), Map.of()))))) {
+        // No file yet: the profile waits in Kafka instead of going out without credentials.
+        assertThat(push(port, Profiles.push("first", Profiles.jvmStacksPprof(1), Map.of()).toByteArray()).statusCode()).isEqualTo(200);
+        java.nio.file.Files.writeString(tokenFile, "token-one\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() == 1);
+        assertThat(pyroscope.received()).hasSize(1);
+        assertThat(pyroscope.delivered().get(0).headers()).containsEntry("authorization", "Bearer token-one");
+
+        java.nio.file.Files.writeString(tokenFile, "rotated-token-two");
+        assertThat(push(port, Profiles.push("second", Profiles.jvmStacksPprof(1), Map.of()).toByteArray()).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() == 2);
+        assertThat(pyroscope.delivered().get(1).headers()).containsEntry("authorization", "Bearer rotated-token-two");
       }
     }
   }

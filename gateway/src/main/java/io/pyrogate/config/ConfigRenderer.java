@@ -1,0 +1,255 @@
+package io.pyrogate.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Writes the effective configuration back in Alloy syntax, every default filled in and every secret shown
+ * as {@code (secret)} — what pyrogate logs at start so an operator sees exactly what runs.
+ */
+public final class ConfigRenderer {
+  /** Header names whose values carry credentials. */
+  private static final Pattern SENSITIVE_HEADER = Pattern.compile("(?i).*(auth|token|key|secret|password|cookie|session).*");
+  private static final String SECRET = "(secret)";
+
+  private final StringBuilder out = new StringBuilder();
+  private int depth;
+
+  private ConfigRenderer() {
+  }
+
+  public static String render(GatewayConfig config) {
+    ConfigRenderer r = new ConfigRenderer();
+    r.kafka(config.kafka());
+    config.receivers().forEach(r::receiver);
+    config.writes().forEach(r::write);
+    return r.out.toString();
+  }
+
+  private void kafka(KafkaSettings k) {
+    open("kafka");
+    if (!k.embedded()) {
+      attr("bootstrap_servers", list(k.bootstrapServers()));
+    } else {
+      attr("embedded_listen_address", quote(k.embeddedListenAddress()));
+    }
+    attr("topic_prefix", quote(k.topicPrefix()));
+    attr("partitions", Integer.toString(k.partitions()));
+    attr("replication_factor", Short.toString(k.replicationFactor()));
+    if (k.tls() != null) {
+      tls(k.tls());
+    }
+    if (k.sasl() != null) {
+      open("sasl");
+      attr("mechanism", quote(k.sasl().mechanism()));
+      attr("username", quote(k.sasl().username()));
+      secretOrFile("password", k.sasl().password(), k.sasl().passwordFile());
+      close();
+    }
+    if (!k.producer().isEmpty()) {
+      attr("producer", map(k.producer(), false));
+    }
+    if (!k.consumer().isEmpty()) {
+      attr("consumer", map(k.consumer(), false));
+    }
+    close();
+  }
+
+  private void receiver(ReceiveHttpComponent r) {
+    open("pyroscope.receive_http \"" + r.label() + "\"");
+    ReceiveHttpComponent.HttpServerConfig s = r.server();
+    open("http");
+    attr("listen_address", quote(s.listenAddress()));
+    attr("listen_port", Integer.toString(s.listenPort()));
+    attr("conn_limit", Integer.toString(s.connLimit()));
+    attr("server_read_timeout", duration(s.readTimeout()));
+    attr("server_write_timeout", duration(s.writeTimeout()));
+    attr("server_idle_timeout", duration(s.idleTimeout()));
+    close();
+    attr("forward_to", "[" + String.join(", ", r.forwardTo().stream().map(l -> "pyroscope.write." + l + ".receiver").toList()) + "]");
+    close();
+  }
+
+  private void write(WriteComponent w) {
+    open("pyroscope.write \"" + w.label() + "\"");
+    for (Endpoint e : w.endpoints()) {
+      open("endpoint");
+      attr("name", quote(e.name()));
+      attr("url", quote(Redact.url(e.url())));
+      attr("remote_timeout", duration(e.remoteTimeout()));
+      if (!e.headers().isEmpty()) {
+        attr("headers", map(e.headers(), true));
+      }
+      attr("min_backoff_period", duration(e.minBackoff()));
+      attr("max_backoff_period", duration(e.maxBackoff()));
+      attr("max_backoff_retries", Integer.toString(e.maxBackoffRetries()));
+      attr("retry_on_http_429", Boolean.toString(e.retryOnHttp429()));
+      http(e.http());
+      close();
+    }
+    if (!w.externalLabels().isEmpty()) {
+      attr("external_labels", map(w.externalLabels(), false));
+    }
+    close();
+  }
+
+  private void http(HttpClientConfig h) {
+    if (h.bearerToken() != null || h.bearerTokenFile() != null) {
+      secretOrFile("bearer_token", h.bearerToken(), h.bearerTokenFile());
+    }
+    attr("enable_http2", Boolean.toString(h.enableHttp2()));
+    attr("follow_redirects", Boolean.toString(h.followRedirects()));
+    proxy(h.proxy());
+    if (!h.httpHeaders().isEmpty()) {
+      List<String> fields = new ArrayList<>();
+      h.httpHeaders().forEach((k, v) -> fields.add(quote(k) + " = [" + String.join(", ", v.stream().map(x -> SECRET).toList()) + "]"));
+      attr("http_headers", "{ " + String.join(", ", fields) + " }");
+    }
+    if (h.basicAuth() != null) {
+      open("basic_auth");
+      attr("username", quote(h.basicAuth().username()));
+      secretOrFile("password", h.basicAuth().password(), h.basicAuth().passwordFile());
+      close();
+    }
+    if (h.authorization() != null) {
+      open("authorization");
+      attr("type", quote(h.authorization().type()));
+      secretOrFile("credentials", h.authorization().credentials(), h.authorization().credentialsFile());
+      close();
+    }
+    if (h.oauth2() != null) {
+      HttpClientConfig.OAuth2 o = h.oauth2();
+      open("oauth2");
+      attr("client_id", quote(o.clientId()));
+      secretOrFile("client_secret", o.clientSecret(), o.clientSecretFile());
+      attr("scopes", list(o.scopes()));
+      attr("token_url", quote(Redact.url(o.tokenUrl())));
+      if (!o.endpointParams().isEmpty()) {
+        attr("endpoint_params", map(o.endpointParams(), false));
+      }
+      proxy(o.proxy());
+      tls(o.tls());
+      close();
+    }
+    if (!h.tls().equals(TlsConfig.defaults())) {
+      tls(h.tls());
+    }
+  }
+
+  private void proxy(ProxyConfig p) {
+    if (p.proxyUrl() != null) {
+      attr("proxy_url", quote(Redact.url(p.proxyUrl())));
+    }
+    if (p.noProxy() != null) {
+      attr("no_proxy", quote(p.noProxy()));
+    }
+    if (p.fromEnvironment()) {
+      attr("proxy_from_environment", "true");
+    }
+    if (!p.connectHeaders().isEmpty()) {
+      List<String> fields = new ArrayList<>();
+      p.connectHeaders().forEach((k, v) -> fields.add(quote(k) + " = [" + String.join(", ", v.stream().map(x -> SECRET).toList()) + "]"));
+      attr("proxy_connect_header", "{ " + String.join(", ", fields) + " }");
+    }
+  }
+
+  private void tls(TlsConfig t) {
+    open("tls_config");
+    if (t.caPem() != null) {
+      attr("ca_pem", quote("(" + t.caPem().length() + " characters of PEM)"));
+    }
+    if (t.caFile() != null) {
+      attr("ca_file", quote(t.caFile().toString()));
+    }
+    if (t.certPem() != null) {
+      attr("cert_pem", quote("(" + t.certPem().length() + " characters of PEM)"));
+    }
+    if (t.certFile() != null) {
+      attr("cert_file", quote(t.certFile().toString()));
+    }
+    if (t.keyPem() != null || t.keyFile() != null) {
+      secretOrFile("key_pem", t.keyPem(), null);
+      if (t.keyFile() != null) {
+        attr("key_file", quote(t.keyFile().toString()));
+      }
+    }
+    if (t.serverName() != null) {
+      attr("server_name", quote(t.serverName()));
+    }
+    attr("insecure_skip_verify", Boolean.toString(t.insecureSkipVerify()));
+    attr("min_version", quote(t.minVersion()));
+    close();
+  }
+
+  private void secretOrFile(String name, Secret secret, Path file) {
+    if (secret != null) {
+      attr(name, SECRET);
+    }
+    if (file != null) {
+      attr(name + "_file", quote(file.toString()));
+    }
+  }
+
+  private void open(String header) {
+    indent();
+    out.append(header).append(" {\n");
+    depth++;
+  }
+
+  private void close() {
+    depth--;
+    indent();
+    out.append("}\n");
+  }
+
+  private void attr(String name, String value) {
+    indent();
+    out.append(name).append(" = ").append(value).append('\n');
+  }
+
+  private void indent() {
+    out.append("  ".repeat(depth));
+  }
+
+  private static String map(Map<String, String> m, boolean headers) {
+    List<String> fields = new ArrayList<>();
+    m.forEach((k, v) -> fields.add(quote(k) + " = " + (headers && SENSITIVE_HEADER.matcher(k).matches() ? SECRET : quote(v))));
+    return "{ " + String.join(", ", fields) + " }";
+  }
+
+  private static String list(List<String> items) {
+    return "[" + String.join(", ", items.stream().map(ConfigRenderer::quote).toList()) + "]";
+  }
+
+  private static String duration(Duration d) {
+    if (d.isZero()) {
+      return "\"0s\"";
+    }
+    StringBuilder s = new StringBuilder();
+    long h = d.toHours();
+    long m = d.toMinutesPart();
+    long sec = d.toSecondsPart();
+    long ms = d.toMillisPart();
+    if (h > 0) {
+      s.append(h).append('h');
+    }
+    if (m > 0) {
+      s.append(m).append('m');
+    }
+    if (sec > 0) {
+      s.append(sec).append('s');
+    }
+    if (ms > 0) {
+      s.append(ms).append("ms");
+    }
+    return quote(s.length() == 0 ? d.toNanos() + "ns" : s.toString());
+  }
+
+  private static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+  }
+}
