@@ -57,6 +57,8 @@ public final class Gateway implements AutoCloseable {
   private static final long KAFKA_CHECK_INTERVAL_MS = 2_000;
   /** Bytes of request bodies waiting for Kafka's acknowledgement, over all ingest instances. */
   static final long INGEST_INFLIGHT_BYTES = 64L * 1024 * 1024;
+  private static final int REBIND_ATTEMPTS = 50;
+  private static final long REBIND_PAUSE_MS = 20;
 
   /** Where and how to run; the command-line flags of {@code pyrogate run}. */
   public record Options(Path storagePath, String managementHost, int managementPort, int ingestInstances) {
@@ -156,6 +158,8 @@ public final class Gateway implements AutoCloseable {
   private final Map<EndpointKey, Running<EndpointSpec>> endpoints = new LinkedHashMap<>();
   private final Map<String, Running<ReceiveHttpComponent>> receivers = new LinkedHashMap<>();
   private final Map<String, Running<ReceiveKafkaComponent>> sources = new LinkedHashMap<>();
+  /** Ports a receiver stopped listening on during the reload in progress. */
+  private final Set<Integer> releasedPorts = new HashSet<>();
   private EmbeddedKafka embedded;
   private Admin admin;
   private KafkaWriteStream<String, byte[]> producer;
@@ -311,6 +315,7 @@ public final class Gateway implements AutoCloseable {
 
   /** Brings the running components to {@code next}, recording each step in {@code changes}. Holds the lock. */
   private void apply(GatewayConfig next, Changes changes) {
+    releasedPorts.clear();
     // 1. Topics of new write components, so their consumer groups and receivers have somewhere to go, and the
     // dead-letter topics of new Kafka sources.
     List<WriteComponent> newWrites = next.writes().stream().filter(w -> !writes.containsKey(w.label())).toList();
@@ -368,7 +373,9 @@ public final class Gateway implements AutoCloseable {
     next.receivers().forEach(r -> wantedReceivers.put(r.label(), r));
     for (String label : List.copyOf(receivers.keySet())) {
       if (!wantedReceivers.containsKey(label)) {
-        undeploy(receivers.remove(label).deploymentId());
+        Running<ReceiveHttpComponent> gone = receivers.remove(label);
+        undeploy(gone.deploymentId());
+        releasedPorts.add(gone.config().server().listenPort());
         LOG.info("pyroscope.receive_http \"{}\" stopped", label);
         changes.removed.add(receiveComponent(label));
       }
@@ -432,9 +439,22 @@ public final class Gateway implements AutoCloseable {
 
   private String deployReceiver(ReceiveHttpComponent r) {
     List<ProfileReceiver> targets = r.forwardTo().stream().<ProfileReceiver>map(writes::get).toList();
-    AtomicInteger connections = new AtomicInteger();
-    String id = await(vertx.deployVerticle(() -> new HttpIngestVerticle(r, targets, inflight, connections),
-        new DeploymentOptions().setInstances(options.ingestInstances())));
+    String id;
+    for (int attempt = 1; ; attempt++) {
+      AtomicInteger connections = new AtomicInteger();
+      try {
+        id = await(vertx.deployVerticle(() -> new HttpIngestVerticle(r, targets, inflight, connections),
+            new DeploymentOptions().setInstances(options.ingestInstances())));
+        break;
+      } catch (RuntimeException e) {
+        // Vert.x completes an undeploy a few milliseconds before it lets go of the port for a new server: a
+        // port released by this reload is tried again for a moment before it counts as taken.
+        if (!releasedPorts.contains(r.server().listenPort()) || !isBindFailure(e) || attempt >= REBIND_ATTEMPTS) {
+          throw e;
+        }
+        pause(REBIND_PAUSE_MS);
+      }
+    }
     LOG.info("pyroscope.receive_http \"{}\" listening on {}:{}", r.label(), r.server().listenAddress(), r.server().listenPort());
     return id;
   }
@@ -458,6 +478,7 @@ public final class Gateway implements AutoCloseable {
           + "first, port {} refuses connections meanwhile", label, beside.getMessage(), next.server().listenPort());
       undeploy(old.deploymentId());
       receivers.remove(label);
+      releasedPorts.add(old.config().server().listenPort());
       try {
         id = deployReceiver(next);
       } catch (RuntimeException instead) {
@@ -470,6 +491,24 @@ public final class Gateway implements AutoCloseable {
     }
     undeploy(old.deploymentId());
     receivers.put(label, new Running<>(next, id));
+  }
+
+  private static boolean isBindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   private void undeploy(String deploymentId) {

@@ -276,6 +276,23 @@ class ReloadTest {
   }
 
   @Test
+  void aReceiverRenamedOnTheSamePortIsStoppedBeforeItsSuccessorListens() throws IOException {
+    FakePyroscope a = pyroscope();
+    int ingest = freePort();
+    String writes = write("w", endpoint("a", a.url(), ""));
+    start(receiver("old_name", ingest, "w") + writes);
+
+    rewrite(receiver("new_name", ingest, "w") + writes);
+    HttpResponse<String> reload = reload();
+
+    assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
+    assertThat(reload.body()).isEqualTo("added: pyroscope.receive_http.new_name\nremoved: pyroscope.receive_http.old_name\n");
+    PushRequest profile = profile();
+    assertThat(push(ingest, profile.toByteArray()).statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(30)).until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(profile)));
+  }
+
+  @Test
   void aReceiverThatCannotListenOnItsNewPortKeepsServingOnTheOldOne() throws IOException {
     FakePyroscope a = pyroscope();
     int ingest = freePort();
