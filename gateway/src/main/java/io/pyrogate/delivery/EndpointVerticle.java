@@ -12,6 +12,7 @@ import io.pyrogate.Version;
 import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.Redact;
 import io.pyrogate.config.WriteComponent;
+import io.pyrogate.kafka.DeadLetterReplay;
 import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.kafka.OffsetCommitter;
@@ -164,6 +165,10 @@ public final class EndpointVerticle extends VerticleBase {
     windowBytes += d.size;
     windowRecords++;
     updateFlow();
+    if (replayedForAnotherEndpoint(record)) {
+      finished(d); // a dead letter of another endpoint, replayed for that one only
+      return;
+    }
     ProfileRecord profile;
     try {
       profile = prepare(RecordCodec.fromKafka(record));
@@ -172,6 +177,11 @@ public final class EndpointVerticle extends VerticleBase {
       return;
     }
     attempt(d, profile);
+  }
+
+  private boolean replayedForAnotherEndpoint(ConsumerRecord<String, byte[]> record) {
+    var header = record.headers().lastHeader(DeadLetterReplay.REPLAY_ENDPOINT);
+    return header != null && !endpoint.name().equals(new String(header.value(), java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** Applies what the write component does to every profile (reserved labels, external_labels). */
