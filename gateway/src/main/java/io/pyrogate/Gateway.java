@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.pyrogate.config.ConfigException;
+import io.pyrogate.config.ConfigRenderer;
 import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
@@ -31,6 +32,7 @@ import io.pyrogate.kafka.TopicReceiver;
 import io.pyrogate.kafka.Topics;
 import io.pyrogate.ops.Health;
 import io.pyrogate.ops.ManagementVerticle;
+import io.pyrogate.ops.Metrics;
 import io.pyrogate.ops.Reloader;
 import io.pyrogate.record.ProfileReceiver;
 import io.vertx.core.Context;
@@ -140,6 +142,7 @@ public final class Gateway implements AutoCloseable {
 
   private final Vertx vertx;
   private final Health health = new Health();
+  private final Metrics metrics = new Metrics();
   /** Serializes start, reloads and stop: one changes the running components at a time. */
   private final ReentrantLock lifecycle = new ReentrantLock();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -197,8 +200,9 @@ public final class Gateway implements AutoCloseable {
     try {
       this.options = options;
       this.source = source;
+      LOG.info("effective configuration (secrets redacted):\n{}", ConfigRenderer.render(config).stripTrailing());
       management = new ManagementVerticle(options.managementHost(), options.managementPort(), health,
-          source == null ? null : () -> reloadFromSource().describe());
+          source == null ? null : () -> reloadFromSource().describe(), metrics);
       await(vertx.deployVerticle(management));
 
       configuredKafka = config.kafka();
@@ -289,6 +293,7 @@ public final class Gateway implements AutoCloseable {
         LOG.info("configuration reloaded: unchanged");
       } else {
         LOG.info("configuration reloaded: {}; now {}", result.describe().replace("\n", "; "), next.summary());
+        LOG.info("effective configuration (secrets redacted):\n{}", ConfigRenderer.render(next).stripTrailing());
       }
       return result;
     } finally {

@@ -23,21 +23,19 @@ public final class ManagementVerticle extends VerticleBase {
   private final int port;
   private final Health health;
   private final Reloader reloader;
+  private final Metrics metrics;
   private HttpServer server;
-
-  public ManagementVerticle(String host, int port, Health health) {
-    this(host, port, health, null);
-  }
 
   /**
    * @param reloader what {@code POST /-/reload} runs; null when pyrogate was not started from a file, and the
    *     route is not served
    */
-  public ManagementVerticle(String host, int port, Health health, Reloader reloader) {
+  public ManagementVerticle(String host, int port, Health health, Reloader reloader, Metrics metrics) {
     this.host = host;
     this.port = port;
     this.health = health;
     this.reloader = reloader;
+    this.metrics = metrics;
   }
 
   @Override
@@ -49,6 +47,8 @@ public final class ManagementVerticle extends VerticleBase {
         reason -> ctx.response().setStatusCode(503).putHeader("Content-Type", "text/plain")
             .end("pyrogate is not ready: " + reason + "\n"),
         () -> ctx.response().putHeader("Content-Type", "text/plain").end("pyrogate is ready.\n")));
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     if (reloader != null) {
       router.route(RELOAD_PATH).handler(this::reload);
     }
