@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.pyrogate.config.ConfigException;
 import io.pyrogate.config.ConfigLoader;
 import io.pyrogate.config.GatewayConfig;
+import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.kafka.DeadLetterReplay;
 import io.pyrogate.ops.Reloader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Parameters;
 /** The command line: parse, load the config, start, wait for SIGTERM. Flags mirror Alloy's. */
 @Command(name = "pyrogate", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "Durable gateway for continuous-profiling data: Pyroscope push in, Kafka as the buffer, Pyroscope endpoints out.",
-    subcommands = {Main.Run.class, Main.Validate.class, Main.PrintVersion.class})
+    subcommands = {Main.Run.class, Main.Validate.class, Main.Replay.class, Main.PrintVersion.class})
 public final class Main {
   static final int EXIT_CONFIG = 1;
   static final int EXIT_STARTUP = 2;
@@ -151,6 +153,79 @@ public final class Main {
       } catch (ConfigException e) {
         spec.commandLine().getErr().print(e.getMessage());
         return EXIT_CONFIG;
+      }
+    }
+  }
+
+  @Command(name = "replay", description = "Move dead letters of a pyroscope.write back into its topic, each for the "
+      + "endpoint that gave up on it. Each dead letter is replayed once; --since replays again from a time.")
+  static final class Replay implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "Alloy configuration file pyrogate runs with")
+    Path config;
+
+    @Option(names = "--write", required = true, paramLabel = "LABEL", description = "the pyroscope.write component")
+    String write;
+
+    @Option(names = "--endpoint", paramLabel = "NAME", description = "only the dead letters of this endpoint")
+    String endpoint;
+
+    @Option(names = "--since", paramLabel = "TIME", description = "dead letters written since TIME "
+        + "(RFC 3339, e.g. 2026-11-25T10:00:00Z, or a duration ago, e.g. 2h), replayed even if replayed before")
+    String since;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      GatewayConfig loaded;
+      try {
+        loaded = ConfigLoader.load(config, System::getenv, ConfigLoader.Mode.VALIDATE).config();
+      } catch (ConfigException e) {
+        err.print(e.getMessage());
+        err.flush();
+        return EXIT_CONFIG;
+      }
+      var writeComponent = loaded.write(write);
+      if (writeComponent.isEmpty()) {
+        err.println("--write: no pyroscope.write \"" + write + "\" in " + config);
+        return EXIT_CONFIG;
+      }
+      if (endpoint != null && writeComponent.get().endpoints().stream().noneMatch(e -> e.name().equals(endpoint))) {
+        err.println("--endpoint: pyroscope.write \"" + write + "\" has no endpoint named \"" + endpoint + "\" (it has "
+            + writeComponent.get().endpoints().stream().map(e -> "\"" + e.name() + "\"").toList() + ")");
+        return EXIT_CONFIG;
+      }
+      java.time.Instant from;
+      try {
+        from = since == null ? null : parseSince(since);
+      } catch (IllegalArgumentException e) {
+        err.println("--since: " + e.getMessage());
+        return EXIT_CONFIG;
+      }
+      KafkaSettings kafka = loaded.kafka().embedded()
+          ? loaded.kafka().withBootstrapServers(loaded.kafka().embeddedListenAddress()) : loaded.kafka();
+      try {
+        new DeadLetterReplay(kafka, write, endpoint, from, spec.commandLine().getOut()).run();
+        return 0;
+      } catch (RuntimeException e) {
+        err.println("replay failed: " + e.getMessage() + (loaded.kafka().embedded()
+            ? " (the embedded broker runs inside pyrogate: is pyrogate running with this configuration?)" : ""));
+        return EXIT_STARTUP;
+      }
+    }
+
+    static java.time.Instant parseSince(String s) {
+      try {
+        return java.time.OffsetDateTime.parse(s).toInstant();
+      } catch (java.time.format.DateTimeParseException notATimestamp) {
+        try {
+          return java.time.Instant.now().minus(io.pyrogate.config.syntax.Durations.parse(s));
+        } catch (IllegalArgumentException notADuration) {
+          throw new IllegalArgumentException("expected an RFC 3339 time such as 2026-11-25T10:00:00Z or a duration "
+              + "such as 2h, got \"" + s + "\"");
+        }
       }
     }
   }

@@ -104,6 +104,30 @@ class MainTest {
   }
 
   @Test
+  void replayExplainsWhatIsWrongWithItsArguments() throws IOException {
+    Path file = config("""
+        kafka {
+          bootstrap_servers = ["%s"]
+          topic_prefix      = "replay-cli-%d."
+        }
+        pyroscope.write "w" {
+          endpoint {
+            url  = "http://127.0.0.1:1"
+            name = "a"
+          }
+        }
+        """.formatted(TestKafka.bootstrapServers(), System.nanoTime()));
+    assertThat(run("replay", "--write", "nope", file.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("--write: no pyroscope.write \"nope\" in " + file);
+    assertThat(run("replay", "--write", "w", "--endpoint", "b", file.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("--endpoint: pyroscope.write \"w\" has no endpoint named \"b\" (it has [\"a\"])");
+    assertThat(run("replay", "--write", "w", "--since", "yesterday", file.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("--since: expected an RFC 3339 time");
+    assertThat(run("replay", "--write", "w", "--since", "2h", file.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("replay failed: dead-letter topic replay-cli-");
+  }
+
+  @Test
   void versionPrintsTheBuildVersion() {
     assertThat(run("version")).isZero();
     assertThat(out.toString()).startsWith("pyrogate ").doesNotContain("dev");
