@@ -218,6 +218,7 @@ public final class Gateway implements AutoCloseable {
       // Each send's own future carries its failure to the caller (ingest answers 503, delivery retries).
       producer.exceptionHandler(e -> LOG.debug("Kafka producer: {}", e.getMessage()));
       inflight = new InflightBytes(INGEST_INFLIGHT_BYTES);
+      metrics.ingestInflight(inflight::used);
 
       // From nothing to the configuration: topics, then delivery, then ingest.
       apply(config, new Changes());
@@ -433,7 +434,8 @@ public final class Gateway implements AutoCloseable {
   private String deployEndpoint(EndpointKey key, WriteComponent write, EndpointSpec spec) {
     String group = Topics.endpointGroup(kafka, key.write(), key.name());
     return await(vertx.deployVerticle(new EndpointVerticle(write, spec.endpoint(), Topics.writeTopic(kafka, key.write()),
-        clients.consumer(group), producer, Topics.deadLetterTopic(kafka, key.write()))));
+        clients.consumer(group), producer, Topics.deadLetterTopic(kafka, key.write()),
+        metrics.endpoint(key.write(), spec.endpoint().url().toString()))));
   }
 
   private String deploySource(ReceiveKafkaComponent k) {

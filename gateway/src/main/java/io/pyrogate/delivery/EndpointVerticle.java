@@ -16,6 +16,7 @@ import io.pyrogate.kafka.DeadLetterReplay;
 import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.kafka.OffsetCommitter;
+import io.pyrogate.ops.Metrics;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.pyroscope.ExternalLabels;
 import io.pyrogate.pyroscope.Gzip;
@@ -58,6 +59,7 @@ public final class EndpointVerticle extends VerticleBase {
 
   private final String writeLabel;
   private final ExternalLabels externalLabels;
+  private final Metrics.EndpointMetrics metrics;
   private final Endpoint endpoint;
   private final String topic;
   private final Map<String, Object> consumerConfig;
@@ -96,7 +98,8 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   public EndpointVerticle(WriteComponent write, Endpoint endpoint, String topic, Map<String, Object> consumerConfig,
-      KafkaWriteStream<String, byte[]> producer, String deadLetterTopic) {
+      KafkaWriteStream<String, byte[]> producer, String deadLetterTopic, Metrics.EndpointMetrics metrics) {
+    this.metrics = metrics;
     this.writeLabel = write.label();
     this.externalLabels = new ExternalLabels(write.externalLabels());
     this.endpoint = endpoint;
@@ -164,6 +167,8 @@ public final class EndpointVerticle extends VerticleBase {
     offsets.received(d.partition, record.offset());
     windowBytes += d.size;
     windowRecords++;
+    metrics.windowBytes().addAndGet(d.size);
+    metrics.windowRecords().incrementAndGet();
     updateFlow();
     if (replayedForAnotherEndpoint(record)) {
       finished(d); // a dead letter of another endpoint, replayed for that one only
@@ -224,8 +229,17 @@ public final class EndpointVerticle extends VerticleBase {
     if (d.firstAttemptMillis == 0) {
       d.firstAttemptMillis = d.lastAttemptMillis;
     }
+    long sentAt = System.nanoTime();
     request(profile).compose(req -> req.sendBuffer(Buffer.buffer(profile.payload()))).onComplete(ar -> {
       boolean delivered = ar.succeeded() && ar.result().statusCode() / 100 == 2;
+      if (ar.succeeded()) {
+        (profile.kind() == ProfileRecord.Kind.PUSH ? metrics.pushLatency() : metrics.ingestLatency())
+            .record((System.nanoTime() - sentAt) / 1e9);
+      }
+      if (delivered) {
+        metrics.sentBytes().increment(profile.payload().length);
+        metrics.sentProfiles().increment();
+      }
       if (stopping && !delivered) {
         abandon(d);
         return;
@@ -245,6 +259,7 @@ public final class EndpointVerticle extends VerticleBase {
       }
       RetryPolicy.Decision decision = retryPolicy.decide(f, d.attempts, Instant.now());
       if (decision.retry()) {
+        metrics.retries().increment();
         retryLater(d, decision.delay(), () -> attempt(d, profile));
       } else {
         deadLetter(d, decision.reason(), f.status());
@@ -311,6 +326,8 @@ public final class EndpointVerticle extends VerticleBase {
     deadLetters.write(d.record, endpoint.name(), reason, status, d.attempts, d.firstAttemptMillis, d.lastAttemptMillis)
         .onComplete(ar -> {
           if (ar.succeeded()) {
+            metrics.droppedBytes().increment(d.size);
+            metrics.droppedProfiles().increment();
             LOG.warn("{}: record {}-{}@{} moved to the dead-letter topic: {}", describe(), d.record.topic(),
                 d.record.partition(), d.record.offset(), reason);
             finished(d);
@@ -336,6 +353,8 @@ public final class EndpointVerticle extends VerticleBase {
   private void release(Delivery d) {
     windowBytes -= d.size;
     windowRecords--;
+    metrics.windowBytes().addAndGet(-d.size);
+    metrics.windowRecords().decrementAndGet();
     if (d.retrying) {
       d.retrying = false;
       retrying--;

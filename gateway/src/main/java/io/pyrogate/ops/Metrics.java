@@ -1,5 +1,8 @@
 package io.pyrogate.ops;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -24,6 +27,8 @@ public final class Metrics {
   private static final double[] LATENCY_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /** Gauge values by meter id: they outlive a verticle redeployed by a reload. */
+  private final Map<String, AtomicLong> gaugeValues = new ConcurrentHashMap<>();
 
   public Metrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -57,17 +62,18 @@ public final class Metrics {
             .serviceLevelObjectives(LATENCY_BUCKETS).register(registry),
         DistributionSummary.builder("pyroscope.write.latency").description("Seconds from sending a profile to its answer")
             .tags("component_id", component, "endpoint", endpoint, "type", "ingest")
-            .serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
+            .serviceLevelObjectives(LATENCY_BUCKETS).register(registry),
+        gauge("pyrogate.endpoint.window.bytes", "Bytes of records in flight to the endpoint", component, endpoint),
+        gauge("pyrogate.endpoint.window.records", "Records in flight to the endpoint", component, endpoint));
   }
 
-  /** Gauges of one endpoint's delivery window, read when scraped. */
-  public void endpointWindow(String writeLabel, String endpointUrl, Supplier<Number> bytes, Supplier<Number> records) {
-    String component = "pyroscope.write." + writeLabel;
-    String endpoint = Redact.url(endpointUrl);
-    Gauge.builder("pyrogate.endpoint.window.bytes", bytes).description("Bytes of records in flight to the endpoint")
-        .tags("component_id", component, "endpoint", endpoint).register(registry);
-    Gauge.builder("pyrogate.endpoint.window.records", records).description("Records in flight to the endpoint")
-        .tags("component_id", component, "endpoint", endpoint).register(registry);
+  private AtomicLong gauge(String name, String help, String component, String endpoint) {
+    return gaugeValues.computeIfAbsent(name + "|" + component + "|" + endpoint, k -> {
+      AtomicLong value = new AtomicLong();
+      Gauge.builder(name, value, AtomicLong::get).description(help)
+          .tags("component_id", component, "endpoint", endpoint).register(registry);
+      return value;
+    });
   }
 
   /** Meters of one receiving component ({@code pyroscope.receive_http} or {@code pyroscope.receive_kafka}). */
@@ -87,7 +93,8 @@ public final class Metrics {
 
   /** The meters of one endpoint. */
   public record EndpointMetrics(Counter sentBytes, Counter sentProfiles, Counter droppedBytes, Counter droppedProfiles,
-      Counter retries, DistributionSummary pushLatency, DistributionSummary ingestLatency) {
+      Counter retries, DistributionSummary pushLatency, DistributionSummary ingestLatency, AtomicLong windowBytes,
+      AtomicLong windowRecords) {
   }
 
   /** The meters of one receiving component. */

@@ -45,6 +45,13 @@ class DeliveryTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() == 1);
       assertThat(pyroscope.received()).extracting(FakePyroscope.Request::answered).containsExactly(503, 503, 200);
       assertThat(pyroscope.delivered().get(0).body()).isEqualTo(request.toByteArray());
+      String labels = "{component_id=\"pyroscope.write.w\",endpoint=\"" + pyroscope.url() + "\"}";
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(TestGateways.get(gateway.managementPort(), "/metrics").body())
+          .contains("pyroscope_write_sent_profiles_total" + labels + " 1.0")
+          .contains("pyroscope_write_sent_bytes_total" + labels + " " + (double) request.toByteArray().length)
+          .contains("pyroscope_write_retries_total" + labels + " 2.0")
+          .contains("pyroscope_write_dropped_profiles_total" + labels + " 0.0")
+          .contains("pyroscope_write_latency_count{component_id=\"pyroscope.write.w\",endpoint=\"" + pyroscope.url() + "\",type=\"push\"} 3"));
     }
   }
 
@@ -67,6 +74,8 @@ class DeliveryTest {
       assertThat(header(letter, DeadLetters.ATTEMPTS)).isEqualTo("1");
       assertThat(header(letter, DeadLetters.REASON)).contains("HTTP 400").contains("function id is 0");
       assertThat(header(letter, "pyrogate-kind")).isEqualTo("push");
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(TestGateways.get(gateway.managementPort(), "/metrics").body())
+          .contains("pyroscope_write_dropped_profiles_total{component_id=\"pyroscope.write.w\",endpoint=\"" + pyroscope.url() + "\"} 1.0"));
 
       pyroscope.respondWith(200, "");
       PushRequest good = Profiles.push("good", Profiles.jvmStacksPprof(1), Map.of());
