@@ -4,10 +4,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.pyrogate.config.ConfigException;
 import io.pyrogate.config.ConfigLoader;
 import io.pyrogate.config.GatewayConfig;
+import io.pyrogate.ops.Reloader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -67,16 +69,20 @@ public final class Main {
         err.println("--server.http.listen-addr: " + e.getMessage());
         return EXIT_CONFIG;
       }
+      // Registered before start, so a SIGHUP while starting is ignored rather than ending the JVM.
+      AtomicReference<Gateway> running = new AtomicReference<>();
+      onSighup(() -> reloadOnSighup(running.get()));
       Gateway gateway;
       try {
         gateway = Gateway.start(loaded, new Gateway.Options(storagePath, management.host(), management.port(),
-            Runtime.getRuntime().availableProcessors()));
+            Runtime.getRuntime().availableProcessors()), this::reread);
       } catch (RuntimeException e) {
         LOG.error("pyrogate could not start: {}", e.getMessage());
         err.println("pyrogate could not start: " + e.getMessage());
         err.flush();
         return EXIT_STARTUP;
       }
+      running.set(gateway);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         LOG.info("shutting down");
@@ -89,6 +95,41 @@ public final class Main {
         Thread.currentThread().interrupt();
       }
       return 0;
+    }
+
+    /** What a reload runs: the configuration file read, evaluated and validated again, every error collected. */
+    private GatewayConfig reread() {
+      ConfigLoader.Result result = ConfigLoader.load(config, System::getenv);
+      String warnings = result.renderedWarnings();
+      if (!warnings.isEmpty()) {
+        LOG.warn("{}", warnings.stripTrailing());
+      }
+      return result.config();
+    }
+
+    private void reloadOnSighup(Gateway gateway) {
+      if (gateway == null) {
+        LOG.warn("SIGHUP ignored: pyrogate is still starting");
+        return;
+      }
+      LOG.info("SIGHUP: reloading {}", config);
+      try {
+        gateway.reloadFromSource(); // logs what changed, or why nothing did
+      } catch (Reloader.Unavailable e) {
+        LOG.warn("SIGHUP ignored: {}", e.getMessage());
+      } catch (RuntimeException e) {
+        LOG.debug("SIGHUP reload did not apply", e);
+      }
+    }
+  }
+
+  /** Runs {@code action} on every SIGHUP, as Alloy reloads its configuration; logs when the platform has none. */
+  static void onSighup(Runnable action) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> action.run());
+    } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+      LoggerFactory.getLogger(Main.class).warn("SIGHUP reload is unavailable on this platform ({}); use POST /-/reload",
+          e.getMessage());
     }
   }
 

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fat jar as users run it: {@code java -jar pyrogate.jar run CONFIG} on the embedded default, a profile
- * pushed with a plain HTTP client reaches the endpoint named in the config, and SIGTERM stops it cleanly.
+ * pushed with a plain HTTP client reaches the endpoint named in the config, SIGHUP reloads the edited config,
+ * and SIGTERM stops it cleanly.
  */
 class PackagedJarIT {
 
@@ -82,6 +83,70 @@ class PackagedJarIT {
   }
 
   @Test
+  void sighupReloadsTheEditedConfigAndKeepsRunningOnABadOne() throws Exception {
+    Path dir = TestGateways.tempDir();
+    int ingest = freePort();
+    int management = freePort();
+    int broker = freePort();
+    try (FakePyroscope a = new FakePyroscope(); FakePyroscope b = new FakePyroscope()) {
+      Path config = dir.resolve("pyrogate.alloy");
+      String head = """
+          kafka {
+            embedded_listen_address = "127.0.0.1:%d"
+          }
+
+          pyroscope.receive_http "default" {
+            http {
+              listen_address = "127.0.0.1"
+              listen_port    = %d
+            }
+            forward_to = [pyroscope.write.staging.receiver]
+          }
+
+          pyroscope.write "staging" {
+            endpoint {
+              name = "a"
+              url  = "%s"
+            }
+          """.formatted(broker, ingest, a.url());
+      Files.writeString(config, head + "}\n");
+      Path log = dir.resolve("pyrogate.log");
+      Process process = new ProcessBuilder(javaBinary(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+          "-jar", System.getProperty("pyrogate.jar"), "run", config.toString(),
+          "--server.http.listen-addr=127.0.0.1:" + management, "--storage.path=" + dir.resolve("data"))
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      try {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+          assertThat(process.isAlive()).as("pyrogate exited early:\n%s", read(log)).isTrue();
+          return ready(management);
+        });
+
+        // A broken file: refused, logged with its position, and pyrogate keeps running the old configuration.
+        Files.writeString(config, head + "  endpoint {\n    urll = \"x\"\n  }\n}\n");
+        sighup(process);
+        await().atMost(Duration.ofSeconds(30)).until(() -> read(log).contains("configuration reload refused"));
+        assertThat(read(log)).contains(config + ":" + (head.lines().count() + 2) + ":5: error: unrecognized attribute \"urll\"");
+        assertThat(process.isAlive()).isTrue();
+
+        Files.writeString(config, head + "  endpoint {\n    name = \"b\"\n    url  = \"" + b.url() + "\"\n  }\n}\n");
+        sighup(process);
+        await().atMost(Duration.ofSeconds(30)).until(() -> read(log).contains("configuration reloaded: added: pyroscope.write.staging endpoint \"b\""));
+
+        PushRequest request = Profiles.push("checkout", Profiles.jvmStacksPprof(1), Map.of());
+        assertThat(TestGateways.push(ingest, request.toByteArray()).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.delivered().size() == 1 && b.delivered().size() == 1);
+        assertThat(b.delivered().get(0).body()).isEqualTo(request.toByteArray());
+        assertThat(process.isAlive()).isTrue();
+
+        process.destroy();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s").isTrue();
+      } finally {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
   void refusesABadConfigWithItsPositionAndExitCodeOne() throws Exception {
     Path dir = TestGateways.tempDir();
     Path config = dir.resolve("bad.alloy");
@@ -99,6 +164,12 @@ class PackagedJarIT {
     assertThat(process.exitValue()).as(output).isEqualTo(1);
     assertThat(output).contains(config + ":3:5").contains("unrecognized attribute \"urll\"").contains("did you mean \"url\"?");
     assertThat(Files.exists(dir.resolve("data"))).as("nothing started").isFalse();
+  }
+
+  private static void sighup(Process process) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(kill.exitValue()).isZero();
   }
 
   private static boolean ready(int port) {

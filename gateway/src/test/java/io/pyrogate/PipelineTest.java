@@ -57,6 +57,25 @@ class PipelineTest {
   }
 
   @Test
+  void externalLabelsOfTheWriteAreAppliedToEverySeriesOnTheWayOut() throws Exception {
+    byte[] pprof = Profiles.jvmStacksPprof(1);
+    PushRequest sent = Profiles.push("checkout", pprof, Map.of("env", "dev", "instance", "pod-7", "__session_id__", "42"));
+    int port = freePort();
+    try (FakePyroscope pyroscope = new FakePyroscope();
+         Gateway gateway = TestGateways.start(config(sharedKafka(), port, List.of(new WriteComponent("staging",
+             List.of(endpoint("a", pyroscope.url())), Map.of("env", "staging", "instance", "", "cluster", "eu-1")))))) {
+
+      assertThat(push(port, sent.toByteArray()).statusCode()).isEqualTo(200);
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() == 1);
+      PushRequest delivered = PushRequest.parseFrom(pyroscope.delivered().get(0).body());
+      assertThat(delivered.getSeries(0).getLabelsList()).extracting(l -> l.getName() + "=" + l.getValue())
+          .containsExactlyInAnyOrder("__name__=process_cpu", "service_name=checkout", "env=staging", "cluster=eu-1");
+      assertThat(delivered.getSeries(0).getSamples(0).getRawProfile().toByteArray()).isEqualTo(pprof);
+    }
+  }
+
+  @Test
   void gzipEncodedPushIsStoredDecodedAndDeliveredIdentical() throws Exception {
     PushRequest sent = Profiles.push("cart", Profiles.jvmStacksPprof(1), Map.of());
     int port = freePort();
@@ -133,7 +152,7 @@ class PipelineTest {
         // The hung endpoint's attempts time out only after remote_timeout (10 s); the healthy one must not
         // wait for them.
         await().atMost(Duration.ofSeconds(8)).untilAsserted(() ->
-            assertThat(deliveredIds(healthy)).containsExactlyInAnyOrderElementsOf(sentIds));
+            assertThat(healthy.deliveredSampleIds()).containsExactlyInAnyOrderElementsOf(sentIds));
         assertThat(hung.received()).isNotEmpty().allSatisfy(r -> assertThat(r.answered()).isZero());
       }
     }
@@ -152,21 +171,11 @@ class PipelineTest {
           assertThat(push(port, request.toByteArray()).statusCode()).isEqualTo(200);
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-          assertThat(deliveredIds(a)).containsExactlyInAnyOrderElementsOf(sentIds);
-          assertThat(deliveredIds(b)).containsExactlyInAnyOrderElementsOf(sentIds);
+          assertThat(a.deliveredSampleIds()).containsExactlyInAnyOrderElementsOf(sentIds);
+          assertThat(b.deliveredSampleIds()).containsExactlyInAnyOrderElementsOf(sentIds);
         });
       }
     }
-  }
-
-  static List<String> deliveredIds(FakePyroscope pyroscope) {
-    return pyroscope.delivered().stream().flatMap(r -> {
-      try {
-        return Profiles.sampleIds(PushRequest.parseFrom(r.body())).stream();
-      } catch (IOException e) {
-        throw new AssertionError("endpoint received a body that is not a PushRequest", e);
-      }
-    }).toList();
   }
 
   static byte[] gzip(byte[] data) throws IOException {

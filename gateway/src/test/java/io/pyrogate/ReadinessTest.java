@@ -26,6 +26,10 @@ class ReadinessTest {
     try (Gateway gateway = TestGateways.start(config(sharedKafka(), freePort(), List.of()))) {
       int port = gateway.managementPort();
       assertThat(get(port, "/-/healthy").statusCode()).isEqualTo(200);
+      var metrics = get(port, "/metrics");
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+      assertThat(metrics.body()).contains("jvm_memory_used_bytes");
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
         var ready = get(port, "/-/ready");
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);

@@ -49,7 +49,7 @@ class RestartTest {
       pyroscope.respondWith(200, "");
       try (Gateway second = Gateway.start(config, TestGateways.options(storage))) {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-            assertThat(PipelineTest.deliveredIds(pyroscope)).containsAll(acknowledged));
+            assertThat(pyroscope.deliveredSampleIds()).containsAll(acknowledged));
       }
     }
   }

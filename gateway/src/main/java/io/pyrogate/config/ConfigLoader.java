@@ -36,7 +36,7 @@ import io.pyrogate.config.syntax.Statement;
  */
 public final class ConfigLoader {
   /** Components pyrogate runs. */
-  static final Set<String> COMPONENTS = Set.of("pyroscope.write", "pyroscope.receive_http");
+  static final Set<String> COMPONENTS = Set.of("pyroscope.write", "pyroscope.receive_http", "pyroscope.receive_kafka");
   /**
    * Alloy components and configuration blocks pyrogate does not run: reported as warnings so a user's full
    * Alloy file still loads. Matched as exact names or, for namespaces ending in ".", as prefixes.
@@ -139,8 +139,9 @@ public final class ConfigLoader {
       List<WriteComponent> writes = new ArrayList<>();
       List<Position> writePositions = new ArrayList<>();
       List<ReceiveHttpComponent> receivers = new ArrayList<>();
-      List<List<ReferenceValue>> receiverTargets = new ArrayList<>();
-      List<Position> receiverPositions = new ArrayList<>();
+      List<Forwarding> receiverForwarding = new ArrayList<>();
+      List<ReceiveKafkaComponent> sources = new ArrayList<>();
+      List<Forwarding> sourceForwarding = new ArrayList<>();
       Map<String, Position> labels = new HashMap<>();
       for (Statement s : body.statements()) {
         if (s instanceof Attribute a) {
@@ -179,11 +180,16 @@ public final class ConfigLoader {
             writes.add(write(b));
             writePositions.add(b.position());
           } else {
-            BlockReader r = BlockReader.of(name + " \"" + b.label() + "\"", b, ctx);
-            List<ReferenceValue> targets = r.references("forward_to");
-            receivers.add(receiveHttp(b.label(), r));
-            receiverTargets.add(targets);
-            receiverPositions.add(b.position());
+            String what = name + " \"" + b.label() + "\"";
+            BlockReader r = BlockReader.of(what, b, ctx);
+            Forwarding forwarding = new Forwarding(what, b.position(), r.references("forward_to"));
+            if (name.equals("pyroscope.receive_http")) {
+              receivers.add(receiveHttp(b.label(), r));
+              receiverForwarding.add(forwarding);
+            } else {
+              sources.add(receiveKafka(b.label(), r));
+              sourceForwarding.add(forwarding);
+            }
           }
         } else if (isForeign(name)) {
           diags.warning(b.position(), "pyrogate does not run \"" + name + "\"; the block is ignored");
@@ -192,15 +198,18 @@ public final class ConfigLoader {
           }
         } else {
           diags.error(b.position(), "unknown component or block \"" + name + "\""
-              + BlockReader.suggestion(name, List.of("kafka", "pyroscope.write", "pyroscope.receive_http")));
+              + BlockReader.suggestion(name, List.of("kafka", "pyroscope.write", "pyroscope.receive_http", "pyroscope.receive_kafka")));
         }
       }
       Set<String> writeLabels = new HashSet<>();
       writes.forEach(w -> writeLabels.add(w.label()));
       for (int i = 0; i < receivers.size(); i++) {
-        receivers.set(i, resolveForwardTo(receivers.get(i), receiverPositions.get(i), receiverTargets.get(i), writeLabels));
+        receivers.set(i, receivers.get(i).withForwardTo(resolveForwardTo(receiverForwarding.get(i), writeLabels)));
       }
-      return new GatewayConfig(kafka == null ? KafkaSettings.defaults() : kafka, receivers, writes);
+      for (int i = 0; i < sources.size(); i++) {
+        sources.set(i, sources.get(i).withForwardTo(resolveForwardTo(sourceForwarding.get(i), writeLabels)));
+      }
+      return new GatewayConfig(kafka == null ? KafkaSettings.defaults() : kafka, receivers, sources, writes);
     }
 
     private KafkaSettings kafka(Block b) {
@@ -400,11 +409,15 @@ public final class ConfigLoader {
       return new ReceiveHttpComponent(label, server, List.of());
     }
 
+    /** The forward_to of a receiving component, resolved once every write component is known. */
+    private record Forwarding(String what, Position at, List<ReferenceValue> targets) {
+    }
+
     /** forward_to must name the receiver of a pyroscope.write defined here; anything else would lose data. */
-    private ReceiveHttpComponent resolveForwardTo(ReceiveHttpComponent receiver, Position at, List<ReferenceValue> targets,
-        Set<String> writeLabels) {
+    private List<String> resolveForwardTo(Forwarding forwarding, Set<String> writeLabels) {
       List<String> labels = new ArrayList<>();
-      for (ReferenceValue ref : targets) {
+      String what = forwarding.what();
+      for (ReferenceValue ref : forwarding.targets()) {
         String path = ref.path();
         if (path.startsWith("pyroscope.write.") && path.endsWith(".receiver")) {
           String label = path.substring("pyroscope.write.".length(), path.length() - ".receiver".length());
@@ -414,13 +427,13 @@ public final class ConfigLoader {
             }
             continue;
           }
-          diags.error(ref.position(), "forward_to of pyroscope.receive_http \"" + receiver.label()
-              + "\" names pyroscope.write \"" + label + "\", which is not defined" + BlockReader.suggestion(label, writeLabels));
+          diags.error(ref.position(), "forward_to of " + what + " names pyroscope.write \"" + label
+              + "\", which is not defined" + BlockReader.suggestion(label, writeLabels));
           continue;
         }
         String component = componentOf(path);
         if (component != null && foreignComponents.containsKey(component)) {
-          String message = "forward_to of pyroscope.receive_http \"" + receiver.label() + "\" names " + path
+          String message = "forward_to of " + what + " names " + path
               + ", but pyrogate does not run " + component + ": its profiles would go nowhere; forward to a pyroscope.write receiver";
           if (ctx.validateOnly()) {
             diags.warning(ref.position(), message + " (pyrogate run refuses this)");
@@ -428,14 +441,74 @@ public final class ConfigLoader {
             diags.error(ref.position(), message);
           }
         } else {
-          diags.error(ref.position(), "forward_to of pyroscope.receive_http \"" + receiver.label() + "\" names " + path
+          diags.error(ref.position(), "forward_to of " + what + " names " + path
               + ", which is not the receiver of a pyroscope.write component defined in this file");
         }
       }
-      if (targets.isEmpty()) {
-        diags.warning(at, "pyroscope.receive_http \"" + receiver.label() + "\" has an empty forward_to: it accepts nothing");
+      if (forwarding.targets().isEmpty()) {
+        diags.warning(forwarding.at(), what + " has an empty forward_to: it stores nothing");
       }
-      return receiver.withForwardTo(labels);
+      return labels;
+    }
+
+    private ReceiveKafkaComponent receiveKafka(String label, BlockReader r) {
+      List<String> brokers = r.stringList("brokers").orElse(List.of());
+      if (!r.has("brokers") || brokers.isEmpty()) {
+        diags.error(r.positionOf("brokers").orElse(r.position()), "pyroscope.receive_kafka \"" + label
+            + "\" needs brokers, e.g. brokers = [\"kafka:9092\"]");
+      }
+      brokers.stream().filter(b -> !b.matches("[^:\\s]+:\\d{1,5}")).forEach(b -> diags.error(
+          r.positionOf("brokers").orElse(r.position()), "brokers entry \"" + b + "\" must be HOST:PORT"));
+      List<String> topics = r.stringList("topics").orElse(List.of());
+      if (!r.has("topics") || topics.isEmpty()) {
+        diags.error(r.positionOf("topics").orElse(r.position()), "pyroscope.receive_kafka \"" + label
+            + "\" needs topics, e.g. topics = [\"profiles\"]");
+      }
+      String groupId = r.string("group_id").filter(s -> !s.isEmpty()).orElse(ReceiveKafkaComponent.defaultGroupId(label));
+      TlsConfig tls = null;
+      KafkaSettings.Sasl sasl = null;
+      var auth = r.block("authentication");
+      if (auth.isPresent()) {
+        BlockReader a = BlockReader.of("pyroscope.receive_kafka \"" + label + "\" authentication", auth.get(), ctx);
+        String type = a.string("type").orElse("none");
+        var tlsBlock = a.block("tls_config");
+        var saslBlock = a.block("sasl_config");
+        switch (type) {
+          case "none" -> { }
+          case "ssl" -> tls = tlsBlock.map(t -> HttpClientDecoder.tls(BlockReader.of(a.what() + " tls_config", t, ctx)))
+              .orElse(TlsConfig.defaults());
+          case "sasl" -> {
+            if (saslBlock.isEmpty()) {
+              diags.error(auth.get().position(), "authentication type \"sasl\" needs a sasl_config block");
+            } else {
+              BlockReader sc = BlockReader.of(a.what() + " sasl_config", saslBlock.get(), ctx);
+              String mechanism = sc.string("mechanism").orElse("PLAIN");
+              if (!KafkaSettings.SASL_MECHANISMS.contains(mechanism)) {
+                diags.error(sc.positionOf("mechanism").orElse(saslBlock.get().position()), "sasl mechanism \"" + mechanism
+                    + "\" is not supported; use one of " + String.join(", ", KafkaSettings.SASL_MECHANISMS));
+              }
+              String user = sc.requiredString("user");
+              Secret password = sc.secret("password").orElse(null);
+              if (password == null && !sc.has("password")) {
+                diags.error(saslBlock.get().position(), "missing required attribute \"password\" in " + sc.what());
+              }
+              boolean useTls = sc.bool("use_tls").orElse(false);
+              var saslTls = sc.block("tls_config");
+              if (useTls) {
+                tls = saslTls.map(t -> HttpClientDecoder.tls(BlockReader.of(sc.what() + " tls_config", t, ctx)))
+                    .orElse(TlsConfig.defaults());
+              }
+              sc.finish();
+              sasl = new KafkaSettings.Sasl(mechanism, user == null ? "" : user, password, null);
+            }
+          }
+          default -> diags.error(a.positionOf("type").orElse(auth.get().position()),
+              "authentication type \"" + type + "\" is not one of \"none\", \"sasl\", \"ssl\"");
+        }
+        a.finish();
+      }
+      r.finish();
+      return new ReceiveKafkaComponent(label, brokers, topics, groupId, tls, sasl, List.of());
     }
 
     private String componentOf(String path) {

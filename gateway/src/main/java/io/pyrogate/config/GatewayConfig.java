@@ -4,10 +4,17 @@ import java.util.List;
 import java.util.Optional;
 
 /** The whole decoded configuration: what the gateway runs. Immutable; built only by {@link ConfigLoader}. */
-public record GatewayConfig(KafkaSettings kafka, List<ReceiveHttpComponent> receivers, List<WriteComponent> writes) {
+public record GatewayConfig(KafkaSettings kafka, List<ReceiveHttpComponent> receivers,
+    List<ReceiveKafkaComponent> kafkaSources, List<WriteComponent> writes) {
   public GatewayConfig {
     receivers = List.copyOf(receivers);
+    kafkaSources = List.copyOf(kafkaSources);
     writes = List.copyOf(writes);
+  }
+
+  /** Without Kafka sources. */
+  public GatewayConfig(KafkaSettings kafka, List<ReceiveHttpComponent> receivers, List<WriteComponent> writes) {
+    this(kafka, receivers, List.of(), writes);
   }
 
   public Optional<WriteComponent> write(String label) {
@@ -17,8 +24,9 @@ public record GatewayConfig(KafkaSettings kafka, List<ReceiveHttpComponent> rece
   /** One line for logs and {@code validate}: what runs, never a value. */
   public String summary() {
     int endpoints = writes.stream().mapToInt(w -> w.endpoints().size()).sum();
-    return String.format("%d pyroscope.write (%d endpoint%s), %d pyroscope.receive_http, kafka %s",
-        writes.size(), endpoints, endpoints == 1 ? "" : "s", receivers.size(),
-        kafka.embedded() ? "embedded" : String.join(",", kafka.bootstrapServers()));
+    return writes.size() + " pyroscope.write (" + endpoints + " endpoint" + (endpoints == 1 ? "" : "s") + "), "
+        + receivers.size() + " pyroscope.receive_http, "
+        + (kafkaSources.isEmpty() ? "" : kafkaSources.size() + " pyroscope.receive_kafka, ")
+        + "kafka " + (kafka.embedded() ? "embedded" : String.join(",", kafka.bootstrapServers()));
   }
 }

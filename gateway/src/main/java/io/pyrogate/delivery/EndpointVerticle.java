@@ -1,14 +1,24 @@
 package io.pyrogate.delivery;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.pyrogate.Version;
 import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.Redact;
+import io.pyrogate.config.WriteComponent;
+import io.pyrogate.kafka.DeadLetterReplay;
+import io.pyrogate.kafka.DeadLetters;
+import io.pyrogate.kafka.KafkaDefaults;
+import io.pyrogate.kafka.OffsetCommitter;
+import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.pyroscope.ExternalLabels;
+import io.pyrogate.pyroscope.Gzip;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import io.pyrogate.record.RecordFormatException;
@@ -25,7 +35,6 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +57,7 @@ public final class EndpointVerticle extends VerticleBase {
   private static final int MAX_ERROR_BODY = 512;
 
   private final String writeLabel;
+  private final ExternalLabels externalLabels;
   private final Endpoint endpoint;
   private final String topic;
   private final Map<String, Object> consumerConfig;
@@ -56,7 +66,7 @@ public final class EndpointVerticle extends VerticleBase {
   private final RetryPolicy retryPolicy;
   private EndpointHeaders headers;
 
-  private final OffsetTracker tracker = new OffsetTracker();
+  private OffsetCommitter offsets;
   private final Map<Long, Delivery> retryTimers = new HashMap<>();
   private KafkaReadStream<String, byte[]> consumer;
   private WebClient client;
@@ -64,8 +74,6 @@ public final class EndpointVerticle extends VerticleBase {
   private int windowRecords;
   private int retrying;
   private boolean paused;
-  private boolean committing;
-  private boolean commitAgain;
   private boolean stopping;
   private boolean failing;
   private Promise<Void> drained;
@@ -87,9 +95,10 @@ public final class EndpointVerticle extends VerticleBase {
     }
   }
 
-  public EndpointVerticle(String writeLabel, Endpoint endpoint, String topic, Map<String, Object> consumerConfig,
+  public EndpointVerticle(WriteComponent write, Endpoint endpoint, String topic, Map<String, Object> consumerConfig,
       KafkaWriteStream<String, byte[]> producer, String deadLetterTopic) {
-    this.writeLabel = writeLabel;
+    this.writeLabel = write.label();
+    this.externalLabels = new ExternalLabels(write.externalLabels());
     this.endpoint = endpoint;
     this.topic = topic;
     this.consumerConfig = Map.copyOf(consumerConfig);
@@ -115,10 +124,8 @@ public final class EndpointVerticle extends VerticleBase {
     client = WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(8).setHttp2MaxSize(2));
     consumer = KafkaReadStream.create(vertx, new HashMap<>(consumerConfig), String.class, byte[].class);
     consumer.exceptionHandler(e -> LOG.warn("{}: Kafka consumer error: {}", describe(), e.getMessage()));
-    consumer.partitionsRevokedHandler(revoked -> {
-      commit();
-      tracker.revoke(revoked);
-    });
+    offsets = new OffsetCommitter(consumer, describe());
+    consumer.partitionsRevokedHandler(offsets::revoke);
     consumer.handler(this::accept);
     return consumer.subscribe(java.util.Set.of(topic)).onSuccess(v -> LOG.info("{}: delivering from {}", describe(), topic));
   }
@@ -140,8 +147,7 @@ public final class EndpointVerticle extends VerticleBase {
     return drained.future()
         .compose(v -> {
           vertx.cancelTimer(timer);
-          Map<TopicPartition, OffsetAndMetadata> done = tracker.committable();
-          return done.isEmpty() ? Future.succeededFuture() : consumer.commit(done);
+          return offsets.commitNow();
         })
         .eventually(() -> consumer.close())
         .eventually(() -> {
@@ -155,18 +161,57 @@ public final class EndpointVerticle extends VerticleBase {
       return; // not tracked, so never committed: the next owner delivers it
     }
     Delivery d = new Delivery(record);
-    tracker.received(d.partition, record.offset());
+    offsets.received(d.partition, record.offset());
     windowBytes += d.size;
     windowRecords++;
     updateFlow();
+    if (replayedForAnotherEndpoint(record)) {
+      finished(d); // a dead letter of another endpoint, replayed for that one only
+      return;
+    }
     ProfileRecord profile;
     try {
-      profile = RecordCodec.fromKafka(record);
+      profile = prepare(RecordCodec.fromKafka(record));
     } catch (RecordFormatException e) {
       deadLetter(d, "malformed record: " + e.getMessage(), 0);
       return;
     }
     attempt(d, profile);
+  }
+
+  private boolean replayedForAnotherEndpoint(ConsumerRecord<String, byte[]> record) {
+    var header = record.headers().lastHeader(DeadLetterReplay.REPLAY_ENDPOINT);
+    return header != null && !endpoint.name().equals(new String(header.value(), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** Applies what the write component does to every profile (reserved labels, external_labels). */
+  private ProfileRecord prepare(ProfileRecord profile) {
+    if (profile.kind() != ProfileRecord.Kind.PUSH) {
+      return profile;
+    }
+    byte[] plain = profile.payload();
+    if (profile.contentEncoding() != null) {
+      if (!"gzip".equalsIgnoreCase(profile.contentEncoding())) {
+        throw new RecordFormatException("unsupported content-encoding \"" + profile.contentEncoding() + "\"");
+      }
+      try {
+        plain = Gzip.inflate(plain, KafkaDefaults.MAX_BODY_BYTES);
+      } catch (IOException e) {
+        throw new RecordFormatException("cannot inflate gzip value: " + e.getMessage());
+      }
+    }
+    PushRequest request;
+    try {
+      request = PushRequest.parseFrom(plain);
+    } catch (InvalidProtocolBufferException e) {
+      throw new RecordFormatException("value is not a push.v1.PushRequest: " + e.getMessage());
+    }
+    PushRequest relabelled = externalLabels.apply(request);
+    if (relabelled == request) {
+      return profile;
+    }
+    return new ProfileRecord(profile.kind(), profile.tenant(), profile.contentType(), null, profile.query(),
+        profile.receivedAtMillis(), relabelled.toByteArray());
   }
 
   private void attempt(Delivery d, ProfileRecord profile) {
@@ -279,9 +324,8 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   private void finished(Delivery d) {
-    tracker.done(d.partition, d.record.offset());
+    offsets.done(d.partition, d.record.offset()); // before release: the last release lets stop() commit
     release(d);
-    commit();
   }
 
   /** Leaves the record uncommitted, for this group to deliver again after a restart or rebalance. */
@@ -311,33 +355,6 @@ public final class EndpointVerticle extends VerticleBase {
       paused = false;
       consumer.resume();
     }
-  }
-
-  private void commit() {
-    if (stopping) {
-      return; // stop() commits once everything in flight has settled
-    }
-    if (committing) {
-      commitAgain = true;
-      return;
-    }
-    Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
-    if (offsets.isEmpty()) {
-      return;
-    }
-    committing = true;
-    consumer.commit(offsets).onComplete(ar -> {
-      committing = false;
-      if (ar.succeeded()) {
-        tracker.committed(offsets);
-      } else {
-        LOG.warn("{}: offset commit failed (records will be delivered again): {}", describe(), ar.cause().getMessage());
-      }
-      if (commitAgain) {
-        commitAgain = false;
-        commit();
-      }
-    });
   }
 
   private String describe() {

@@ -49,6 +49,11 @@ public final class Topics {
     return writeTopic(s, writeLabel) + ".dlq";
   }
 
+  /** The dead-letter topic of a {@code pyroscope.receive_kafka} component: records it could not read. */
+  public static String sourceDeadLetterTopic(KafkaSettings s, String sourceLabel) {
+    return s.topicPrefix() + "receive_kafka." + sourceLabel + ".dlq";
+  }
+
   /** The consumer group of one endpoint: every endpoint progresses on its own. */
   public static String endpointGroup(KafkaSettings s, String writeLabel, String endpointName) {
     return s.topicPrefix() + writeLabel + "." + endpointName;

@@ -153,11 +153,43 @@ class ConfigLoaderTest {
       sasl mechanism                    | kafka {\\n  bootstrap_servers = ["k:9092"]\\n  sasl {\\n    mechanism = "GSSAPI"\\n    username = "u"\\n    password = "p"\\n  }\\n} | test.alloy:4:5: error: sasl mechanism "GSSAPI" is not supported; use one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
       sasl without password             | kafka {\\n  bootstrap_servers = ["k:9092"]\\n  sasl {\\n    username = "u"\\n  }\\n} | test.alloy:3:3: error: kafka sasl needs password or password_file
       security on the embedded broker   | kafka {\\n  sasl {\\n    username = "u"\\n    password = "p"\\n  }\\n} | test.alloy:1:1: error: tls_config and sasl secure the connection to your cluster; set bootstrap_servers too
+      receive_kafka without brokers     | pyroscope.receive_kafka "k" {\\n  topics = ["t"]\\n} | test.alloy:1:1: error: pyroscope.receive_kafka "k" needs brokers
+      receive_kafka bad auth type       | pyroscope.receive_kafka "k" {\\n  brokers = ["k:9092"]\\n  topics = ["t"]\\n  authentication {\\n    type = "kerberos"\\n  }\\n} | test.alloy:5:5: error: authentication type "kerberos" is not one of "none", "sasl", "ssl"
       attribute set twice               | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    url = "http://y"\\n  }\\n} | test.alloy:4:5: error: attribute "url" may only be set once in pyroscope.write "a" endpoint (first set at test.alloy:3:5)
       """)
   void reportsEachMistakeWithItsPosition(String name, String source, String expected) {
     List<String> errors = errors(source.replace("\\n", "\n"));
     assertThat(errors).anySatisfy(e -> assertThat(e).startsWith(expected));
+  }
+
+  @Test
+  void readsAKafkaSourceWithSaslOverTls() {
+    GatewayConfig c = load("""
+        pyroscope.receive_kafka "users" {
+          brokers  = ["k1:9093"]
+          topics   = ["profiles"]
+          authentication {
+            type = "sasl"
+            sasl_config {
+              mechanism = "SCRAM-SHA-256"
+              user      = "svc"
+              password  = "pw"
+              use_tls   = true
+            }
+          }
+          forward_to = [pyroscope.write.a.receiver]
+        }
+        pyroscope.write "a" { }
+        """).config();
+    ReceiveKafkaComponent k = c.kafkaSources().get(0);
+    assertThat(k.brokers()).containsExactly("k1:9093");
+    assertThat(k.topics()).containsExactly("profiles");
+    assertThat(k.groupId()).isEqualTo("pyrogate.receive_kafka.users");
+    assertThat(k.sasl().mechanism()).isEqualTo("SCRAM-SHA-256");
+    assertThat(k.sasl().username()).isEqualTo("svc");
+    assertThat(k.tls()).isEqualTo(TlsConfig.defaults());
+    assertThat(k.forwardTo()).containsExactly("a");
+    assertThat(c.summary()).isEqualTo("1 pyroscope.write (0 endpoints), 0 pyroscope.receive_http, 1 pyroscope.receive_kafka, kafka embedded");
   }
 
   @Test

@@ -20,6 +20,7 @@ import io.pyrogate.config.HttpClientConfig;
 import io.pyrogate.config.Secret;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
+import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.Topics;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.testing.FakePyroscope;

@@ -66,6 +66,17 @@ public final class FakePyroscope implements AutoCloseable {
     return received.stream().filter(r -> r.answered() / 100 == 2).toList();
   }
 
+  /** The sample IDs of every push request delivered: what identifies "the same profile" across the pipeline. */
+  public List<String> deliveredSampleIds() {
+    return delivered().stream().flatMap(r -> {
+      try {
+        return Profiles.sampleIds(io.pyrogate.proto.push.v1.PushRequest.parseFrom(r.body())).stream();
+      } catch (java.io.IOException e) {
+        throw new AssertionError("endpoint received a body that is not a PushRequest", e);
+      }
+    }).toList();
+  }
+
   /** Answer every request with this status from now on. */
   public FakePyroscope respondWith(int code, String body) {
     status.set(code);

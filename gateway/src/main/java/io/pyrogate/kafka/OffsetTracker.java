@@ -1,4 +1,4 @@
-package io.pyrogate.delivery;
+package io.pyrogate.kafka;
 
 import java.util.Collection;
 import java.util.HashMap;
@@ -13,7 +13,7 @@ import org.apache.kafka.common.TopicPartition;
  * done prefix is ever committed. Records may finish out of order; the commit point stops at the lowest
  * record still pending. Not thread-safe: used from one verticle's event loop.
  */
-final class OffsetTracker {
+public final class OffsetTracker {
   private static final class PartitionState {
     final TreeSet<Long> pending = new TreeSet<>();
     long highestReceived = -1;

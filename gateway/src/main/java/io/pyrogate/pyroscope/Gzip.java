@@ -1,4 +1,4 @@
-package io.pyrogate.ingest;
+package io.pyrogate.pyroscope;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.util.zip.GZIPInputStream;
 
 /** Inflates gzip request bodies with a hard cap on the inflated size, so a small bomb cannot fill the heap. */
-final class Gzip {
+public final class Gzip {
   /** The inflated body would exceed the limit. */
-  static final class TooLargeException extends IOException {
+  public static final class TooLargeException extends IOException {
     TooLargeException(long limit) {
       super("decompressed body larger than the limit of " + limit + " bytes");
     }
@@ -17,7 +17,7 @@ final class Gzip {
   private Gzip() {
   }
 
-  static byte[] inflate(byte[] compressed, int limit) throws IOException {
+  public static byte[] inflate(byte[] compressed, int limit) throws IOException {
     try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed), 8192)) {
       ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(limit, Math.max(1024, compressed.length * 4)));
       byte[] chunk = new byte[8192];

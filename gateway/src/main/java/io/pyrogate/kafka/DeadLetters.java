@@ -1,4 +1,4 @@
-package io.pyrogate.delivery;
+package io.pyrogate.kafka;
 
 import java.nio.charset.StandardCharsets;
 
@@ -14,19 +14,19 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * value and headers, plus headers saying which endpoint gave up, why and when. From there it can be
  * replayed.
  */
-final class DeadLetters {
-  static final String ENDPOINT = "pyrogate-dlq-endpoint";
-  static final String REASON = "pyrogate-dlq-reason";
-  static final String STATUS = "pyrogate-dlq-http-status";
-  static final String ATTEMPTS = "pyrogate-dlq-attempts";
-  static final String FIRST_ATTEMPT = "pyrogate-dlq-first-attempt";
-  static final String LAST_ATTEMPT = "pyrogate-dlq-last-attempt";
-  static final String SOURCE = "pyrogate-dlq-source";
+public final class DeadLetters {
+  public static final String ENDPOINT = "pyrogate-dlq-endpoint";
+  public static final String REASON = "pyrogate-dlq-reason";
+  public static final String STATUS = "pyrogate-dlq-http-status";
+  public static final String ATTEMPTS = "pyrogate-dlq-attempts";
+  public static final String FIRST_ATTEMPT = "pyrogate-dlq-first-attempt";
+  public static final String LAST_ATTEMPT = "pyrogate-dlq-last-attempt";
+  public static final String SOURCE = "pyrogate-dlq-source";
 
   private final KafkaWriteStream<String, byte[]> producer;
   private final String topic;
 
-  DeadLetters(KafkaWriteStream<String, byte[]> producer, String topic) {
+  public DeadLetters(KafkaWriteStream<String, byte[]> producer, String topic) {
     this.producer = producer;
     this.topic = topic;
   }
@@ -34,7 +34,7 @@ final class DeadLetters {
   /**
    * @param httpStatus the endpoint's last HTTP status, 0 when there was no answer
    */
-  Future<Void> write(ConsumerRecord<String, byte[]> original, String endpoint, String reason, int httpStatus,
+  public Future<Void> write(ConsumerRecord<String, byte[]> original, String endpoint, String reason, int httpStatus,
       int attempts, long firstAttemptMillis, long lastAttemptMillis) {
     Headers h = new RecordHeaders(original.headers().toArray());
     put(h, ENDPOINT, endpoint);

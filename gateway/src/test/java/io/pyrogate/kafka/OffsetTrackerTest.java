@@ -1,4 +1,4 @@
-package io.pyrogate.delivery;
+package io.pyrogate.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

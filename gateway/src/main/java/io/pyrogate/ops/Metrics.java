@@ -1,0 +1,120 @@
+package io.pyrogate.ops;
+
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pyrogate.config.Redact;
+
+/**
+ * pyrogate's metrics, served at {@code /metrics}. Delivery uses Alloy's {@code pyroscope_write_*} names and
+ * labels ({@code component_id}, {@code endpoint} = the endpoint URL), so existing dashboards keep working;
+ * "dropped" means moved to the dead-letter topic, since pyrogate drops nothing. The rest is {@code pyrogate_*}.
+ */
+public final class Metrics {
+  /** Latency buckets in seconds, from a fast local write to a slow remote push with retries. */
+  private static final double[] LATENCY_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  public Metrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Meters of one endpoint of a {@code pyroscope.write}. */
+  public EndpointMetrics endpoint(String writeLabel, String endpointUrl) {
+    String component = "pyroscope.write." + writeLabel;
+    String endpoint = Redact.url(endpointUrl);
+    return new EndpointMetrics(
+        counter("pyroscope.write.sent.bytes", "Bytes of profiles sent to the endpoint", component, endpoint),
+        counter("pyroscope.write.sent.profiles", "Profiles sent to the endpoint", component, endpoint),
+        counter("pyroscope.write.dropped.bytes", "Bytes of profiles moved to the dead-letter topic", component, endpoint),
+        counter("pyroscope.write.dropped.profiles", "Profiles moved to the dead-letter topic", component, endpoint),
+        counter("pyroscope.write.retries", "Delivery attempts retried", component, endpoint),
+        DistributionSummary.builder("pyroscope.write.latency").description("Seconds from sending a profile to its answer")
+            .tags("component_id", component, "endpoint", endpoint, "type", "push")
+            .serviceLevelObjectives(LATENCY_BUCKETS).register(registry),
+        DistributionSummary.builder("pyroscope.write.latency").description("Seconds from sending a profile to its answer")
+            .tags("component_id", component, "endpoint", endpoint, "type", "ingest")
+            .serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
+  }
+
+  /** Gauges of one endpoint's delivery window, read when scraped. */
+  public void endpointWindow(String writeLabel, String endpointUrl, Supplier<Number> bytes, Supplier<Number> records) {
+    String component = "pyroscope.write." + writeLabel;
+    String endpoint = Redact.url(endpointUrl);
+    Gauge.builder("pyrogate.endpoint.window.bytes", bytes).description("Bytes of records in flight to the endpoint")
+        .tags("component_id", component, "endpoint", endpoint).register(registry);
+    Gauge.builder("pyrogate.endpoint.window.records", records).description("Records in flight to the endpoint")
+        .tags("component_id", component, "endpoint", endpoint).register(registry);
+  }
+
+  /** Meters of one receiving component ({@code pyroscope.receive_http} or {@code pyroscope.receive_kafka}). */
+  public IngestMetrics ingest(String componentId) {
+    return new IngestMetrics(registry, componentId);
+  }
+
+  /** Bytes waiting for Kafka's acknowledgement at ingest, over all receivers. */
+  public void ingestInflight(Supplier<Number> bytes) {
+    Gauge.builder("pyrogate.ingest.inflight.bytes", bytes)
+        .description("Bytes of accepted requests waiting for Kafka's acknowledgement").register(registry);
+  }
+
+  private Counter counter(String name, String help, String component, String endpoint) {
+    return Counter.builder(name).description(help).tags("component_id", component, "endpoint", endpoint).register(registry);
+  }
+
+  /** The meters of one endpoint. */
+  public record EndpointMetrics(Counter sentBytes, Counter sentProfiles, Counter droppedBytes, Counter droppedProfiles,
+      Counter retries, DistributionSummary pushLatency, DistributionSummary ingestLatency) {
+  }
+
+  /** The meters of one receiving component. */
+  public static final class IngestMetrics {
+    private final PrometheusMeterRegistry registry;
+    private final String component;
+
+    IngestMetrics(PrometheusMeterRegistry registry, String component) {
+      this.registry = registry;
+      this.component = component;
+    }
+
+    /** One answered request, by route and HTTP status (or "stored"/"dead_letter" for Kafka sources). */
+    public void request(String route, String outcome, long bytes) {
+      Counter.builder("pyrogate.ingest.requests").description("Requests (or source records) by outcome")
+          .tags("component_id", component, "route", route, "outcome", outcome).register(registry).increment();
+      if (bytes > 0) {
+        Counter.builder("pyrogate.ingest.received.bytes").description("Bytes of profiles received")
+            .tags("component_id", component, "route", route).register(registry).increment(bytes);
+      }
+    }
+
+    /** Seconds from receiving a request to Kafka's acknowledgement of it. */
+    public void stored(String route, double seconds) {
+      DistributionSummary.builder("pyrogate.ingest.store.latency").description("Seconds from request to Kafka acknowledgement")
+          .tags("component_id", component, "route", route).serviceLevelObjectives(LATENCY_BUCKETS).register(registry)
+          .record(seconds);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.pyrogate.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import io.pyrogate.Gateway;
+import io.pyrogate.config.GatewayConfig;
+import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.config.ReceiveKafkaComponent;
+import io.pyrogate.config.WriteComponent;
+import io.pyrogate.kafka.DeadLetters;
+import io.pyrogate.kafka.KafkaDefaults;
+import io.pyrogate.kafka.Topics;
+import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.Profiles;
+import io.pyrogate.testing.TestGateways;
+import io.pyrogate.testing.TestKafka;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+/** Profiles users produce to their own topics flow to the endpoints; a poison record is set aside. */
+class KafkaSourceTest {
+
+  @Test
+  void recordsFromAUserTopicAreDeliveredAndAPoisonRecordGoesToTheDeadLetterTopic() throws Exception {
+    String userTopic = "user-profiles-" + UUID.randomUUID();
+    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(userTopic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
+    PushRequest plain = Profiles.push("plain", Profiles.jvmStacksPprof(1), Map.of());
+    PushRequest withTenant = Profiles.push("tenant", Profiles.jvmStacksPprof(1), Map.of());
+    PushRequest after = Profiles.push("after-poison", Profiles.jvmStacksPprof(1), Map.of());
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers())))) {
+      producer.send(new ProducerRecord<>(userTopic, plain.toByteArray())).get();
+      ProducerRecord<String, byte[]> full = new ProducerRecord<>(userTopic, "squad-1/tenant", withTenant.toByteArray());
+      full.headers().add("pyrogate-record-version", "1".getBytes(StandardCharsets.UTF_8))
+          .add("pyrogate-kind", "push".getBytes(StandardCharsets.UTF_8))
+          .add("content-type", "application/proto".getBytes(StandardCharsets.UTF_8))
+          .add("x-scope-orgid", "squad-1".getBytes(StandardCharsets.UTF_8));
+      producer.send(full).get();
+      producer.send(new ProducerRecord<>(userTopic, "poison", "not a profile".getBytes(StandardCharsets.UTF_8))).get();
+      producer.send(new ProducerRecord<>(userTopic, after.toByteArray())).get();
+    }
+
+    KafkaSettings kafka = TestGateways.sharedKafka();
+    try (FakePyroscope pyroscope = new FakePyroscope()) {
+      GatewayConfig config = new GatewayConfig(kafka, List.of(),
+          List.of(new ReceiveKafkaComponent("users", List.of(TestKafka.bootstrapServers()), List.of(userTopic),
+              "source-" + UUID.randomUUID(), null, null, List.of("w"))),
+          List.of(new WriteComponent("w", List.of(TestGateways.endpoint("a", pyroscope.url())), Map.of())));
+      try (Gateway gateway = TestGateways.start(config)) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+            assertThat(pyroscope.deliveredSampleIds()).containsExactlyInAnyOrderElementsOf(
+                List.of(Profiles.sampleIds(plain).get(0), Profiles.sampleIds(withTenant).get(0), Profiles.sampleIds(after).get(0))));
+        assertThat(pyroscope.delivered()).filteredOn(r -> r.headers().containsKey("x-scope-orgid"))
+            .singleElement().satisfies(r -> assertThat(r.headers()).containsEntry("x-scope-orgid", "squad-1"));
+
+        List<ConsumerRecord<String, byte[]>> dead = TestKafka.read(Topics.sourceDeadLetterTopic(kafka, "users"), 1);
+        assertThat(dead).hasSize(1);
+        assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not a profile");
+        assertThat(new String(dead.get(0).headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+            .startsWith("value is not a push.v1.PushRequest");
+      }
+    }
+  }
+}
