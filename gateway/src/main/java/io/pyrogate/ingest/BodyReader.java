@@ -62,6 +62,9 @@ final class BodyReader {
       drain(request);
       return Future.failedFuture(new BusyException());
     }
+    if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+      ctx.response().writeContinue(); // curl asks before sending bodies over 1 MB; refusals above answered at once
+    }
     Reader reader = new Reader(limit, declared, reservation);
     request.handler(reader::chunk);
     request.endHandler(v -> reader.end());

@@ -160,6 +160,19 @@ class LegacyIngestTest {
     assertThat(storedRecord(query).value()).isEqualTo(body);
   }
 
+  @Test
+  void aClientThatAsksToContinueBeforeSendingItsBodyIsServed() throws Exception {
+    String query = "name=" + name("continue.cpu");
+    byte[] body = "a;b 1\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + port + "/ingest?" + query))
+        .expectContinue(true).timeout(Duration.ofSeconds(10)).header("Content-Type", "text/plain")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(storedRecord(query).value()).isEqualTo(body);
+  }
+
   // --- helpers ---
 
   /** A name unique to one request, so its record and delivery can be told apart from the others'. */
