@@ -53,16 +53,11 @@ public final class HttpIngestVerticle extends VerticleBase {
    */
   public HttpIngestVerticle(ReceiveHttpComponent component, List<ProfileReceiver> receivers, InflightBytes inflight,
       AtomicInteger connections) {
-    this(component, receivers, inflight, connections, KafkaDefaults.MAX_BODY_BYTES);
-  }
-
-  HttpIngestVerticle(ReceiveHttpComponent component, List<ProfileReceiver> receivers, InflightBytes inflight,
-      AtomicInteger connections, int maxBodyBytes) {
     this.component = component;
     this.receivers = List.copyOf(receivers);
     this.inflight = inflight;
     this.connections = connections;
-    this.maxBodyBytes = maxBodyBytes;
+    this.maxBodyBytes = KafkaDefaults.MAX_BODY_BYTES;
   }
 
   @Override
