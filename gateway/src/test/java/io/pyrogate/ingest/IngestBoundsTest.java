@@ -208,6 +208,7 @@ class IngestBoundsTest {
       Map<String, Object> config = new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers()));
       config.putAll(producerOverrides);
       producer = KafkaWriteStream.create(vertx, new KafkaProducer<String, byte[]>(config));
+      producer.exceptionHandler(e -> { }); // each send's own future carries its failure, as in Gateway
       List<ProfileReceiver> targets = receivers.apply(producer);
       ReceiveHttpComponent component = new ReceiveHttpComponent("default",
           ReceiveHttpComponent.HttpServerConfig.defaults().at("127.0.0.1", port), List.of());
