@@ -23,6 +23,7 @@ final class ConnectError {
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
+        .putHeader("X-Content-Type-Options", "nosniff")
         .end(new JsonObject().put("code", code).put("message", message).encode());
   }
 }

@@ -1,52 +1,54 @@
 package io.pyrogate.ingest;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
-import io.pyrogate.pyroscope.Gzip;
 import io.pyrogate.config.ReceiveHttpComponent;
 import io.pyrogate.kafka.KafkaDefaults;
-import io.pyrogate.proto.push.v1.PushRequest;
-import io.pyrogate.proto.types.v1.LabelPair;
 import io.pyrogate.record.ProfileReceiver;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@code pyroscope.receive_http} component: serves Pyroscope's push API and writes every accepted
- * profile to the topics of its {@code forward_to} write components. It answers 200 only after all of
- * them acknowledged; it never waits on delivery to an endpoint.
+ * A {@code pyroscope.receive_http} component: serves Pyroscope's ingestion API — {@code push.v1} over Connect
+ * and the legacy {@code /ingest} — on HTTP/1.1 and cleartext HTTP/2, and writes every accepted profile to the
+ * topics of its {@code forward_to} write components. It answers 200 only after all of them acknowledged; it
+ * never waits on delivery to an endpoint. Several instances share the port (one per core by default).
  */
 public final class HttpIngestVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpIngestVerticle.class);
   public static final String PUSH_PATH = "/push.v1.PusherService/Push";
+  public static final List<String> INGEST_PATHS = List.of("/ingest", "/pyroscope/ingest");
   private static final int RETRY_AFTER_SECONDS = 1;
+  /** Bodies larger than this are decompressed, parsed and checked on worker threads, not on the event loop. */
+  static final int INLINE_PARSE_BYTES = 256 * 1024;
+  private static final String PARSE_POOL = "pyrogate-ingest-parse";
 
   private final ReceiveHttpComponent component;
   private final List<ProfileReceiver> receivers;
   private final InflightBytes inflight;
   private final AtomicInteger connections;
+  private final int maxBodyBytes;
   private HttpServer server;
+  private WorkerExecutor parser;
 
   /**
+   * @param inflight bytes of request bodies being received or waiting for Kafka, shared by all instances
    * @param connections open connections over all instances of this receiver, for {@code conn_limit}
    */
   public HttpIngestVerticle(ReceiveHttpComponent component, List<ProfileReceiver> receivers, InflightBytes inflight,
@@ -55,24 +57,28 @@ public final class HttpIngestVerticle extends VerticleBase {
     this.receivers = List.copyOf(receivers);
     this.inflight = inflight;
     this.connections = connections;
+    this.maxBodyBytes = KafkaDefaults.MAX_BODY_BYTES;
   }
 
   @Override
   public Future<?> start() {
     ReceiveHttpComponent.HttpServerConfig config = component.server();
+    // Bounded: at most one parse per core at a time over all instances; the rest queue (their bytes are
+    // already counted in flight, so the queue is bounded too).
+    parser = vertx.createSharedWorkerExecutor(PARSE_POOL, Math.max(1, Runtime.getRuntime().availableProcessors()));
     Router router = Router.router(vertx);
     router.route().handler(TimeoutHandler.create(config.readTimeout().toMillis(), 408));
-    router.route(PUSH_PATH).method(HttpMethod.POST)
-        .handler(BodyHandler.create(false).setBodyLimit(KafkaDefaults.MAX_BODY_BYTES))
-        .handler(this::push)
-        .failureHandler(this::failure);
-    router.route(PUSH_PATH).handler(ctx -> {
-      ctx.response().putHeader("Allow", "POST");
-      ConnectError.send(ctx, 405, "unimplemented", "method " + ctx.request().method() + " not allowed, use POST");
-    });
+    router.route(PUSH_PATH).method(HttpMethod.POST).handler(this::push).failureHandler(ctx -> failure(ctx, false));
+    router.route(PUSH_PATH).handler(ctx -> methodNotAllowed(ctx, false));
+    for (String path : INGEST_PATHS) {
+      router.route(path).method(HttpMethod.POST).handler(this::ingest).failureHandler(ctx -> failure(ctx, true));
+      router.route(path).handler(ctx -> methodNotAllowed(ctx, true));
+    }
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.listenAddress())
         .setPort(config.listenPort())
+        // Cleartext HTTP/2 (prior knowledge and Upgrade: h2c), as Pyroscope's server enables it.
+        .setHttp2ClearTextEnabled(true)
         .setIdleTimeout((int) Math.max(1, config.idleTimeout().toSeconds()))
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
     return vertx.createHttpServer(options)
@@ -98,72 +104,119 @@ public final class HttpIngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.eventually(() -> parser == null ? Future.succeededFuture() : parser.close());
   }
 
+  // --- push.v1.PusherService/Push (Connect unary) ---
+
   private void push(RoutingContext ctx) {
-    String contentType = mediaType(ctx.request().getHeader("Content-Type"));
-    boolean json = "application/json".equals(contentType);
-    if (!json && !"application/proto".equals(contentType)) {
-      ctx.response().putHeader("Accept-Post", "application/proto, application/json");
-      ConnectError.send(ctx, 415, "unknown", "unsupported content type \"" + contentType
+    String contentType = ctx.request().getHeader("Content-Type");
+    String codec = PushDecoder.codec(contentType);
+    if (codec == null) {
+      BodyReader.drain(ctx.request());
+      ctx.response().putHeader("Accept-Post", PushDecoder.ACCEPT_POST);
+      ConnectError.send(ctx, 415, "unknown", "unsupported content type \"" + (contentType == null ? "" : contentType)
           + "\": use application/proto or application/json");
       return;
     }
     String protocolVersion = ctx.request().getHeader("Connect-Protocol-Version");
-    if (protocolVersion != null && !"1".equals(protocolVersion)) {
+    if (protocolVersion != null && !"1".equals(protocolVersion.trim())) {
+      BodyReader.drain(ctx.request());
       ConnectError.send(ctx, 400, "invalid_argument",
           "connect-protocol-version must be \"1\": got \"" + protocolVersion + "\"");
       return;
     }
-    Buffer body = ctx.body().buffer();
-    byte[] bytes = body == null ? new byte[0] : body.getBytes();
     String encoding = ctx.request().getHeader("Content-Encoding");
+    boolean gzip = false;
     if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.trim())) {
       if (!"gzip".equalsIgnoreCase(encoding.trim())) {
+        BodyReader.drain(ctx.request());
         ConnectError.send(ctx, 501, "unimplemented", "unknown compression \"" + encoding + "\": supported encodings are gzip");
         return;
       }
-      try {
-        bytes = Gzip.inflate(bytes, KafkaDefaults.MAX_BODY_BYTES);
-      } catch (Gzip.TooLargeException e) {
-        ConnectError.send(ctx, 413, "resource_exhausted", e.getMessage());
-        return;
-      } catch (java.io.IOException e) {
-        ConnectError.send(ctx, 400, "invalid_argument", "invalid gzip body: " + e.getMessage());
-        return;
-      }
+      gzip = true;
     }
-    PushRequest request;
-    try {
-      if (json) {
-        PushRequest.Builder builder = PushRequest.newBuilder();
-        JsonFormat.parser().merge(new String(bytes, StandardCharsets.UTF_8), builder);
-        request = builder.build();
-        bytes = request.toByteArray();
-      } else {
-        request = PushRequest.parseFrom(bytes);
-      }
-    } catch (InvalidProtocolBufferException e) {
-      ConnectError.send(ctx, 400, "invalid_argument", "unmarshal message: " + e.getMessage());
-      return;
-    }
-    if (request.getSeriesCount() == 0) {
-      ConnectError.send(ctx, 400, "invalid_argument", "no profiles received");
-      return;
-    }
-    String tenant = ctx.request().getHeader("X-Scope-OrgID");
-    ProfileRecord record = ProfileRecord.push(tenant, bytes, System.currentTimeMillis());
-    store(ctx, record, RecordCodec.key(tenant, serviceName(request)), () -> ctx.response().setStatusCode(200)
-        .putHeader("Content-Type", json ? "application/json" : "application/proto").end(json ? "{}" : ""));
+    boolean gzipped = gzip;
+    String tenant = tenant(ctx);
+    InflightBytes.Reservation reservation = inflight.reservation();
+    BodyReader.read(ctx, maxBodyBytes, reservation)
+        .compose(body -> parse(body.length, () -> PushDecoder.decode(body, codec, gzipped, maxBodyBytes)))
+        .onSuccess(decoded -> {
+          ProfileRecord record = ProfileRecord.push(tenant, decoded.bytes(), System.currentTimeMillis());
+          store(ctx, record, RecordCodec.key(tenant, decoded.serviceName()), reservation, false, () -> {
+            ctx.response().setStatusCode(200).putHeader("Content-Type", codec).putHeader("Accept-Encoding", "gzip");
+            ctx.response().end(PushDecoder.isJson(codec) ? "{}" : "");
+          });
+        })
+        .onFailure(e -> {
+          reservation.release();
+          reject(ctx, e, false);
+        });
   }
 
-  /** Writes to every forward_to topic; answers success only when all acknowledged. */
-  private void store(RoutingContext ctx, ProfileRecord record, String key, Runnable onStored) {
-    long size = record.payload().length;
-    if (!inflight.tryAcquire(size)) {
-      ConnectError.send(ctx, 429, "resource_exhausted", "pyrogate is at its in-flight limit of "
-          + inflight.capacity() + " bytes waiting for Kafka; retry later", RETRY_AFTER_SECONDS);
+  // --- legacy /ingest ---
+
+  private void ingest(RoutingContext ctx) {
+    String query = ctx.request().query();
+    IngestName name;
+    try {
+      name = IngestDecoder.name(query);
+    } catch (Rejection e) {
+      BodyReader.drain(ctx.request());
+      reject(ctx, e, true);
+      return;
+    }
+    String contentType = ctx.request().getHeader("Content-Type");
+    IngestDecoder.Format format = IngestDecoder.format(query, contentType);
+    String tenant = tenant(ctx);
+    InflightBytes.Reservation reservation = inflight.reservation();
+    BodyReader.read(ctx, maxBodyBytes, reservation)
+        .compose(body -> parse(body.length, () -> {
+          IngestDecoder.check(name, format, contentType, body);
+          return body;
+        }))
+        .onSuccess(body -> {
+          ProfileRecord record = new ProfileRecord(ProfileRecord.Kind.INGEST, tenant,
+              contentType == null || contentType.isBlank() ? IngestDecoder.DEFAULT_CONTENT_TYPE : contentType,
+              null, query == null || query.isEmpty() ? null : query, System.currentTimeMillis(), body);
+          store(ctx, record, RecordCodec.key(tenant, name.serviceName()), reservation, true,
+              () -> ctx.response().setStatusCode(200).end());
+        })
+        .onFailure(e -> {
+          reservation.release();
+          reject(ctx, e, true);
+        });
+  }
+
+  // --- shared ---
+
+  private static String tenant(RoutingContext ctx) {
+    String tenant = ctx.request().getHeader("X-Scope-OrgID");
+    return tenant == null || tenant.isBlank() ? null : tenant.trim();
+  }
+
+  /** Runs a decoding step inline when the body is small, else on the bounded parse pool. */
+  private <T> Future<T> parse(int size, Callable<T> step) {
+    if (size > INLINE_PARSE_BYTES) {
+      return parser.executeBlocking(step, false);
+    }
+    try {
+      return Future.succeededFuture(step.call());
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /**
+   * Writes to every forward_to topic; answers success only when all acknowledged. The reservation is held
+   * until Kafka answered, whatever the client was told meanwhile.
+   */
+  private void store(RoutingContext ctx, ProfileRecord record, String key, InflightBytes.Reservation reservation,
+      boolean ingest, Runnable onStored) {
+    if (!reservation.growTo(record.payload().length)) {
+      reservation.release();
+      reject(ctx, new BodyReader.BusyException(), ingest);
       return;
     }
     List<Future<Void>> writes = new ArrayList<>(receivers.size());
@@ -171,9 +224,11 @@ public final class HttpIngestVerticle extends VerticleBase {
       writes.add(receiver.append(record, key));
     }
     Future.all(writes).onComplete(result -> {
-      inflight.release(size);
+      reservation.release();
       if (result.succeeded()) {
-        onStored.run();
+        if (!ctx.response().ended()) {
+          onStored.run();
+        }
       } else {
         LOG.warn("profile not stored, answering 503: {}", result.cause().getMessage());
         ConnectError.send(ctx, 503, "unavailable", "profile not stored: Kafka did not acknowledge it ("
@@ -182,37 +237,47 @@ public final class HttpIngestVerticle extends VerticleBase {
     });
   }
 
-  private void failure(RoutingContext ctx) {
-    int status = ctx.statusCode();
-    if (status == 413) {
-      ConnectError.send(ctx, 413, "resource_exhausted",
-          "request body larger than the limit of " + KafkaDefaults.MAX_BODY_BYTES + " bytes");
-    } else if (status == 408) {
-      ConnectError.send(ctx, 408, "deadline_exceeded", "request not received and stored within server_read_timeout of "
-          + component.server().readTimeout().toSeconds() + " s");
-    } else if (status == 400) {
-      ConnectError.send(ctx, 400, "invalid_argument", "cannot read request body"
-          + (ctx.failure() == null ? "" : ": " + ctx.failure().getMessage()));
+  /** Answers a request that is not stored. */
+  private void reject(RoutingContext ctx, Throwable e, boolean ingest) {
+    if (e instanceof Rejection) {
+      Rejection r = (Rejection) e;
+      ConnectError.send(ctx, r.status, r.code, r.getMessage());
+    } else if (e instanceof BodyReader.TooLargeException) {
+      long declared = ((BodyReader.TooLargeException) e).declared;
+      if (ingest) {
+        ConnectError.send(ctx, 413, "invalid_argument", "request body too large: the limit is " + maxBodyBytes + " bytes");
+      } else {
+        ConnectError.send(ctx, 413, "resource_exhausted", (declared > 0 ? "message size " + declared + " is" : "request body")
+            + " larger than the limit of " + maxBodyBytes + " bytes");
+      }
+    } else if (e instanceof BodyReader.BusyException) {
+      ConnectError.send(ctx, 429, "resource_exhausted", "pyrogate is at its in-flight limit of " + inflight.capacity()
+          + " bytes of profiles being received or waiting for Kafka; retry later", RETRY_AFTER_SECONDS);
+    } else if (e instanceof BodyReader.AbandonedException) {
+      LOG.debug("request abandoned: {}", e.getMessage());
+    } else if (ctx.response().ended()) {
+      LOG.debug("request failed after it was answered: {}", e.toString());
     } else {
-      LOG.error("ingest request failed", ctx.failure());
+      LOG.error("ingest request failed", e);
       ConnectError.send(ctx, 500, "internal", "internal error");
     }
   }
 
-  private static String serviceName(PushRequest request) {
-    for (LabelPair label : request.getSeries(0).getLabelsList()) {
-      if ("service_name".equals(label.getName())) {
-        return label.getValue();
-      }
-    }
-    return "";
+  private void methodNotAllowed(RoutingContext ctx, boolean ingest) {
+    BodyReader.drain(ctx.request());
+    ctx.response().putHeader("Allow", "POST");
+    ConnectError.send(ctx, 405, ingest ? "unknown" : "unimplemented",
+        "method " + ctx.request().method() + " not allowed, use POST");
   }
 
-  private static String mediaType(String contentType) {
-    if (contentType == null) {
-      return "";
+  private void failure(RoutingContext ctx, boolean ingest) {
+    int status = ctx.statusCode();
+    if (status == 408) {
+      ConnectError.send(ctx, 408, ingest ? "unknown" : "deadline_exceeded", "request not received and stored within "
+          + "server_read_timeout of " + component.server().readTimeout().toSeconds() + " s");
+    } else {
+      LOG.error("ingest request failed", ctx.failure());
+      ConnectError.send(ctx, 500, "internal", "internal error");
     }
-    int semi = contentType.indexOf(';');
-    return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -38,4 +38,49 @@ public final class InflightBytes {
   public long capacity() {
     return capacity;
   }
+
+  /** A new, empty reservation for one request. */
+  public Reservation reservation() {
+    return new Reservation();
+  }
+
+  /**
+   * The bytes one request holds: it grows as the request's body arrives and as it is decoded, and is released
+   * once, when the request is answered or abandoned.
+   */
+  public final class Reservation {
+    private long held;
+
+    private Reservation() {
+    }
+
+    /** Reserves {@code bytes} more; false (and nothing reserved) when the cap does not allow it. */
+    public synchronized boolean grow(long bytes) {
+      if (bytes <= 0) {
+        return true;
+      }
+      if (!tryAcquire(bytes)) {
+        return false;
+      }
+      held += bytes;
+      return true;
+    }
+
+    /** Makes sure at least {@code total} bytes are held. */
+    public synchronized boolean growTo(long total) {
+      return total <= held || grow(total - held);
+    }
+
+    public synchronized long held() {
+      return held;
+    }
+
+    /** Gives everything back; idempotent. */
+    public synchronized void release() {
+      if (held > 0) {
+        InflightBytes.this.release(held);
+        held = 0;
+      }
+    }
+  }
 }

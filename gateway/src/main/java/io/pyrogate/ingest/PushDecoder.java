@@ -1,0 +1,102 @@
+package io.pyrogate.ingest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.pyroscope.Gzip;
+
+/**
+ * The Connect unary request of {@code push.v1.PusherService/Push} as connect-go serves it for Pyroscope: the
+ * codecs it accepts, request compression, and the validation that needs no profile decoding.
+ */
+final class PushDecoder {
+  /** What a 415 advertises in {@code Accept-Post}: the Connect codecs served (gRPC is not). */
+  static final String ACCEPT_POST = "application/json, application/json; charset=utf-8, application/proto";
+
+  /** A request that passed: the PushRequest, its serialized form (what is stored) and the service of its first series. */
+  record Decoded(PushRequest request, byte[] bytes, String serviceName) {
+  }
+
+  private PushDecoder() {
+  }
+
+  /**
+   * The codec of a Content-Type as connect-go matches it: {@code application/proto}, {@code application/json} or
+   * {@code application/json; charset=utf-8} (case-insensitive, spaces around {@code ;} ignored).
+   *
+   * @return the canonical content type to answer with, or null when the type is not served (415)
+   */
+  static String codec(String contentType) {
+    if (contentType == null) {
+      return null;
+    }
+    String ct = contentType.toLowerCase(Locale.ROOT).trim();
+    int semi = ct.indexOf(';');
+    String type = (semi < 0 ? ct : ct.substring(0, semi)).trim();
+    String params = semi < 0 ? "" : ct.substring(semi + 1).replace(" ", "").replace("\t", "");
+    if ("application/proto".equals(type) && params.isEmpty()) {
+      return "application/proto";
+    }
+    if ("application/json".equals(type)) {
+      if (params.isEmpty()) {
+        return "application/json";
+      }
+      if ("charset=utf-8".equals(params) || "charset=\"utf-8\"".equals(params)) {
+        return "application/json; charset=utf-8";
+      }
+    }
+    return null;
+  }
+
+  static boolean isJson(String codec) {
+    return codec.startsWith("application/json");
+  }
+
+  /**
+   * Decompresses (when {@code gzip}), parses and validates a request body.
+   *
+   * @param encoding the Content-Encoding, already checked to be gzip, identity or absent
+   * @throws Rejection with the answer Pyroscope gives for a body it refuses
+   */
+  static Decoded decode(byte[] body, String codec, boolean gzip, int limit) {
+    byte[] bytes = body;
+    if (gzip) {
+      try {
+        bytes = Gzip.inflate(body, limit);
+      } catch (Gzip.TooLargeException e) {
+        throw new Rejection(413, "resource_exhausted", e.getMessage());
+      } catch (IOException e) {
+        throw Rejection.invalidArgument("invalid gzip body: " + e.getMessage());
+      }
+    }
+    PushRequest request;
+    try {
+      if (isJson(codec)) {
+        if (bytes.length == 0) {
+          throw Rejection.invalidArgument("unmarshal message: zero-length payload is not a valid JSON object");
+        }
+        if (!GoText.validUtf8(bytes)) {
+          throw Rejection.invalidArgument("unmarshal message: invalid UTF-8 in JSON");
+        }
+        PushRequest.Builder builder = PushRequest.newBuilder();
+        JsonFormat.parser().ignoringUnknownFields().merge(new String(bytes, StandardCharsets.UTF_8), builder);
+        request = builder.build();
+        bytes = request.toByteArray();
+      } else {
+        request = PushRequest.parseFrom(bytes);
+      }
+    } catch (InvalidProtocolBufferException e) {
+      throw Rejection.invalidArgument("unmarshal message: " + e.getMessage());
+    } catch (Rejection e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw Rejection.invalidArgument("unmarshal message: " + e.getMessage());
+    }
+    SeriesLabels.validate(request);
+    return new Decoded(request, bytes, SeriesLabels.value(request.getSeries(0).getLabelsList(), SeriesLabels.SERVICE_NAME));
+  }
+}

@@ -1,0 +1,116 @@
+package io.pyrogate.ingest;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.proto.push.v1.RawProfileSeries;
+import io.pyrogate.proto.types.v1.LabelPair;
+
+/**
+ * The label checks Pyroscope's distributor applies to every pushed series before it looks at the profile, with
+ * its default limits and messages, so that a push Pyroscope would refuse is refused here with the same answer
+ * instead of being acknowledged and then dead-lettered by every endpoint.
+ *
+ * <p>As the distributor does, a series without {@code service_name} is checked as if it had
+ * {@code service_name="unknown_service"} (the request itself is stored unchanged).
+ */
+final class SeriesLabels {
+  static final int MAX_LABEL_NAMES = 30;
+  static final int MAX_NAME_LENGTH = 1024;
+  static final int MAX_VALUE_LENGTH = 2048;
+  static final String SERVICE_NAME = "service_name";
+  static final String SERVICE_NAME_FALLBACK = "unknown_service";
+
+  private SeriesLabels() {
+  }
+
+  /**
+   * Checks every series of the request.
+   *
+   * @throws Rejection 400 invalid_argument with Pyroscope's message for the first series that fails
+   */
+  static void validate(PushRequest request) {
+    int samples = 0;
+    for (RawProfileSeries series : request.getSeriesList()) {
+      samples += series.getSamplesCount();
+    }
+    if (samples == 0) {
+      throw Rejection.invalidArgument("no profiles received");
+    }
+    for (RawProfileSeries series : request.getSeriesList()) {
+      if (series.getSamplesCount() > 0) {
+        validate(series.getLabelsList());
+      }
+    }
+  }
+
+  static void validate(List<LabelPair> original) {
+    if (original.isEmpty()) {
+      throw Rejection.invalidArgument("error at least one label pair is required per profile");
+    }
+    List<LabelPair> ls = new ArrayList<>(original);
+    if (value(ls, SERVICE_NAME).isEmpty()) {
+      ls.add(LabelPair.newBuilder().setName(SERVICE_NAME).setValue(SERVICE_NAME_FALLBACK).build());
+    }
+    ls.sort(Comparator.comparing(LabelPair::getName));
+    if (ls.size() > MAX_LABEL_NAMES) {
+      throw Rejection.invalidArgument("profile series '" + string(ls) + "' has " + ls.size() + " label names; limit "
+          + MAX_LABEL_NAMES);
+    }
+    for (LabelPair l : ls) {
+      if (IngestName.NAME_LABEL.equals(l.getName()) && (l.getValue().isEmpty() || !GoText.validUtf8(l.getValue()))) {
+        throw invalid(ls, "invalid metric name");
+      }
+    }
+    String last = null;
+    for (LabelPair l : ls) {
+      if (GoText.utf8Length(l.getName()) > MAX_NAME_LENGTH) {
+        throw Rejection.invalidArgument("profile with labels '" + string(ls) + "' has label name too long: '"
+            + l.getName() + "'");
+      }
+      if (GoText.utf8Length(l.getValue()) > MAX_VALUE_LENGTH) {
+        throw Rejection.invalidArgument("profile with labels '" + string(ls) + "' has label value too long: '"
+            + l.getValue() + "'");
+      }
+      if (l.getName().isEmpty() || !GoText.validUtf8(l.getName())) {
+        throw invalid(ls, "invalid label name '" + l.getName() + "'");
+      }
+      if (!GoText.validUtf8(l.getValue())) {
+        throw invalid(ls, "invalid label value '" + l.getValue() + "'");
+      }
+      if (l.getName().equals(last)) {
+        throw Rejection.invalidArgument("profile with labels '" + string(ls) + "' has duplicate label name: '"
+            + l.getName() + "'");
+      }
+      last = l.getName();
+    }
+  }
+
+  /** The value of the first label called {@code name}, or "". */
+  static String value(List<LabelPair> labels, String name) {
+    for (LabelPair l : labels) {
+      if (l.getName().equals(name)) {
+        return l.getValue();
+      }
+    }
+    return "";
+  }
+
+  private static Rejection invalid(List<LabelPair> ls, String reason) {
+    return Rejection.invalidArgument("invalid labels '" + string(ls) + "' with error: " + reason);
+  }
+
+  /** Pyroscope's rendering of a label set: {@code {name="value", ...}}. */
+  static String string(List<LabelPair> ls) {
+    StringBuilder b = new StringBuilder("{");
+    for (int i = 0; i < ls.size(); i++) {
+      if (i > 0) {
+        b.append(", ");
+      }
+      b.append(ls.get(i).getName()).append('=').append(GoText.quote(ls.get(i).getValue()));
+    }
+    return b.append('}').toString();
+  }
+}
