@@ -46,19 +46,23 @@ final class EndpointClients {
     }
   }
 
-  /** The client that delivers to {@code endpoint}, through {@code proxy} (null: direct), TLS from its tls_config. */
+  /**
+   * The client that delivers to {@code endpoint}, through {@code proxy} (null: direct), TLS from its tls_config.
+   *
+   * @param what names the endpoint in log lines
+   */
   static Future<ReloadingWebClient> forEndpoint(Vertx vertx, String what, Endpoint endpoint, ProxyOptions proxy,
       Duration fileCheckInterval) {
     TlsConfig tls = endpoint.http().tls();
     WebClient client = create(vertx, endpointOptions(endpoint, proxy), endpointPool(), tls.serverName());
-    return ReloadingWebClient.start(vertx, what, client, new TlsMaterial(vertx, what + " tls_config", tls), fileCheckInterval);
+    return ReloadingWebClient.start(vertx, what, client, new TlsMaterial(vertx, "tls_config", tls), fileCheckInterval);
   }
 
   /** The client that fetches tokens for an oauth2 block, with the block's own proxy and tls_config. */
   static Future<ReloadingWebClient> forTokens(Vertx vertx, String what, OAuth2 oauth2, Duration timeout, ProxyOptions proxy,
       Duration fileCheckInterval) {
     WebClient client = create(vertx, tokenOptions(timeout, proxy), tokenPool(), oauth2.tls().serverName());
-    return ReloadingWebClient.start(vertx, what, client, new TlsMaterial(vertx, what + " tls_config", oauth2.tls()),
+    return ReloadingWebClient.start(vertx, what, client, new TlsMaterial(vertx, "oauth2 tls_config", oauth2.tls()),
         fileCheckInterval);
   }
 

@@ -129,7 +129,7 @@ public final class EndpointVerticle extends VerticleBase {
     Future<ReloadingWebClient> endpointClient =
         EndpointClients.forEndpoint(vertx, describe(), endpoint, proxy, settings.fileCheckInterval());
     Future<ReloadingWebClient> tokenClient = http.oauth2() == null ? Future.succeededFuture()
-        : EndpointClients.forTokens(vertx, describe() + " oauth2", http.oauth2(), endpoint.remoteTimeout(), tokenProxy,
+        : EndpointClients.forTokens(vertx, describe(), http.oauth2(), endpoint.remoteTimeout(), tokenProxy,
             settings.fileCheckInterval());
     return Future.all(endpointClient, tokenClient).compose(clients -> {
       client = endpointClient.result();

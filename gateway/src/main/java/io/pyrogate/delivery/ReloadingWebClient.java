@@ -82,13 +82,13 @@ final class ReloadingWebClient {
       if (ar.succeeded()) {
         if (!ar.result().equals(applied)) {
           if (applied != null) {
-            LOG.info("{}: TLS files changed; new connections use them", what);
+            LOG.info("{}: {} files changed; new connections use them", what, tls.what());
           }
           client.updateSSLOptions(ar.result(), true);
           applied = ar.result();
         }
         if (failure != null) {
-          LOG.info("{}: TLS files usable again", what);
+          LOG.info("{}: {} usable again", what, tls.what());
           failure = null;
         }
       } else {

@@ -33,11 +33,15 @@ final class TlsMaterial {
   private final String what;
   private final TlsConfig tls;
 
-  /** @param what names the block in messages, e.g. {@code endpoint "a" tls_config} */
+  /** @param what names the block in messages: {@code tls_config} or {@code oauth2 tls_config} */
   TlsMaterial(Vertx vertx, String what, TlsConfig tls) {
     this.vertx = vertx;
     this.what = what;
     this.tls = tls;
+  }
+
+  String what() {
+    return what;
   }
 
   /** Whether any file has to be read, i.e. whether loading again can give something new. */

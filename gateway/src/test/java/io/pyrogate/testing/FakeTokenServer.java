@@ -38,6 +38,7 @@ public final class FakeTokenServer implements AutoCloseable {
   private final List<TokenRequest> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger issued = new AtomicInteger();
   private volatile long expiresIn = 3600;
+  private volatile String tokenPrefix = "tok-";
   private volatile int failWith;
 
   public FakeTokenServer() {
@@ -56,6 +57,12 @@ public final class FakeTokenServer implements AutoCloseable {
   /** The expires_in of tokens issued from now on; 0 leaves it out. */
   public FakeTokenServer expiresIn(long seconds) {
     expiresIn = seconds;
+    return this;
+  }
+
+  /** Tokens issued from now on are this prefix and a sequence number. */
+  public FakeTokenServer tokenPrefix(String prefix) {
+    tokenPrefix = prefix;
     return this;
   }
 
@@ -81,7 +88,7 @@ public final class FakeTokenServer implements AutoCloseable {
             .end(new JsonObject().put("error", "invalid_client").put("error_description", "refused by the test").encode());
         return;
       }
-      String token = "tok-" + issued.incrementAndGet();
+      String token = tokenPrefix + issued.incrementAndGet();
       requests.add(new TokenRequest(req.getHeader("Authorization"), form, req.getHeader("Content-Type"), token));
       JsonObject answer = new JsonObject().put("access_token", token).put("token_type", "bearer");
       if (expiresIn > 0) {
