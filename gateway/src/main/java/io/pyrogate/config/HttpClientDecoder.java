@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -100,7 +101,7 @@ final class HttpClientDecoder {
       r.diagnostics().error(r.positionOf("endpoint_params").orElse(b.position()),
           "oauth2 endpoint_params cannot overwrite parameter \"scope\", which scopes sets");
     }
-    if (tokenUrl != null && !List.of("http", "https").contains(tokenUrl.getScheme().toLowerCase(java.util.Locale.ROOT))) {
+    if (tokenUrl != null && !List.of("http", "https").contains(tokenUrl.getScheme().toLowerCase(Locale.ROOT))) {
       r.diagnostics().error(r.positionOf("token_url").orElse(b.position()),
           "token_url \"" + Redact.url(tokenUrl) + "\" must start with http:// or https://");
     }
@@ -143,7 +144,7 @@ final class HttpClientDecoder {
 
   /** The proxy kinds pyrogate's HTTP client (Vert.x) speaks: HTTP (CONNECT for TLS) and SOCKS5. */
   private static void proxyScheme(BlockReader r, URI proxyUrl) {
-    String scheme = proxyUrl.getScheme().toLowerCase(java.util.Locale.ROOT);
+    String scheme = proxyUrl.getScheme().toLowerCase(Locale.ROOT);
     if (scheme.equals("https")) {
       r.diagnostics().error(r.positionOf("proxy_url").orElse(r.position()), "proxy_url \"" + Redact.url(proxyUrl)
           + "\": a proxy reached over TLS (https://) is not supported; use http:// (requests to an https endpoint "

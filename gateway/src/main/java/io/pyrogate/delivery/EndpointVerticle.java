@@ -316,7 +316,7 @@ public final class EndpointVerticle extends VerticleBase {
    * Why there was no answer, with the causes' messages: a TLS failure says "Failed to create SSL connection"
    * on top and what was wrong with the certificate underneath.
    */
-  static String noAnswer(Throwable e) {
+  private static String noAnswer(Throwable e) {
     StringBuilder reason = new StringBuilder(e.toString());
     Throwable cause = e.getCause();
     for (int depth = 0; cause != null && cause != e && depth < 5; depth++, cause = cause.getCause()) {
