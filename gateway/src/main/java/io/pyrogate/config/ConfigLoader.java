@@ -356,7 +356,6 @@ public final class ConfigLoader {
       // Alloy accepts these; they only concern debug-info uploads and tracing, which pyrogate does not do.
       r.duration("debug_info_upload_timeout");
       r.finish();
-      notYetSupported(r, b);
       if (uri == null) {
         return null;
       }
@@ -365,22 +364,6 @@ public final class ConfigLoader {
       }
       return new Endpoint(name, uri, timeout, headers, minBackoff, maxBackoff,
           (int) Math.max(0, Math.min(retries, Integer.MAX_VALUE)), retry429, http);
-    }
-
-    /**
-     * Arguments pyrogate decodes and validates but does not apply yet. Refusing them is safer than sending
-     * without the authentication, TLS or proxy the user asked for.
-     */
-    private void notYetSupported(BlockReader r, Block endpoint) {
-      for (String attribute : List.of("proxy_url", "no_proxy", "proxy_from_environment",
-          "proxy_connect_header")) {
-        r.positionOf(attribute).ifPresent(p -> diags.error(p, "\"" + attribute + "\" is not supported yet by pyrogate "
-            + io.pyrogate.Version.get() + "; remove it or use a pyrogate release that supports it"));
-      }
-      for (String block : List.of("oauth2", "tls_config")) {
-        r.blocks(block).forEach(b -> diags.error(b.position(), "block \"" + block + "\" is not supported yet by pyrogate "
-            + io.pyrogate.Version.get() + "; remove it or use a pyrogate release that supports it"));
-      }
     }
 
     private ReceiveHttpComponent receiveHttp(String label, BlockReader r) {

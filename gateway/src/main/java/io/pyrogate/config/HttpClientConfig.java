@@ -47,5 +47,13 @@ public record HttpClientConfig(
       scopes = List.copyOf(scopes);
       endpointParams = Map.copyOf(endpointParams);
     }
+
+    /** endpoint_params may carry credentials too, so only their names are shown. */
+    @Override
+    public String toString() {
+      return "OAuth2[clientId=" + clientId + ", clientSecret=" + clientSecret + ", clientSecretFile=" + clientSecretFile
+          + ", scopes=" + scopes + ", tokenUrl=" + Redact.url(tokenUrl) + ", endpointParams=" + endpointParams.keySet()
+          + ", proxy=" + proxy + ", tls=" + tls + "]";
+    }
   }
 }

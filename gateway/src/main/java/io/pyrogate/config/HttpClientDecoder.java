@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -95,6 +96,15 @@ final class HttpClientDecoder {
       r.diagnostics().error(b.position(), "missing required attribute \"token_url\" in " + r.what());
     }
     Map<String, String> params = r.stringMap("endpoint_params").orElse(Map.of());
+    if (!scopes.isEmpty() && params.containsKey("scope")) {
+      // Go's clientcredentials refuses this at every token request; refusing it here says so before start.
+      r.diagnostics().error(r.positionOf("endpoint_params").orElse(b.position()),
+          "oauth2 endpoint_params cannot overwrite parameter \"scope\", which scopes sets");
+    }
+    if (tokenUrl != null && !List.of("http", "https").contains(tokenUrl.getScheme().toLowerCase(Locale.ROOT))) {
+      r.diagnostics().error(r.positionOf("token_url").orElse(b.position()),
+          "token_url \"" + Redact.url(tokenUrl) + "\" must start with http:// or https://");
+    }
     ProxyConfig proxy = proxy(r);
     TlsConfig tls = r.block("tls_config")
         .map(t -> tls(BlockReader.of(r.what() + " tls_config", t, r.context())))
@@ -125,7 +135,43 @@ final class HttpClientDecoder {
       r.diagnostics().error(r.positionOf("proxy_connect_header").orElse(r.position()),
           "if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured");
     }
+    if (proxyUrl != null) {
+      proxyScheme(r, proxyUrl);
+    }
+    connectHeaders(r, connectHeaders);
     return new ProxyConfig(proxyUrl, noProxy, fromEnvironment, connectHeaders);
+  }
+
+  /** The proxy kinds pyrogate's HTTP client (Vert.x) speaks: HTTP (CONNECT for TLS) and SOCKS5. */
+  private static void proxyScheme(BlockReader r, URI proxyUrl) {
+    String scheme = proxyUrl.getScheme().toLowerCase(Locale.ROOT);
+    if (scheme.equals("https")) {
+      r.diagnostics().error(r.positionOf("proxy_url").orElse(r.position()), "proxy_url \"" + Redact.url(proxyUrl)
+          + "\": a proxy reached over TLS (https://) is not supported; use http:// (requests to an https endpoint "
+          + "stay encrypted end to end inside the CONNECT tunnel)");
+    } else if (!List.of("http", "socks5", "socks5h").contains(scheme)) {
+      r.diagnostics().error(r.positionOf("proxy_url").orElse(r.position()), "proxy_url \"" + Redact.url(proxyUrl)
+          + "\" has an unsupported scheme; use http:// (an HTTP proxy) or socks5://");
+    }
+  }
+
+  /**
+   * Vert.x sends no custom headers on CONNECT. A Basic Proxy-Authorization header carries only proxy
+   * credentials, which Vert.x does send, so that one is accepted; anything else is refused rather than
+   * silently not sent. Values are secrets: never part of a message.
+   */
+  private static void connectHeaders(BlockReader r, Map<String, List<Secret>> headers) {
+    Position at = r.positionOf("proxy_connect_header").orElse(r.position());
+    for (Map.Entry<String, List<Secret>> h : headers.entrySet()) {
+      if (!h.getKey().equalsIgnoreCase(ProxyConfig.PROXY_AUTHORIZATION)) {
+        r.diagnostics().error(at, "proxy_connect_header \"" + h.getKey() + "\" is not supported: pyrogate's HTTP client "
+            + "cannot send custom headers on CONNECT; only \"Proxy-Authorization\" with Basic credentials is supported "
+            + "(or put the credentials in proxy_url as http://user:password@host:port)");
+      } else if (h.getValue().size() != 1 || ProxyConfig.basicCredentials(h.getValue().get(0).reveal()).isEmpty()) {
+        r.diagnostics().error(at, "proxy_connect_header \"" + h.getKey() + "\" must be exactly one value "
+            + "\"Basic <base64 of user:password>\"; pyrogate's HTTP client sends proxy credentials only as Basic");
+      }
+    }
   }
 
   static TlsConfig tls(BlockReader r) {

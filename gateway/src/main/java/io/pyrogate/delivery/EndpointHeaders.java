@@ -20,7 +20,8 @@ import io.vertx.core.Vertx;
  * The headers an endpoint sends with every request, in Alloy's order of precedence: the credentials of the
  * one configured authentication method, then {@code http_headers}, then the endpoint's {@code headers},
  * each overriding the same name before it. The record's tenant becomes {@code X-Scope-OrgID} unless the
- * configuration sets that header. Secrets from files are re-read when the files change.
+ * configuration sets that header. Secrets from files are re-read when the files change. With {@code oauth2},
+ * the credentials are a token of {@link OAuth2Tokens}, fetched when needed.
  */
 final class EndpointHeaders {
   private static final String TENANT = "X-Scope-OrgID";
@@ -29,8 +30,10 @@ final class EndpointHeaders {
   private final boolean tenantConfigured;
   private final FileSecret file;
   private final Supplier<String> authorization;
+  private final OAuth2Tokens oauth2;
 
-  EndpointHeaders(Vertx vertx, Endpoint endpoint) {
+  /** @param oauth2 the tokens of the endpoint's oauth2 block; null without one */
+  EndpointHeaders(Vertx vertx, Endpoint endpoint, OAuth2Tokens oauth2) {
     HttpClientConfig http = endpoint.http();
     Map<String, List<String>> h = new LinkedHashMap<>();
     http.httpHeaders().forEach((name, values) -> put(h, name, values.stream().map(Secret::reveal).toList()));
@@ -72,6 +75,7 @@ final class EndpointHeaders {
     this.file = secretFile;
     // An Authorization header set in headers/http_headers wins, as in Alloy's round trippers.
     this.authorization = authorizationConfigured ? null : auth;
+    this.oauth2 = authorizationConfigured ? null : oauth2;
   }
 
   /**
@@ -79,10 +83,16 @@ final class EndpointHeaders {
    * Fails, and nothing is sent, when a secret file cannot be read.
    */
   Future<Void> applyTo(MultiMap headers, String tenant) {
-    Future<Void> ready = file == null ? Future.succeededFuture() : file.refresh();
-    return ready.map(v -> {
-      if (authorization != null) {
-        headers.set("Authorization", authorization.get());
+    Future<String> credentials;
+    if (oauth2 != null) {
+      credentials = oauth2.authorization();
+    } else {
+      Future<Void> ready = file == null ? Future.succeededFuture() : file.refresh();
+      credentials = ready.map(v -> authorization == null ? null : authorization.get());
+    }
+    return credentials.map(value -> {
+      if (value != null) {
+        headers.set("Authorization", value);
       }
       fixed.forEach(headers::set);
       if (tenant != null && !tenantConfigured) {
@@ -90,6 +100,21 @@ final class EndpointHeaders {
       }
       return null;
     });
+  }
+
+  /** Whether a 401 is worth one immediate retry with fresh credentials: only an oauth2 token can be renewed. */
+  boolean renewable() {
+    return oauth2 != null;
+  }
+
+  /** The endpoint answered 401 to a request with these headers: the token they carried is not used again. */
+  void unauthorized(MultiMap sent) {
+    if (oauth2 != null) {
+      String value = sent.get("Authorization");
+      if (value != null) {
+        oauth2.rejected(value);
+      }
+    }
   }
 
   private static void put(Map<String, List<String>> h, String name, List<String> values) {

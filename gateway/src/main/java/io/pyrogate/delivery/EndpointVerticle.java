@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.pyrogate.Version;
 import io.pyrogate.config.Endpoint;
+import io.pyrogate.config.HttpClientConfig;
 import io.pyrogate.config.Redact;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.kafka.DeadLetterReplay;
@@ -27,12 +27,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.ProxyOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -66,12 +64,14 @@ public final class EndpointVerticle extends VerticleBase {
   private final DeadLetters deadLetters;
   private final String baseUrl;
   private final RetryPolicy retryPolicy;
+  private final EndpointClients.Settings settings;
   private EndpointHeaders headers;
+  private OAuth2Tokens tokens;
 
   private OffsetCommitter offsets;
   private final Map<Long, Delivery> retryTimers = new HashMap<>();
   private KafkaReadStream<String, byte[]> consumer;
-  private WebClient client;
+  private ReloadingWebClient client;
   private long windowBytes;
   private int windowRecords;
   private int retrying;
@@ -99,7 +99,15 @@ public final class EndpointVerticle extends VerticleBase {
 
   public EndpointVerticle(WriteComponent write, Endpoint endpoint, String topic, Map<String, Object> consumerConfig,
       KafkaWriteStream<String, byte[]> producer, String deadLetterTopic, Metrics.EndpointMetrics metrics) {
+    this(write, endpoint, topic, consumerConfig, producer, deadLetterTopic, metrics, EndpointClients.Settings.system());
+  }
+
+  /** @param settings the environment, clock and TLS file check interval; injectable for tests */
+  public EndpointVerticle(WriteComponent write, Endpoint endpoint, String topic, Map<String, Object> consumerConfig,
+      KafkaWriteStream<String, byte[]> producer, String deadLetterTopic, Metrics.EndpointMetrics metrics,
+      EndpointClients.Settings settings) {
     this.metrics = metrics;
+    this.settings = settings;
     this.writeLabel = write.label();
     this.externalLabels = new ExternalLabels(write.externalLabels());
     this.endpoint = endpoint;
@@ -109,28 +117,43 @@ public final class EndpointVerticle extends VerticleBase {
     String url = endpoint.url().toString();
     this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     this.retryPolicy = RetryPolicy.of(endpoint, () -> ThreadLocalRandom.current().nextDouble());
-
   }
 
   @Override
   public Future<?> start() {
-    headers = new EndpointHeaders(vertx, endpoint);
-    WebClientOptions options = new WebClientOptions()
-        .setUserAgent(Version.userAgent())
-        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, endpoint.remoteTimeout().toMillis()))
-        .setFollowRedirects(endpoint.http().followRedirects())
-        .setKeepAlive(true);
-    if (endpoint.http().enableHttp2() && "https".equalsIgnoreCase(endpoint.url().getScheme())) {
-      // As Go's client: HTTP/2 when the server offers it through ALPN, HTTP/1.1 otherwise.
-      options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true);
+    HttpClientConfig http = endpoint.http();
+    ProxyOptions proxy;
+    ProxyOptions tokenProxy;
+    try {
+      proxy = ProxyChoice.forTarget(http.proxy(), endpoint.url(), settings.environment());
+      tokenProxy = http.oauth2() == null ? null
+          : ProxyChoice.forTarget(http.oauth2().proxy(), http.oauth2().tokenUrl(), settings.environment());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new IllegalStateException(describe() + ": " + e.getMessage()));
     }
-    client = WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(8).setHttp2MaxSize(2));
+    Future<ReloadingWebClient> endpointClient =
+        EndpointClients.forEndpoint(vertx, describe(), endpoint, proxy, settings.fileCheckInterval());
+    Future<ReloadingWebClient> tokenClient = http.oauth2() == null ? Future.succeededFuture()
+        : EndpointClients.forTokens(vertx, describe(), http.oauth2(), endpoint.remoteTimeout(), tokenProxy,
+            settings.fileCheckInterval());
+    return Future.all(endpointClient, tokenClient).compose(clients -> {
+      client = endpointClient.result();
+      if (tokenClient.result() != null) {
+        tokens = new OAuth2Tokens(vertx, http.oauth2(), tokenClient.result(), endpoint.remoteTimeout(), settings.clockMillis());
+      }
+      headers = new EndpointHeaders(vertx, endpoint, tokens);
+      return subscribe(proxy);
+    });
+  }
+
+  private Future<?> subscribe(ProxyOptions proxy) {
     consumer = KafkaReadStream.create(vertx, new HashMap<>(consumerConfig), String.class, byte[].class);
     consumer.exceptionHandler(e -> LOG.warn("{}: Kafka consumer error: {}", describe(), e.getMessage()));
     offsets = new OffsetCommitter(consumer, describe());
     consumer.partitionsRevokedHandler(offsets::revoke);
     consumer.handler(this::accept);
-    return consumer.subscribe(java.util.Set.of(topic)).onSuccess(v -> LOG.info("{}: delivering from {}", describe(), topic));
+    return consumer.subscribe(java.util.Set.of(topic)).onSuccess(v -> LOG.info("{}: delivering from {}{}", describe(), topic,
+        proxy == null ? "" : " through " + ProxyChoice.describe(proxy)));
   }
 
   @Override
@@ -155,6 +178,9 @@ public final class EndpointVerticle extends VerticleBase {
         .eventually(() -> consumer.close())
         .eventually(() -> {
           client.close();
+          if (tokens != null) {
+            tokens.close();
+          }
           return Future.succeededFuture();
         });
   }
@@ -230,7 +256,7 @@ public final class EndpointVerticle extends VerticleBase {
       d.firstAttemptMillis = d.lastAttemptMillis;
     }
     long sentAt = System.nanoTime();
-    request(profile).compose(req -> req.sendBuffer(Buffer.buffer(profile.payload()))).onComplete(ar -> {
+    send(profile, headers.renewable()).onComplete(ar -> {
       boolean delivered = ar.succeeded() && ar.result().statusCode() / 100 == 2;
       if (ar.succeeded()) {
         (profile.kind() == ProfileRecord.Kind.PUSH ? metrics.pushLatency() : metrics.ingestLatency())
@@ -239,6 +265,8 @@ public final class EndpointVerticle extends VerticleBase {
       if (delivered) {
         metrics.sentBytes().increment(profile.payload().length);
         metrics.sentProfiles().increment();
+      } else {
+        client.recheck();
       }
       if (stopping && !delivered) {
         abandon(d);
@@ -252,7 +280,7 @@ public final class EndpointVerticle extends VerticleBase {
         finished(d);
         return;
       }
-      RetryPolicy.Failure f = ar.succeeded() ? failure(ar.result()) : new RetryPolicy.Failure(0, null, null, ar.cause().toString());
+      RetryPolicy.Failure f = ar.succeeded() ? failure(ar.result()) : new RetryPolicy.Failure(0, null, null, noAnswer(ar.cause()));
       if (!failing) {
         failing = true;
         LOG.warn("{}: delivery failing: {}", describe(), f.reason());
@@ -267,12 +295,30 @@ public final class EndpointVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * One attempt. A 401 with an oauth2 token renews the token and sends once more at once: the token may have
+   * been revoked or expired early, which the endpoint knows before we do.
+   */
+  private Future<HttpResponse<Buffer>> send(ProfileRecord profile, boolean renewOn401) {
+    return request(profile).compose(req -> req.sendBuffer(Buffer.buffer(profile.payload())).compose(response -> {
+      if (renewOn401 && response.statusCode() == 401 && !stopping) {
+        headers.unauthorized(req.headers());
+        return send(profile, false);
+      }
+      return Future.succeededFuture(response);
+    }));
+  }
+
   private Future<HttpRequest<Buffer>> request(ProfileRecord profile) {
+    return client.get().compose(web -> request(web, profile));
+  }
+
+  private Future<HttpRequest<Buffer>> request(WebClient web, ProfileRecord profile) {
     HttpRequest<Buffer> req;
     if (profile.kind() == ProfileRecord.Kind.INGEST) {
-      req = client.postAbs(baseUrl + "/ingest" + (profile.query() == null ? "" : "?" + profile.query()));
+      req = web.postAbs(baseUrl + "/ingest" + (profile.query() == null ? "" : "?" + profile.query()));
     } else {
-      req = client.postAbs(baseUrl + PUSH_PATH).putHeader("Connect-Protocol-Version", "1");
+      req = web.postAbs(baseUrl + PUSH_PATH).putHeader("Connect-Protocol-Version", "1");
     }
     req.putHeader("Content-Type", profile.contentType());
     if (profile.contentEncoding() != null) {
@@ -289,6 +335,22 @@ public final class EndpointVerticle extends VerticleBase {
     String reason = "HTTP " + status + (body == null || body.isBlank() ? ""
         : ": " + (body.length() > MAX_ERROR_BODY ? body.substring(0, MAX_ERROR_BODY) + "…" : body.strip()));
     return new RetryPolicy.Failure(status, connectCode(response), response.getHeader("Retry-After"), reason);
+  }
+
+  /**
+   * Why there was no answer, with the causes' messages: a TLS failure says "Failed to create SSL connection"
+   * on top and what was wrong with the certificate underneath.
+   */
+  private static String noAnswer(Throwable e) {
+    StringBuilder reason = new StringBuilder(e.toString());
+    Throwable cause = e.getCause();
+    for (int depth = 0; cause != null && cause != e && depth < 5; depth++, cause = cause.getCause()) {
+      String message = cause.getMessage();
+      if (message != null && reason.indexOf(message) < 0) {
+        reason.append(": ").append(message);
+      }
+    }
+    return reason.toString();
   }
 
   private static String connectCode(HttpResponse<Buffer> response) {

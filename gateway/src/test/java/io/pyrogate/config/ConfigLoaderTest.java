@@ -146,7 +146,13 @@ class ConfigLoaderTest {
       no_proxy without proxy_url        | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    no_proxy = "localhost"\\n  }\\n} | test.alloy:4:5: error: if no_proxy is configured, proxy_url must also be configured
       connect header without proxy      | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    proxy_connect_header = { "Proxy-Authorization" = ["Basic xyz"] }\\n  }\\n} | test.alloy:4:5: error: if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured
       oauth2 proxy rules too            | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    oauth2 {\\n      token_url = "https://auth/token"\\n      no_proxy = "localhost"\\n    }\\n  }\\n} | test.alloy:6:7: error: if no_proxy is configured, proxy_url must also be configured
-      not yet supported: tls_config     | pyroscope.write "a" {\\n  endpoint {\\n    url = "https://x"\\n    tls_config {\\n      insecure_skip_verify = true\\n    }\\n  }\\n} | test.alloy:4:5: error: block "tls_config" is not supported yet by pyrogate
+      custom connect header             | pyroscope.write "a" {\\n  endpoint {\\n    url = "https://x"\\n    proxy_url = "http://proxy:3128"\\n    proxy_connect_header = { "X-Proxy-Tenant" = ["t1"] }\\n  }\\n} | test.alloy:5:5: error: proxy_connect_header "X-Proxy-Tenant" is not supported: pyrogate
+      non-Basic proxy authorization     | pyroscope.write "a" {\\n  endpoint {\\n    url = "https://x"\\n    proxy_url = "http://proxy:3128"\\n    proxy_connect_header = { "Proxy-Authorization" = ["Bearer abc"] }\\n  }\\n} | test.alloy:5:5: error: proxy_connect_header "Proxy-Authorization" must be exactly one value "Basic <base64 of user:password>"
+      two proxy authorizations          | pyroscope.write "a" {\\n  endpoint {\\n    url = "https://x"\\n    proxy_from_environment = true\\n    proxy_connect_header = { "Proxy-Authorization" = ["Basic dTpw", "Basic dTpw"] }\\n  }\\n} | test.alloy:5:5: error: proxy_connect_header "Proxy-Authorization" must be exactly one value
+      https proxy                       | pyroscope.write "a" {\\n  endpoint {\\n    url = "https://x"\\n    proxy_url = "https://u:pw@proxy:3128"\\n  }\\n} | test.alloy:4:5: error: proxy_url "https://u:***@proxy:3128": a proxy reached over TLS (https://) is not supported
+      ftp proxy                         | pyroscope.write "a" {\\n  endpoint {\\n    url = "https://x"\\n    proxy_url = "ftp://proxy:21"\\n  }\\n} | test.alloy:4:5: error: proxy_url "ftp://proxy:21" has an unsupported scheme; use http:// (an HTTP proxy) or socks5://
+      oauth2 scope twice                | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    oauth2 {\\n      token_url = "https://auth/token"\\n      scopes = ["a"]\\n      endpoint_params = { "scope" = "b" }\\n    }\\n  }\\n} | test.alloy:7:7: error: oauth2 endpoint_params cannot overwrite parameter "scope", which scopes sets
+      oauth2 token_url scheme           | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    oauth2 {\\n      token_url = "ftp://auth/token"\\n    }\\n  }\\n} | test.alloy:5:7: error: token_url "ftp://auth/token" must start with http:// or https://
       bad http_headers type             | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    http_headers = { "X-A" = "one" }\\n  }\\n} | test.alloy:4:30: error: value of "X-A" in "http_headers" of pyroscope.write "a" endpoint must be a list of strings, got string
       pinned producer key               | kafka {\\n  bootstrap_servers = ["k:9092"]\\n  producer = { "acks" = "1" }\\n} | test.alloy:3:3: error: kafka producer property "acks" cannot be overridden
       unknown consumer key              | kafka {\\n  bootstrap_servers = ["k:9092"]\\n  consumer = { "fetch.max.byte" = "1" }\\n} | test.alloy:3:3: error: kafka consumer property "fetch.max.byte" is not a kafka-clients consumer setting; did you mean "fetch.max.bytes"?
@@ -307,6 +313,53 @@ class ConfigLoaderTest {
     assertThat(e.http().authorization().type()).isEqualTo("Token");
     assertThat(e.http().authorization().credentials().reveal()).isEqualTo("http://pyro.example:4040");
     assertThat(e.http().httpHeaders().get("X-A")).extracting(Secret::reveal).containsExactly("1", "2");
+  }
+
+  @Test
+  void readsTlsProxyAndOAuth2ArgumentsThatPyrogateApplies() {
+    Endpoint e = load("""
+        pyroscope.write "a" {
+          endpoint {
+            url = "https://pyroscope.example"
+            proxy_url = "http://user:proxy-hunter2@proxy.example:3128"
+            no_proxy = "10.0.0.0/8,.internal"
+            proxy_connect_header = { "Proxy-Authorization" = ["Basic dXNlcjpwdw=="] }
+            oauth2 {
+              client_id = "id"
+              client_secret_file = "/run/secret"
+              scopes = ["read", "write"]
+              token_url = "https://auth.example/token"
+              endpoint_params = { "audience" = "pyroscope" }
+              proxy_from_environment = true
+              tls_config {
+                insecure_skip_verify = true
+              }
+            }
+            tls_config {
+              ca_file = "/etc/ca.crt"
+              cert_file = "/etc/client.crt"
+              key_file = "/etc/client.key"
+              server_name = "pyroscope.internal"
+              min_version = "TLS13"
+            }
+          }
+        }
+        """).config().writes().get(0).endpoints().get(0);
+    assertThat(e.http().proxy().proxyUrl()).isEqualTo(URI.create("http://user:proxy-hunter2@proxy.example:3128"));
+    assertThat(e.http().proxy().noProxy()).isEqualTo("10.0.0.0/8,.internal");
+    assertThat(e.http().proxy().connectHeaderCredentials()).hasValueSatisfying(c -> {
+      assertThat(c.username()).isEqualTo("user");
+      assertThat(c.password().reveal()).isEqualTo("pw");
+    });
+    assertThat(e.http().tls()).isEqualTo(new TlsConfig(null, java.nio.file.Path.of("/etc/ca.crt"), null,
+        java.nio.file.Path.of("/etc/client.crt"), null, java.nio.file.Path.of("/etc/client.key"), "pyroscope.internal", false, "TLS13"));
+    HttpClientConfig.OAuth2 o = e.http().oauth2();
+    assertThat(o.clientSecretFile()).isEqualTo(java.nio.file.Path.of("/run/secret"));
+    assertThat(o.scopes()).containsExactly("read", "write");
+    assertThat(o.endpointParams()).containsEntry("audience", "pyroscope");
+    assertThat(o.proxy().fromEnvironment()).isTrue();
+    assertThat(o.tls().insecureSkipVerify()).isTrue();
+    assertThat(e.toString()).doesNotContain("proxy-hunter2").contains("user:***@proxy.example");
   }
 
   @Test

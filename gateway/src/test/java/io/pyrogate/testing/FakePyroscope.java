@@ -10,22 +10,34 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
  * A real HTTP server on 127.0.0.1 standing in for a Pyroscope server: records every request and answers
- * as told (2xx by default, an error status, or never).
+ * as told (2xx by default, an error status, or never). Given TLS server options it is an HTTPS server and
+ * also records what each request's TLS session was.
  */
 public final class FakePyroscope implements AutoCloseable {
   /**
-   * A request as the server received it. Header names are lower case; repeated headers are joined with ", ".
+   * A request as the server received it. Header names are lower case; repeated headers are joined with ", ";
+   * {@code host} is HTTP/2's :authority too.
    *
    * @param answered the status it was answered with; 0 when it was never answered
    */
   public record Request(String method, String path, String query, Map<String, String> headers, byte[] body, int answered) {
   }
 
+  /**
+   * The TLS session a request came in: the server name the client asked for (SNI; needs {@code setSni(true)}),
+   * the subject of the client's certificate (null without one), and the protocol, e.g. TLSv1.3.
+   */
+  public record TlsSession(String serverName, String clientSubject, String protocol) {
+  }
+
   private final Vertx vertx = Vertx.vertx();
+  private final boolean tls;
+  private final List<TlsSession> tlsSessions = new CopyOnWriteArrayList<>();
   private final HttpServer server;
   private final List<Request> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger status = new AtomicInteger(200);
@@ -35,13 +47,30 @@ public final class FakePyroscope implements AutoCloseable {
   private volatile boolean blackhole;
 
   public FakePyroscope() {
-    server = await(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
+    this(new HttpServerOptions());
+  }
+
+  public FakePyroscope(HttpServerOptions options) {
+    tls = options.isSsl();
+    server = await(vertx.createHttpServer(options).requestHandler(this::handle).listen(0, "127.0.0.1"));
   }
 
   private void handle(HttpServerRequest req) {
+    if (req.isSSL()) {
+      String subject;
+      try {
+        subject = ((java.security.cert.X509Certificate) req.connection().peerCertificates().get(0)).getSubjectX500Principal().getName();
+      } catch (javax.net.ssl.SSLPeerUnverifiedException | RuntimeException none) {
+        subject = null;
+      }
+      tlsSessions.add(new TlsSession(req.connection().indicatedServerName(), subject, req.connection().sslSession().getProtocol()));
+    }
     req.body().onSuccess(body -> {
       Map<String, String> headers = new TreeMap<>();
       req.headers().forEach(e -> headers.merge(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue(), (a, b) -> a + ", " + b));
+      if (!headers.containsKey("host") && req.authority() != null) {
+        headers.put("host", req.authority().toString()); // HTTP/2 carries it as :authority
+      }
       if (blackhole) {
         received.add(new Request(req.method().name(), req.path(), req.query(), headers, body.getBytes(), 0));
         return; // accept, never answer
@@ -53,7 +82,16 @@ public final class FakePyroscope implements AutoCloseable {
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.actualPort();
+    return (tls ? "https" : "http") + "://127.0.0.1:" + server.actualPort();
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** The TLS session of every request received so far, in arrival order. */
+  public List<TlsSession> tlsSessions() {
+    return List.copyOf(tlsSessions);
   }
 
   /** Every request received so far, in arrival order (including failed attempts). */

@@ -1,0 +1,104 @@
+package io.pyrogate.delivery;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.pyrogate.config.ConfigLoader;
+import io.pyrogate.config.Endpoint;
+import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.config.WriteComponent;
+import io.pyrogate.kafka.KafkaClients;
+import io.pyrogate.kafka.TopicReceiver;
+import io.pyrogate.kafka.Topics;
+import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.record.ProfileRecord;
+import io.pyrogate.record.RecordCodec;
+import io.pyrogate.testing.TestGateways;
+import io.pyrogate.testing.TestKafka;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.dns.AddressResolverOptions;
+import io.vertx.kafka.client.producer.KafkaWriteStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/**
+ * One {@link EndpointVerticle} on the shared test broker, deployed directly so a test can give it
+ * {@link EndpointClients.Settings} (environment, clock, TLS file check interval) and host names of its own
+ * (all on 127.0.0.1). Profiles are stored in the write topic as ingest stores them.
+ */
+final class EndpointHarness implements AutoCloseable {
+  private final KafkaSettings kafka = TestGateways.sharedKafka();
+  private final Vertx vertx;
+  private final Admin admin;
+  private final KafkaWriteStream<String, byte[]> producer;
+  private final TopicReceiver receiver;
+  private final String deadLetterTopic;
+  private final String deployment;
+
+  /** @param hostNames resolved to 127.0.0.1 by the verticle's Vert.x, e.g. {@code pyroscope.test} */
+  EndpointHarness(Endpoint endpoint, EndpointClients.Settings settings, List<String> hostNames) {
+    StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n");
+    hostNames.forEach(h -> hosts.append("127.0.0.1 ").append(h).append('\n'));
+    vertx = Vertx.vertx(new VertxOptions().setAddressResolverOptions(
+        new AddressResolverOptions().setHostsValue(Buffer.buffer(hosts.toString()))));
+    KafkaClients clients = new KafkaClients(kafka);
+    admin = Admin.create(clients.admin());
+    String topic = Topics.writeTopic(kafka, "w");
+    deadLetterTopic = Topics.deadLetterTopic(kafka, "w");
+    Topics topics = new Topics(admin, kafka);
+    topics.ensureTopics(List.of(topic, deadLetterTopic));
+    String group = Topics.endpointGroup(kafka, "w", endpoint.name());
+    topics.initGroupOffsets(group, topic);
+    producer = KafkaWriteStream.create(vertx, new KafkaProducer<String, byte[]>(clients.producer()));
+    receiver = new TopicReceiver("w", topic, producer);
+    deployment = await(vertx.deployVerticle(new EndpointVerticle(new WriteComponent("w", List.of(endpoint), Map.of()), endpoint, topic,
+        clients.consumer(group), producer, deadLetterTopic,
+        new io.pyrogate.ops.Metrics().endpoint("w", endpoint.url().toString()), settings)));
+  }
+
+  /**
+   * An endpoint as a user writes it: {@code body} is the inside of an {@code endpoint} block; {@code env}
+   * feeds {@code sys.env("NAME")}, handy for PEM values. Fails on any configuration error.
+   */
+  static Endpoint endpoint(String body, Map<String, String> env) {
+    String source = "pyroscope.write \"w\" {\n  endpoint {\n" + body + "\n  }\n}\n";
+    return ConfigLoader.parse("test.alloy", source, env::get).config().writes().get(0).endpoints().get(0);
+  }
+
+  /** Stores a profile in the write topic; returns once Kafka acknowledged it. */
+  void store(PushRequest request) {
+    await(receiver.append(ProfileRecord.push(null, request.toByteArray(), System.currentTimeMillis()),
+        RecordCodec.key(null, "svc")));
+  }
+
+  List<ConsumerRecord<String, byte[]>> deadLetters(int count) {
+    return TestKafka.read(deadLetterTopic, count);
+  }
+
+  @Override
+  public void close() {
+    try {
+      await(vertx.undeploy(deployment));
+      await(producer.close(5_000));
+      await(vertx.close());
+    } finally {
+      admin.close(java.time.Duration.ofSeconds(5));
+    }
+  }
+
+  /** Deploys directly: a verticle that cannot start fails the test with its reason. */
+  static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
