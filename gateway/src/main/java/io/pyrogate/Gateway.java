@@ -441,7 +441,8 @@ public final class Gateway implements AutoCloseable {
   private String deploySource(ReceiveKafkaComponent k) {
     List<ProfileReceiver> targets = k.forwardTo().stream().<ProfileReceiver>map(writes::get).toList();
     return await(vertx.deployVerticle(new KafkaSourceVerticle(k, new KafkaClients(k.asKafkaSettings()).consumer(k.groupId()),
-        targets, producer, Topics.sourceDeadLetterTopic(kafka, k.label()))));
+        targets, producer, Topics.sourceDeadLetterTopic(kafka, k.label()),
+        metrics.ingest("pyroscope.receive_kafka." + k.label()))));
   }
 
   private String deployReceiver(ReceiveHttpComponent r) {
@@ -450,7 +451,8 @@ public final class Gateway implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       AtomicInteger connections = new AtomicInteger();
       try {
-        id = await(vertx.deployVerticle(() -> new HttpIngestVerticle(r, targets, inflight, connections),
+        Metrics.IngestMetrics ingestMetrics = metrics.ingest("pyroscope.receive_http." + r.label());
+        id = await(vertx.deployVerticle(() -> new HttpIngestVerticle(r, targets, inflight, connections, ingestMetrics),
             new DeploymentOptions().setInstances(options.ingestInstances())));
         break;
       } catch (RuntimeException e) {

@@ -53,6 +53,11 @@ class PipelineTest {
       assertThat(delivered.getSeries(0).getSamples(0).getRawProfile().toByteArray()).isEqualTo(pprof);
       assertThat(delivered.getSeries(0).getLabelsList()).isEqualTo(sent.getSeries(0).getLabelsList());
       assertThat(got.body()).isEqualTo(sent.toByteArray());
+      String metrics = TestGateways.get(gateway.managementPort(), "/metrics").body();
+      assertThat(metrics).contains("pyrogate_ingest_requests_total{component_id=\"pyroscope.receive_http.default\","
+          + "outcome=\"200\",route=\"push\"} 1.0");
+      assertThat(metrics).contains("pyrogate_ingest_store_latency_count{component_id=\"pyroscope.receive_http.default\","
+          + "route=\"push\"} 1");
     }
   }
 

@@ -39,8 +39,10 @@ class ReadinessTest {
   }
 
   @Test
-  void notReadyAndAnswering503WhileKafkaIsDown() {
-    EmbeddedKafka broker = EmbeddedKafka.start(TestGateways.tempDir(), "127.0.0.1", 0);
+  void notReadyAndAnswering503WhileKafkaIsDownAndBackByItselfWhenKafkaReturns() {
+    java.nio.file.Path data = TestGateways.tempDir();
+    int kafkaPort = freePort();
+    EmbeddedKafka broker = EmbeddedKafka.start(data, "127.0.0.1", kafkaPort);
     KafkaSettings kafka = new KafkaSettings(List.of(broker.bootstrapServers()), "unused:0", "r.", 1, (short) 1);
     int ingest = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope();
@@ -55,13 +57,19 @@ class ReadinessTest {
       assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
       assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
       assertThat(response.body()).contains("\"code\":\"unavailable\"").contains("Kafka did not acknowledge");
-
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
         var ready = get(port, "/-/ready");
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(ready.body()).startsWith("pyrogate is not ready: Kafka unreachable");
       });
       assertThat(get(port, "/-/healthy").statusCode()).isEqualTo(200);
+
+      broker = EmbeddedKafka.start(data, "127.0.0.1", kafkaPort);
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> get(port, "/-/ready").statusCode() == 200);
+      var pushed = Profiles.push("back", Profiles.jvmStacksPprof(1), Map.of());
+      await().atMost(Duration.ofSeconds(30)).until(() -> TestGateways.push(ingest, pushed.toByteArray()).statusCode() == 200);
+      await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.deliveredSampleIds().contains(Profiles.sampleIds(pushed).get(0)));
     } finally {
       broker.close();
     }

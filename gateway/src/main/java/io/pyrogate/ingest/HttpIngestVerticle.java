@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.pyrogate.config.ReceiveHttpComponent;
 import io.pyrogate.kafka.KafkaDefaults;
+import io.pyrogate.ops.Metrics;
 import io.pyrogate.record.ProfileReceiver;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
@@ -38,12 +39,14 @@ public final class HttpIngestVerticle extends VerticleBase {
   /** Bodies larger than this are decompressed, parsed and checked on worker threads, not on the event loop. */
   static final int INLINE_PARSE_BYTES = 256 * 1024;
   private static final String PARSE_POOL = "pyrogate-ingest-parse";
+  private static final String RECEIVED_AT = "pyrogate.receivedAt";
 
   private final ReceiveHttpComponent component;
   private final List<ProfileReceiver> receivers;
   private final InflightBytes inflight;
   private final AtomicInteger connections;
   private final int maxBodyBytes;
+  private final Metrics.IngestMetrics metrics;
   private HttpServer server;
   private WorkerExecutor parser;
 
@@ -52,8 +55,9 @@ public final class HttpIngestVerticle extends VerticleBase {
    * @param connections open connections over all instances of this receiver, for {@code conn_limit}
    */
   public HttpIngestVerticle(ReceiveHttpComponent component, List<ProfileReceiver> receivers, InflightBytes inflight,
-      AtomicInteger connections) {
+      AtomicInteger connections, Metrics.IngestMetrics metrics) {
     this.component = component;
+    this.metrics = metrics;
     this.receivers = List.copyOf(receivers);
     this.inflight = inflight;
     this.connections = connections;
@@ -67,6 +71,7 @@ public final class HttpIngestVerticle extends VerticleBase {
     // already counted in flight, so the queue is bounded too).
     parser = vertx.createSharedWorkerExecutor(PARSE_POOL, Math.max(1, Runtime.getRuntime().availableProcessors()));
     Router router = Router.router(vertx);
+    router.route().handler(this::count);
     router.route().handler(TimeoutHandler.create(config.readTimeout().toMillis(), 408));
     router.route(PUSH_PATH).method(HttpMethod.POST).handler(this::push).failureHandler(ctx -> failure(ctx, false));
     router.route(PUSH_PATH).handler(ctx -> methodNotAllowed(ctx, false));
@@ -208,6 +213,19 @@ public final class HttpIngestVerticle extends VerticleBase {
     }
   }
 
+  /** Counts every answered request by route and status, with the bytes it carried. */
+  private void count(RoutingContext ctx) {
+    long received = System.nanoTime();
+    ctx.put(RECEIVED_AT, received);
+    ctx.addEndHandler(v -> metrics.request(route(ctx), Integer.toString(ctx.response().getStatusCode()),
+        ctx.request().bytesRead()));
+    ctx.next();
+  }
+
+  private static String route(RoutingContext ctx) {
+    return PUSH_PATH.equals(ctx.request().path()) ? "push" : "ingest";
+  }
+
   /**
    * Writes to every forward_to topic; answers success only when all acknowledged. The reservation is held
    * until Kafka answered, whatever the client was told meanwhile.
@@ -226,6 +244,10 @@ public final class HttpIngestVerticle extends VerticleBase {
     Future.all(writes).onComplete(result -> {
       reservation.release();
       if (result.succeeded()) {
+        Long receivedAt = ctx.get(RECEIVED_AT);
+        if (receivedAt != null) {
+          metrics.stored(ingest ? "ingest" : "push", (System.nanoTime() - receivedAt) / 1e9);
+        }
         if (!ctx.response().ended()) {
           onStored.run();
         }

@@ -12,6 +12,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.pyrogate.config.ReceiveKafkaComponent;
 import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.OffsetCommitter;
+import io.pyrogate.ops.Metrics;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.record.ProfileReceiver;
 import io.pyrogate.record.ProfileRecord;
@@ -44,6 +45,7 @@ public final class KafkaSourceVerticle extends VerticleBase {
   private final Map<String, Object> consumerConfig;
   private final List<ProfileReceiver> targets;
   private final DeadLetters deadLetters;
+  private final Metrics.IngestMetrics metrics;
   private final Map<Long, Runnable> timers = new HashMap<>();
   private KafkaReadStream<String, byte[]> consumer;
   private OffsetCommitter offsets;
@@ -55,8 +57,10 @@ public final class KafkaSourceVerticle extends VerticleBase {
   private Promise<Void> drained;
 
   public KafkaSourceVerticle(ReceiveKafkaComponent component, Map<String, Object> consumerConfig,
-      List<ProfileReceiver> targets, KafkaWriteStream<String, byte[]> producer, String deadLetterTopic) {
+      List<ProfileReceiver> targets, KafkaWriteStream<String, byte[]> producer, String deadLetterTopic,
+      Metrics.IngestMetrics metrics) {
     this.component = component;
+    this.metrics = metrics;
     this.consumerConfig = new HashMap<>(consumerConfig);
     this.targets = List.copyOf(targets);
     this.deadLetters = new DeadLetters(producer, deadLetterTopic);
@@ -140,6 +144,7 @@ public final class KafkaSourceVerticle extends VerticleBase {
     targets.forEach(t -> writes.add(t.append(profile, key)));
     Future.all(writes).onComplete(ar -> {
       if (ar.succeeded()) {
+        metrics.request("kafka", "stored", size);
         offsets.done(tp, record.offset());
         release(size, attempt > 1);
       } else if (stopping) {
@@ -160,6 +165,7 @@ public final class KafkaSourceVerticle extends VerticleBase {
     deadLetters.write(record, "pyroscope.receive_kafka." + component.label(), reason, 0, 0,
         record.timestamp(), System.currentTimeMillis()).onComplete(ar -> {
           if (ar.succeeded()) {
+            metrics.request("kafka", "dead_letter", size);
             LOG.warn("{}: record {}-{}@{} moved to the dead-letter topic: {}", describe(), record.topic(),
                 record.partition(), record.offset(), reason);
             offsets.done(tp, record.offset());

@@ -213,7 +213,8 @@ class IngestBoundsTest {
       ReceiveHttpComponent component = new ReceiveHttpComponent("default",
           ReceiveHttpComponent.HttpServerConfig.defaults().at("127.0.0.1", port), List.of());
       AtomicInteger connections = new AtomicInteger();
-      await(vertx.deployVerticle(() -> new HttpIngestVerticle(component, targets, inflight, connections),
+      var metrics = new io.pyrogate.ops.Metrics().ingest("pyroscope.receive_http.default");
+      await(vertx.deployVerticle(() -> new HttpIngestVerticle(component, targets, inflight, connections, metrics),
           new DeploymentOptions().setInstances(instances)));
     }
 
