@@ -31,6 +31,20 @@ public final class Main {
     System.exit(commandLine().execute(args));
   }
 
+  /** Loads CONFIG and prints its warnings; prints every error and returns null when it has any. */
+  static GatewayConfig load(Path config, ConfigLoader.Mode mode, PrintWriter err) {
+    try {
+      ConfigLoader.Result result = ConfigLoader.load(config, System::getenv, mode);
+      err.print(result.renderedWarnings());
+      err.flush();
+      return result.config();
+    } catch (ConfigException e) {
+      err.print(e.getMessage());
+      err.flush();
+      return null;
+    }
+  }
+
   static CommandLine commandLine() {
     return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
   }
@@ -56,12 +70,8 @@ public final class Main {
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
-      GatewayConfig loaded;
-      try {
-        loaded = ConfigLoader.load(config, System::getenv).config();
-      } catch (ConfigException e) {
-        err.print(e.getMessage());
-        err.flush();
+      GatewayConfig loaded = load(config, ConfigLoader.Mode.RUN, err);
+      if (loaded == null) {
         return EXIT_CONFIG;
       }
       HostPort management;
@@ -145,15 +155,12 @@ public final class Main {
 
     @Override
     public Integer call() {
-      try {
-        ConfigLoader.Result result = ConfigLoader.load(config, System::getenv, ConfigLoader.Mode.VALIDATE);
-        spec.commandLine().getErr().print(result.renderedWarnings());
-        spec.commandLine().getOut().println(config + ": OK: " + result.config().summary());
-        return 0;
-      } catch (ConfigException e) {
-        spec.commandLine().getErr().print(e.getMessage());
+      GatewayConfig loaded = load(config, ConfigLoader.Mode.VALIDATE, spec.commandLine().getErr());
+      if (loaded == null) {
         return EXIT_CONFIG;
       }
+      spec.commandLine().getOut().println(config + ": OK: " + loaded.summary());
+      return 0;
     }
   }
 
@@ -179,12 +186,8 @@ public final class Main {
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
-      GatewayConfig loaded;
-      try {
-        loaded = ConfigLoader.load(config, System::getenv, ConfigLoader.Mode.VALIDATE).config();
-      } catch (ConfigException e) {
-        err.print(e.getMessage());
-        err.flush();
+      GatewayConfig loaded = load(config, ConfigLoader.Mode.VALIDATE, err);
+      if (loaded == null) {
         return EXIT_CONFIG;
       }
       var writeComponent = loaded.write(write);
