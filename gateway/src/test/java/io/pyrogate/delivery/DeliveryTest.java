@@ -56,6 +56,23 @@ class DeliveryTest {
   }
 
   @Test
+  void aRetryAfterFromTheEndpointIsHonoured() {
+    int port = freePort();
+    try (FakePyroscope pyroscope = new FakePyroscope().failNext(1, 429, "2");
+         Gateway gateway = TestGateways.start(config(sharedKafka(), port, List.of(new WriteComponent("w",
+             List.of(endpoint("a", pyroscope.url()).withBackoff(Duration.ofMillis(50), Duration.ofSeconds(5), 10)), Map.of()))))) {
+      assertThat(push(port, Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray()).statusCode()).isEqualTo(200);
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() == 1);
+      List<FakePyroscope.Request> attempts = pyroscope.received();
+      assertThat(attempts).extracting(FakePyroscope.Request::answered).containsExactly(429, 200);
+      // Without Retry-After the first retry would come after 50-100 ms.
+      assertThat(Duration.ofNanos(attempts.get(1).receivedAtNanos() - attempts.get(0).receivedAtNanos()))
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
   void aRejectedProfileGoesToTheDeadLetterTopicWithItsReasonAndLaterOnesStillFlow() {
     int port = freePort();
     KafkaSettings kafka = sharedKafka();

@@ -24,8 +24,10 @@ public final class FakePyroscope implements AutoCloseable {
    * {@code host} is HTTP/2's :authority too.
    *
    * @param answered the status it was answered with; 0 when it was never answered
+   * @param receivedAtNanos when it arrived, {@link System#nanoTime()}
    */
-  public record Request(String method, String path, String query, Map<String, String> headers, byte[] body, int answered) {
+  public record Request(String method, String path, String query, Map<String, String> headers, byte[] body, int answered,
+      long receivedAtNanos) {
   }
 
   /**
@@ -42,6 +44,7 @@ public final class FakePyroscope implements AutoCloseable {
   private final List<Request> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger status = new AtomicInteger(200);
   private final AtomicReference<String> errorBody = new AtomicReference<>("");
+  private final AtomicReference<String> failureRetryAfter = new AtomicReference<>();
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private final AtomicInteger failureStatus = new AtomicInteger(503);
   private volatile boolean blackhole;
@@ -72,11 +75,16 @@ public final class FakePyroscope implements AutoCloseable {
         headers.put("host", req.authority().toString()); // HTTP/2 carries it as :authority
       }
       if (blackhole) {
-        received.add(new Request(req.method().name(), req.path(), req.query(), headers, body.getBytes(), 0));
+        received.add(new Request(req.method().name(), req.path(), req.query(), headers, body.getBytes(), 0, System.nanoTime()));
         return; // accept, never answer
       }
       int code = failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? failureStatus.get() : status.get();
-      received.add(new Request(req.method().name(), req.path(), req.query(), headers, body.getBytes(), code));
+      boolean failure = code == failureStatus.get() && code / 100 != 2;
+      received.add(new Request(req.method().name(), req.path(), req.query(), headers, body.getBytes(), code, System.nanoTime()));
+      String retryAfter = failureRetryAfter.get();
+      if (failure && retryAfter != null) {
+        req.response().putHeader("Retry-After", retryAfter);
+      }
       req.response().setStatusCode(code).end(code / 100 == 2 ? "" : errorBody.get());
     });
   }
@@ -127,6 +135,12 @@ public final class FakePyroscope implements AutoCloseable {
     failureStatus.set(code);
     failuresLeft.set(n);
     return this;
+  }
+
+  /** Like {@link #failNext(int, int)}, with a {@code Retry-After} header on those answers. */
+  public FakePyroscope failNext(int n, int code, String retryAfter) {
+    failureRetryAfter.set(retryAfter);
+    return failNext(n, code);
   }
 
   /** Accept connections and requests but never answer, like a hung server. */
