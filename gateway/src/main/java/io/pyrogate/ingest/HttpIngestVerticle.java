@@ -109,7 +109,10 @@ public final class HttpIngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    // Stop accepting, then let requests in flight finish storing (bounded by Kafka's ack timeout) before
+    // the connections close: a client that gets no answer retries, one that was answered stays answered.
+    Future<Void> closed = server == null ? Future.succeededFuture()
+        : server.shutdown(KafkaDefaults.ACK_TIMEOUT_MS + 1_000L, TimeUnit.MILLISECONDS);
     return closed.eventually(() -> parser == null ? Future.succeededFuture() : parser.close());
   }
 
