@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,6 +95,25 @@ public final class Topics {
    * nor replaying the whole retained backlog (as "earliest" would).
    */
   public void initGroupOffsets(String group, String topic) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (true) {
+      try {
+        setStartingOffsets(group, topic);
+        return;
+      } catch (IllegalStateException e) {
+        // Right after creation a topic's partitions can still be unknown to the broker answering us
+        // ("does not host this topic-partition"); that passes within moments.
+        if (!(e.getCause() instanceof ExecutionException ee && ee.getCause() instanceof RetriableException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        LOG.debug("retrying starting offsets of group {}: {}", group, ee.getCause().getMessage());
+        pause(200);
+      }
+    }
+  }
+
+  private void setStartingOffsets(String group, String topic) {
     Map<TopicPartition, OffsetAndMetadata> committed = await(
         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
     TopicDescription description = await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
@@ -122,6 +142,15 @@ public final class Topics {
           + EmbeddedKafka.rootMessage(e), e);
     } catch (InterruptedException | TimeoutException e) {
       throw failure("set starting offsets of group " + group, e);
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for Kafka", e);
     }
   }
 
