@@ -20,6 +20,7 @@ import io.pyrogate.ops.Metrics;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.pyroscope.ExternalLabels;
 import io.pyrogate.pyroscope.Gzip;
+import io.pyrogate.pyroscope.LabelSet;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import io.pyrogate.record.RecordFormatException;
@@ -215,10 +216,20 @@ public final class EndpointVerticle extends VerticleBase {
     return header != null && !endpoint.name().equals(new String(header.value(), java.nio.charset.StandardCharsets.UTF_8));
   }
 
-  /** Applies what the write component does to every profile (reserved labels, external_labels). */
+  /**
+   * Applies what the write component does to every profile: for push, reserved labels and external_labels on every
+   * series; for /ingest, external_labels in the {@code name} parameter.
+   */
   private ProfileRecord prepare(ProfileRecord profile) {
     if (profile.kind() != ProfileRecord.Kind.PUSH) {
-      return profile;
+      String query;
+      try {
+        query = externalLabels.applyToIngestQuery(profile.query());
+      } catch (LabelSet.InvalidNameException e) {
+        throw new RecordFormatException("cannot apply external_labels to the /ingest name: " + e.getMessage());
+      }
+      return query == profile.query() ? profile : new ProfileRecord(profile.kind(), profile.tenant(),
+          profile.contentType(), profile.contentEncoding(), query, profile.receivedAtMillis(), profile.payload());
     }
     byte[] plain = profile.payload();
     if (profile.contentEncoding() != null) {
