@@ -56,7 +56,7 @@ public final class EndpointVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointVerticle.class);
   static final String PUSH_PATH = "/push.v1.PusherService/Push";
   static final long WINDOW_BYTES = 16L * 1024 * 1024;
-  static final int WINDOW_RECORDS = 256;
+  public static final int WINDOW_RECORDS = 256;
   /**
    * Largest batch of push records, in bytes of the serialized PushRequest (a record bigger than this goes alone).
    * 1 MiB holds dozens of typical SDK profiles (tens of KiB each), enough to save most of the per-request cost,

@@ -45,6 +45,8 @@ public final class FakePyroscope implements AutoCloseable {
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private final AtomicInteger failureStatus = new AtomicInteger(503);
   private volatile boolean blackhole;
+  private final java.util.concurrent.atomic.AtomicLong delayMillis = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicInteger held = new AtomicInteger();
 
   public FakePyroscope() {
     this(new HttpServerOptions());
@@ -77,7 +79,18 @@ public final class FakePyroscope implements AutoCloseable {
       }
       int code = failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? failureStatus.get() : status.get();
       received.add(new Request(req.method().name(), req.path(), req.query(), headers, body.getBytes(), code));
-      req.response().setStatusCode(code).end(code / 100 == 2 ? "" : errorBody.get());
+      long delay = delayMillis.get();
+      if (delay <= 0) {
+        req.response().setStatusCode(code).end(code / 100 == 2 ? "" : errorBody.get());
+        return;
+      }
+      held.incrementAndGet();
+      vertx.setTimer(delay, t -> {
+        held.decrementAndGet();
+        if (!req.response().closed()) {
+          req.response().setStatusCode(code).end(code / 100 == 2 ? "" : errorBody.get());
+        }
+      });
     });
   }
 
@@ -127,6 +140,20 @@ public final class FakePyroscope implements AutoCloseable {
     failureStatus.set(code);
     failuresLeft.set(n);
     return this;
+  }
+
+  /**
+   * Answer every request {@code delay} after it arrived (zero: at once), like a server that stores a profile and
+   * is slow to say so: the request counts as answered with its status from its arrival on.
+   */
+  public FakePyroscope delayAnswers(java.time.Duration delay) {
+    delayMillis.set(delay.toMillis());
+    return this;
+  }
+
+  /** Requests received and waiting for their delayed answer. */
+  public int held() {
+    return held.get();
   }
 
   /** Accept connections and requests but never answer, like a hung server. */
