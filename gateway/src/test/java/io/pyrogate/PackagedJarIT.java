@@ -9,11 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.pyrogate.delivery.EndpointVerticle;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.Profiles;
@@ -144,6 +147,102 @@ class PackagedJarIT {
         process.destroyForcibly();
       }
     }
+  }
+
+  /**
+   * kill -9 while deliveries are in flight: after a restart on the same storage every acknowledged profile reaches
+   * the endpoint, and only what was in the window at the crash is delivered twice.
+   */
+  @Test
+  void afterAKillDuringDeliveryEveryAcknowledgedProfileArrivesWithDuplicatesBoundedByTheWindow() throws Exception {
+    Path dir = TestGateways.tempDir();
+    int ingest = freePort();
+    int management = freePort();
+    // More than the window before the crash, so a restart that re-delivered committed records would exceed the bound.
+    int before = EndpointVerticle.WINDOW_RECORDS + 44;
+    int during = EndpointVerticle.WINDOW_RECORDS + 44;
+    try (FakePyroscope pyroscope = new FakePyroscope()) {
+      Path config = dir.resolve("pyrogate.alloy");
+      Files.writeString(config, """
+          kafka {
+            embedded_listen_address = "127.0.0.1:%d"
+          }
+
+          pyroscope.receive_http "default" {
+            http {
+              listen_address = "127.0.0.1"
+              listen_port    = %d
+            }
+            forward_to = [pyroscope.write.staging.receiver]
+          }
+
+          pyroscope.write "staging" {
+            endpoint {
+              url = "%s"
+            }
+          }
+          """.formatted(freePort(), ingest, pyroscope.url()));
+      Path log = dir.resolve("pyrogate.log");
+      List<String> command = List.of(javaBinary(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+          "-jar", System.getProperty("pyrogate.jar"), "run", config.toString(),
+          "--server.http.listen-addr=127.0.0.1:" + management, "--storage.path=" + dir.resolve("data"));
+      byte[] pprof = Profiles.jvmStacksPprof(1);
+      List<String> acknowledged = new ArrayList<>();
+      Process first = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      try {
+        awaitReady(first, management, log);
+        acknowledged.addAll(pushAll(ingest, pprof, before));
+        await().atMost(Duration.ofSeconds(60)).until(() -> pyroscope.deliveredSampleIds().size() >= before);
+
+        pyroscope.delayAnswers(Duration.ofSeconds(30)); // longer than the test waits: answers come after the crash
+        acknowledged.addAll(pushAll(ingest, pprof, during));
+        await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.held() > 0);
+        first.destroyForcibly(); // SIGKILL, with deliveries in flight
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      } finally {
+        first.destroyForcibly();
+      }
+      // The endpoint stored what it held; pyrogate never saw those answers, so it must send them again.
+      int storedAtCrash = pyroscope.deliveredSampleIds().size();
+      assertThat(storedAtCrash).isGreaterThan(before);
+
+      pyroscope.delayAnswers(Duration.ZERO);
+      Path log2 = dir.resolve("pyrogate-2.log");
+      Process second = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log2.toFile()).start();
+      try {
+        awaitReady(second, management, log2);
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
+            assertThat(pyroscope.deliveredSampleIds()).containsAll(acknowledged));
+        int total = before + during;
+        assertThat(pyroscope.deliveredSampleIds()).as("duplicates are bounded by the window")
+            .hasSizeLessThanOrEqualTo(total + EndpointVerticle.WINDOW_RECORDS);
+        int duplicates = pyroscope.deliveredSampleIds().size() - total;
+        assertThat(duplicates).as("at least once: the profiles in flight at the crash went out again")
+            .isGreaterThanOrEqualTo(storedAtCrash - before);
+        System.out.println("after kill -9: " + duplicates + " duplicate(s) of " + total);
+        second.destroy();
+        assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s").isTrue();
+      } finally {
+        second.destroyForcibly();
+      }
+    }
+  }
+
+  private static List<String> pushAll(int port, byte[] pprof, int count) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      PushRequest request = Profiles.push("checkout", pprof, Map.of("i", Integer.toString(i)));
+      assertThat(TestGateways.push(port, request.toByteArray()).statusCode()).isEqualTo(200);
+      ids.addAll(Profiles.sampleIds(request));
+    }
+    return ids;
+  }
+
+  private static void awaitReady(Process process, int management, Path log) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      assertThat(process.isAlive()).as("pyrogate exited early:\n%s", read(log)).isTrue();
+      return ready(management);
+    });
   }
 
   @Test

@@ -81,6 +81,29 @@ class PipelineTest {
   }
 
   @Test
+  void externalLabelsOfTheWriteAreMergedIntoTheNameOfAnIngestProfile() {
+    byte[] pprof = Profiles.jvmStacksPprof(1);
+    String rest = "&from=1700000000&until=1700000010&format=pprof&spyName=pyspy&sampleRate=100&units=samples"
+        + "&aggregationType=sum";
+    String query = "name=" + java.net.URLEncoder.encode("checkout.cpu{env=dev,instance=pod-7,zone=a}",
+        java.nio.charset.StandardCharsets.UTF_8) + rest;
+    int port = freePort();
+    try (FakePyroscope pyroscope = new FakePyroscope();
+         Gateway gateway = TestGateways.start(config(sharedKafka(), port, List.of(new WriteComponent("staging",
+             List.of(endpoint("a", pyroscope.url())), Map.of("env", "staging", "instance", "", "cluster", "eu-1")))))) {
+
+      assertThat(TestGateways.post(port, "/ingest?" + query, pprof, Map.of("Content-Type", "binary/octet-stream"))
+          .statusCode()).isEqualTo(200);
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() == 1);
+      FakePyroscope.Request got = pyroscope.delivered().get(0);
+      assertThat(got.path()).isEqualTo("/ingest");
+      assertThat(got.query()).isEqualTo("name=checkout.cpu%7Bcluster%3Deu-1%2Cenv%3Dstaging%2Czone%3Da%7D" + rest);
+      assertThat(got.body()).isEqualTo(pprof);
+    }
+  }
+
+  @Test
   void gzipEncodedPushIsStoredDecodedAndDeliveredIdentical() throws Exception {
     PushRequest sent = Profiles.push("cart", Profiles.jvmStacksPprof(1), Map.of());
     int port = freePort();

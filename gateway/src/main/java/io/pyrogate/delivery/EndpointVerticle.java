@@ -3,7 +3,9 @@ package io.pyrogate.delivery;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -20,6 +22,7 @@ import io.pyrogate.ops.Metrics;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.pyroscope.ExternalLabels;
 import io.pyrogate.pyroscope.Gzip;
+import io.pyrogate.pyroscope.LabelSet;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import io.pyrogate.record.RecordFormatException;
@@ -42,16 +45,31 @@ import org.slf4j.LoggerFactory;
  * Delivers one endpoint of a {@code pyroscope.write} component from the component's topic, in the
  * endpoint's own consumer group, so it progresses independently of every other endpoint.
  *
- * <p>Records are sent concurrently within a window bounded in bytes and count. A record is done when the
- * endpoint answered 2xx or when it was written to the dead-letter topic; only the done prefix of each
- * partition is committed. While any record is backing off, or the window is full, the consumer is paused:
+ * <p>Records are sent concurrently within a window bounded in bytes and count. Push records of one tenant are
+ * batched into one PushRequest (up to {@link #BATCH_BYTES}, waiting at most {@link #BATCH_LINGER_MS} for more);
+ * /ingest records and encoded push records go one by one. A request succeeds or fails as a whole. A record is done
+ * when the endpoint answered 2xx to its request or when it was written to the dead-letter topic; only the done
+ * prefix of each partition is committed. While any record is backing off, or the window is full, the consumer is paused:
  * lag builds up in Kafka, not in heap.
  */
 public final class EndpointVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointVerticle.class);
   static final String PUSH_PATH = "/push.v1.PusherService/Push";
   static final long WINDOW_BYTES = 16L * 1024 * 1024;
-  static final int WINDOW_RECORDS = 256;
+  public static final int WINDOW_RECORDS = 256;
+  /**
+   * Largest batch of push records, in bytes of the serialized PushRequest (a record bigger than this goes alone).
+   * 1 MiB holds dozens of typical SDK profiles (tens of KiB each), enough to save most of the per-request cost,
+   * while a batch that fails costs little to retry or dead-letter and 16 batches still fit in the window.
+   * A starting point, to be tuned with a benchmark.
+   */
+  static final int BATCH_BYTES = 1024 * 1024;
+  /**
+   * Longest wait for more records to fill a batch that is not full. Profiles are uploaded every 10 s or more, so
+   * 20 ms of extra latency is invisible, and it is long enough to gather what one Kafka poll hands over.
+   * A starting point, to be tuned with a benchmark.
+   */
+  static final long BATCH_LINGER_MS = 20;
   private static final long STOP_GRACE_MS = 5_000;
   private static final int MAX_ERROR_BODY = 512;
 
@@ -69,7 +87,10 @@ public final class EndpointVerticle extends VerticleBase {
   private OAuth2Tokens tokens;
 
   private OffsetCommitter offsets;
-  private final Map<Long, Delivery> retryTimers = new HashMap<>();
+  /** Armed retry timers, each with what to do with its records when the verticle stops first. */
+  private final Map<Long, Runnable> retryTimers = new HashMap<>();
+  /** The open batch of each tenant ("" when single-tenant), waiting for more records or its linger. */
+  private final Map<String, Send> batches = new HashMap<>();
   private KafkaReadStream<String, byte[]> consumer;
   private ReloadingWebClient client;
   private long windowBytes;
@@ -85,15 +106,70 @@ public final class EndpointVerticle extends VerticleBase {
     final ConsumerRecord<String, byte[]> record;
     final TopicPartition partition;
     final long size;
-    int attempts;
-    long firstAttemptMillis;
-    long lastAttemptMillis;
-    boolean retrying;
 
     Delivery(ConsumerRecord<String, byte[]> record) {
       this.record = record;
       this.partition = new TopicPartition(record.topic(), record.partition());
       this.size = record.serializedValueSize() + Math.max(0, record.serializedKeySize());
+    }
+  }
+
+  /**
+   * One request and its attempts: a single record, or a batch of push records of one tenant sent as one
+   * PushRequest. Its records are delivered, retried or dead-lettered together.
+   */
+  private static final class Send {
+    final String tenant;
+    final List<Delivery> deliveries = new ArrayList<>(1);
+    /** Until the batch is closed: the prepared profile of each record. */
+    List<ProfileRecord> parts = new ArrayList<>(1);
+    /** What is sent; set when the batch is closed. */
+    ProfileRecord profile;
+    long bytes;
+    long lingerTimer = -1;
+    /** Records not yet released from the window. */
+    int remaining;
+    int attempts;
+    long firstAttemptMillis;
+    long lastAttemptMillis;
+    boolean retrying;
+
+    Send(String tenant) {
+      this.tenant = tenant;
+    }
+
+    static Send of(Delivery d, ProfileRecord profile) {
+      Send s = new Send(profile == null ? null : profile.tenant());
+      s.add(d, profile);
+      s.close();
+      return s;
+    }
+
+    void add(Delivery d, ProfileRecord part) {
+      deliveries.add(d);
+      parts.add(part);
+      remaining++;
+      bytes += part == null ? 0 : part.payload().length;
+    }
+
+    /**
+     * Fixes what is sent. PushRequest has a single repeated field, so serialized requests concatenated are the
+     * request holding all their series; one record is sent exactly as it is.
+     */
+    void close() {
+      if (parts.size() == 1) {
+        profile = parts.get(0);
+      } else {
+        byte[] body = new byte[Math.toIntExact(bytes)];
+        int at = 0;
+        for (ProfileRecord p : parts) {
+          System.arraycopy(p.payload(), 0, body, at, p.payload().length);
+          at += p.payload().length;
+        }
+        profile = new ProfileRecord(ProfileRecord.Kind.PUSH, tenant, RecordCodec.CONTENT_TYPE_PROTO, null, null,
+            parts.get(0).receivedAtMillis(), body);
+      }
+      parts = null;
     }
   }
 
@@ -160,11 +236,17 @@ public final class EndpointVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     updateFlow();
-    retryTimers.forEach((id, d) -> {
-      vertx.cancelTimer(id);
-      abandon(d);
-    });
+    Map<Long, Runnable> armed = new HashMap<>(retryTimers);
     retryTimers.clear();
+    armed.forEach((id, onStop) -> {
+      vertx.cancelTimer(id);
+      onStop.run();
+    });
+    for (Send batch : List.copyOf(batches.values())) {
+      batches.remove(key(batch.tenant));
+      vertx.cancelTimer(batch.lingerTimer);
+      batch.deliveries.forEach(d -> abandon(batch, d));
+    }
     drained = Promise.promise();
     if (windowRecords == 0) {
       drained.tryComplete();
@@ -197,17 +279,59 @@ public final class EndpointVerticle extends VerticleBase {
     metrics.windowRecords().incrementAndGet();
     updateFlow();
     if (replayedForAnotherEndpoint(record)) {
-      finished(d); // a dead letter of another endpoint, replayed for that one only
+      finished(Send.of(d, null), d); // a dead letter of another endpoint, replayed for that one only
       return;
     }
     ProfileRecord profile;
     try {
       profile = prepare(RecordCodec.fromKafka(record));
     } catch (RecordFormatException e) {
-      deadLetter(d, "malformed record: " + e.getMessage(), 0);
+      deadLetter(Send.of(d, null), d, "malformed record: " + e.getMessage(), 0);
       return;
     }
-    attempt(d, profile);
+    if (profile.kind() == ProfileRecord.Kind.PUSH && profile.contentEncoding() == null) {
+      batch(d, profile);
+    } else {
+      attempt(Send.of(d, profile));
+    }
+  }
+
+  /** Adds a plain push record to its tenant's batch, sending the batch when it is full. */
+  private void batch(Delivery d, ProfileRecord profile) {
+    String key = key(profile.tenant());
+    Send batch = batches.get(key);
+    if (batch != null && batch.bytes + profile.payload().length > BATCH_BYTES) {
+      send(batch);
+      batch = null;
+    }
+    if (batch == null) {
+      Send open = new Send(profile.tenant());
+      open.lingerTimer = vertx.setTimer(BATCH_LINGER_MS, t -> {
+        open.lingerTimer = -1;
+        send(open);
+      });
+      batches.put(key, open);
+      batch = open;
+    }
+    batch.add(d, profile);
+    if (batch.bytes >= BATCH_BYTES) {
+      send(batch);
+    }
+  }
+
+  /** Closes a batch and sends it. */
+  private void send(Send batch) {
+    batches.remove(key(batch.tenant), batch);
+    if (batch.lingerTimer >= 0) {
+      vertx.cancelTimer(batch.lingerTimer);
+      batch.lingerTimer = -1;
+    }
+    batch.close();
+    attempt(batch);
+  }
+
+  private static String key(String tenant) {
+    return tenant == null ? "" : tenant;
   }
 
   private boolean replayedForAnotherEndpoint(ConsumerRecord<String, byte[]> record) {
@@ -215,10 +339,20 @@ public final class EndpointVerticle extends VerticleBase {
     return header != null && !endpoint.name().equals(new String(header.value(), java.nio.charset.StandardCharsets.UTF_8));
   }
 
-  /** Applies what the write component does to every profile (reserved labels, external_labels). */
+  /**
+   * Applies what the write component does to every profile: for push, reserved labels and external_labels on every
+   * series; for /ingest, external_labels in the {@code name} parameter.
+   */
   private ProfileRecord prepare(ProfileRecord profile) {
     if (profile.kind() != ProfileRecord.Kind.PUSH) {
-      return profile;
+      String query;
+      try {
+        query = externalLabels.applyToIngestQuery(profile.query());
+      } catch (LabelSet.InvalidNameException e) {
+        throw new RecordFormatException("cannot apply external_labels to the /ingest name: " + e.getMessage());
+      }
+      return query == profile.query() ? profile : new ProfileRecord(profile.kind(), profile.tenant(),
+          profile.contentType(), profile.contentEncoding(), query, profile.receivedAtMillis(), profile.payload());
     }
     byte[] plain = profile.payload();
     if (profile.contentEncoding() != null) {
@@ -245,15 +379,16 @@ public final class EndpointVerticle extends VerticleBase {
         profile.receivedAtMillis(), relabelled.toByteArray());
   }
 
-  private void attempt(Delivery d, ProfileRecord profile) {
+  private void attempt(Send s) {
     if (stopping) {
-      abandon(d);
+      s.deliveries.forEach(d -> abandon(s, d));
       return;
     }
-    d.attempts++;
-    d.lastAttemptMillis = System.currentTimeMillis();
-    if (d.firstAttemptMillis == 0) {
-      d.firstAttemptMillis = d.lastAttemptMillis;
+    ProfileRecord profile = s.profile;
+    s.attempts++;
+    s.lastAttemptMillis = System.currentTimeMillis();
+    if (s.firstAttemptMillis == 0) {
+      s.firstAttemptMillis = s.lastAttemptMillis;
     }
     long sentAt = System.nanoTime();
     send(profile, headers.renewable()).onComplete(ar -> {
@@ -264,12 +399,12 @@ public final class EndpointVerticle extends VerticleBase {
       }
       if (delivered) {
         metrics.sentBytes().increment(profile.payload().length);
-        metrics.sentProfiles().increment();
+        metrics.sentProfiles().increment(s.deliveries.size());
       } else {
         client.recheck();
       }
       if (stopping && !delivered) {
-        abandon(d);
+        s.deliveries.forEach(d -> abandon(s, d));
         return;
       }
       if (delivered) {
@@ -277,7 +412,7 @@ public final class EndpointVerticle extends VerticleBase {
           failing = false;
           LOG.info("{}: delivering again", describe());
         }
-        finished(d);
+        s.deliveries.forEach(d -> finished(s, d));
         return;
       }
       RetryPolicy.Failure f = ar.succeeded() ? failure(ar.result()) : new RetryPolicy.Failure(0, null, null, noAnswer(ar.cause()));
@@ -285,14 +420,40 @@ public final class EndpointVerticle extends VerticleBase {
         failing = true;
         LOG.warn("{}: delivery failing: {}", describe(), f.reason());
       }
-      RetryPolicy.Decision decision = retryPolicy.decide(f, d.attempts, Instant.now());
+      RetryPolicy.Decision decision = retryPolicy.decide(f, s.attempts, Instant.now());
       if (decision.retry()) {
         metrics.retries().increment();
-        retryLater(d, decision.delay(), () -> attempt(d, profile));
+        retryLater(s, decision.delay(), () -> attempt(s), () -> s.deliveries.forEach(d -> abandon(s, d)));
+      } else if (s.deliveries.size() > 1 && !retryPolicy.retryable(f)) {
+        split(s, decision.reason());
       } else {
-        deadLetter(d, decision.reason(), f.status());
+        s.deliveries.forEach(d -> deadLetter(s, d, decision.reason(), f.status()));
       }
     });
+  }
+
+  /**
+   * A batch the endpoint refused for good: one of its records may be the cause, so each is sent again on its own
+   * and only the refused ones reach the dead-letter topic.
+   */
+  private void split(Send batch, String reason) {
+    LOG.info("{}: batch of {} records refused ({}); sending them one by one", describe(), batch.deliveries.size(), reason);
+    if (batch.retrying) {
+      batch.retrying = false;
+      retrying--;
+    }
+    for (Delivery d : batch.deliveries) {
+      batch.remaining--;
+      Send alone;
+      try {
+        alone = Send.of(d, prepare(RecordCodec.fromKafka(d.record)));
+      } catch (RecordFormatException e) {
+        deadLetter(Send.of(d, null), d, "malformed record: " + e.getMessage(), 0);
+        continue;
+      }
+      attempt(alone);
+    }
+    updateFlow();
   }
 
   /**
@@ -366,9 +527,13 @@ public final class EndpointVerticle extends VerticleBase {
     }
   }
 
-  private void retryLater(Delivery d, Duration wait, Runnable again) {
-    if (!d.retrying) {
-      d.retrying = true;
+  /**
+   * Runs {@code again} after {@code wait}, the consumer paused from now until every record of the request is
+   * released; {@code onStop} releases what the timer holds when the verticle stops first.
+   */
+  private void retryLater(Send s, Duration wait, Runnable again, Runnable onStop) {
+    if (!s.retrying) {
+      s.retrying = true;
       retrying++;
       updateFlow();
     }
@@ -378,47 +543,47 @@ public final class EndpointVerticle extends VerticleBase {
       retryTimers.remove(id[0]);
       again.run();
     });
-    retryTimers.put(id[0], d);
+    retryTimers.put(id[0], onStop);
   }
 
-  private void deadLetter(Delivery d, String reason, int status) {
-    if (d.attempts == 0) {
-      d.firstAttemptMillis = d.lastAttemptMillis = System.currentTimeMillis();
+  private void deadLetter(Send s, Delivery d, String reason, int status) {
+    if (s.attempts == 0) {
+      s.firstAttemptMillis = s.lastAttemptMillis = System.currentTimeMillis();
     }
-    deadLetters.write(d.record, endpoint.name(), reason, status, d.attempts, d.firstAttemptMillis, d.lastAttemptMillis)
+    deadLetters.write(d.record, endpoint.name(), reason, status, s.attempts, s.firstAttemptMillis, s.lastAttemptMillis)
         .onComplete(ar -> {
           if (ar.succeeded()) {
             metrics.droppedBytes().increment(d.size);
             metrics.droppedProfiles().increment();
             LOG.warn("{}: record {}-{}@{} moved to the dead-letter topic: {}", describe(), d.record.topic(),
                 d.record.partition(), d.record.offset(), reason);
-            finished(d);
+            finished(s, d);
           } else if (stopping) {
-            abandon(d);
+            abandon(s, d);
           } else {
             LOG.warn("{}: cannot write to the dead-letter topic, will retry: {}", describe(), ar.cause().getMessage());
-            retryLater(d, retryPolicy.backoff(d.attempts), () -> deadLetter(d, reason, status));
+            retryLater(s, retryPolicy.backoff(s.attempts), () -> deadLetter(s, d, reason, status), () -> abandon(s, d));
           }
         });
   }
 
-  private void finished(Delivery d) {
+  private void finished(Send s, Delivery d) {
     offsets.done(d.partition, d.record.offset()); // before release: the last release lets stop() commit
-    release(d);
+    release(s, d);
   }
 
   /** Leaves the record uncommitted, for this group to deliver again after a restart or rebalance. */
-  private void abandon(Delivery d) {
-    release(d);
+  private void abandon(Send s, Delivery d) {
+    release(s, d);
   }
 
-  private void release(Delivery d) {
+  private void release(Send s, Delivery d) {
     windowBytes -= d.size;
     windowRecords--;
     metrics.windowBytes().addAndGet(-d.size);
     metrics.windowRecords().decrementAndGet();
-    if (d.retrying) {
-      d.retrying = false;
+    if (--s.remaining == 0 && s.retrying) {
+      s.retrying = false;
       retrying--;
     }
     updateFlow();

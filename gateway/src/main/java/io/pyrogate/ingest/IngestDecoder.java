@@ -1,6 +1,7 @@
 package io.pyrogate.ingest;
 
 import java.util.List;
+import io.pyrogate.pyroscope.GoQuery;
 
 /**
  * The legacy {@code /ingest} API as Pyroscope serves it. pyrogate does not convert profiles: it checks the

@@ -1,17 +1,16 @@
 package io.pyrogate.ingest;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
+import io.pyrogate.pyroscope.LabelSet;
+
 /**
- * The {@code name} query parameter of {@code /ingest}: {@code app.name{key=value,...}}, read with the rules of
- * Pyroscope's {@code labelset.Parse} so that pyrogate refuses exactly the names Pyroscope refuses, with the same
- * messages. The application name may hold {@code [A-Za-z0-9_.\-/]}, label keys {@code [A-Za-z0-9_.]}; keys and
- * values are trimmed; nothing is escaped, so a value cannot contain {@code ,} or {@code }}.
+ * The {@code name} query parameter of {@code /ingest}, parsed by {@link LabelSet} (Pyroscope's rules and messages),
+ * with what ingest needs from it: the record key's service and the text formats' profile type.
  */
 final class IngestName {
-  static final String NAME_LABEL = "__name__";
+  static final String NAME_LABEL = LabelSet.NAME_LABEL;
 
   /** Profile types the legacy text formats (folded, lines, trie, tree) derive from the app name's last suffix. */
   private static final Set<String> TEXT_FORMAT_TYPES = Set.of("cpu", "wall", "inuse_objects", "inuse_space",
@@ -75,76 +74,10 @@ final class IngestName {
    * @throws Rejection 400 with Pyroscope's message ("name: invalid service name: ...") when Pyroscope refuses it
    */
   static IngestName parse(String name) {
-    Map<String, String> labels = new LinkedHashMap<>();
-    StringBuilder key = new StringBuilder();
-    StringBuilder value = new StringBuilder();
-    int state = 0; // 0 app name, 1 label key, 2 label value, 3 done
-    String input = (name == null ? "" : name) + "{";
-    for (int i = 0; i < input.length(); ) {
-      int c = input.codePointAt(i);
-      i += Character.charCount(c);
-      if (state == 0) {
-        if (c == '{') {
-          state = 1;
-          String app = GoText.trimSpace(value.toString());
-          validateAppName(app);
-          labels.put(NAME_LABEL, app);
-        } else {
-          value.appendCodePoint(c);
-        }
-      } else if (state == 1) {
-        if (c == '}') {
-          state = 3;
-        } else if (c == '=') {
-          state = 2;
-          value.setLength(0);
-        } else {
-          key.appendCodePoint(c);
-        }
-      } else if (state == 2) {
-        if (c == ',' || c == '}') {
-          state = 1;
-          String k = GoText.trimSpace(key.toString());
-          if (!NAME_LABEL.equals(k)) {
-            validateLabelName(k);
-          }
-          labels.put(k, GoText.trimSpace(value.toString()));
-          key.setLength(0);
-        } else {
-          value.appendCodePoint(c);
-        }
-      }
+    try {
+      return new IngestName(LabelSet.parse(name).labels());
+    } catch (LabelSet.InvalidNameException e) {
+      throw Rejection.invalidArgument("name: " + e.getMessage());
     }
-    return new IngestName(labels);
-  }
-
-  private static void validateAppName(String app) {
-    if (app.isEmpty()) {
-      throw bad("service name is required");
-    }
-    app.codePoints().filter(c -> !appNameChar(c)).findFirst().ifPresent(c -> {
-      throw bad("invalid service name: " + app + ": character is not allowed: " + GoText.quoteRune(c));
-    });
-  }
-
-  private static void validateLabelName(String k) {
-    if (k.isEmpty()) {
-      throw bad("label name is required");
-    }
-    k.codePoints().filter(c -> !labelNameChar(c)).findFirst().ifPresent(c -> {
-      throw bad("invalid label name: " + k + ": character is not allowed: " + GoText.quoteRune(c));
-    });
-  }
-
-  private static boolean labelNameChar(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
-  }
-
-  private static boolean appNameChar(int c) {
-    return c == '-' || c == '/' || labelNameChar(c);
-  }
-
-  private static Rejection bad(String message) {
-    return Rejection.invalidArgument("name: " + message);
   }
 }

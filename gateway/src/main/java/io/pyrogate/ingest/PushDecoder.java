@@ -7,6 +7,7 @@ import java.util.Locale;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.pyroscope.GoText;
 import io.pyrogate.pyroscope.Gzip;
 
 /**

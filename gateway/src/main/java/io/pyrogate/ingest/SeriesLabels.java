@@ -7,6 +7,7 @@ import java.util.List;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.pyrogate.proto.types.v1.LabelPair;
+import io.pyrogate.pyroscope.GoText;
 
 /**
  * The label checks Pyroscope's distributor applies to every pushed series before it looks at the profile, with

@@ -1,6 +1,7 @@
 package io.pyrogate.pyroscope;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,6 +16,9 @@ import io.pyrogate.proto.types.v1.LabelPair;
  * {@code external_labels}, overriding a series label of the same name; an empty value deletes the label.
  * Labels keep their order; new ones are appended sorted by name. A request that needs no change is returned
  * as it is, so it is delivered byte for byte.
+ *
+ * <p>For a legacy {@code /ingest} profile the labels are in the {@code name} query parameter; Alloy's
+ * {@code AppendIngest} rewrites it (see {@link #applyToIngestQuery}).
  */
 public final class ExternalLabels {
   private final Map<String, String> labels;
@@ -36,6 +40,55 @@ public final class ExternalLabels {
       }
     }
     return out == null ? request : out.build();
+  }
+
+  /**
+   * What Alloy's {@code AppendIngest} does to an {@code /ingest} query when the write has external labels: parses
+   * the {@code name} label set, sets {@code __name__} to {@code service_name} when that is present
+   * ({@code ensureNameMatchesService}), applies the external labels (override; an empty value deletes; reserved
+   * labels are not dropped on this path) and writes the name back as {@code app{k1=v1,...}} with sorted keys. Unlike
+   * Alloy, which re-encodes the whole query, every other parameter stays byte for byte as received; the new
+   * {@code name} takes the place of the first one (other {@code name} parameters are removed, as Go's
+   * {@code Values.Set} does). Without external labels the query is returned as it is.
+   *
+   * @throws LabelSet.InvalidNameException when the name is not one Pyroscope accepts (so it cannot be relabelled)
+   */
+  public String applyToIngestQuery(String rawQuery) {
+    if (labels.isEmpty()) {
+      return rawQuery;
+    }
+    Map<String, String> set = new LinkedHashMap<>(LabelSet.parse(GoQuery.get(rawQuery, "name")).labels());
+    String service = set.get("service_name");
+    if (service != null && !service.isEmpty()) {
+      set.put(LabelSet.NAME_LABEL, service);
+    }
+    labels.forEach((k, v) -> {
+      if (v.isEmpty()) {
+        set.remove(k);
+      } else {
+        set.put(k, v);
+      }
+    });
+    String name = "name=" + GoQuery.escape(LabelSet.normalized(set));
+    StringBuilder out = new StringBuilder(rawQuery.length() + name.length());
+    boolean replaced = false;
+    boolean first = true;
+    for (String pair : rawQuery.split("&", -1)) {
+      int eq = pair.indexOf('=');
+      if ("name".equals(GoQuery.unescape(eq < 0 ? pair : pair.substring(0, eq)))) {
+        if (replaced) {
+          continue;
+        }
+        replaced = true;
+        pair = name;
+      }
+      if (!first) {
+        out.append('&');
+      }
+      first = false;
+      out.append(pair);
+    }
+    return out.toString();
   }
 
   /** The new labels, or null when they stay as they are. */

@@ -11,11 +11,14 @@ import static org.awaitility.Awaitility.await;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.pyrogate.Gateway;
 import io.pyrogate.config.Endpoint;
+import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.HttpClientConfig;
 import io.pyrogate.config.Secret;
 import io.pyrogate.config.KafkaSettings;
@@ -28,6 +31,7 @@ import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 class DeliveryTest {
@@ -198,6 +202,165 @@ class DeliveryTest {
         assertThat(pyroscope.received()).hasSize(1);
       }
     }
+  }
+
+  /**
+   * Starts the gateway once (fixing the endpoint's starting offsets), stops it, writes {@code records} to the write's
+   * topic and starts it again: the endpoint then finds them all in the window together, as after an outage.
+   */
+  private static Gateway withBacklog(GatewayConfig config, List<ProducerRecord<String, byte[]>> records) {
+    TestGateways.start(config).close();
+    TestKafka.produce(records);
+    return TestGateways.start(config);
+  }
+
+  private static ProducerRecord<String, byte[]> record(String topic, String tenant, PushRequest request) {
+    ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, (tenant == null ? "" : tenant) + "/svc", request.toByteArray());
+    if (tenant != null) {
+      r.headers().add("x-scope-orgid", tenant.getBytes(StandardCharsets.UTF_8));
+    }
+    return r;
+  }
+
+  @Test
+  void pushRecordsInTheWindowTogetherGoOutAsFewerRequestsCarryingEverySample() throws Exception {
+    int port = freePort();
+    KafkaSettings kafka = sharedKafka();
+    int profiles = 12;
+    try (FakePyroscope pyroscope = new FakePyroscope()) {
+      GatewayConfig config = config(kafka, port, List.of(new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of())));
+      List<String> sentIds = new ArrayList<>();
+      List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+      for (int i = 0; i < profiles; i++) {
+        PushRequest request = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of("i", Integer.toString(i)));
+        sentIds.addAll(Profiles.sampleIds(request));
+        records.add(record(Topics.writeTopic(kafka, "w"), "squad-1", request));
+      }
+      try (Gateway gateway = withBacklog(config, records)) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.deliveredSampleIds().size() >= profiles);
+        assertThat(pyroscope.deliveredSampleIds()).containsExactlyInAnyOrderElementsOf(sentIds);
+        assertThat(pyroscope.received()).hasSizeLessThan(profiles);
+        for (FakePyroscope.Request r : pyroscope.delivered()) {
+          assertThat(r.headers()).containsEntry("x-scope-orgid", "squad-1").containsEntry("content-type", "application/proto");
+          assertThat(PushRequest.parseFrom(r.body()).getSeriesList()).allSatisfy(series ->
+              assertThat(series.getLabelsList()).extracting(l -> l.getName()).contains("__name__", "service_name", "i"));
+        }
+        String labels = "{component_id=\"pyroscope.write.w\",endpoint=\"" + pyroscope.url() + "\"}";
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(TestGateways.get(gateway.managementPort(), "/metrics").body())
+            .contains("pyroscope_write_sent_profiles_total" + labels + " " + (double) profiles));
+      }
+    }
+  }
+
+  @Test
+  void aBatchStaysWithinTheByteLimitAndALargerRecordGoesAlone() throws Exception {
+    int port = freePort();
+    KafkaSettings kafka = sharedKafka();
+    java.util.Random random = new java.util.Random(7);
+    try (FakePyroscope pyroscope = new FakePyroscope()) {
+      GatewayConfig config = config(kafka, port, List.of(new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of())));
+      List<String> sentIds = new ArrayList<>();
+      List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+      int[] sizes = {300_000, 300_000, 300_000, 300_000, EndpointVerticle.BATCH_BYTES + 10, 300_000, 300_000};
+      for (int size : sizes) {
+        byte[] raw = new byte[size];
+        random.nextBytes(raw);
+        PushRequest request = Profiles.push("svc", raw, Map.of());
+        sentIds.addAll(Profiles.sampleIds(request));
+        records.add(record(Topics.writeTopic(kafka, "w"), null, request));
+      }
+      try (Gateway gateway = withBacklog(config, records)) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.deliveredSampleIds().size() >= records.size());
+        assertThat(pyroscope.deliveredSampleIds()).containsExactlyInAnyOrderElementsOf(sentIds);
+        assertThat(pyroscope.delivered()).hasSizeLessThan(records.size()).allSatisfy(r -> {
+          int series = PushRequest.parseFrom(r.body()).getSeriesCount();
+          assertThat(series == 1 || r.body().length <= EndpointVerticle.BATCH_BYTES)
+              .as("a request of %d series has %d bytes", series, r.body().length).isTrue();
+        });
+      }
+    }
+  }
+
+  @Test
+  void batchesNeverMixTenants() throws Exception {
+    int port = freePort();
+    KafkaSettings kafka = sharedKafka();
+    try (FakePyroscope pyroscope = new FakePyroscope()) {
+      GatewayConfig config = config(kafka, port, List.of(new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of())));
+      Map<String, String> tenantOfSample = new HashMap<>();
+      List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+      String[] tenants = {"squad-1", "squad-2", null};
+      for (int i = 0; i < 15; i++) {
+        String tenant = tenants[i % tenants.length];
+        PushRequest request = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of());
+        Profiles.sampleIds(request).forEach(id -> tenantOfSample.put(id, String.valueOf(tenant)));
+        records.add(record(Topics.writeTopic(kafka, "w"), tenant, request));
+      }
+      try (Gateway gateway = withBacklog(config, records)) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.deliveredSampleIds().size() >= records.size());
+        assertThat(pyroscope.deliveredSampleIds()).containsExactlyInAnyOrderElementsOf(tenantOfSample.keySet());
+        assertThat(pyroscope.received()).hasSizeLessThan(records.size());
+        for (FakePyroscope.Request r : pyroscope.delivered()) {
+          String tenant = String.valueOf(r.headers().get("x-scope-orgid"));
+          assertThat(Profiles.sampleIds(PushRequest.parseFrom(r.body()))).allSatisfy(id ->
+              assertThat(tenantOfSample.get(id)).as("tenant of sample %s", id).isEqualTo(tenant));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aBatchRefusedWith400IsSentAgainRecordByRecordAndOnlyTheBadRecordIsDeadLettered() {
+    int port = freePort();
+    KafkaSettings kafka = sharedKafka();
+    byte[] marker = "poisoned-profile".getBytes(StandardCharsets.UTF_8);
+    try (FakePyroscope pyroscope = new FakePyroscope()
+        .refuseWhen(body -> indexOf(body, marker) >= 0, 400, "{\"code\":\"invalid_argument\",\"message\":\"bad profile\"}")) {
+      GatewayConfig config = config(kafka, port, List.of(new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of())));
+      List<String> goodIds = new ArrayList<>();
+      byte[] poison = null;
+      List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        PushRequest request = Profiles.push("svc", Profiles.jvmStacksPprof(1),
+            i == 3 ? Map.of("kind", "poisoned-profile") : Map.of("kind", "fine"));
+        if (i == 3) {
+          poison = request.toByteArray();
+        } else {
+          goodIds.addAll(Profiles.sampleIds(request));
+        }
+        records.add(record(Topics.writeTopic(kafka, "w"), "squad-1", request));
+      }
+      try (Gateway gateway = withBacklog(config, records)) {
+        List<ConsumerRecord<String, byte[]>> dead = TestKafka.read(Topics.deadLetterTopic(kafka, "w"), 1);
+        assertThat(dead).extracting(ConsumerRecord::value).containsExactly(poison);
+        assertThat(header(dead.get(0), DeadLetters.REASON)).startsWith("HTTP 400").contains("bad profile");
+        assertThat(header(dead.get(0), DeadLetters.STATUS)).isEqualTo("400");
+        assertThat(header(dead.get(0), DeadLetters.ATTEMPTS)).isEqualTo("1");
+        assertThat(header(dead.get(0), "x-scope-orgid")).isEqualTo("squad-1");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+            assertThat(pyroscope.deliveredSampleIds()).containsExactlyInAnyOrderElementsOf(goodIds));
+        assertThat(pyroscope.received()).as("the batch, then each record on its own")
+            .anySatisfy(r -> assertThat(PushRequest.parseFrom(r.body()).getSeriesCount()).isGreaterThan(1));
+        String labels = "{component_id=\"pyroscope.write.w\",endpoint=\"" + pyroscope.url() + "\"} ";
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(TestGateways.get(gateway.managementPort(), "/metrics").body())
+            .contains("pyroscope_write_dropped_profiles_total" + labels + 1.0)
+            .contains("pyroscope_write_sent_profiles_total" + labels + (double) goodIds.size()));
+        assertThat(TestKafka.readAll(Topics.deadLetterTopic(kafka, "w"))).hasSize(1);
+      }
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   private static String header(ConsumerRecord<String, byte[]> r, String name) {

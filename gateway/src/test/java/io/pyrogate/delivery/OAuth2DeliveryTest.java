@@ -59,8 +59,8 @@ class OAuth2DeliveryTest {
              }
              """.formatted(tokens.url())), Map.of("CA", CA.certPem())), clock, List.of())) {
       store(harness);
-      store(harness);
-
+      await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() == 1);
+      store(harness); // after the first was delivered, so not in the same batch: a second request, same token
       await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() == 2);
       assertThat(pyroscope.delivered()).extracting(r -> r.headers().get("authorization")).containsOnly("Bearer tok-1");
       assertThat(tokens.requests()).singleElement().satisfies(t -> {

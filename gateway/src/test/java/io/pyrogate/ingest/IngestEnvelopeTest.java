@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.entry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import io.pyrogate.pyroscope.GoQuery;
 import io.pyrogate.testing.SdkPayloads;
 import org.junit.jupiter.api.Test;
 

@@ -48,6 +48,12 @@ public final class FakePyroscope implements AutoCloseable {
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private final AtomicInteger failureStatus = new AtomicInteger(503);
   private volatile boolean blackhole;
+  private final java.util.concurrent.atomic.AtomicLong delayMillis = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicInteger held = new AtomicInteger();
+  private volatile Refusal refusal;
+
+  private record Refusal(java.util.function.Predicate<byte[]> body, int status, String message) {
+  }
 
   public FakePyroscope() {
     this(new HttpServerOptions());
@@ -80,12 +86,29 @@ public final class FakePyroscope implements AutoCloseable {
       }
       int code = failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? failureStatus.get() : status.get();
       boolean failure = code == failureStatus.get() && code / 100 != 2;
+      Refusal refuse = refusal;
+      if (refuse != null && refuse.body().test(body.getBytes())) {
+        received.add(new Request(req.method().name(), req.path(), req.query(), headers, body.getBytes(), refuse.status(), System.nanoTime()));
+        req.response().setStatusCode(refuse.status()).end(refuse.message());
+        return;
+      }
       received.add(new Request(req.method().name(), req.path(), req.query(), headers, body.getBytes(), code, System.nanoTime()));
       String retryAfter = failureRetryAfter.get();
       if (failure && retryAfter != null) {
         req.response().putHeader("Retry-After", retryAfter);
       }
-      req.response().setStatusCode(code).end(code / 100 == 2 ? "" : errorBody.get());
+      long delay = delayMillis.get();
+      if (delay <= 0) {
+        req.response().setStatusCode(code).end(code / 100 == 2 ? "" : errorBody.get());
+        return;
+      }
+      held.incrementAndGet();
+      vertx.setTimer(delay, t -> {
+        held.decrementAndGet();
+        if (!req.response().closed()) {
+          req.response().setStatusCode(code).end(code / 100 == 2 ? "" : errorBody.get());
+        }
+      });
     });
   }
 
@@ -141,6 +164,26 @@ public final class FakePyroscope implements AutoCloseable {
   public FakePyroscope failNext(int n, int code, String retryAfter) {
     failureRetryAfter.set(retryAfter);
     return failNext(n, code);
+  }
+
+  /**
+   * Answer every request {@code delay} after it arrived (zero: at once), like a server that stores a profile and
+   * is slow to say so: the request counts as answered with its status from its arrival on.
+   */
+  public FakePyroscope delayAnswers(java.time.Duration delay) {
+    delayMillis.set(delay.toMillis());
+    return this;
+  }
+
+  /** Requests received and waiting for their delayed answer. */
+  public int held() {
+    return held.get();
+  }
+
+  /** Answer requests whose body matches with {@code status} and {@code message}, like a server refusing bad data. */
+  public FakePyroscope refuseWhen(java.util.function.Predicate<byte[]> body, int status, String message) {
+    refusal = new Refusal(body, status, message);
+    return this;
   }
 
   /** Accept connections and requests but never answer, like a hung server. */

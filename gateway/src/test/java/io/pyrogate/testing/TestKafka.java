@@ -52,6 +52,20 @@ public final class TestKafka {
     return records;
   }
 
+  /** Writes records to {@code topic} and waits until Kafka acknowledged every one. */
+  public static void produce(java.util.List<org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>> records) {
+    java.util.Map<String, Object> config = new java.util.HashMap<>(io.pyrogate.kafka.KafkaDefaults.producer(bootstrapServers()));
+    try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(config)) {
+      java.util.List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+      records.forEach(r -> sent.add(producer.send(r)));
+      for (java.util.concurrent.Future<?> f : sent) {
+        f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot produce test records", e);
+    }
+  }
+
   public static synchronized String bootstrapServers() {
     if (broker == null) {
       try {

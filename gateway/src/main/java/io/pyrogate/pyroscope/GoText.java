@@ -1,4 +1,4 @@
-package io.pyrogate.ingest;
+package io.pyrogate.pyroscope;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -9,12 +9,12 @@ import java.nio.charset.StandardCharsets;
  * The few Go string behaviours Pyroscope's error messages and limits depend on: byte lengths in UTF-8,
  * {@code strings.TrimSpace}, and {@code %q} quoting of strings and runes.
  */
-final class GoText {
+public final class GoText {
   private GoText() {
   }
 
   /** Go's {@code len(s)}: the length in UTF-8 bytes. */
-  static int utf8Length(String s) {
+  public static int utf8Length(String s) {
     int n = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -33,7 +33,7 @@ final class GoText {
   }
 
   /** Whether the string can be encoded as UTF-8 (no unpaired surrogates): Go's {@code utf8.ValidString}. */
-  static boolean validUtf8(String s) {
+  public static boolean validUtf8(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (Character.isHighSurrogate(c)) {
@@ -49,7 +49,7 @@ final class GoText {
   }
 
   /** Whether the bytes are well-formed UTF-8. */
-  static boolean validUtf8(byte[] bytes) {
+  public static boolean validUtf8(byte[] bytes) {
     try {
       StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
@@ -62,7 +62,7 @@ final class GoText {
   }
 
   /** Go's {@code strings.TrimSpace}. */
-  static String trimSpace(String s) {
+  public static String trimSpace(String s) {
     int start = 0;
     int end = s.length();
     while (start < end && isSpace(s.charAt(start))) {
@@ -75,7 +75,7 @@ final class GoText {
   }
 
   /** Go's {@code unicode.IsSpace}. */
-  static boolean isSpace(int c) {
+  public static boolean isSpace(int c) {
     switch (c) {
       case '\t': case '\n': case 0x0B: case '\f': case '\r': case ' ': case 0x85: case 0xA0:
         return true;
@@ -90,14 +90,14 @@ final class GoText {
   }
 
   /** Go's {@code strconv.Quote}: a double-quoted string literal. */
-  static String quote(String s) {
+  public static String quote(String s) {
     StringBuilder b = new StringBuilder(s.length() + 2).append('"');
     s.codePoints().forEach(cp -> appendEscaped(b, cp, '"'));
     return b.append('"').toString();
   }
 
   /** Go's {@code %q} of a rune: a single-quoted character literal. */
-  static String quoteRune(int cp) {
+  public static String quoteRune(int cp) {
     StringBuilder b = new StringBuilder(8).append('\'');
     appendEscaped(b, cp, '\'');
     return b.append('\'').toString();

@@ -1,4 +1,4 @@
-package io.pyrogate.ingest;
+package io.pyrogate.pyroscope;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,12 +8,12 @@ import java.nio.charset.StandardCharsets;
  * {@code r.URL.Query()}: pairs split at {@code &}, a pair with a {@code ;} or a bad percent escape ignored,
  * {@code +} meaning a space, and the first value of a repeated key winning.
  */
-final class GoQuery {
+public final class GoQuery {
   private GoQuery() {
   }
 
   /** The first value of {@code key}, or "" when absent (as Go's {@code Get}). */
-  static String get(String rawQuery, String key) {
+  public static String get(String rawQuery, String key) {
     if (rawQuery == null || rawQuery.isEmpty()) {
       return "";
     }
@@ -45,7 +45,7 @@ final class GoQuery {
   }
 
   /** Go's {@code url.QueryUnescape}; null when the escape is malformed. */
-  static String unescape(String s) {
+  public static String unescape(String s) {
     if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
       return s;
     }
@@ -71,5 +71,23 @@ final class GoQuery {
       }
     }
     return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Go's {@code url.QueryEscape}: unreserved bytes as they are, a space as {@code +}, every other byte as {@code %XX}. */
+  public static String escape(String s) {
+    StringBuilder out = new StringBuilder(s.length() + 16);
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xFF;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'
+          || c == '~') {
+        out.append((char) c);
+      } else if (c == ' ') {
+        out.append('+');
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+      }
+    }
+    return out.toString();
   }
 }
