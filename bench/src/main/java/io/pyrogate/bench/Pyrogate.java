@@ -63,6 +63,8 @@ public final class Pyrogate implements AutoCloseable {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(dir.resolve("pyrogate.log").toFile()).start();
       Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+      // scripts/bench kills what is left by these pid files if this JVM itself is killed.
+      Files.writeString(dir.resolve("pyrogate.pid"), Long.toString(p.pid()));
       long deadline = t0 + TimeUnit.SECONDS.toNanos(90);
       while (System.nanoTime() < deadline) {
         if (!p.isAlive()) {
