@@ -212,10 +212,10 @@ public final class BenchRun {
     Thread sampler = new Thread(() -> {
       long t0 = System.nanoTime();
       while (!Thread.currentThread().isInterrupted() && (System.nanoTime() - t0) / 1e9 < heapSeconds + 30) {
-        long h = p.heapUsedBytes();
+        long[] h = p.heap();
         long r = p.rssBytes();
         synchronized (heap) {
-          heap.add(new JsonArray().add(LoadGen.round((System.nanoTime() - t0) / 1e9, 1)).add(h));
+          heap.add(new JsonArray().add(LoadGen.round((System.nanoTime() - t0) / 1e9, 1)).add(h[0]).add(h[1]));
           rss.add(r);
         }
         try {
@@ -240,8 +240,17 @@ public final class BenchRun {
       long firstMin = Long.MAX_VALUE;
       long lastMin = Long.MAX_VALUE;
       long maxHeap = 0;
+      long liveFirst = -1;
+      long liveLast = -1;
       for (int i = 0; i < n; i++) {
         long h = heap.getJsonArray(i).getLong(1);
+        long live = heap.getJsonArray(i).getLong(2);
+        if (live > 0 && i < third) {
+          liveFirst = Math.max(liveFirst, live);
+        }
+        if (live > 0 && i >= n - third) {
+          liveLast = Math.max(liveLast, live);
+        }
         maxHeap = Math.max(maxHeap, h);
         if (i < third) {
           firstMin = Math.min(firstMin, h);
@@ -253,6 +262,7 @@ public final class BenchRun {
       return memory(new JsonObject().put("bench", "heap_endpoint_down").put("seconds", heapSeconds)
           .put("offered_rps", 100).put("load", load).put("delivered_healthy", delivered)
           .put("heap_floor_first_third", firstMin).put("heap_floor_last_third", lastMin).put("heap_max", maxHeap)
+          .put("live_data_first_third", liveFirst).put("live_data_last_third", liveLast)
           .put("heap_samples", heap.copy()).put("rss_samples", rss.copy()), p);
     }
   }

@@ -28,6 +28,8 @@ public final class Pyrogate implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{([^}]*)}\\s+([0-9.eE+]+)", Pattern.MULTILINE);
 
+  private static final Pattern LIVE = Pattern.compile("^jvm_gc_live_data_size_bytes(?:\\{[^}]*})?\\s+([0-9.eE+]+)", Pattern.MULTILINE);
+
   private final Process process;
   private final int ingestPort;
   private final int managementPort;
@@ -131,6 +133,14 @@ public final class Pyrogate implements AutoCloseable {
 
   /** Heap used in bytes, the sum of the heap pools in /metrics (-1 when unknown). */
   public long heapUsedBytes() {
+    return heap()[0];
+  }
+
+  /**
+   * Heap used and the old generation's size after the last GC ({@code jvm_gc_live_data_size_bytes}, what
+   * survives collections: the number that grows when something is retained), both -1 when unknown.
+   */
+  public long[] heap() {
     try {
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
           .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
@@ -143,12 +153,13 @@ public final class Pyrogate implements AutoCloseable {
           any = true;
         }
       }
-      return any ? (long) sum : -1;
+      Matcher live = LIVE.matcher(r.body());
+      return new long[] {any ? (long) sum : -1, live.find() ? (long) Double.parseDouble(live.group(1)) : -1};
     } catch (IOException | RuntimeException e) {
-      return -1;
+      return new long[] {-1, -1};
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return -1;
+      return new long[] {-1, -1};
     }
   }
 
