@@ -117,6 +117,9 @@ public final class BenchRun {
         log("ingest (JFR multipart to /ingest) at max");
         emit(memory(gen.run(LoadGen.Options.of(p.ingestPort(), 0, duration).withConnections(connections), ingest)
             .put("bench", "ingest_jfr"), p));
+        // Baseline A again after the ingest steps: the machine's noise shows as the spread of the two.
+        log("baseline A again");
+        emit(memory(BaselineA.run(p.bootstrapServers(), 8, payloads, duration).put("bench", "baseline_a"), p));
       }
 
       // 2. End to end, one endpoint.
