@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Baseline A, the durable limit: a plain kafka-clients producer with pyrogate's own producer settings
@@ -47,12 +48,17 @@ public final class BaselineA {
     AtomicLong acked = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     AtomicLong lastAck = new AtomicLong();
+    AtomicLong warmupFailed = new AtomicLong();
     long sent = 0;
     long start;
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pc)) {
       // Warm-up: connections, metadata, JIT; not counted.
       for (int i = 0; i < 200; i++) {
-        producer.send(records.get(i % records.size()));
+        producer.send(records.get(i % records.size()), (md, e) -> {
+          if (e != null) {
+            warmupFailed.incrementAndGet();
+          }
+        });
       }
       producer.flush();
       start = System.nanoTime();
@@ -71,15 +77,20 @@ public final class BaselineA {
       producer.flush();
     }
     double produceSeconds = (lastAck.get() - start) / 1e9;
-    long total = acked.get() + 200;
 
     Map<String, Object> cc = new HashMap<>(KafkaDefaults.consumer(bootstrap, "bench-baseline-a-" + System.nanoTime()));
     long consumed = 0;
     long firstPoll = 0;
     long lastPoll = 0;
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cc)) {
+      // Everything the topic holds: what was acknowledged, warm-up included.
+      List<TopicPartition> tps = new ArrayList<>();
+      for (int i = 0; i < partitions; i++) {
+        tps.add(new TopicPartition(topic, i));
+      }
+      long total = consumer.endOffsets(tps).values().stream().mapToLong(Long::longValue).sum();
       consumer.subscribe(Set.of(topic));
-      long deadline = System.nanoTime() + (long) ((seconds * 4 + 30) * 1e9);
+      long deadline = System.nanoTime() + (long) ((seconds * 2 + 20) * 1e9);
       while (consumed < total && System.nanoTime() < deadline) {
         ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(200));
         if (!batch.isEmpty()) {
@@ -101,6 +112,7 @@ public final class BaselineA {
         .put("partitions", partitions)
         .put("produced", acked.get())
         .put("produce_errors", failed.get())
+        .put("warmup_errors", warmupFailed.get())
         .put("produce_s", LoadGen.round(produceSeconds, 3))
         .put("produce_records_per_s", LoadGen.round(acked.get() / produceSeconds, 1))
         .put("produce_mb_per_s", LoadGen.round(acked.get() * valueBytes / produceSeconds / 1e6, 1))

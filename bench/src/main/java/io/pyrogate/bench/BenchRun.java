@@ -280,8 +280,10 @@ public final class BenchRun {
     Files.writeString(results, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
+  private static final long T0 = System.nanoTime();
+
   private static void log(String s) {
-    System.err.println("bench: " + s);
+    System.err.printf(java.util.Locale.ROOT, "bench: [%6.1f s] %s%n", (System.nanoTime() - T0) / 1e9, s);
   }
 
   private static void sleep(long ms) {

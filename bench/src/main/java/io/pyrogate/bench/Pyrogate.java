@@ -166,6 +166,7 @@ public final class Pyrogate implements AutoCloseable {
   /** SIGTERM, then SIGKILL after 20 s. */
   @Override
   public void close() {
+    long t0 = System.nanoTime();
     process.destroy();
     try {
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -175,6 +176,7 @@ public final class Pyrogate implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
+    System.err.printf(java.util.Locale.ROOT, "bench: pyrogate stopped in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
   }
 
   static int get(String url) {

@@ -202,7 +202,7 @@ public final class Report {
           break;
         case "baseline_a":
           line("| baseline A: kafka-clients producer | max | **" + f(o.getDouble("produce_records_per_s")) + " rec/s** ("
-              + f(o.getDouble("produce_mb_per_s")) + " MB/s) | | | | " + o.getLong("produce_errors") + " | " + mib(o.getLong("heap_used_bytes"))
+              + f(o.getDouble("produce_mb_per_s")) + " MB/s) | | | | " + (o.getLong("produce_errors") + o.getLong("warmup_errors", 0L)) + " | " + mib(o.getLong("heap_used_bytes"))
               + " | " + mib(o.getLong("rss_bytes")) + " | " + o.getLong("produced") + " records of " + o.getLong("record_bytes") + " B, "
               + o.getInteger("partitions") + " partitions; memory is pyrogate's (its broker) |");
           line("| baseline A: kafka-clients consumer | max | **" + f(o.getDouble("consume_records_per_s")) + " rec/s** ("
