@@ -183,6 +183,9 @@ public final class Report {
     line("the lowest heap-used sample of the first and of the last third of the period (the GC sawtooth's bottom); live");
     line("data is `jvm_gc_live_data_size_bytes` (old generation after GC), the largest sample of each third. The goal is");
     line("judged on live data when the JVM reported it (it needs a GC that touched the old generation), else on the floor.");
+    line("The blackhole comparison runs the same max-rate load twice, with three healthy endpoints and with the third one");
+    line("blackholed (it accepts connections and requests and never answers), and compares the two healthy endpoints'");
+    line("end-to-end rates; with all three healthy the same cores also serve the third endpoint.");
   }
 
   private void details() {
