@@ -1,0 +1,296 @@
+package io.pyrogate.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Runs every benchmark of issue 7 in one go and appends one JSON line per result to
+ * {@code OUT/results.jsonl}: startup, baseline A, ingest only at fixed offered rates and max, end to end with
+ * one endpoint, with three healthy endpoints and with one of three blackholed, heap over a period with that
+ * endpoint down, and baseline B (nginx). Everything listens and connects on 127.0.0.1 only, and every step is
+ * bounded in time.
+ *
+ * <pre>
+ * BenchRun --jar gateway/target/pyrogate.jar --out bench/target/bench [--duration 20] [--heap-seconds 180]
+ *          [--rates 100,300,1000] [--connections 64] [--nginx /usr/sbin/nginx] [--java-opts "-Xmx1g"]
+ * </pre>
+ */
+public final class BenchRun {
+  private final Path jar;
+  private final Path out;
+  private final double duration;
+  private final double heapSeconds;
+  private final double[] rates;
+  private final int connections;
+  private final Path nginx;
+  private final List<String> javaOpts;
+  private final Path results;
+
+  private BenchRun(Path jar, Path out, double duration, double heapSeconds, double[] rates, int connections, Path nginx,
+                   List<String> javaOpts) {
+    this.jar = jar;
+    this.out = out;
+    this.duration = duration;
+    this.heapSeconds = heapSeconds;
+    this.rates = rates;
+    this.connections = connections;
+    this.nginx = nginx;
+    this.javaOpts = javaOpts;
+    this.results = out.resolve("results.jsonl");
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path jar = Path.of("gateway/target/pyrogate.jar");
+    Path out = Path.of("bench/target/bench");
+    double duration = 20;
+    double heap = 180;
+    double[] rates = {100, 300, 1000};
+    int connections = 64;
+    Path nginx = null;
+    List<String> javaOpts = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String v = i + 1 < args.length ? args[i + 1] : null;
+      switch (args[i]) {
+        case "--jar": jar = Path.of(v); i++; break;
+        case "--out": out = Path.of(v); i++; break;
+        case "--duration": duration = Double.parseDouble(v); i++; break;
+        case "--heap-seconds": heap = Double.parseDouble(v); i++; break;
+        case "--rates": rates = Arrays.stream(v.split(",")).mapToDouble(Double::parseDouble).toArray(); i++; break;
+        case "--connections": connections = Integer.parseInt(v); i++; break;
+        case "--nginx": nginx = v.isEmpty() ? null : Path.of(v); i++; break;
+        case "--java-opts": javaOpts = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+")); i++; break;
+        default: throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    Files.createDirectories(out);
+    Files.deleteIfExists(out.resolve("results.jsonl"));
+    new BenchRun(jar, out, duration, heap, rates, connections, nginx, javaOpts).runAll();
+    // Receivers and clients are non-daemon Vert.x threads; the run is over.
+    System.exit(0);
+  }
+
+  private void runAll() throws Exception {
+    Payloads payloads = Payloads.load(out.resolve("payloads"), 50 * 1024);
+    List<LoadGen.Target> push = new ArrayList<>();
+    List<LoadGen.Target> ingest = new ArrayList<>();
+    byte[] multipart = payloads.ingestMultipart();
+    for (int i = 0; i < Payloads.SERVICES; i++) {
+      push.add(new LoadGen.Target("/push.v1.PusherService/Push", "application/proto", Buffer.buffer(payloads.push(i).toByteArray())));
+      ingest.add(new LoadGen.Target("/ingest?" + Payloads.ingestQuery(i), Payloads.ingestContentType(), Buffer.buffer(multipart)));
+    }
+    emit(new JsonObject().put("bench", "payloads").put("push_request_bytes", push.get(0).body().length())
+        .put("pprof_gz_bytes", payloads.pprofGz().length).put("jfr_gz_bytes", payloads.jfrGz().length)
+        .put("ingest_multipart_bytes", multipart.length));
+
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    try (LoadGen gen = new LoadGen(vertx);
+         Receiver r1 = Receiver.start(vertx, false);
+         Receiver r2 = Receiver.start(vertx, false);
+         Receiver r3 = Receiver.start(vertx, false);
+         Receiver hole = Receiver.start(vertx, true)) {
+      double warm = Math.min(duration, 5);
+
+      // 1. Startup, baseline A on the same broker, ingest only.
+      try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-ingest"), List.of(), javaOpts)) {
+        emit(memory(new JsonObject().put("bench", "startup").put("ready_ms", p.startupMillis()), p));
+        log("baseline A against pyrogate's embedded broker");
+        emit(memory(BaselineA.run(p.bootstrapServers(), 8, payloads, duration).put("bench", "baseline_a"), p));
+        gen.run(LoadGen.Options.of(p.ingestPort(), 100, warm), push);
+        for (double rate : rates) {
+          log("ingest at " + rate + " req/s");
+          emit(memory(gen.run(LoadGen.Options.of(p.ingestPort(), rate, duration), push).put("bench", "ingest"), p));
+        }
+        log("ingest at max");
+        emit(memory(gen.run(LoadGen.Options.of(p.ingestPort(), 0, duration).withConnections(connections), push)
+            .put("bench", "ingest"), p));
+        log("ingest (JFR multipart to /ingest) at max");
+        emit(memory(gen.run(LoadGen.Options.of(p.ingestPort(), 0, duration).withConnections(connections), ingest)
+            .put("bench", "ingest_jfr"), p));
+        // Baseline A again after the ingest steps: the machine's noise shows as the spread of the two.
+        log("baseline A again");
+        emit(memory(BaselineA.run(p.bootstrapServers(), 8, payloads, duration).put("bench", "baseline_a"), p));
+      }
+
+      // 2. End to end, one endpoint.
+      try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-1"), List.of(new Pyrogate.Endpoint("a", r1.port())), javaOpts)) {
+        gen.run(LoadGen.Options.of(p.ingestPort(), 100, warm), push);
+        log("end to end, 1 endpoint, max");
+        emit(memory(endToEnd(gen, p, push, List.of(r1)).put("bench", "e2e_1"), p));
+      }
+
+      // 3. Three endpoints all healthy, then one of three blackholed, then heap with it down.
+      try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-3"), List.of(new Pyrogate.Endpoint("a", r1.port()),
+          new Pyrogate.Endpoint("b", r2.port()), new Pyrogate.Endpoint("c", r3.port())), javaOpts)) {
+        gen.run(LoadGen.Options.of(p.ingestPort(), 100, warm), push);
+        log("end to end, 3 healthy endpoints, max");
+        emit(memory(endToEnd(gen, p, push, List.of(r1, r2)).put("bench", "e2e_3_healthy"), p));
+      }
+      try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-3bh"), List.of(new Pyrogate.Endpoint("a", r1.port()),
+          new Pyrogate.Endpoint("b", r2.port()), new Pyrogate.Endpoint("c", hole.port())), javaOpts)) {
+        gen.run(LoadGen.Options.of(p.ingestPort(), 100, warm), push);
+        log("end to end, 2 healthy + 1 blackholed endpoint, max");
+        emit(memory(endToEnd(gen, p, push, List.of(r1, r2)).put("bench", "e2e_3_blackhole"), p));
+        log("heap for " + heapSeconds + " s with one endpoint down, 100 req/s");
+        emit(heapOverTime(gen, p, push, List.of(r1, r2)));
+      }
+
+      // 4. Baseline B: nginx relaying to the same receiver.
+      if (nginx != null) {
+        try (Nginx n = Nginx.start(nginx, out.resolve("nginx"), r1.port(), Runtime.getRuntime().availableProcessors())) {
+          gen.run(LoadGen.Options.of(n.port(), 100, warm), push);
+          log("baseline B (nginx) at 300 req/s and max");
+          emit(gen.run(LoadGen.Options.of(n.port(), 300, duration), push).put("bench", "baseline_b"));
+          long before = r1.profiles();
+          JsonObject max = gen.run(LoadGen.Options.of(n.port(), 0, duration).withConnections(connections), push);
+          emit(max.put("bench", "baseline_b").put("received", r1.profiles() - before));
+        }
+      } else {
+        emit(new JsonObject().put("bench", "baseline_b").put("skipped", "nginx not found"));
+      }
+    }
+  }
+
+  /** Max load into pyrogate; delivered profiles per healthy receiver during the load window. */
+  private JsonObject endToEnd(LoadGen gen, Pyrogate p, List<LoadGen.Target> push, List<Receiver> healthy) {
+    long[] before = healthy.stream().mapToLong(Receiver::profiles).toArray();
+    long t0 = System.nanoTime();
+    JsonObject load = gen.run(LoadGen.Options.of(p.ingestPort(), 0, duration).withConnections(connections), push);
+    double window = (System.nanoTime() - t0) / 1e9;
+    JsonArray perEndpoint = new JsonArray();
+    double sum = 0;
+    for (int i = 0; i < healthy.size(); i++) {
+      double rate = (healthy.get(i).profiles() - before[i]) / window;
+      perEndpoint.add(LoadGen.round(rate, 1));
+      sum += rate;
+    }
+    // Let delivery catch up (bounded) so the next step starts from a quiet gateway, and report how long.
+    long accepted = load.getLong("ok");
+    long drainStart = System.nanoTime();
+    long drainDeadline = drainStart + (long) ((duration * 3 + 10) * 1e9);
+    boolean caughtUp = false;
+    while (System.nanoTime() < drainDeadline) {
+      caughtUp = true;
+      for (int i = 0; i < healthy.size(); i++) {
+        caughtUp &= healthy.get(i).profiles() - before[i] >= accepted;
+      }
+      if (caughtUp) {
+        break;
+      }
+      sleep(100);
+    }
+    // End to end: every accepted profile delivered to every healthy endpoint, from the load's start until
+    // the last endpoint caught up.
+    double total = (System.nanoTime() - t0) / 1e9;
+    JsonArray e2e = new JsonArray();
+    double e2eSum = 0;
+    for (int i = 0; i < healthy.size(); i++) {
+      double rate = (healthy.get(i).profiles() - before[i]) / total;
+      e2e.add(LoadGen.round(rate, 1));
+      e2eSum += rate;
+    }
+    return load.put("delivered_per_s_per_endpoint", perEndpoint)
+        .put("e2e_per_s_per_endpoint", e2e)
+        .put("e2e_per_s_avg", LoadGen.round(e2eSum / healthy.size(), 1))
+        .put("delivered_per_s_avg", LoadGen.round(sum / healthy.size(), 1))
+        .put("window_s", LoadGen.round(window, 3))
+        .put("caught_up", caughtUp)
+        .put("catch_up_s", LoadGen.round((System.nanoTime() - drainStart) / 1e9, 3));
+  }
+
+  private JsonObject heapOverTime(LoadGen gen, Pyrogate p, List<LoadGen.Target> push, List<Receiver> healthy) {
+    JsonArray heap = new JsonArray();
+    JsonArray rss = new JsonArray();
+    double every = heapSeconds >= 60 ? 5 : 1;
+    Thread sampler = new Thread(() -> {
+      long t0 = System.nanoTime();
+      while (!Thread.currentThread().isInterrupted() && (System.nanoTime() - t0) / 1e9 < heapSeconds + 30) {
+        long[] h = p.heap();
+        long r = p.rssBytes();
+        synchronized (heap) {
+          heap.add(new JsonArray().add(LoadGen.round((System.nanoTime() - t0) / 1e9, 1)).add(h[0]).add(h[1]));
+          rss.add(r);
+        }
+        try {
+          Thread.sleep((long) (every * 1000));
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "heap-sampler");
+    sampler.setDaemon(true);
+    long[] before = healthy.stream().mapToLong(Receiver::profiles).toArray();
+    sampler.start();
+    JsonObject load = gen.run(LoadGen.Options.of(p.ingestPort(), 100, heapSeconds), push);
+    sampler.interrupt();
+    JsonArray delivered = new JsonArray();
+    for (int i = 0; i < healthy.size(); i++) {
+      delivered.add(healthy.get(i).profiles() - before[i]);
+    }
+    synchronized (heap) {
+      int n = heap.size();
+      int third = Math.max(1, n / 3);
+      long firstMin = Long.MAX_VALUE;
+      long lastMin = Long.MAX_VALUE;
+      long maxHeap = 0;
+      long liveFirst = -1;
+      long liveLast = -1;
+      for (int i = 0; i < n; i++) {
+        long h = heap.getJsonArray(i).getLong(1);
+        long live = heap.getJsonArray(i).getLong(2);
+        if (live > 0 && i < third) {
+          liveFirst = Math.max(liveFirst, live);
+        }
+        if (live > 0 && i >= n - third) {
+          liveLast = Math.max(liveLast, live);
+        }
+        maxHeap = Math.max(maxHeap, h);
+        if (i < third) {
+          firstMin = Math.min(firstMin, h);
+        }
+        if (i >= n - third) {
+          lastMin = Math.min(lastMin, h);
+        }
+      }
+      return memory(new JsonObject().put("bench", "heap_endpoint_down").put("seconds", heapSeconds)
+          .put("offered_rps", 100).put("load", load).put("delivered_healthy", delivered)
+          .put("heap_floor_first_third", firstMin).put("heap_floor_last_third", lastMin).put("heap_max", maxHeap)
+          .put("live_data_first_third", liveFirst).put("live_data_last_third", liveLast)
+          .put("heap_samples", heap.copy()).put("rss_samples", rss.copy()), p);
+    }
+  }
+
+  private static JsonObject memory(JsonObject o, Pyrogate p) {
+    return o.put("heap_used_bytes", p.heapUsedBytes()).put("rss_bytes", p.rssBytes());
+  }
+
+  private void emit(JsonObject o) throws IOException {
+    String line = o.encode();
+    System.out.println(line);
+    Files.writeString(results, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  private static final long T0 = System.nanoTime();
+
+  private static void log(String s) {
+    System.err.printf(java.util.Locale.ROOT, "bench: [%6.1f s] %s%n", (System.nanoTime() - T0) / 1e9, s);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.pyrogate.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** What the report says about the machine, read from /proc. */
+final class Machine {
+  private Machine() {
+  }
+
+  static String cpuModel() {
+    return field(Path.of("/proc/cpuinfo"), "model name");
+  }
+
+  static String memTotal() {
+    String kb = field(Path.of("/proc/meminfo"), "MemTotal").replaceAll("[^0-9]", "");
+    return kb.isEmpty() ? "unknown" : String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(kb) / 1048576.0);
+  }
+
+  private static String field(Path file, String name) {
+    try {
+      for (String line : Files.readAllLines(file)) {
+        if (line.startsWith(name)) {
+          int colon = line.indexOf(':');
+          return colon < 0 ? "unknown" : line.substring(colon + 1).trim();
+        }
+      }
+    } catch (IOException e) {
+      return "unknown";
+    }
+    return "unknown";
+  }
+}

@@ -1,0 +1,201 @@
+package io.pyrogate.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * pyrogate run as a child process from the packaged jar, with its embedded Kafka, on 127.0.0.1 ports.
+ * Memory is read from /proc/PID/status (RSS) and from its own /metrics (heap used, from the JVM's memory
+ * MXBeans through Micrometer), which costs the child nothing compared with starting a jcmd JVM.
+ */
+public final class Pyrogate implements AutoCloseable {
+  /** One endpoint of the write component. */
+  public record Endpoint(String name, int port) {
+  }
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{([^}]*)}\\s+([0-9.eE+]+)", Pattern.MULTILINE);
+
+  private static final Pattern LIVE = Pattern.compile("^jvm_gc_live_data_size_bytes(?:\\{[^}]*})?\\s+([0-9.eE+]+)", Pattern.MULTILINE);
+
+  private final Process process;
+  private final int ingestPort;
+  private final int managementPort;
+  private final int kafkaPort;
+  private final long startupMillis;
+
+  private Pyrogate(Process process, int ingestPort, int managementPort, int kafkaPort, long startupMillis) {
+    this.process = process;
+    this.ingestPort = ingestPort;
+    this.managementPort = managementPort;
+    this.kafkaPort = kafkaPort;
+    this.startupMillis = startupMillis;
+  }
+
+  /** Starts pyrogate over a fresh data directory and waits until /-/ready answers 200 (at most 90 s). */
+  public static Pyrogate start(Path jar, Path dir, List<Endpoint> endpoints, List<String> javaOpts) {
+    try {
+      if (Files.exists(dir)) {
+        deleteTree(dir);
+      }
+      Files.createDirectories(dir);
+      int ingest = Ports.free();
+      int management = Ports.free();
+      int kafka = Ports.free();
+      Path config = dir.resolve("bench.alloy");
+      Files.writeString(config, config(ingest, kafka, endpoints));
+      List<String> cmd = new ArrayList<>();
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.addAll(javaOpts);
+      cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-jar", jar.toString(), "run",
+          "--server.http.listen-addr=127.0.0.1:" + management, "--storage.path=" + dir.resolve("data"), config.toString()));
+      long t0 = System.nanoTime();
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("pyrogate.log").toFile()).start();
+      Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+      // scripts/bench kills what is left by these pid files if this JVM itself is killed.
+      Files.writeString(dir.resolve("pyrogate.pid"), Long.toString(p.pid()));
+      long deadline = t0 + TimeUnit.SECONDS.toNanos(90);
+      while (System.nanoTime() < deadline) {
+        if (!p.isAlive()) {
+          throw new IllegalStateException("pyrogate exited with " + p.exitValue() + "; see " + dir.resolve("pyrogate.log"));
+        }
+        if (get("http://127.0.0.1:" + management + "/-/ready") == 200) {
+          return new Pyrogate(p, ingest, management, kafka, (System.nanoTime() - t0) / 1_000_000);
+        }
+        Thread.sleep(25);
+      }
+      p.destroyForcibly();
+      throw new IllegalStateException("pyrogate not ready within 90 s; see " + dir.resolve("pyrogate.log"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String config(int ingestPort, int kafkaPort, List<Endpoint> endpoints) {
+    StringBuilder b = new StringBuilder();
+    b.append("kafka {\n  embedded_listen_address = \"127.0.0.1:").append(kafkaPort).append("\"\n}\n\n");
+    b.append("pyroscope.receive_http \"bench\" {\n  http {\n    listen_address = \"127.0.0.1\"\n    listen_port    = ")
+        .append(ingestPort).append("\n  }\n  forward_to = [pyroscope.write.bench.receiver]\n}\n\n");
+    b.append("pyroscope.write \"bench\" {\n");
+    for (Endpoint e : endpoints) {
+      b.append("  endpoint {\n    name = \"").append(e.name()).append("\"\n    url  = \"http://127.0.0.1:")
+          .append(e.port()).append("\"\n  }\n");
+    }
+    b.append("}\n");
+    return b.toString();
+  }
+
+  public int ingestPort() {
+    return ingestPort;
+  }
+
+  public String bootstrapServers() {
+    return "127.0.0.1:" + kafkaPort;
+  }
+
+  public long startupMillis() {
+    return startupMillis;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Resident set size in bytes, from /proc/PID/status (-1 when unknown). */
+  public long rssBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  /** Heap used in bytes, the sum of the heap pools in /metrics (-1 when unknown). */
+  public long heapUsedBytes() {
+    return heap()[0];
+  }
+
+  /**
+   * Heap used and the old generation's size after the last GC ({@code jvm_gc_live_data_size_bytes}, what
+   * survives collections: the number that grows when something is retained), both -1 when unknown.
+   */
+  public long[] heap() {
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
+          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      Matcher m = HEAP.matcher(r.body());
+      double sum = 0;
+      boolean any = false;
+      while (m.find()) {
+        if (m.group(1).contains("area=\"heap\"")) {
+          sum += Double.parseDouble(m.group(2));
+          any = true;
+        }
+      }
+      Matcher live = LIVE.matcher(r.body());
+      return new long[] {any ? (long) sum : -1, live.find() ? (long) Double.parseDouble(live.group(1)) : -1};
+    } catch (IOException | RuntimeException e) {
+      return new long[] {-1, -1};
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new long[] {-1, -1};
+    }
+  }
+
+  /** SIGTERM, then SIGKILL after 20 s. */
+  @Override
+  public void close() {
+    long t0 = System.nanoTime();
+    process.destroy();
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    System.err.printf(java.util.Locale.ROOT, "bench: pyrogate stopped in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  static int get(String url) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
