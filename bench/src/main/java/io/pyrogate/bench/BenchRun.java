@@ -24,6 +24,7 @@ import io.vertx.core.json.JsonObject;
  * <pre>
  * BenchRun --jar gateway/target/pyrogate.jar --out bench/target/bench [--duration 20] [--heap-seconds 180]
  *          [--rates 100,300,1000] [--connections 64] [--nginx /usr/sbin/nginx] [--java-opts "-Xmx1g"]
+ *          [--only e2e_1,blackhole]   (to profile or tune one step; the report then lacks the others)
  * </pre>
  */
 public final class BenchRun {
@@ -36,6 +37,8 @@ public final class BenchRun {
   private final Path nginx;
   private final List<String> javaOpts;
   private final Path results;
+  /** Steps to run (startup, baseline_a, ingest, e2e_1, e2e_3, blackhole, baseline_b); empty: all. */
+  private java.util.Set<String> only = java.util.Set.of();
 
   private BenchRun(Path jar, Path out, double duration, double heapSeconds, double[] rates, int connections, Path nginx,
                    List<String> javaOpts) {
@@ -59,6 +62,7 @@ public final class BenchRun {
     int connections = 64;
     Path nginx = null;
     List<String> javaOpts = new ArrayList<>();
+    java.util.Set<String> only = java.util.Set.of();
     for (int i = 0; i < args.length; i++) {
       String v = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
@@ -69,13 +73,16 @@ public final class BenchRun {
         case "--rates": rates = Arrays.stream(v.split(",")).mapToDouble(Double::parseDouble).toArray(); i++; break;
         case "--connections": connections = Integer.parseInt(v); i++; break;
         case "--nginx": nginx = v.isEmpty() ? null : Path.of(v); i++; break;
+        case "--only": only = java.util.Set.of(v.split(",")); i++; break;
         case "--java-opts": javaOpts = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+")); i++; break;
         default: throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     Files.createDirectories(out);
     Files.deleteIfExists(out.resolve("results.jsonl"));
-    new BenchRun(jar, out, duration, heap, rates, connections, nginx, javaOpts).runAll();
+    BenchRun run = new BenchRun(jar, out, duration, heap, rates, connections, nginx, javaOpts);
+    run.only = only;
+    run.runAll();
     // Receivers and clients are non-daemon Vert.x threads; the run is over.
     System.exit(0);
   }
@@ -102,10 +109,11 @@ public final class BenchRun {
       double warm = Math.min(duration, 5);
 
       // 1. Startup, baseline A on the same broker, ingest only.
-      try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-ingest"), List.of(), javaOpts)) {
+      if (want("startup") || want("baseline_a") || want("ingest")) try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-ingest"), List.of(), javaOpts)) {
         emit(memory(new JsonObject().put("bench", "startup").put("ready_ms", p.startupMillis()), p));
         log("baseline A against pyrogate's embedded broker");
-        emit(memory(BaselineA.run(p.bootstrapServers(), 8, payloads, duration).put("bench", "baseline_a"), p));
+        if (want("baseline_a")) emit(memory(BaselineA.run(p.bootstrapServers(), 8, payloads, duration).put("bench", "baseline_a"), p));
+        if (want("ingest")) {
         gen.run(LoadGen.Options.of(p.ingestPort(), 100, warm), push);
         for (double rate : rates) {
           log("ingest at " + rate + " req/s");
@@ -117,26 +125,27 @@ public final class BenchRun {
         log("ingest (JFR multipart to /ingest) at max");
         emit(memory(gen.run(LoadGen.Options.of(p.ingestPort(), 0, duration).withConnections(connections), ingest)
             .put("bench", "ingest_jfr"), p));
+        }
         // Baseline A again after the ingest steps: the machine's noise shows as the spread of the two.
         log("baseline A again");
-        emit(memory(BaselineA.run(p.bootstrapServers(), 8, payloads, duration).put("bench", "baseline_a"), p));
+        if (want("baseline_a")) emit(memory(BaselineA.run(p.bootstrapServers(), 8, payloads, duration).put("bench", "baseline_a"), p));
       }
 
       // 2. End to end, one endpoint.
-      try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-1"), List.of(new Pyrogate.Endpoint("a", r1.port())), javaOpts)) {
+      if (want("e2e_1")) try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-1"), List.of(new Pyrogate.Endpoint("a", r1.port())), javaOpts)) {
         gen.run(LoadGen.Options.of(p.ingestPort(), 100, warm), push);
         log("end to end, 1 endpoint, max");
         emit(memory(endToEnd(gen, p, push, List.of(r1)).put("bench", "e2e_1"), p));
       }
 
       // 3. Three endpoints all healthy, then one of three blackholed, then heap with it down.
-      try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-3"), List.of(new Pyrogate.Endpoint("a", r1.port()),
+      if (want("e2e_3")) try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-3"), List.of(new Pyrogate.Endpoint("a", r1.port()),
           new Pyrogate.Endpoint("b", r2.port()), new Pyrogate.Endpoint("c", r3.port())), javaOpts)) {
         gen.run(LoadGen.Options.of(p.ingestPort(), 100, warm), push);
         log("end to end, 3 healthy endpoints, max");
         emit(memory(endToEnd(gen, p, push, List.of(r1, r2)).put("bench", "e2e_3_healthy"), p));
       }
-      try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-3bh"), List.of(new Pyrogate.Endpoint("a", r1.port()),
+      if (want("blackhole")) try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-3bh"), List.of(new Pyrogate.Endpoint("a", r1.port()),
           new Pyrogate.Endpoint("b", r2.port()), new Pyrogate.Endpoint("c", hole.port())), javaOpts)) {
         gen.run(LoadGen.Options.of(p.ingestPort(), 100, warm), push);
         log("end to end, 2 healthy + 1 blackholed endpoint, max");
@@ -146,7 +155,9 @@ public final class BenchRun {
       }
 
       // 4. Baseline B: nginx relaying to the same receiver.
-      if (nginx != null) {
+      if (!want("baseline_b")) {
+        log("baseline B not asked for");
+      } else if (nginx != null) {
         try (Nginx n = Nginx.start(nginx, out.resolve("nginx"), r1.port(), Runtime.getRuntime().availableProcessors())) {
           gen.run(LoadGen.Options.of(n.port(), 100, warm), push);
           log("baseline B (nginx) at 300 req/s and max");
@@ -159,6 +170,10 @@ public final class BenchRun {
         emit(new JsonObject().put("bench", "baseline_b").put("skipped", "nginx not found"));
       }
     }
+  }
+
+  private boolean want(String step) {
+    return only.isEmpty() || only.contains(step);
   }
 
   /** Max load into pyrogate; delivered profiles per healthy receiver during the load window. */

@@ -31,7 +31,7 @@ public final class KafkaDefaults {
     c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
     // Profiles are mostly gzip already; lz4 is cheap and still wins on uncompressed pprof.
-    c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     c.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     // A 50 KB profile is larger than the default 16 KB batch, which made every record its own request.
     c.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(1024 * 1024));
