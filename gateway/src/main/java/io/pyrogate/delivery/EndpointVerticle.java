@@ -23,6 +23,7 @@ import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.pyroscope.ExternalLabels;
 import io.pyrogate.pyroscope.Gzip;
 import io.pyrogate.pyroscope.LabelSet;
+import io.pyrogate.pyroscope.PushBatch;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import io.pyrogate.record.RecordFormatException;
@@ -121,10 +122,8 @@ public final class EndpointVerticle extends VerticleBase {
   private static final class Send {
     final String tenant;
     final List<Delivery> deliveries = new ArrayList<>(1);
-    /** Until the batch is closed: the prepared profile of each record. */
-    List<ProfileRecord> parts = new ArrayList<>(1);
-    /** What is sent; set when the batch is closed. */
-    ProfileRecord profile;
+    /** The prepared profile of each record, in order. */
+    final List<ProfileRecord> parts = new ArrayList<>(1);
     long bytes;
     long lingerTimer = -1;
     /** Records not yet released from the window. */
@@ -141,7 +140,6 @@ public final class EndpointVerticle extends VerticleBase {
     static Send of(Delivery d, ProfileRecord profile) {
       Send s = new Send(profile == null ? null : profile.tenant());
       s.add(d, profile);
-      s.close();
       return s;
     }
 
@@ -152,24 +150,18 @@ public final class EndpointVerticle extends VerticleBase {
       bytes += part == null ? 0 : part.payload().length;
     }
 
-    /**
-     * Fixes what is sent. PushRequest has a single repeated field, so serialized requests concatenated are the
-     * request holding all their series; one record is sent exactly as it is.
-     */
-    void close() {
-      if (parts.size() == 1) {
-        profile = parts.get(0);
-      } else {
-        byte[] body = new byte[Math.toIntExact(bytes)];
-        int at = 0;
-        for (ProfileRecord p : parts) {
-          System.arraycopy(p.payload(), 0, body, at, p.payload().length);
-          at += p.payload().length;
-        }
-        profile = new ProfileRecord(ProfileRecord.Kind.PUSH, tenant, RecordCodec.CONTENT_TYPE_PROTO, null, null,
-            parts.get(0).receivedAtMillis(), body);
+    /** What decides the request: kind, tenant, content type and encoding, query. The same for every part. */
+    ProfileRecord head() {
+      return parts.get(0);
+    }
+
+    /** The request body: the one record's payload, or the batch's push requests as one (wrapped, not copied). */
+    Buffer body() {
+      List<byte[]> payloads = new ArrayList<>(parts.size());
+      for (ProfileRecord part : parts) {
+        payloads.add(part.payload());
       }
-      parts = null;
+      return PushBatch.body(payloads);
     }
   }
 
@@ -326,7 +318,6 @@ public final class EndpointVerticle extends VerticleBase {
       vertx.cancelTimer(batch.lingerTimer);
       batch.lingerTimer = -1;
     }
-    batch.close();
     attempt(batch);
   }
 
@@ -384,21 +375,21 @@ public final class EndpointVerticle extends VerticleBase {
       s.deliveries.forEach(d -> abandon(s, d));
       return;
     }
-    ProfileRecord profile = s.profile;
+    ProfileRecord profile = s.head();
     s.attempts++;
     s.lastAttemptMillis = System.currentTimeMillis();
     if (s.firstAttemptMillis == 0) {
       s.firstAttemptMillis = s.lastAttemptMillis;
     }
     long sentAt = System.nanoTime();
-    send(profile, headers.renewable()).onComplete(ar -> {
+    send(s, headers.renewable()).onComplete(ar -> {
       boolean delivered = ar.succeeded() && ar.result().statusCode() / 100 == 2;
       if (ar.succeeded()) {
         (profile.kind() == ProfileRecord.Kind.PUSH ? metrics.pushLatency() : metrics.ingestLatency())
             .record((System.nanoTime() - sentAt) / 1e9);
       }
       if (delivered) {
-        metrics.sentBytes().increment(profile.payload().length);
+        metrics.sentBytes().increment(s.bytes);
         metrics.sentProfiles().increment(s.deliveries.size());
       } else {
         client.recheck();
@@ -460,11 +451,11 @@ public final class EndpointVerticle extends VerticleBase {
    * One attempt. A 401 with an oauth2 token renews the token and sends once more at once: the token may have
    * been revoked or expired early, which the endpoint knows before we do.
    */
-  private Future<HttpResponse<Buffer>> send(ProfileRecord profile, boolean renewOn401) {
-    return request(profile).compose(req -> req.sendBuffer(Buffer.buffer(profile.payload())).compose(response -> {
+  private Future<HttpResponse<Buffer>> send(Send s, boolean renewOn401) {
+    return request(s.head()).compose(req -> req.sendBuffer(s.body()).compose(response -> {
       if (renewOn401 && response.statusCode() == 401 && !stopping) {
         headers.unauthorized(req.headers());
-        return send(profile, false);
+        return send(s, false);
       }
       return Future.succeededFuture(response);
     }));

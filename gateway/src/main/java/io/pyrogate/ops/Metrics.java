@@ -97,10 +97,13 @@ public final class Metrics {
       AtomicLong windowRecords) {
   }
 
-  /** The meters of one receiving component. */
+  /** The meters of one receiving component; each meter is looked up once, not on every request. */
   public static final class IngestMetrics {
     private final PrometheusMeterRegistry registry;
     private final String component;
+    private final java.util.concurrent.ConcurrentMap<String, Counter> requests = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentMap<String, Counter> bytes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentMap<String, DistributionSummary> latency = new java.util.concurrent.ConcurrentHashMap<>();
 
     IngestMetrics(PrometheusMeterRegistry registry, String component) {
       this.registry = registry;
@@ -108,20 +111,22 @@ public final class Metrics {
     }
 
     /** One answered request, by route and HTTP status (or "stored"/"dead_letter" for Kafka sources). */
-    public void request(String route, String outcome, long bytes) {
-      Counter.builder("pyrogate.ingest.requests").description("Requests (or source records) by outcome")
-          .tags("component_id", component, "route", route, "outcome", outcome).register(registry).increment();
-      if (bytes > 0) {
-        Counter.builder("pyrogate.ingest.received.bytes").description("Bytes of profiles received")
-            .tags("component_id", component, "route", route).register(registry).increment(bytes);
+    public void request(String route, String outcome, long received) {
+      requests.computeIfAbsent(route + ' ' + outcome, k -> Counter.builder("pyrogate.ingest.requests")
+          .description("Requests (or source records) by outcome")
+          .tags("component_id", component, "route", route, "outcome", outcome).register(registry)).increment();
+      if (received > 0) {
+        bytes.computeIfAbsent(route, k -> Counter.builder("pyrogate.ingest.received.bytes")
+            .description("Bytes of profiles received").tags("component_id", component, "route", route).register(registry))
+            .increment(received);
       }
     }
 
     /** Seconds from receiving a request to Kafka's acknowledgement of it. */
     public void stored(String route, double seconds) {
-      DistributionSummary.builder("pyrogate.ingest.store.latency").description("Seconds from request to Kafka acknowledgement")
-          .tags("component_id", component, "route", route).serviceLevelObjectives(LATENCY_BUCKETS).register(registry)
-          .record(seconds);
+      latency.computeIfAbsent(route, k -> DistributionSummary.builder("pyrogate.ingest.store.latency")
+          .description("Seconds from request to Kafka acknowledgement").tags("component_id", component, "route", route)
+          .serviceLevelObjectives(LATENCY_BUCKETS).register(registry)).record(seconds);
     }
   }
 }
