@@ -36,30 +36,9 @@ class PackagedJarIT {
     int ingest = freePort();
     int management = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope()) {
-      Path config = dir.resolve("pyrogate.alloy");
-      Files.writeString(config, """
-          kafka {
-            embedded_listen_address = "127.0.0.1:%d"
-          }
-
-          pyroscope.receive_http "default" {
-            http {
-              listen_address = "127.0.0.1"
-              listen_port    = %d
-            }
-            forward_to = [pyroscope.write.staging.receiver]
-          }
-
-          pyroscope.write "staging" {
-            endpoint {
-              url = "%s"
-            }
-          }
-          """.formatted(freePort(), ingest, pyroscope.url()));
+      Path config = stagingConfig(dir, ingest, pyroscope.url());
       Path log = dir.resolve("pyrogate.log");
-      Process process = new ProcessBuilder(javaBinary(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-          "-jar", System.getProperty("pyrogate.jar"), "run", config.toString(),
-          "--server.http.listen-addr=127.0.0.1:" + management, "--storage.path=" + dir.resolve("data"))
+      Process process = new ProcessBuilder(runCommand(config, management, dir))
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       try {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -114,9 +93,7 @@ class PackagedJarIT {
           """.formatted(broker, ingest, a.url());
       Files.writeString(config, head + "}\n");
       Path log = dir.resolve("pyrogate.log");
-      Process process = new ProcessBuilder(javaBinary(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-          "-jar", System.getProperty("pyrogate.jar"), "run", config.toString(),
-          "--server.http.listen-addr=127.0.0.1:" + management, "--storage.path=" + dir.resolve("data"))
+      Process process = new ProcessBuilder(runCommand(config, management, dir))
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       try {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -162,30 +139,9 @@ class PackagedJarIT {
     int before = EndpointVerticle.WINDOW_RECORDS + 44;
     int during = EndpointVerticle.WINDOW_RECORDS + 44;
     try (FakePyroscope pyroscope = new FakePyroscope()) {
-      Path config = dir.resolve("pyrogate.alloy");
-      Files.writeString(config, """
-          kafka {
-            embedded_listen_address = "127.0.0.1:%d"
-          }
-
-          pyroscope.receive_http "default" {
-            http {
-              listen_address = "127.0.0.1"
-              listen_port    = %d
-            }
-            forward_to = [pyroscope.write.staging.receiver]
-          }
-
-          pyroscope.write "staging" {
-            endpoint {
-              url = "%s"
-            }
-          }
-          """.formatted(freePort(), ingest, pyroscope.url()));
+      Path config = stagingConfig(dir, ingest, pyroscope.url());
       Path log = dir.resolve("pyrogate.log");
-      List<String> command = List.of(javaBinary(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-          "-jar", System.getProperty("pyrogate.jar"), "run", config.toString(),
-          "--server.http.listen-addr=127.0.0.1:" + management, "--storage.path=" + dir.resolve("data"));
+      List<String> command = runCommand(config, management, dir);
       byte[] pprof = Profiles.jvmStacksPprof(1);
       List<String> acknowledged = new ArrayList<>();
       Process first = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -285,5 +241,37 @@ class PackagedJarIT {
 
   private static String javaBinary() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** One receiver on {@code ingest} forwarding to write "staging" with one endpoint, on the embedded broker. */
+  private static Path stagingConfig(Path dir, int ingest, String endpointUrl) throws java.io.IOException {
+    Path config = dir.resolve("pyrogate.alloy");
+    Files.writeString(config, """
+        kafka {
+          embedded_listen_address = "127.0.0.1:%d"
+        }
+
+        pyroscope.receive_http "default" {
+          http {
+            listen_address = "127.0.0.1"
+            listen_port    = %d
+          }
+          forward_to = [pyroscope.write.staging.receiver]
+        }
+
+        pyroscope.write "staging" {
+          endpoint {
+            url = "%s"
+          }
+        }
+        """.formatted(freePort(), ingest, endpointUrl));
+    return config;
+  }
+
+  /** {@code java -jar pyrogate.jar run CONFIG} with its management server on {@code management} and data under dir. */
+  private static List<String> runCommand(Path config, int management, Path dir) {
+    return List.of(javaBinary(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+        "-jar", System.getProperty("pyrogate.jar"), "run", config.toString(),
+        "--server.http.listen-addr=127.0.0.1:" + management, "--storage.path=" + dir.resolve("data"));
   }
 }

@@ -121,7 +121,7 @@ public final class EndpointVerticle extends VerticleBase {
   private static final class Send {
     final String tenant;
     final List<Delivery> deliveries = new ArrayList<>(1);
-    /** The prepared profile of each record, in order. */
+    /** The prepared profile of each record, in order (what a refused batch resends one by one). */
     final List<ProfileRecord> parts = new ArrayList<>(1);
     long bytes;
     long lingerTimer = -1;
@@ -432,16 +432,9 @@ public final class EndpointVerticle extends VerticleBase {
       batch.retrying = false;
       retrying--;
     }
-    for (Delivery d : batch.deliveries) {
+    for (int i = 0; i < batch.deliveries.size(); i++) {
       batch.remaining--;
-      Send alone;
-      try {
-        alone = Send.of(d, prepare(RecordCodec.fromKafka(d.record)));
-      } catch (RecordFormatException e) {
-        deadLetter(Send.of(d, null), d, "malformed record: " + e.getMessage(), 0);
-        continue;
-      }
-      attempt(alone);
+      attempt(Send.of(batch.deliveries.get(i), batch.parts.get(i)));
     }
     updateFlow();
   }
