@@ -53,7 +53,8 @@ public final class BaselineA {
     long start;
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pc)) {
       // Warm-up: connections, metadata, JIT; not counted.
-      for (int i = 0; i < 200; i++) {
+      long warmEnd = System.nanoTime() + (long) (Math.min(seconds, 5) * 1e9);
+      for (int i = 0; System.nanoTime() < warmEnd; i++) {
         producer.send(records.get(i % records.size()), (md, e) -> {
           if (e != null) {
             warmupFailed.incrementAndGet();

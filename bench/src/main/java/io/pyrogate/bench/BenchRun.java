@@ -23,7 +23,7 @@ import io.vertx.core.json.JsonObject;
  *
  * <pre>
  * BenchRun --jar gateway/target/pyrogate.jar --out bench/target/bench [--duration 20] [--heap-seconds 180]
- *          [--rates 100,300,1000] [--connections 64] [--nginx /usr/sbin/nginx] [--java-opts "-Xmx1g"]
+ *          [--warmup 60] [--rates 100,300,1000] [--connections 256] [--nginx /usr/sbin/nginx] [--java-opts "-Xmx1g"]
  *          [--only e2e_1,blackhole]   (to profile or tune one step; the report then lacks the others)
  * </pre>
  */
@@ -32,6 +32,8 @@ public final class BenchRun {
   private final Path out;
   private final double duration;
   private final double heapSeconds;
+  /** Seconds of max-rate load each pyrogate process gets before its first measured step (JIT warm-up). */
+  private final double warmup;
   private final double[] rates;
   private final int connections;
   private final Path nginx;
@@ -40,12 +42,13 @@ public final class BenchRun {
   /** Steps to run (startup, baseline_a, ingest, e2e_1, e2e_3, blackhole, baseline_b); empty: all. */
   private java.util.Set<String> only = java.util.Set.of();
 
-  private BenchRun(Path jar, Path out, double duration, double heapSeconds, double[] rates, int connections, Path nginx,
-                   List<String> javaOpts) {
+  private BenchRun(Path jar, Path out, double duration, double heapSeconds, double warmup, double[] rates,
+                   int connections, Path nginx, List<String> javaOpts) {
     this.jar = jar;
     this.out = out;
     this.duration = duration;
     this.heapSeconds = heapSeconds;
+    this.warmup = warmup;
     this.rates = rates;
     this.connections = connections;
     this.nginx = nginx;
@@ -58,8 +61,9 @@ public final class BenchRun {
     Path out = Path.of("bench/target/bench");
     double duration = 20;
     double heap = 180;
+    double warmup = 60;
     double[] rates = {100, 300, 1000};
-    int connections = 64;
+    int connections = 256;
     Path nginx = null;
     List<String> javaOpts = new ArrayList<>();
     java.util.Set<String> only = java.util.Set.of();
@@ -70,6 +74,7 @@ public final class BenchRun {
         case "--out": out = Path.of(v); i++; break;
         case "--duration": duration = Double.parseDouble(v); i++; break;
         case "--heap-seconds": heap = Double.parseDouble(v); i++; break;
+        case "--warmup": warmup = Double.parseDouble(v); i++; break;
         case "--rates": rates = Arrays.stream(v.split(",")).mapToDouble(Double::parseDouble).toArray(); i++; break;
         case "--connections": connections = Integer.parseInt(v); i++; break;
         case "--nginx": nginx = v.isEmpty() ? null : Path.of(v); i++; break;
@@ -80,7 +85,7 @@ public final class BenchRun {
     }
     Files.createDirectories(out);
     Files.deleteIfExists(out.resolve("results.jsonl"));
-    BenchRun run = new BenchRun(jar, out, duration, heap, rates, connections, nginx, javaOpts);
+    BenchRun run = new BenchRun(jar, out, duration, heap, warmup, rates, connections, nginx, javaOpts);
     run.only = only;
     run.runAll();
     // Receivers and clients are non-daemon Vert.x threads; the run is over.
@@ -96,6 +101,8 @@ public final class BenchRun {
       push.add(new LoadGen.Target("/push.v1.PusherService/Push", "application/proto", Buffer.buffer(payloads.push(i).toByteArray())));
       ingest.add(new LoadGen.Target("/ingest?" + Payloads.ingestQuery(i), Payloads.ingestContentType(), Buffer.buffer(multipart)));
     }
+    emit(new JsonObject().put("bench", "run").put("duration_s", duration).put("warmup_s", warmup)
+        .put("heap_s", heapSeconds));
     emit(new JsonObject().put("bench", "payloads").put("push_request_bytes", push.get(0).body().length())
         .put("pprof_gz_bytes", payloads.pprofGz().length).put("jfr_gz_bytes", payloads.jfrGz().length)
         .put("ingest_multipart_bytes", multipart.length));
@@ -106,15 +113,14 @@ public final class BenchRun {
          Receiver r2 = Receiver.start(vertx, false);
          Receiver r3 = Receiver.start(vertx, false);
          Receiver hole = Receiver.start(vertx, true)) {
-      double warm = Math.min(duration, 5);
-
       // 1. Startup, baseline A on the same broker, ingest only.
       if (want("startup") || want("baseline_a") || want("ingest")) try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-ingest"), List.of(), javaOpts)) {
         emit(memory(new JsonObject().put("bench", "startup").put("ready_ms", p.startupMillis()), p));
+        // The warm-up also warms the broker that baseline A writes to.
+        warmUp(gen, p, push, List.of());
         log("baseline A against pyrogate's embedded broker");
         if (want("baseline_a")) emit(memory(BaselineA.run(p.bootstrapServers(), 8, payloads, duration).put("bench", "baseline_a"), p));
         if (want("ingest")) {
-        gen.run(LoadGen.Options.of(p.ingestPort(), 100, warm), push);
         for (double rate : rates) {
           log("ingest at " + rate + " req/s");
           emit(memory(gen.run(LoadGen.Options.of(p.ingestPort(), rate, duration), push).put("bench", "ingest"), p));
@@ -133,7 +139,7 @@ public final class BenchRun {
 
       // 2. End to end, one endpoint.
       if (want("e2e_1")) try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-1"), List.of(new Pyrogate.Endpoint("a", r1.port())), javaOpts)) {
-        gen.run(LoadGen.Options.of(p.ingestPort(), 100, warm), push);
+        warmUp(gen, p, push, List.of(r1));
         log("end to end, 1 endpoint, max");
         emit(memory(endToEnd(gen, p, push, List.of(r1)).put("bench", "e2e_1"), p));
       }
@@ -141,13 +147,13 @@ public final class BenchRun {
       // 3. Three endpoints all healthy, then one of three blackholed, then heap with it down.
       if (want("e2e_3")) try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-3"), List.of(new Pyrogate.Endpoint("a", r1.port()),
           new Pyrogate.Endpoint("b", r2.port()), new Pyrogate.Endpoint("c", r3.port())), javaOpts)) {
-        gen.run(LoadGen.Options.of(p.ingestPort(), 100, warm), push);
+        warmUp(gen, p, push, List.of(r1, r2, r3));
         log("end to end, 3 healthy endpoints, max");
         emit(memory(endToEnd(gen, p, push, List.of(r1, r2)).put("bench", "e2e_3_healthy"), p));
       }
       if (want("blackhole")) try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-3bh"), List.of(new Pyrogate.Endpoint("a", r1.port()),
           new Pyrogate.Endpoint("b", r2.port()), new Pyrogate.Endpoint("c", hole.port())), javaOpts)) {
-        gen.run(LoadGen.Options.of(p.ingestPort(), 100, warm), push);
+        warmUp(gen, p, push, List.of(r1, r2));
         log("end to end, 2 healthy + 1 blackholed endpoint, max");
         emit(memory(endToEnd(gen, p, push, List.of(r1, r2)).put("bench", "e2e_3_blackhole"), p));
         log("heap for " + heapSeconds + " s with one endpoint down, 100 req/s");
@@ -159,7 +165,7 @@ public final class BenchRun {
         log("baseline B not asked for");
       } else if (nginx != null) {
         try (Nginx n = Nginx.start(nginx, out.resolve("nginx"), r1.port(), Runtime.getRuntime().availableProcessors())) {
-          gen.run(LoadGen.Options.of(n.port(), 100, warm), push);
+          gen.run(LoadGen.Options.of(n.port(), 0, Math.max(2, Math.min(warmup, 10))).withConnections(connections), push);
           log("baseline B (nginx) at 300 req/s and max");
           emit(gen.run(LoadGen.Options.of(n.port(), 300, duration), push).put("bench", "baseline_b"));
           long before = r1.profiles();
@@ -170,6 +176,33 @@ public final class BenchRun {
         emit(new JsonObject().put("bench", "baseline_b").put("skipped", "nginx not found"));
       }
     }
+  }
+
+  /**
+   * Max-rate load, not measured, so that the measured steps see compiled code: with Kafka's broker in the same
+   * JVM, the JIT compilers keep a third to half of one core busy for about the first minute of load on a
+   * 2-core machine.
+   */
+  private void warmUp(LoadGen gen, Pyrogate p, List<LoadGen.Target> push, List<Receiver> healthy) {
+    if (warmup <= 0) {
+      return;
+    }
+    log("warm-up: " + warmup + " s at max");
+    long[] before = healthy.stream().mapToLong(Receiver::profiles).toArray();
+    JsonObject w = gen.run(LoadGen.Options.of(p.ingestPort(), 0, warmup).withConnections(connections), push);
+    // The measured step must not start with a backlog: the healthy endpoints catch up first (bounded).
+    long deadline = System.nanoTime() + (long) ((warmup + 30) * 1e9);
+    boolean caughtUp = false;
+    while (!caughtUp && System.nanoTime() < deadline) {
+      caughtUp = true;
+      for (int i = 0; i < healthy.size(); i++) {
+        caughtUp &= healthy.get(i).profiles() - before[i] >= w.getLong("ok");
+      }
+      if (!caughtUp) {
+        sleep(100);
+      }
+    }
+    log("warm-up: " + w.getDouble("rps") + " req/s" + (caughtUp ? "" : "; the endpoints did not catch up"));
   }
 
   private boolean want(String step) {

@@ -35,9 +35,11 @@ public final class Pyrogate implements AutoCloseable {
   private final int managementPort;
   private final int kafkaPort;
   private final long startupMillis;
+  private final Path dataDir;
 
-  private Pyrogate(Process process, int ingestPort, int managementPort, int kafkaPort, long startupMillis) {
+  private Pyrogate(Process process, Path dataDir, int ingestPort, int managementPort, int kafkaPort, long startupMillis) {
     this.process = process;
+    this.dataDir = dataDir;
     this.ingestPort = ingestPort;
     this.managementPort = managementPort;
     this.kafkaPort = kafkaPort;
@@ -73,7 +75,7 @@ public final class Pyrogate implements AutoCloseable {
           throw new IllegalStateException("pyrogate exited with " + p.exitValue() + "; see " + dir.resolve("pyrogate.log"));
         }
         if (get("http://127.0.0.1:" + management + "/-/ready") == 200) {
-          return new Pyrogate(p, ingest, management, kafka, (System.nanoTime() - t0) / 1_000_000);
+          return new Pyrogate(p, dir.resolve("data"), ingest, management, kafka, (System.nanoTime() - t0) / 1_000_000);
         }
         Thread.sleep(25);
       }
@@ -89,7 +91,8 @@ public final class Pyrogate implements AutoCloseable {
 
   static String config(int ingestPort, int kafkaPort, List<Endpoint> endpoints) {
     StringBuilder b = new StringBuilder();
-    b.append("kafka {\n  embedded_listen_address = \"127.0.0.1:").append(kafkaPort).append("\"\n}\n\n");
+    b.append("kafka {\n  embedded_listen_address = \"127.0.0.1:").append(kafkaPort).append("\"\n")
+        .append(System.getenv().getOrDefault("XBENCH_KAFKA", "")).append("}\n\n");
     b.append("pyroscope.receive_http \"bench\" {\n  http {\n    listen_address = \"127.0.0.1\"\n    listen_port    = ")
         .append(ingestPort).append("\n  }\n  forward_to = [pyroscope.write.bench.receiver]\n}\n\n");
     b.append("pyroscope.write \"bench\" {\n");
@@ -163,7 +166,10 @@ public final class Pyrogate implements AutoCloseable {
     }
   }
 
-  /** SIGTERM, then SIGKILL after 20 s. */
+  /**
+   * SIGTERM, then SIGKILL after 20 s; then deletes the data directory (a minute at max rate writes several
+   * GB of records; the log stays).
+   */
   @Override
   public void close() {
     long t0 = System.nanoTime();
@@ -177,6 +183,11 @@ public final class Pyrogate implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     System.err.printf(java.util.Locale.ROOT, "bench: pyrogate stopped in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    try {
+      deleteTree(dataDir);
+    } catch (IOException | UncheckedIOException e) {
+      System.err.println("bench: could not delete " + dataDir + ": " + e.getMessage());
+    }
   }
 
   static int get(String url) {

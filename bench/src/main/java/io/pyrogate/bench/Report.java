@@ -112,11 +112,23 @@ public final class Report {
     line("with its embedded Kafka (8 partitions); the load generator, the fast receivers and the blackholed one run in");
     line("the bench JVM; nginx is the Debian package. Open-loop runs send at a fixed rate and measure latency from each");
     line("request's *intended* send time (no coordinated omission); \"max\" runs keep N connections busy and measure");
-    line("from the send.");
+    line("from the send. N is 256: a pyrogate request is answered only after Kafka acknowledged it (tens of ms at");
+    line("saturation), so a closed loop of 64 connections measured that latency rather than the throughput limit, while");
+    line("baseline A's producer keeps up to 64 MiB of records in flight. Real fleets are thousands of agents, each with");
+    line("its own connection.");
+    JsonObject run = first("run");
+    double warmup = run == null ? 0 : run.getDouble("warmup_s", 0.0);
+    if (warmup > 0) {
+      line("");
+      line("Each pyrogate process first gets " + f(warmup) + " s of unmeasured max-rate load (for baseline A, its broker; the");
+      line("producer of baseline A warms up for 5 s itself): with Kafka's broker in the same JVM, the JIT compilers keep a");
+      line("third to half of one core busy for about the first minute under load on 2 cores, and the figures below are");
+      line("meant to show the steady state a long-running gateway is in.");
+    }
     line("");
-    line("To reproduce: `scripts/bench` on a quiet machine (`--duration S` per load step, default 20; `--heap-seconds S`, default");
-    line("180; `--quick` for a 3-minute smoke run). It builds what it needs, installs nginx (Debian, as root) when missing,");
-    line("and rewrites this file and `bench-latency.png`.");
+    line("To reproduce: `scripts/bench` on a quiet machine (`--duration S` per load step, default 20; `--warmup S`, default");
+    line("60; `--heap-seconds S`, default 180; `--quick` for a smoke run of a few minutes). It builds what it needs, installs");
+    line("nginx (Debian, as root) when missing, and rewrites this file and `bench-latency.png`.");
     ratios();
     details();
     jmh(jmhJson);
@@ -177,7 +189,7 @@ public final class Report {
     }
     line("");
     line("Baseline A is the mean of two runs, before and after pyrogate's ingest steps, of a plain kafka-clients producer");
-    line("with pyrogate's own producer settings (`KafkaDefaults.producer`: acks=all, idempotence, lz4, 1 MiB batches) writing the same records (value, headers, keys) to the same broker");
+    line("with pyrogate's own producer settings (`KafkaDefaults.producer`: acks=all, idempotence, no compression, 1 MiB batches) writing the same records (value, headers, keys) to the same broker");
     line("and topic layout. End to end is the rate at which every accepted profile reached each healthy endpoint: profiles");
     line("delivered from the start of a max-rate load until the endpoint caught up, divided by that time. The heap floor is");
     line("the lowest heap-used sample of the first and of the last third of the period (the GC sawtooth's bottom); live");

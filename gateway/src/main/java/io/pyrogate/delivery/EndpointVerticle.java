@@ -1,6 +1,7 @@
 package io.pyrogate.delivery;
 
 import java.io.IOException;
+import io.pyrogate.pyroscope.PushRequests;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -357,7 +358,7 @@ public final class EndpointVerticle extends VerticleBase {
     }
     PushRequest request;
     try {
-      request = PushRequest.parseFrom(plain);
+      request = PushRequests.parse(plain);
     } catch (InvalidProtocolBufferException e) {
       throw new RecordFormatException("value is not a push.v1.PushRequest: " + e.getMessage());
     }

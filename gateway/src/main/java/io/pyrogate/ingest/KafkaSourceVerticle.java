@@ -1,6 +1,7 @@
 package io.pyrogate.ingest;
 
 import java.time.Duration;
+import io.pyrogate.pyroscope.PushRequests;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,7 +14,6 @@ import io.pyrogate.config.ReceiveKafkaComponent;
 import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.OffsetCommitter;
 import io.pyrogate.ops.Metrics;
-import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.record.ProfileReceiver;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
@@ -124,7 +124,7 @@ public final class KafkaSourceVerticle extends VerticleBase {
   private static ProfileRecord validated(ProfileRecord profile) {
     if (profile.kind() == ProfileRecord.Kind.PUSH && profile.contentEncoding() == null) {
       try {
-        if (PushRequest.parseFrom(profile.payload()).getSeriesCount() == 0) {
+        if (PushRequests.parse(profile.payload()).getSeriesCount() == 0) {
           throw new RecordFormatException("push request without series");
         }
       } catch (InvalidProtocolBufferException e) {

@@ -1,6 +1,7 @@
 package io.pyrogate.ingest;
 
 import java.io.IOException;
+import io.pyrogate.pyroscope.PushRequests;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -88,7 +89,7 @@ final class PushDecoder {
         request = builder.build();
         bytes = request.toByteArray();
       } else {
-        request = PushRequest.parseFrom(bytes);
+        request = PushRequests.parse(bytes);
       }
     } catch (InvalidProtocolBufferException e) {
       throw Rejection.invalidArgument("unmarshal message: " + e.getMessage());
