@@ -123,13 +123,13 @@ public final class BenchRun {
         if (want("ingest")) {
         for (double rate : rates) {
           log("ingest at " + rate + " req/s");
-          emit(memory(gen.run(LoadGen.Options.of(p.ingestPort(), rate, duration), push).put("bench", "ingest"), p));
+          emit(memory(cpu(p, () -> gen.run(LoadGen.Options.of(p.ingestPort(), rate, duration), push)).put("bench", "ingest"), p));
         }
         log("ingest at max");
-        emit(memory(gen.run(LoadGen.Options.of(p.ingestPort(), 0, duration).withConnections(connections), push)
+        emit(memory(cpu(p, () -> gen.run(LoadGen.Options.of(p.ingestPort(), 0, duration).withConnections(connections), push))
             .put("bench", "ingest"), p));
         log("ingest (JFR multipart to /ingest) at max");
-        emit(memory(gen.run(LoadGen.Options.of(p.ingestPort(), 0, duration).withConnections(connections), ingest)
+        emit(memory(cpu(p, () -> gen.run(LoadGen.Options.of(p.ingestPort(), 0, duration).withConnections(connections), ingest))
             .put("bench", "ingest_jfr"), p));
         }
         // Baseline A again after the ingest steps: the machine's noise shows as the spread of the two.
@@ -141,7 +141,7 @@ public final class BenchRun {
       if (want("e2e_1")) try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-1"), List.of(new Pyrogate.Endpoint("a", r1.port())), javaOpts)) {
         warmUp(gen, p, push, List.of(r1));
         log("end to end, 1 endpoint, max");
-        emit(memory(endToEnd(gen, p, push, List.of(r1)).put("bench", "e2e_1"), p));
+        emit(memory(cpu(p, () -> endToEnd(gen, p, push, List.of(r1))).put("bench", "e2e_1"), p));
       }
 
       // 3. Three endpoints all healthy, then one of three blackholed, then heap with it down.
@@ -149,13 +149,13 @@ public final class BenchRun {
           new Pyrogate.Endpoint("b", r2.port()), new Pyrogate.Endpoint("c", r3.port())), javaOpts)) {
         warmUp(gen, p, push, List.of(r1, r2, r3));
         log("end to end, 3 healthy endpoints, max");
-        emit(memory(endToEnd(gen, p, push, List.of(r1, r2)).put("bench", "e2e_3_healthy"), p));
+        emit(memory(cpu(p, () -> endToEnd(gen, p, push, List.of(r1, r2))).put("bench", "e2e_3_healthy"), p));
       }
       if (want("blackhole")) try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-3bh"), List.of(new Pyrogate.Endpoint("a", r1.port()),
           new Pyrogate.Endpoint("b", r2.port()), new Pyrogate.Endpoint("c", hole.port())), javaOpts)) {
         warmUp(gen, p, push, List.of(r1, r2));
         log("end to end, 2 healthy + 1 blackholed endpoint, max");
-        emit(memory(endToEnd(gen, p, push, List.of(r1, r2)).put("bench", "e2e_3_blackhole"), p));
+        emit(memory(cpu(p, () -> endToEnd(gen, p, push, List.of(r1, r2))).put("bench", "e2e_3_blackhole"), p));
         log("heap for " + heapSeconds + " s with one endpoint down, 100 req/s");
         emit(heapOverTime(gen, p, push, List.of(r1, r2)));
       }
@@ -316,6 +316,29 @@ public final class BenchRun {
           .put("live_data_first_third", liveFirst).put("live_data_last_third", liveLast)
           .put("heap_samples", heap.copy()).put("rss_samples", rss.copy()), p);
     }
+  }
+
+  /**
+   * Runs a step and adds the CPU time pyrogate's process and the bench JVM (load generator and receivers) used
+   * during it, and pyrogate's CPU per accepted request: an efficiency figure that the machine's noise moves
+   * less than throughput.
+   */
+  private static JsonObject cpu(Pyrogate p, java.util.function.Supplier<JsonObject> step) {
+    long pyrogate0 = p.cpuNanos();
+    long bench0 = cpuNanos(ProcessHandle.current());
+    JsonObject o = step.get();
+    double pyrogate = (p.cpuNanos() - pyrogate0) / 1e9;
+    double bench = (cpuNanos(ProcessHandle.current()) - bench0) / 1e9;
+    long ok = o.getLong("ok", 0L);
+    o.put("pyrogate_cpu_s", LoadGen.round(pyrogate, 2)).put("bench_cpu_s", LoadGen.round(bench, 2));
+    if (ok > 0 && pyrogate > 0) {
+      o.put("pyrogate_cpu_us_per_request", LoadGen.round(pyrogate * 1e6 / ok, 1));
+    }
+    return o;
+  }
+
+  static long cpuNanos(ProcessHandle process) {
+    return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
   }
 
   private static JsonObject memory(JsonObject o, Pyrogate p) {

@@ -120,6 +120,11 @@ public final class Pyrogate implements AutoCloseable {
     return process.pid();
   }
 
+  /** CPU time the process used so far (user + system), -1 when unknown. */
+  public long cpuNanos() {
+    return BenchRun.cpuNanos(process.toHandle());
+  }
+
   /** Resident set size in bytes, from /proc/PID/status (-1 when unknown). */
   public long rssBytes() {
     try {

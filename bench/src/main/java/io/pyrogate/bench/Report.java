@@ -262,10 +262,18 @@ public final class Report {
   }
 
   private static String notes(String bench, JsonObject o) {
+    String cpu = o.containsKey("pyrogate_cpu_us_per_request")
+        ? "pyrogate CPU " + f(o.getDouble("pyrogate_cpu_us_per_request")) + " µs/request (bench JVM "
+            + f(o.getDouble("bench_cpu_s")) + " s, pyrogate " + f(o.getDouble("pyrogate_cpu_s")) + " s); "
+        : "";
     if (bench.startsWith("e2e")) {
-      return "end to end per healthy endpoint: " + o.getJsonArray("e2e_per_s_per_endpoint", new JsonArray()).encode()
+      return cpu + "end to end per healthy endpoint: " + o.getJsonArray("e2e_per_s_per_endpoint", new JsonArray()).encode()
           + "/s; during the load window: " + o.getJsonArray("delivered_per_s_per_endpoint", new JsonArray()).encode()
           + "/s; caught up: " + o.getBoolean("caught_up") + " after " + f(o.getDouble("catch_up_s")) + " s";
+    }
+    if (!cpu.isEmpty()) {
+      JsonObject kinds = o.getJsonObject("error_kinds");
+      return cpu + (kinds == null || kinds.isEmpty() ? "" : "errors: " + kinds.encode());
     }
     if (bench.equals("baseline_b") && o.containsKey("received")) {
       return "receiver got " + o.getLong("received");

@@ -217,7 +217,7 @@ public final class EndpointVerticle extends VerticleBase {
   private Future<?> subscribe(ProxyOptions proxy) {
     consumer = KafkaReadStream.create(vertx, new HashMap<>(consumerConfig), String.class, byte[].class);
     consumer.exceptionHandler(e -> LOG.warn("{}: Kafka consumer error: {}", describe(), e.getMessage()));
-    offsets = new OffsetCommitter(consumer, describe());
+    offsets = new OffsetCommitter(vertx, consumer, describe());
     consumer.partitionsRevokedHandler(offsets::revoke);
     consumer.handler(this::accept);
     return consumer.subscribe(java.util.Set.of(topic)).onSuccess(v -> LOG.info("{}: delivering from {}{}", describe(), topic,

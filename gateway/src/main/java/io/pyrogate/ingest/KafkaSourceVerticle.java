@@ -69,7 +69,7 @@ public final class KafkaSourceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     consumer = KafkaReadStream.create(vertx, new HashMap<>(consumerConfig), String.class, byte[].class);
-    offsets = new OffsetCommitter(consumer, describe());
+    offsets = new OffsetCommitter(vertx, consumer, describe());
     consumer.exceptionHandler(e -> LOG.warn("{}: Kafka consumer error: {}", describe(), e.getMessage()));
     consumer.partitionsRevokedHandler(offsets::revoke);
     consumer.handler(this::accept);

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Map;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -11,22 +12,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits, for one consumer, exactly the offsets whose records are done — never one still in flight — with
- * at most one commit request outstanding (later completions are folded into the next commit). Used from the
- * owning verticle's event loop only.
+ * Commits, for one consumer, exactly the offsets whose records are done — never one still in flight — at most
+ * every {@link #INTERVAL_MS} and with at most one commit request outstanding (completions in between are folded
+ * into the next commit). Used from the owning verticle's event loop only.
+ *
+ * <p>Why an interval: committing after every delivered batch meant hundreds of synchronous commits a second
+ * under load, each holding up the consumer's polling and appending to {@code __consumer_offsets}. The price is
+ * that a crash re-delivers, besides the window in flight, what was done in the last interval.
  */
 public final class OffsetCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(OffsetCommitter.class);
+  /** Least time between two commits of one consumer. */
+  public static final long INTERVAL_MS = 200;
 
+  private final Vertx vertx;
   private final KafkaReadStream<?, ?> consumer;
   private final String name;
   private final OffsetTracker tracker = new OffsetTracker();
   private boolean committing;
   private boolean commitAgain;
   private boolean closed;
+  private long lastCommitNanos;
+  private long timer = -1;
 
   /** @param name how log lines name the consumer */
-  public OffsetCommitter(KafkaReadStream<?, ?> consumer, String name) {
+  public OffsetCommitter(Vertx vertx, KafkaReadStream<?, ?> consumer, String name) {
+    this.vertx = vertx;
     this.consumer = consumer;
     this.name = name;
   }
@@ -35,10 +46,10 @@ public final class OffsetCommitter {
     tracker.received(tp, offset);
   }
 
-  /** Marks a record done and commits what became committable. */
+  /** Marks a record done; what became committable is committed within {@link #INTERVAL_MS}. */
   public void done(TopicPartition tp, long offset) {
     tracker.done(tp, offset);
-    commit();
+    schedule();
   }
 
   /** Commits what is done in the revoked partitions, then forgets them: the new owner goes on from there. */
@@ -50,6 +61,10 @@ public final class OffsetCommitter {
   /** Stops committing in the background; {@link #commitNow()} commits what is done one last time. */
   public Future<Void> commitNow() {
     closed = true;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
     Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
     return offsets.isEmpty() ? Future.succeededFuture() : consumer.commit(offsets).mapEmpty();
   }
@@ -57,6 +72,26 @@ public final class OffsetCommitter {
   /** Records received and not yet done. */
   public int pending() {
     return tracker.pending();
+  }
+
+  /** Commits now when the last commit is {@link #INTERVAL_MS} old, else when it will be. */
+  private void schedule() {
+    if (closed || timer >= 0) {
+      return;
+    }
+    if (committing) {
+      commitAgain = true;
+      return;
+    }
+    long wait = INTERVAL_MS - (System.nanoTime() - lastCommitNanos) / 1_000_000;
+    if (wait <= 0) {
+      commit();
+    } else {
+      timer = vertx.setTimer(wait, id -> {
+        timer = -1;
+        commit();
+      });
+    }
   }
 
   private void commit() {
@@ -72,6 +107,7 @@ public final class OffsetCommitter {
       return;
     }
     committing = true;
+    lastCommitNanos = System.nanoTime();
     consumer.commit(offsets).onComplete(ar -> {
       committing = false;
       if (ar.succeeded()) {
@@ -81,7 +117,7 @@ public final class OffsetCommitter {
       }
       if (commitAgain) {
         commitAgain = false;
-        commit();
+        schedule();
       }
     });
   }
