@@ -134,6 +134,7 @@ public final class BenchRun {
         }
         // Baseline A again after the ingest steps: the machine's noise shows as the spread of the two.
         log("baseline A again");
+        if (want("baseline_a")) settle();
         if (want("baseline_a")) emit(memory(BaselineA.run(p.bootstrapServers(), 8, payloads, duration).put("bench", "baseline_a"), p));
       }
 
@@ -203,6 +204,27 @@ public final class BenchRun {
       }
     }
     log("warm-up: " + w.getDouble("rps") + " req/s" + (caughtUp ? "" : "; the endpoints did not catch up"));
+    settle();
+  }
+
+  /**
+   * Writes the dirty page cache to disk before a measured step ({@code sync}, at most 2 minutes). A minute at max
+   * rate leaves gigabytes of Kafka log unwritten, and the kernel's writeback then throttles the broker in
+   * whatever step comes next: the two baseline A runs of one bench differed by a factor of two without it.
+   */
+  private static void settle() {
+    long t0 = System.nanoTime();
+    try {
+      Process sync = new ProcessBuilder("sync").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!sync.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+        sync.destroyForcibly();
+      }
+    } catch (IOException e) {
+      log("sync failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log(String.format(java.util.Locale.ROOT, "page cache written to disk in %.1f s", (System.nanoTime() - t0) / 1e9));
   }
 
   private boolean want(String step) {

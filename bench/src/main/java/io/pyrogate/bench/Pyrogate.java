@@ -91,8 +91,7 @@ public final class Pyrogate implements AutoCloseable {
 
   static String config(int ingestPort, int kafkaPort, List<Endpoint> endpoints) {
     StringBuilder b = new StringBuilder();
-    b.append("kafka {\n  embedded_listen_address = \"127.0.0.1:").append(kafkaPort).append("\"\n")
-        .append(System.getenv().getOrDefault("XBENCH_KAFKA", "")).append("}\n\n");
+    b.append("kafka {\n  embedded_listen_address = \"127.0.0.1:").append(kafkaPort).append("\"\n}\n\n");
     b.append("pyroscope.receive_http \"bench\" {\n  http {\n    listen_address = \"127.0.0.1\"\n    listen_port    = ")
         .append(ingestPort).append("\n  }\n  forward_to = [pyroscope.write.bench.receiver]\n}\n\n");
     b.append("pyroscope.write \"bench\" {\n");

@@ -123,7 +123,9 @@ public final class Report {
       line("Each pyrogate process first gets " + f(warmup) + " s of unmeasured max-rate load (for baseline A, its broker; the");
       line("producer of baseline A warms up for 5 s itself): with Kafka's broker in the same JVM, the JIT compilers keep a");
       line("third to half of one core busy for about the first minute under load on 2 cores, and the figures below are");
-      line("meant to show the steady state a long-running gateway is in.");
+      line("meant to show the steady state a long-running gateway is in. After the warm-up, and before each baseline A");
+      line("run, the page cache is written to disk (`sync`): a minute at max rate leaves gigabytes of Kafka log for the");
+      line("kernel's writeback, which otherwise throttles the broker in whatever step comes next.");
     }
     line("");
     line("To reproduce: `scripts/bench` on a quiet machine (`--duration S` per load step, default 20; `--warmup S`, default");
