@@ -72,25 +72,7 @@ class PackagedJarIT {
     int broker = freePort();
     try (FakePyroscope a = new FakePyroscope(); FakePyroscope b = new FakePyroscope()) {
       Path config = dir.resolve("pyrogate.alloy");
-      String head = """
-          kafka {
-            embedded_listen_address = "127.0.0.1:%d"
-          }
-
-          pyroscope.receive_http "default" {
-            http {
-              listen_address = "127.0.0.1"
-              listen_port    = %d
-            }
-            forward_to = [pyroscope.write.staging.receiver]
-          }
-
-          pyroscope.write "staging" {
-            endpoint {
-              name = "a"
-              url  = "%s"
-            }
-          """.formatted(broker, ingest, a.url());
+      String head = stagingHead(broker, ingest) + "  endpoint {\n    name = \"a\"\n    url  = \"" + a.url() + "\"\n  }\n";
       Files.writeString(config, head + "}\n");
       Path log = dir.resolve("pyrogate.log");
       Process process = new ProcessBuilder(runCommand(config, management, dir))
@@ -246,7 +228,16 @@ class PackagedJarIT {
   /** One receiver on {@code ingest} forwarding to write "staging" with one endpoint, on the embedded broker. */
   private static Path stagingConfig(Path dir, int ingest, String endpointUrl) throws java.io.IOException {
     Path config = dir.resolve("pyrogate.alloy");
-    Files.writeString(config, """
+    Files.writeString(config, stagingHead(freePort(), ingest) + "  endpoint {\n    url = \"" + endpointUrl + "\"\n  }\n}\n");
+    return config;
+  }
+
+  /**
+   * A configuration up to the inside of {@code pyroscope.write "staging" {}}: the embedded broker on {@code broker},
+   * one receiver on {@code ingest} forwarding to that write. The caller adds the endpoints and the closing brace.
+   */
+  private static String stagingHead(int broker, int ingest) {
+    return """
         kafka {
           embedded_listen_address = "127.0.0.1:%d"
         }
@@ -260,12 +251,7 @@ class PackagedJarIT {
         }
 
         pyroscope.write "staging" {
-          endpoint {
-            url = "%s"
-          }
-        }
-        """.formatted(freePort(), ingest, endpointUrl));
-    return config;
+        """.formatted(broker, ingest);
   }
 
   /** {@code java -jar pyrogate.jar run CONFIG} with its management server on {@code management} and data under dir. */

@@ -1,7 +1,6 @@
 package io.pyrogate.delivery;
 
 import java.io.IOException;
-import io.pyrogate.pyroscope.PushRequests;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +24,7 @@ import io.pyrogate.pyroscope.ExternalLabels;
 import io.pyrogate.pyroscope.Gzip;
 import io.pyrogate.pyroscope.LabelSet;
 import io.pyrogate.pyroscope.PushBatch;
+import io.pyrogate.pyroscope.PushRequests;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import io.pyrogate.record.RecordFormatException;

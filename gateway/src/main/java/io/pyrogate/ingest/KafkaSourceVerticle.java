@@ -1,7 +1,6 @@
 package io.pyrogate.ingest;
 
 import java.time.Duration;
-import io.pyrogate.pyroscope.PushRequests;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,6 +13,7 @@ import io.pyrogate.config.ReceiveKafkaComponent;
 import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.OffsetCommitter;
 import io.pyrogate.ops.Metrics;
+import io.pyrogate.pyroscope.PushRequests;
 import io.pyrogate.record.ProfileReceiver;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;

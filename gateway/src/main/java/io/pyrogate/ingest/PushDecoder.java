@@ -1,7 +1,6 @@
 package io.pyrogate.ingest;
 
 import java.io.IOException;
-import io.pyrogate.pyroscope.PushRequests;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -10,6 +9,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.pyroscope.GoText;
 import io.pyrogate.pyroscope.Gzip;
+import io.pyrogate.pyroscope.PushRequests;
 
 /**
  * The Connect unary request of {@code push.v1.PusherService/Push} as connect-go serves it for Pyroscope: the
