@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -57,12 +56,9 @@ public final class TestGateways {
     return new Gateway.Options(storage, "127.0.0.1", 0, 2);
   }
 
+  /** A storage directory deleted when the test JVM exits. */
   public static Path tempDir() {
-    try {
-      return Files.createTempDirectory("pyrogate-test");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TempDirs.create("pyrogate-test");
   }
 
   public static int freePort() {

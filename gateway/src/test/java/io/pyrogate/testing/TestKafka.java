@@ -68,13 +68,18 @@ public final class TestKafka {
 
   public static synchronized String bootstrapServers() {
     if (broker == null) {
+      Path dir;
       try {
-        Path dir = Files.createTempDirectory("pyrogate-test-kafka");
-        broker = EmbeddedKafka.start(dir, "127.0.0.1", 0);
+        dir = Files.createTempDirectory("pyrogate-test-kafka");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "test-kafka-shutdown"));
+      EmbeddedKafka started = EmbeddedKafka.start(dir, "127.0.0.1", 0);
+      broker = started;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        started.close();
+        TempDirs.delete(dir);
+      }, "test-kafka-shutdown"));
     }
     return broker.bootstrapServers();
   }
