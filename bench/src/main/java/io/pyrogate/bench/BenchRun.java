@@ -7,6 +7,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -23,16 +24,23 @@ import io.vertx.core.json.JsonObject;
  *
  * <pre>
  * BenchRun --jar gateway/target/pyrogate.jar --out bench/target/bench [--duration 20] [--heap-seconds 180]
- *          [--warmup 60] [--rates 100,300,1000] [--connections 256] [--nginx /usr/sbin/nginx] [--java-opts "-Xmx1g"]
+ *          [--warmup 240] [--rates 100,300,1000] [--connections 256] [--nginx /usr/sbin/nginx] [--java-opts "-Xmx1g"]
  *          [--only e2e_1,blackhole]   (to profile or tune one step; the report then lacks the others)
  * </pre>
  */
 public final class BenchRun {
+  /** Length of one warm-up load run; the JIT's share is measured over each. */
+  private static final double WARMUP_CHUNK_S = 10;
+  /** Shortest warm-up, unless {@code --warmup} is shorter: the JIT is never quiet in the first minute. */
+  private static final double WARMUP_MIN_S = 60;
+  /** The compiler threads' share of one core under which the JIT counts as settled. */
+  private static final double JIT_SETTLED = 0.05;
+
   private final Path jar;
   private final Path out;
   private final double duration;
   private final double heapSeconds;
-  /** Seconds of max-rate load each pyrogate process gets before its first measured step (JIT warm-up). */
+  /** Most seconds of max-rate load each pyrogate process gets before its first measured step (JIT warm-up). */
   private final double warmup;
   private final double[] rates;
   private final int connections;
@@ -61,7 +69,7 @@ public final class BenchRun {
     Path out = Path.of("bench/target/bench");
     double duration = 20;
     double heap = 180;
-    double warmup = 60;
+    double warmup = 240;
     double[] rates = {100, 300, 1000};
     int connections = 256;
     Path nginx = null;
@@ -117,7 +125,7 @@ public final class BenchRun {
       if (want("startup") || want("baseline_a") || want("ingest")) try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-ingest"), List.of(), javaOpts)) {
         emit(memory(new JsonObject().put("bench", "startup").put("ready_ms", p.startupMillis()), p));
         // The warm-up also warms the broker that baseline A writes to.
-        warmUp(gen, p, push, List.of());
+        warmUp("ingest", gen, p, push, List.of());
         log("baseline A against pyrogate's embedded broker");
         if (want("baseline_a")) emit(memory(BaselineA.run(p.bootstrapServers(), 8, payloads, duration).put("bench", "baseline_a"), p));
         if (want("ingest")) {
@@ -140,7 +148,7 @@ public final class BenchRun {
 
       // 2. End to end, one endpoint.
       if (want("e2e_1")) try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-1"), List.of(new Pyrogate.Endpoint("a", r1.port())), javaOpts)) {
-        warmUp(gen, p, push, List.of(r1));
+        warmUp("e2e 1 endpoint", gen, p, push, List.of(r1));
         log("end to end, 1 endpoint, max");
         emit(memory(cpu(p, () -> endToEnd(gen, p, push, List.of(r1))).put("bench", "e2e_1"), p));
       }
@@ -148,13 +156,13 @@ public final class BenchRun {
       // 3. Three endpoints all healthy, then one of three blackholed, then heap with it down.
       if (want("e2e_3")) try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-3"), List.of(new Pyrogate.Endpoint("a", r1.port()),
           new Pyrogate.Endpoint("b", r2.port()), new Pyrogate.Endpoint("c", r3.port())), javaOpts)) {
-        warmUp(gen, p, push, List.of(r1, r2, r3));
+        warmUp("e2e 3 healthy", gen, p, push, List.of(r1, r2, r3));
         log("end to end, 3 healthy endpoints, max");
         emit(memory(cpu(p, () -> endToEnd(gen, p, push, List.of(r1, r2))).put("bench", "e2e_3_healthy"), p));
       }
       if (want("blackhole")) try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-3bh"), List.of(new Pyrogate.Endpoint("a", r1.port()),
           new Pyrogate.Endpoint("b", r2.port()), new Pyrogate.Endpoint("c", hole.port())), javaOpts)) {
-        warmUp(gen, p, push, List.of(r1, r2));
+        warmUp("e2e 1 of 3 blackholed", gen, p, push, List.of(r1, r2));
         log("end to end, 2 healthy + 1 blackholed endpoint, max");
         emit(memory(cpu(p, () -> endToEnd(gen, p, push, List.of(r1, r2))).put("bench", "e2e_3_blackhole"), p));
         log("heap for " + heapSeconds + " s with one endpoint down, 100 req/s");
@@ -180,30 +188,52 @@ public final class BenchRun {
   }
 
   /**
-   * Max-rate load, not measured, so that the measured steps see compiled code: with Kafka's broker in the same
-   * JVM, the JIT compilers keep a third to half of one core busy for about the first minute of load on a
-   * 2-core machine.
+   * Max-rate load, not measured, until pyrogate's JIT compilers go quiet, so that the measured steps see the steady
+   * state of a long-running gateway. With Kafka's broker in the same JVM there is a lot of code to compile: on 2
+   * cores under load, the compiler threads use half of one core for the first minute and settle after two to three.
+   * Settled means under {@link #JIT_SETTLED} of one core over the last two {@link #WARMUP_CHUNK_S} s chunks; the
+   * warm-up lasts at least {@link #WARMUP_MIN_S} s (or {@code --warmup}, if shorter) and at most {@code --warmup}.
    */
-  private void warmUp(LoadGen gen, Pyrogate p, List<LoadGen.Target> push, List<Receiver> healthy) {
+  private void warmUp(String process, LoadGen gen, Pyrogate p, List<LoadGen.Target> push, List<Receiver> healthy)
+      throws IOException {
     if (warmup <= 0) {
       return;
     }
-    log("warm-up: " + warmup + " s at max");
+    log("warm-up (" + process + "): max rate until the JIT settles, at most " + warmup + " s");
     long[] before = healthy.stream().mapToLong(Receiver::profiles).toArray();
-    JsonObject w = gen.run(LoadGen.Options.of(p.ingestPort(), 0, warmup).withConnections(connections), push);
+    long t0 = System.nanoTime();
+    long ok = 0;
+    double[] jit = {1, 1};
+    double elapsed = 0;
+    while (elapsed < warmup && (elapsed < Math.min(warmup, WARMUP_MIN_S) || Math.max(jit[0], jit[1]) >= JIT_SETTLED)) {
+      long jit0 = p.compilerCpuNanos();
+      long c0 = System.nanoTime();
+      JsonObject chunk = gen.run(LoadGen.Options.of(p.ingestPort(), 0, Math.min(WARMUP_CHUNK_S, warmup - elapsed))
+          .withConnections(connections), push);
+      ok += chunk.getLong("ok");
+      jit[0] = jit[1];
+      jit[1] = (p.compilerCpuNanos() - jit0) / (double) (System.nanoTime() - c0);
+      elapsed = (System.nanoTime() - t0) / 1e9;
+    }
+    double rate = ok / elapsed;
     // The measured step must not start with a backlog: the healthy endpoints catch up first (bounded).
     long deadline = System.nanoTime() + (long) ((warmup + 30) * 1e9);
     boolean caughtUp = false;
     while (!caughtUp && System.nanoTime() < deadline) {
       caughtUp = true;
       for (int i = 0; i < healthy.size(); i++) {
-        caughtUp &= healthy.get(i).profiles() - before[i] >= w.getLong("ok");
+        caughtUp &= healthy.get(i).profiles() - before[i] >= ok;
       }
       if (!caughtUp) {
         sleep(100);
       }
     }
-    log("warm-up: " + w.getDouble("rps") + " req/s" + (caughtUp ? "" : "; the endpoints did not catch up"));
+    boolean settled = Math.max(jit[0], jit[1]) < JIT_SETTLED;
+    log(String.format(Locale.ROOT, "warm-up (%s): %.0f s, %.0f req/s, JIT %.0f %% of one core in the last %.0f s%s%s",
+        process, elapsed, rate, jit[1] * 100, WARMUP_CHUNK_S, settled ? "" : " (not settled)",
+        caughtUp ? "" : "; the endpoints did not catch up"));
+    emit(new JsonObject().put("bench", "warmup").put("process", process).put("seconds", LoadGen.round(elapsed, 1))
+        .put("rps", LoadGen.round(rate, 1)).put("jit_share", LoadGen.round(jit[1], 3)).put("settled", settled));
     settle();
   }
 
@@ -224,7 +254,7 @@ public final class BenchRun {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    log(String.format(java.util.Locale.ROOT, "page cache written to disk in %.1f s", (System.nanoTime() - t0) / 1e9));
+    log(String.format(Locale.ROOT, "page cache written to disk in %.1f s", (System.nanoTime() - t0) / 1e9));
   }
 
   private boolean want(String step) {
@@ -376,7 +406,7 @@ public final class BenchRun {
   private static final long T0 = System.nanoTime();
 
   private static void log(String s) {
-    System.err.printf(java.util.Locale.ROOT, "bench: [%6.1f s] %s%n", (System.nanoTime() - T0) / 1e9, s);
+    System.err.printf(Locale.ROOT, "bench: [%6.1f s] %s%n", (System.nanoTime() - T0) / 1e9, s);
   }
 
   private static void sleep(long ms) {

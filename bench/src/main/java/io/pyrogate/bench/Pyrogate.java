@@ -30,6 +30,9 @@ public final class Pyrogate implements AutoCloseable {
 
   private static final Pattern LIVE = Pattern.compile("^jvm_gc_live_data_size_bytes(?:\\{[^}]*})?\\s+([0-9.eE+]+)", Pattern.MULTILINE);
 
+  /** USER_HZ of /proc's tick counts: 100 on every Linux this runs on. */
+  private static final long CLOCK_TICKS = 100;
+
   private final Process process;
   private final int ingestPort;
   private final int managementPort;
@@ -122,6 +125,35 @@ public final class Pyrogate implements AutoCloseable {
   /** CPU time the process used so far (user + system), -1 when unknown. */
   public long cpuNanos() {
     return BenchRun.cpuNanos(process.toHandle());
+  }
+
+  /**
+   * CPU time used so far by the JVM's JIT compiler threads ("C1/C2 CompilerThread"), from /proc/PID/task/TID/stat
+   * (-1 when unknown). The warm-up runs until these go quiet.
+   */
+  public long compilerCpuNanos() {
+    long ticks = 0;
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException threadGone) {
+          continue;
+        }
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        if (!stat.substring(open + 1, close).matches("C\\d CompilerThre.*")) {
+          continue;
+        }
+        // After the command: state, then 10 fields, then utime and stime (fields 14 and 15 of proc(5)).
+        String[] f = stat.substring(close + 2).split(" ");
+        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return ticks * 1_000_000_000L / CLOCK_TICKS;
   }
 
   /** Resident set size in bytes, from /proc/PID/status (-1 when unknown). */

@@ -120,16 +120,27 @@ public final class Report {
     double warmup = run == null ? 0 : run.getDouble("warmup_s", 0.0);
     if (warmup > 0) {
       line("");
-      line("Each pyrogate process first gets " + f(warmup) + " s of unmeasured max-rate load (for baseline A, its broker; the");
-      line("producer of baseline A warms up for 5 s itself): with Kafka's broker in the same JVM, the JIT compilers keep a");
-      line("third to half of one core busy for about the first minute under load on 2 cores, and the figures below are");
-      line("meant to show the steady state a long-running gateway is in. After the warm-up, and before each baseline A");
-      line("run, the page cache is written to disk (`sync`): a minute at max rate leaves gigabytes of Kafka log for the");
-      line("kernel's writeback, which otherwise throttles the broker in whatever step comes next.");
+      line("Each pyrogate process first gets unmeasured max-rate load until its JIT compilers settle (for baseline A, its");
+      line("broker; the producer of baseline A warms up for 5 s itself): with Kafka's broker in the same JVM there is a lot");
+      line("of code to compile, and on 2 cores under load the compiler threads use about half of one core for the first");
+      line("minute and keep recompiling for two to three. The figures below are meant to show the steady state of a");
+      line("long-running gateway. Settled means the compiler threads used under 5 % of one core over the last 20 s of");
+      line("load; the warm-up lasts at least 60 s and at most " + f(warmup) + " s:");
+      line("");
+      line("| pyrogate process | warm-up | rate during warm-up | JIT in its last 10 s | settled |");
+      line("|---|---|---|---|---|");
+      for (JsonObject w : all("warmup")) {
+        line("| " + w.getString("process") + " | " + f(w.getDouble("seconds")) + " s | " + f(w.getDouble("rps")) + " req/s | "
+            + f(w.getDouble("jit_share") * 100) + " % of one core | " + (w.getBoolean("settled") ? "yes" : "**no**") + " |");
+      }
+      line("");
+      line("After the warm-up, and before each baseline A run, the page cache is written to disk (`sync`): minutes at max");
+      line("rate leave gigabytes of Kafka log for the kernel's writeback, which otherwise throttles the broker in whatever");
+      line("step comes next.");
     }
     line("");
-    line("To reproduce: `scripts/bench` on a quiet machine (`--duration S` per load step, default 20; `--warmup S`, default");
-    line("60; `--heap-seconds S`, default 180; `--quick` for a smoke run of a few minutes). It builds what it needs, installs");
+    line("To reproduce: `scripts/bench` on a quiet machine (`--duration S` per load step, default 20; `--warmup S`, the longest");
+    line("warm-up, default 240; `--heap-seconds S`, default 180; `--quick` for a smoke run of a few minutes). It builds what it needs, installs");
     line("nginx (Debian, as root) when missing, and rewrites this file and `bench-latency.png`.");
     ratios();
     details();
