@@ -123,6 +123,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("auto.create.topics.enable", "false");
     p.put("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
     p.put("replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
+    p.put("socket.send.buffer.bytes", Integer.toString(KafkaDefaults.SOCKET_BUFFER_BYTES));
+    p.put("socket.receive.buffer.bytes", Integer.toString(KafkaDefaults.SOCKET_BUFFER_BYTES));
     // After an unclean stop the broker must wait out its old session before registering again;
     // short timeouts make a restart after kill -9 take ~6 s instead of ~15 s.
     p.put("broker.heartbeat.interval.ms", "500");

@@ -20,6 +20,13 @@ public final class KafkaDefaults {
   /** How long ingest waits for Kafka to acknowledge a record before answering 503. */
   public static final int ACK_TIMEOUT_MS = 10_000;
 
+  /**
+   * Socket send/receive buffer of producers, consumers and the embedded broker. Kafka's defaults (128 KB, 64 KB,
+   * 100 KB) split a 1 MiB produce request into many partial writes, and Java copies the whole unsent rest of a heap
+   * buffer into native memory for each; measured with scripts/bench: end to end +15 %, CPU per profile -15 %.
+   */
+  public static final int SOCKET_BUFFER_BYTES = 1024 * 1024;
+
   private KafkaDefaults() {
   }
 
@@ -38,6 +45,7 @@ public final class KafkaDefaults {
     // A 50 KB profile is larger than the default 16 KB batch, which made every record its own request.
     c.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(1024 * 1024));
     c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_RECORD_BYTES));
+    c.put(ProducerConfig.SEND_BUFFER_CONFIG, Integer.toString(SOCKET_BUFFER_BYTES));
     c.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L * 1024 * 1024));
     c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
     c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
@@ -58,6 +66,7 @@ public final class KafkaDefaults {
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
+    c.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, Integer.toString(SOCKET_BUFFER_BYTES));
     c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024));
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, "org.apache.kafka.common.serialization.StringDeserializer");
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, "org.apache.kafka.common.serialization.ByteArrayDeserializer");
