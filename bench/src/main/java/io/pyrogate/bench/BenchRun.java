@@ -129,6 +129,9 @@ public final class BenchRun {
         log("baseline A against pyrogate's embedded broker");
         if (want("baseline_a")) emit(memory(BaselineA.run(p.bootstrapServers(), 8, payloads, duration).put("bench", "baseline_a"), p));
         if (want("ingest")) {
+        // Baseline A leaves gigabytes for the kernel to write back, which can stall the broker under the open-loop
+        // steps that follow (in one run without this, 300 req/s had a p99 of 51 ms between steps of 11 and 8 ms).
+        if (want("baseline_a")) settle();
         for (double rate : rates) {
           log("ingest at " + rate + " req/s");
           emit(memory(cpu(p, () -> gen.run(LoadGen.Options.of(p.ingestPort(), rate, duration), push)).put("bench", "ingest"), p));

@@ -134,9 +134,9 @@ public final class Report {
             + f(w.getDouble("jit_share") * 100) + " % of one core | " + (w.getBoolean("settled") ? "yes" : "**no**") + " |");
       }
       line("");
-      line("After the warm-up, and before each baseline A run, the page cache is written to disk (`sync`): minutes at max");
-      line("rate leave gigabytes of Kafka log for the kernel's writeback, which otherwise throttles the broker in whatever");
-      line("step comes next.");
+      line("After the warm-up, and before and after each baseline A run, the page cache is written to disk (`sync`): a");
+      line("max-rate step leaves gigabytes of Kafka log for the kernel's writeback, which otherwise stalls the broker in");
+      line("whatever step comes next.");
     }
     line("");
     line("To reproduce: `scripts/bench` on a quiet machine (`--duration S` per load step, default 20; `--warmup S`, the longest");
@@ -202,7 +202,7 @@ public final class Report {
     }
     line("");
     line("Baseline A is the mean of two runs, before and after pyrogate's ingest steps, of a plain kafka-clients producer");
-    line("with pyrogate's own producer settings (`KafkaDefaults.producer`: acks=all, idempotence, no compression, 1 MiB batches) writing the same records (value, headers, keys) to the same broker");
+    line("with pyrogate's own producer settings (`KafkaDefaults.producer`: acks=all, idempotence, no compression, 1 MiB batches and socket buffer) writing the same records (value, headers, keys) to the same broker");
     line("and topic layout. End to end is the rate at which every accepted profile reached each healthy endpoint: profiles");
     line("delivered from the start of a max-rate load until the endpoint caught up, divided by that time. The heap floor is");
     line("the lowest heap-used sample of the first and of the last third of the period (the GC sawtooth's bottom); live");

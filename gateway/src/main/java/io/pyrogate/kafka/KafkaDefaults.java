@@ -65,7 +65,11 @@ public final class KafkaDefaults {
     // missing, re-delivering is better than skipping acknowledged profiles.
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
+    // Bigger fetches: a poll hands over up to 500 records (Kafka's default) and a partition up to 4 MiB (default 1 MiB,
+    // 20 profiles), so delivery keeps up with ingest. Measured with scripts/bench: end to end +20 % (interleaved runs:
+    // 5,094 and 5,426 vs 4,492 and 4,303 profiles/s with 100 records and 1 MiB). fetch.max.bytes bounds a poll.
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024));
     c.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, Integer.toString(SOCKET_BUFFER_BYTES));
     c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024));
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, "org.apache.kafka.common.serialization.StringDeserializer");
