@@ -1,7 +1,5 @@
 package io.pyrogate.pyroscope;
 
-import java.io.IOException;
-
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -20,14 +18,8 @@ public final class PushRequests {
   public static PushRequest parse(byte[] bytes) throws InvalidProtocolBufferException {
     CodedInputStream in = CodedInputStream.newInstance(bytes);
     in.enableAliasing(true);
-    try {
-      PushRequest request = PushRequest.parser().parseFrom(in, ExtensionRegistryLite.getEmptyRegistry());
-      in.checkLastTagWas(0);
-      return request;
-    } catch (InvalidProtocolBufferException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new InvalidProtocolBufferException(e);
-    }
+    PushRequest request = PushRequest.parser().parseFrom(in, ExtensionRegistryLite.getEmptyRegistry());
+    in.checkLastTagWas(0);
+    return request;
   }
 }
