@@ -110,7 +110,8 @@ public final class BenchRun {
       ingest.add(new LoadGen.Target("/ingest?" + Payloads.ingestQuery(i), Payloads.ingestContentType(), Buffer.buffer(multipart)));
     }
     emit(new JsonObject().put("bench", "run").put("duration_s", duration).put("warmup_s", warmup)
-        .put("heap_s", heapSeconds));
+        .put("warmup_min_s", Math.min(warmup, WARMUP_MIN_S)).put("warmup_chunk_s", WARMUP_CHUNK_S)
+        .put("jit_settled_share", JIT_SETTLED).put("heap_s", heapSeconds));
     emit(new JsonObject().put("bench", "payloads").put("push_request_bytes", push.get(0).body().length())
         .put("pprof_gz_bytes", payloads.pprofGz().length).put("jfr_gz_bytes", payloads.jfrGz().length)
         .put("ingest_multipart_bytes", multipart.length));
@@ -208,14 +209,16 @@ public final class BenchRun {
     long ok = 0;
     double[] jit = {1, 1};
     double elapsed = 0;
-    while (elapsed < warmup && (elapsed < Math.min(warmup, WARMUP_MIN_S) || Math.max(jit[0], jit[1]) >= JIT_SETTLED)) {
+    while (elapsed < warmup && (elapsed < Math.min(warmup, WARMUP_MIN_S) || !(Math.max(jit[0], jit[1]) < JIT_SETTLED))) {
       long jit0 = p.compilerCpuNanos();
       long c0 = System.nanoTime();
       JsonObject chunk = gen.run(LoadGen.Options.of(p.ingestPort(), 0, Math.min(WARMUP_CHUNK_S, warmup - elapsed))
           .withConnections(connections), push);
       ok += chunk.getLong("ok");
       jit[0] = jit[1];
-      jit[1] = (p.compilerCpuNanos() - jit0) / (double) (System.nanoTime() - c0);
+      long jit1 = p.compilerCpuNanos();
+      // Unknown (no /proc): NaN, which never counts as settled, so the report says so instead of claiming 0 %.
+      jit[1] = jit0 < 0 || jit1 < 0 ? Double.NaN : (jit1 - jit0) / (double) (System.nanoTime() - c0);
       elapsed = (System.nanoTime() - t0) / 1e9;
     }
     double rate = ok / elapsed;
@@ -236,7 +239,8 @@ public final class BenchRun {
         process, elapsed, rate, jit[1] * 100, WARMUP_CHUNK_S, settled ? "" : " (not settled)",
         caughtUp ? "" : "; the endpoints did not catch up"));
     emit(new JsonObject().put("bench", "warmup").put("process", process).put("seconds", LoadGen.round(elapsed, 1))
-        .put("rps", LoadGen.round(rate, 1)).put("jit_share", LoadGen.round(jit[1], 3)).put("settled", settled));
+        .put("rps", LoadGen.round(rate, 1)).put("jit_share", Double.isNaN(jit[1]) ? null : LoadGen.round(jit[1], 3))
+        .put("settled", settled));
     settle();
   }
 

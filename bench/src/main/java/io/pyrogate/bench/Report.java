@@ -124,14 +124,17 @@ public final class Report {
       line("broker; the producer of baseline A warms up for 5 s itself): with Kafka's broker in the same JVM there is a lot");
       line("of code to compile, and on 2 cores under load the compiler threads use about half of one core for the first");
       line("minute and keep recompiling for two to three. The figures below are meant to show the steady state of a");
-      line("long-running gateway. Settled means the compiler threads used under 5 % of one core over the last 20 s of");
-      line("load; the warm-up lasts at least 60 s and at most " + f(warmup) + " s:");
+      double chunk = run.getDouble("warmup_chunk_s");
+      line("long-running gateway. Settled means the compiler threads used under " + f(run.getDouble("jit_settled_share") * 100)
+          + " % of one core over the last " + f(2 * chunk) + " s of");
+      line("load; the warm-up lasts at least " + f(run.getDouble("warmup_min_s")) + " s and at most " + f(warmup) + " s:");
       line("");
-      line("| pyrogate process | warm-up | rate during warm-up | JIT in its last 10 s | settled |");
+      line("| pyrogate process | warm-up | rate during warm-up | JIT in its last " + f(chunk) + " s | settled |");
       line("|---|---|---|---|---|");
       for (JsonObject w : all("warmup")) {
         line("| " + w.getString("process") + " | " + f(w.getDouble("seconds")) + " s | " + f(w.getDouble("rps")) + " req/s | "
-            + f(w.getDouble("jit_share") * 100) + " % of one core | " + (w.getBoolean("settled") ? "yes" : "**no**") + " |");
+            + (w.getDouble("jit_share") == null ? "unknown (no /proc)" : f(w.getDouble("jit_share") * 100) + " % of one core")
+            + " | " + (w.getBoolean("settled") ? "yes" : "**no**") + " |");
       }
       line("");
       line("After the warm-up, and before and after each baseline A run, the page cache is written to disk (`sync`): a");
