@@ -18,6 +18,7 @@ import io.pyrogate.kafka.DeadLetterReplay;
 import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.kafka.OffsetCommitter;
+import io.pyrogate.kafka.Producers;
 import io.pyrogate.ops.Metrics;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.pyroscope.ExternalLabels;
@@ -37,7 +38,6 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
-import io.vertx.kafka.client.producer.KafkaWriteStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -166,13 +166,13 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   public EndpointVerticle(WriteComponent write, Endpoint endpoint, String topic, Map<String, Object> consumerConfig,
-      KafkaWriteStream<String, byte[]> producer, String deadLetterTopic, Metrics.EndpointMetrics metrics) {
+      Producers producer, String deadLetterTopic, Metrics.EndpointMetrics metrics) {
     this(write, endpoint, topic, consumerConfig, producer, deadLetterTopic, metrics, EndpointClients.Settings.system());
   }
 
   /** @param settings the environment, clock and TLS file check interval; injectable for tests */
   public EndpointVerticle(WriteComponent write, Endpoint endpoint, String topic, Map<String, Object> consumerConfig,
-      KafkaWriteStream<String, byte[]> producer, String deadLetterTopic, Metrics.EndpointMetrics metrics,
+      Producers producer, String deadLetterTopic, Metrics.EndpointMetrics metrics,
       EndpointClients.Settings settings) {
     this.metrics = metrics;
     this.settings = settings;

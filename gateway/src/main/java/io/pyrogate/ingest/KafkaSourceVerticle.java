@@ -12,6 +12,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.pyrogate.config.ReceiveKafkaComponent;
 import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.OffsetCommitter;
+import io.pyrogate.kafka.Producers;
 import io.pyrogate.ops.Metrics;
 import io.pyrogate.pyroscope.PushRequests;
 import io.pyrogate.record.ProfileReceiver;
@@ -22,7 +23,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
-import io.vertx.kafka.client.producer.KafkaWriteStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -57,7 +57,7 @@ public final class KafkaSourceVerticle extends VerticleBase {
   private Promise<Void> drained;
 
   public KafkaSourceVerticle(ReceiveKafkaComponent component, Map<String, Object> consumerConfig,
-      List<ProfileReceiver> targets, KafkaWriteStream<String, byte[]> producer, String deadLetterTopic,
+      List<ProfileReceiver> targets, Producers producer, String deadLetterTopic,
       Metrics.IngestMetrics metrics) {
     this.component = component;
     this.metrics = metrics;

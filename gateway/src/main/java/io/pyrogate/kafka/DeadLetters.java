@@ -3,7 +3,6 @@ package io.pyrogate.kafka;
 import java.nio.charset.StandardCharsets;
 
 import io.vertx.core.Future;
-import io.vertx.kafka.client.producer.KafkaWriteStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -23,10 +22,10 @@ public final class DeadLetters {
   public static final String LAST_ATTEMPT = "pyrogate-dlq-last-attempt";
   public static final String SOURCE = "pyrogate-dlq-source";
 
-  private final KafkaWriteStream<String, byte[]> producer;
+  private final Producers producer;
   private final String topic;
 
-  public DeadLetters(KafkaWriteStream<String, byte[]> producer, String topic) {
+  public DeadLetters(Producers producer, String topic) {
     this.producer = producer;
     this.topic = topic;
   }

@@ -4,7 +4,6 @@ import io.pyrogate.record.ProfileReceiver;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import io.vertx.core.Future;
-import io.vertx.kafka.client.producer.KafkaWriteStream;
 
 /**
  * The receiver a {@code pyroscope.write} component exports: writes the profile to the component's topic
@@ -13,9 +12,9 @@ import io.vertx.kafka.client.producer.KafkaWriteStream;
 public final class TopicReceiver implements ProfileReceiver {
   private final String name;
   private final String topic;
-  private final KafkaWriteStream<String, byte[]> producer;
+  private final Producers producer;
 
-  public TopicReceiver(String name, String topic, KafkaWriteStream<String, byte[]> producer) {
+  public TopicReceiver(String name, String topic, Producers producer) {
     this.name = name;
     this.topic = topic;
     this.producer = producer;

@@ -9,6 +9,7 @@ import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.kafka.KafkaClients;
+import io.pyrogate.kafka.Producers;
 import io.pyrogate.kafka.TopicReceiver;
 import io.pyrogate.kafka.Topics;
 import io.pyrogate.proto.push.v1.PushRequest;
@@ -21,10 +22,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.dns.AddressResolverOptions;
-import io.vertx.kafka.client.producer.KafkaWriteStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
  * One {@link EndpointVerticle} on the shared test broker, deployed directly so a test can give it
@@ -35,7 +34,7 @@ final class EndpointHarness implements AutoCloseable {
   private final KafkaSettings kafka = TestGateways.sharedKafka();
   private final Vertx vertx;
   private final Admin admin;
-  private final KafkaWriteStream<String, byte[]> producer;
+  private final Producers producer;
   private final TopicReceiver receiver;
   private final String deadLetterTopic;
   private final String deployment;
@@ -54,7 +53,7 @@ final class EndpointHarness implements AutoCloseable {
     topics.ensureTopics(List.of(topic, deadLetterTopic));
     String group = Topics.endpointGroup(kafka, "w", endpoint.name());
     topics.initGroupOffsets(group, topic);
-    producer = KafkaWriteStream.create(vertx, new KafkaProducer<String, byte[]>(clients.producer()));
+    producer = new Producers(vertx, clients.producer(), 1);
     receiver = new TopicReceiver("w", topic, producer);
     deployment = await(vertx.deployVerticle(new EndpointVerticle(new WriteComponent("w", List.of(endpoint), Map.of()), endpoint, topic,
         clients.consumer(group), producer, deadLetterTopic,

@@ -25,6 +25,7 @@ import java.util.function.Function;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.ReceiveHttpComponent;
 import io.pyrogate.kafka.KafkaDefaults;
+import io.pyrogate.kafka.Producers;
 import io.pyrogate.kafka.TopicReceiver;
 import io.pyrogate.kafka.Topics;
 import io.pyrogate.record.ProfileReceiver;
@@ -41,9 +42,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.producer.KafkaWriteStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -200,15 +199,14 @@ class IngestBoundsTest {
   /** One receive_http component's verticles on a port of their own, writing with a real producer. */
   private static final class Server implements AutoCloseable {
     final Vertx vertx = Vertx.vertx();
-    final KafkaWriteStream<String, byte[]> producer;
+    final Producers producer;
     final int port = freePort();
 
-    Server(Function<KafkaWriteStream<String, byte[]>, List<ProfileReceiver>> receivers, InflightBytes inflight,
+    Server(Function<Producers, List<ProfileReceiver>> receivers, InflightBytes inflight,
         int instances, Map<String, String> producerOverrides) {
       Map<String, Object> config = new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers()));
       config.putAll(producerOverrides);
-      producer = KafkaWriteStream.create(vertx, new KafkaProducer<String, byte[]>(config));
-      producer.exceptionHandler(e -> { }); // each send's own future carries its failure, as in Gateway
+      producer = new Producers(vertx, config, 1);
       List<ProfileReceiver> targets = receivers.apply(producer);
       ReceiveHttpComponent component = new ReceiveHttpComponent("default",
           ReceiveHttpComponent.HttpServerConfig.defaults().at("127.0.0.1", port), List.of());
