@@ -11,9 +11,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.pyrogate.kafka.KafkaDefaults;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * pyrogate run as a child process from the packaged jar, with its embedded Kafka, on 127.0.0.1 ports.
@@ -36,6 +43,7 @@ public final class Pyrogate implements AutoCloseable {
   private final Process process;
   private final int ingestPort;
   private final int managementPort;
+  private static final long RETAINED_BYTES_PER_PARTITION = 2L * 1024 * 1024 * 1024;
   private final int kafkaPort;
   private final long startupMillis;
   private final Path dataDir;
@@ -78,7 +86,9 @@ public final class Pyrogate implements AutoCloseable {
           throw new IllegalStateException("pyrogate exited with " + p.exitValue() + "; see " + dir.resolve("pyrogate.log"));
         }
         if (get("http://127.0.0.1:" + management + "/-/ready") == 200) {
-          return new Pyrogate(p, dir.resolve("data"), ingest, management, kafka, (System.nanoTime() - t0) / 1_000_000);
+          long startup = (System.nanoTime() - t0) / 1_000_000;
+          boundDisk("127.0.0.1:" + kafka);
+          return new Pyrogate(p, dir.resolve("data"), ingest, management, kafka, startup);
         }
         Thread.sleep(25);
       }
@@ -89,6 +99,27 @@ public final class Pyrogate implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * A run writes tens of GB at max rate, more than many disks hold: pyrogate's topics keep at most
+   * {@value #RETAINED_BYTES_PER_PARTITION} bytes per partition in 256 MiB segments, far more than an endpoint that
+   * keeps up lags behind.
+   */
+  private static void boundDisk(String bootstrap) {
+    try (Admin admin = Admin.create(KafkaDefaults.admin(bootstrap))) {
+      List<AlterConfigOp> ops = List.of(
+          new AlterConfigOp(new ConfigEntry("retention.bytes", Long.toString(RETAINED_BYTES_PER_PARTITION)), AlterConfigOp.OpType.SET),
+          new AlterConfigOp(new ConfigEntry("segment.bytes", Integer.toString(256 * 1024 * 1024)), AlterConfigOp.OpType.SET),
+          new AlterConfigOp(new ConfigEntry("file.delete.delay.ms", "1000"), AlterConfigOp.OpType.SET));
+      Map<ConfigResource, java.util.Collection<AlterConfigOp>> changes = new java.util.HashMap<>();
+      for (String topic : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
+        changes.put(new ConfigResource(ConfigResource.Type.TOPIC, topic), ops);
+      }
+      admin.incrementalAlterConfigs(changes).all().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot bound the disk use of pyrogate's topics: " + e.getMessage(), e);
     }
   }
 
