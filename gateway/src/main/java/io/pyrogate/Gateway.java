@@ -213,9 +213,10 @@ public final class Gateway implements AutoCloseable {
       clients = new KafkaClients(kafka);
       admin = Admin.create(clients.admin());
       topics = new Topics(admin, kafka);
-      // One producer per ingest event loop: the broker handles one request per connection at a time, so one
-      // shared producer serialised every event loop's writes (scripts/bench: ingest +10-15 % with two).
-      producer = new Producers(vertx, clients.producer(), options.ingestInstances());
+      // Two producers: the broker handles one request per connection at a time, so one shared producer serialised
+      // every event loop's writes (scripts/bench: ingest +10-15 % with two). Not one per core: each keeps up to
+      // buffer.memory (64 MiB) of pooled batch buffers.
+      producer = new Producers(vertx, clients.producer(), Math.min(2, options.ingestInstances()));
       inflight = new InflightBytes(INGEST_INFLIGHT_BYTES);
       metrics.ingestInflight(inflight::used);
 
