@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,10 +42,11 @@ public final class Pyrogate implements AutoCloseable {
   /** USER_HZ of /proc's tick counts: 100 on every Linux this runs on. */
   private static final long CLOCK_TICKS = 100;
 
+  private static final long RETAINED_BYTES_PER_PARTITION = 2L * 1024 * 1024 * 1024;
+
   private final Process process;
   private final int ingestPort;
   private final int managementPort;
-  private static final long RETAINED_BYTES_PER_PARTITION = 2L * 1024 * 1024 * 1024;
   private final int kafkaPort;
   private final long startupMillis;
   private final Path dataDir;
@@ -115,7 +118,7 @@ public final class Pyrogate implements AutoCloseable {
           new AlterConfigOp(new ConfigEntry("retention.bytes", Long.toString(RETAINED_BYTES_PER_PARTITION)), AlterConfigOp.OpType.SET),
           new AlterConfigOp(new ConfigEntry("segment.bytes", Integer.toString(256 * 1024 * 1024)), AlterConfigOp.OpType.SET),
           new AlterConfigOp(new ConfigEntry("file.delete.delay.ms", "1000"), AlterConfigOp.OpType.SET));
-      Map<ConfigResource, java.util.Collection<AlterConfigOp>> changes = new java.util.HashMap<>();
+      Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
       for (String topic : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
         changes.put(new ConfigResource(ConfigResource.Type.TOPIC, topic), ops);
       }

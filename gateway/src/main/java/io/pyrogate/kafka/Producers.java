@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka producers every stage writes through: one per event loop up to {@code count}, each thread always
- * using the same one, so the records a thread sends keep their order, and sends from different event loops travel
- * over different connections that the broker handles in parallel.
+ * The Kafka producers every stage writes through: {@code count} of them, each thread given one round-robin on its
+ * first send and keeping it, so the records a thread sends keep their order, while sends from different event loops
+ * travel over different connections that the broker handles in parallel.
  */
 public final class Producers {
   private static final Logger LOG = LoggerFactory.getLogger(Producers.class);
