@@ -1,6 +1,7 @@
 package io.pyrogate.kafka;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
@@ -28,7 +30,12 @@ public final class Producers {
 
   public Producers(Vertx vertx, Map<String, Object> config, int count) {
     for (int i = 0; i < count; i++) {
-      KafkaWriteStream<String, byte[]> p = KafkaWriteStream.create(vertx, new KafkaProducer<String, byte[]>(config));
+      Map<String, Object> own = new HashMap<>(config);
+      if (count > 1) {
+        // Kafka registers each client's metrics under its client.id; two producers with one id collide.
+        own.put(ProducerConfig.CLIENT_ID_CONFIG, config.get(ProducerConfig.CLIENT_ID_CONFIG) + "-" + i);
+      }
+      KafkaWriteStream<String, byte[]> p = KafkaWriteStream.create(vertx, new KafkaProducer<String, byte[]>(own));
       // Each send's own future carries its failure to the caller (ingest answers 503, delivery retries).
       p.exceptionHandler(e -> LOG.debug("Kafka producer: {}", e.getMessage()));
       producers.add(p);
