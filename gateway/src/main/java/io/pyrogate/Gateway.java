@@ -27,6 +27,7 @@ import io.pyrogate.ingest.HttpIngestVerticle;
 import io.pyrogate.ingest.InflightBytes;
 import io.pyrogate.ingest.KafkaSourceVerticle;
 import io.pyrogate.kafka.EmbeddedKafka;
+import io.pyrogate.kafka.GroupLag;
 import io.pyrogate.kafka.KafkaClients;
 import io.pyrogate.kafka.Producers;
 import io.pyrogate.kafka.TopicReceiver;
@@ -60,6 +61,8 @@ public final class Gateway implements AutoCloseable {
   static final long INGEST_INFLIGHT_BYTES = 64L * 1024 * 1024;
   private static final int REBIND_ATTEMPTS = 50;
   private static final long REBIND_PAUSE_MS = 20;
+  /** How often each endpoint's lag ({@code pyrogate_endpoint_lag_records}) is read from Kafka. */
+  private static final long LAG_INTERVAL_MS = 5_000;
 
   /** Where and how to run; the command-line flags of {@code pyrogate run}. */
   public record Options(Path storagePath, String managementHost, int managementPort, int ingestInstances) {
@@ -165,6 +168,7 @@ public final class Gateway implements AutoCloseable {
   private EmbeddedKafka embedded;
   private Admin admin;
   private Producers producer;
+  private GroupLag lag;
   private ManagementVerticle management;
   private long kafkaCheckTimer = -1;
   private final AtomicBoolean kafkaCheckRunning = new AtomicBoolean();
@@ -213,6 +217,7 @@ public final class Gateway implements AutoCloseable {
       clients = new KafkaClients(kafka);
       admin = Admin.create(clients.admin());
       topics = new Topics(admin, kafka);
+      lag = new GroupLag(vertx, admin, LAG_INTERVAL_MS);
       // Two producers: the broker handles one request per connection at a time, so one shared producer serialised
       // every event loop's writes (scripts/bench: ingest +10-15 % with two). Not one per core: each keeps up to
       // buffer.memory (64 MiB) of pooled batch buffers.
@@ -356,6 +361,7 @@ public final class Gateway implements AutoCloseable {
     for (EndpointKey key : List.copyOf(endpoints.keySet())) {
       if (!wantedEndpoints.containsKey(key)) {
         undeploy(endpoints.remove(key).deploymentId());
+        lag.untrack(Topics.endpointGroup(kafka, key.write(), key.name()));
         changes.removed.add(key.component());
       }
     }
@@ -433,9 +439,11 @@ public final class Gateway implements AutoCloseable {
 
   private String deployEndpoint(EndpointKey key, WriteComponent write, EndpointSpec spec) {
     String group = Topics.endpointGroup(kafka, key.write(), key.name());
-    return await(vertx.deployVerticle(new EndpointVerticle(write, spec.endpoint(), Topics.writeTopic(kafka, key.write()),
-        clients.consumer(group), producer, Topics.deadLetterTopic(kafka, key.write()),
-        metrics.endpoint(key.write(), spec.endpoint().url().toString()))));
+    String topic = Topics.writeTopic(kafka, key.write());
+    Metrics.EndpointMetrics endpointMetrics = metrics.endpoint(key.write(), spec.endpoint().url().toString());
+    lag.track(group, topic, endpointMetrics.lagRecords());
+    return await(vertx.deployVerticle(new EndpointVerticle(write, spec.endpoint(), topic, clients.consumer(group), producer,
+        Topics.deadLetterTopic(kafka, key.write()), endpointMetrics)));
   }
 
   private String deploySource(ReceiveKafkaComponent k) {
@@ -580,6 +588,9 @@ public final class Gateway implements AutoCloseable {
     try {
       if (kafkaCheckTimer >= 0) {
         vertx.cancelTimer(kafkaCheckTimer);
+      }
+      if (lag != null) {
+        lag.close();
       }
       List<String> ingest = new ArrayList<>();
       receivers.values().forEach(r -> ingest.add(r.deploymentId()));

@@ -64,7 +64,9 @@ public final class Metrics {
             .tags("component_id", component, "endpoint", endpoint, "type", "ingest")
             .serviceLevelObjectives(LATENCY_BUCKETS).register(registry),
         gauge("pyrogate.endpoint.window.bytes", "Bytes of records in flight to the endpoint", component, endpoint),
-        gauge("pyrogate.endpoint.window.records", "Records in flight to the endpoint", component, endpoint));
+        gauge("pyrogate.endpoint.window.records", "Records in flight to the endpoint", component, endpoint),
+        gauge("pyrogate.endpoint.lag.records", "Records of the topic not yet delivered to the endpoint (nor dead-lettered)",
+            component, endpoint));
   }
 
   private AtomicLong gauge(String name, String help, String component, String endpoint) {
@@ -94,7 +96,7 @@ public final class Metrics {
   /** The meters of one endpoint. */
   public record EndpointMetrics(Counter sentBytes, Counter sentProfiles, Counter droppedBytes, Counter droppedProfiles,
       Counter retries, DistributionSummary pushLatency, DistributionSummary ingestLatency, AtomicLong windowBytes,
-      AtomicLong windowRecords) {
+      AtomicLong windowRecords, AtomicLong lagRecords) {
   }
 
   /** The meters of one receiving component; each meter is looked up once, not on every request. */

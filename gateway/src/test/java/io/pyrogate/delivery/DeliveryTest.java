@@ -60,6 +60,30 @@ class DeliveryTest {
   }
 
   @Test
+  void lagCountsProfilesNotYetDeliveredWhileTheEndpointIsDownAndFallsToZeroOnceDelivered() {
+    int port = freePort();
+    try (FakePyroscope pyroscope = new FakePyroscope().respondWith(503, "down");
+         Gateway gateway = TestGateways.start(config(sharedKafka(), port, List.of(new WriteComponent("w",
+             List.of(endpoint("a", pyroscope.url()).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200), 0)), Map.of()))))) {
+      List<String> sentIds = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        PushRequest request = Profiles.push("svc" + i, Profiles.jvmStacksPprof(1), Map.of());
+        sentIds.addAll(Profiles.sampleIds(request));
+        assertThat(push(port, request.toByteArray()).statusCode()).isEqualTo(200);
+      }
+      String lag = "pyrogate_endpoint_lag_records{component_id=\"pyroscope.write.w\",endpoint=\"" + pyroscope.url() + "\"} ";
+
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(TestGateways.get(gateway.managementPort(), "/metrics").body())
+          .contains(lag + "5.0"));
+      pyroscope.respondWith(200, "");
+      await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.deliveredSampleIds().size() >= sentIds.size());
+      assertThat(pyroscope.deliveredSampleIds()).containsExactlyInAnyOrderElementsOf(sentIds);
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(TestGateways.get(gateway.managementPort(), "/metrics").body())
+          .contains(lag + "0.0"));
+    }
+  }
+
+  @Test
   void aRetryAfterFromTheEndpointIsHonoured() {
     int port = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope().failNext(1, 429, "2");
