@@ -60,9 +60,14 @@ public final class GroupLag implements AutoCloseable {
     if (groups.isEmpty() || !reading.compareAndSet(false, true)) {
       return;
     }
-    CompletableFuture<?>[] reads = Map.copyOf(groups).entrySet().stream()
-        .map(e -> read(e.getKey(), e.getValue()).toCompletableFuture()).toArray(CompletableFuture[]::new);
-    CompletableFuture.allOf(reads).whenComplete((v, e) -> reading.set(false));
+    try {
+      CompletableFuture<?>[] reads = Map.copyOf(groups).entrySet().stream()
+          .map(e -> read(e.getKey(), e.getValue()).toCompletableFuture()).toArray(CompletableFuture[]::new);
+      CompletableFuture.allOf(reads).whenComplete((v, e) -> reading.set(false));
+    } catch (RuntimeException e) { // the admin client refused the call (closing): try again next time
+      reading.set(false);
+      LOG.debug("consumer group lag not read: {}", e.getMessage());
+    }
   }
 
   private CompletionStage<Long> read(String group, Tracked tracked) {
