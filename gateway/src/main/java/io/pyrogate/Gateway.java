@@ -41,6 +41,7 @@ import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,7 +175,8 @@ public final class Gateway implements AutoCloseable {
   private final AtomicBoolean kafkaCheckRunning = new AtomicBoolean();
 
   private Gateway() {
-    this.vertx = Vertx.vertx();
+    // Netty's epoll transport where it is available (Linux x86-64), NIO elsewhere: less CPU per request.
+    this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
   }
 
   /** Starts everything; on failure stops what was started and throws with the reason. */
@@ -235,7 +237,8 @@ public final class Gateway implements AutoCloseable {
     } finally {
       lifecycle.unlock();
     }
-    LOG.info("pyrogate {} started in {} ms: {}", Version.get(), (System.nanoTime() - began) / 1_000_000, config.summary());
+    LOG.info("pyrogate {} started in {} ms ({} transport): {}", Version.get(), (System.nanoTime() - began) / 1_000_000,
+        vertx.isNativeTransportEnabled() ? "epoll" : "NIO", config.summary());
   }
 
   /**
