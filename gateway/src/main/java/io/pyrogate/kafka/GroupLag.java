@@ -95,15 +95,16 @@ public final class GroupLag implements AutoCloseable {
     if (end.isEmpty()) {
       return CompletableFuture.completedFuture(0L);
     }
-    return admin.listOffsets(first).all().toCompletionStage().thenCompose(firsts ->
-        admin.listOffsets(end).all().toCompletionStage().thenApply(ends -> {
+    // Both asked at once: they are independent.
+    return admin.listOffsets(first).all().toCompletionStage().thenCombine(admin.listOffsets(end).all().toCompletionStage(),
+        (firsts, ends) -> {
           long lag = 0;
           for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : ends.entrySet()) {
             long from = Math.max(committed.get(e.getKey()).offset(), firsts.get(e.getKey()).offset());
             lag += Math.max(0, e.getValue().offset() - from);
           }
           return lag;
-        }));
+        });
   }
 
   @Override
