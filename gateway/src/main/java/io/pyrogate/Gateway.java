@@ -166,6 +166,7 @@ public final class Gateway implements AutoCloseable {
   private final Map<String, Running<ReceiveKafkaComponent>> sources = new LinkedHashMap<>();
   /** Ports a receiver stopped listening on during the reload in progress. */
   private final Set<Integer> releasedPorts = new HashSet<>();
+  private StorageLock storageLock;
   private EmbeddedKafka embedded;
   private Admin admin;
   private Producers producer;
@@ -213,6 +214,8 @@ public final class Gateway implements AutoCloseable {
       configuredKafka = config.kafka();
       kafka = configuredKafka;
       if (kafka.embedded()) {
+        // Before the broker opens any file there: a second instance must not touch a running broker's log.
+        storageLock = StorageLock.acquire(options.storagePath());
         embedded = EmbeddedKafka.start(options.storagePath().resolve("kafka"), kafka.embeddedHost(), kafka.embeddedPort());
         kafka = kafka.withBootstrapServers(embedded.bootstrapServers());
       }
@@ -615,6 +618,9 @@ public final class Gateway implements AutoCloseable {
     quietly("close Vert.x", () -> await(vertx.close()));
     if (embedded != null) {
       quietly("stop embedded Kafka", embedded::close);
+    }
+    if (storageLock != null) {
+      storageLock.close();
     }
     LOG.info("pyrogate stopped");
   }
