@@ -1,12 +1,14 @@
 package io.pyrogate;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -64,6 +66,8 @@ public final class Gateway implements AutoCloseable {
   private static final long REBIND_PAUSE_MS = 20;
   /** How often each endpoint's lag ({@code pyrogate_endpoint_lag_records}) is read from Kafka. */
   private static final long LAG_INTERVAL_MS = 5_000;
+  /** How long {@link #stop()} waits: within Kubernetes' default terminationGracePeriodSeconds of 30. */
+  public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(25);
 
   /** Where and how to run; the command-line flags of {@code pyrogate run}. */
   public record Options(Path storagePath, String managementHost, int managementPort, int ingestInstances) {
@@ -149,6 +153,8 @@ public final class Gateway implements AutoCloseable {
   /** Serializes start, reloads and stop: one changes the running components at a time. */
   private final ReentrantLock lifecycle = new ReentrantLock();
   private final AtomicBoolean stopped = new AtomicBoolean();
+  /** Completes when the stop the first {@link #stop} call started has finished. */
+  private final CompletableFuture<Void> stopping = new CompletableFuture<>();
   private volatile boolean started;
   private Options options;
   private ConfigSource source;
@@ -583,12 +589,50 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * Stops in reverse order of start: ingest stops accepting, deliveries settle and commit what is done, then
-   * the producer flushes and Kafka stops. Idempotent.
+   * the producer flushes and Kafka stops; gives up waiting after {@link #DEFAULT_STOP_TIMEOUT}. Idempotent.
    */
   public void stop() {
-    if (!stopped.compareAndSet(false, true)) {
-      return;
+    stop(DEFAULT_STOP_TIMEOUT);
+  }
+
+  /**
+   * Stops as {@link #stop()} does, waiting at most {@code timeout} for it: the first call starts the stop, every
+   * call waits for that same stop. A broker that cannot stop cleanly (after a fault or with a full disk its
+   * controlled shutdown waits minutes for a controller) does not hold the caller: what Kafka acknowledged is on
+   * disk already, and the process may exit.
+   *
+   * @return whether everything stopped within {@code timeout}
+   */
+  public boolean stop(Duration timeout) {
+    if (stopped.compareAndSet(false, true)) {
+      Thread stopper = new Thread(() -> {
+        try {
+          stopInOrder();
+          stopping.complete(null);
+        } catch (RuntimeException | Error e) {
+          stopping.completeExceptionally(e);
+        }
+      }, "pyrogate-stop");
+      stopper.setDaemon(true);
+      stopper.start();
     }
+    try {
+      stopping.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      LOG.warn("pyrogate did not stop within {} ms; giving up waiting (what Kafka acknowledged is on disk)",
+          timeout.toMillis());
+      return false;
+    } catch (ExecutionException e) {
+      LOG.warn("pyrogate did not stop cleanly: {}", e.getCause().toString());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void stopInOrder() {
     health.stopping();
     lifecycle.lock(); // a reload in progress finishes first
     try {
@@ -613,7 +657,7 @@ public final class Gateway implements AutoCloseable {
       quietly("close producer", () -> await(producer.close(10_000)));
     }
     if (admin != null) {
-      quietly("close admin", () -> admin.close(java.time.Duration.ofSeconds(5)));
+      quietly("close admin", () -> admin.close(Duration.ofSeconds(5)));
     }
     quietly("close Vert.x", () -> await(vertx.close()));
     if (embedded != null) {

@@ -2,14 +2,18 @@ package io.pyrogate;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.pyrogate.config.ConfigException;
 import io.pyrogate.config.ConfigLoader;
 import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.config.syntax.Durations;
 import io.pyrogate.kafka.DeadLetterReplay;
 import io.pyrogate.ops.Reloader;
 import org.slf4j.Logger;
@@ -18,12 +22,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import sun.misc.Signal;
 
 /** The command line: parse, load the config, start, wait for SIGTERM. Flags mirror Alloy's. */
 @Command(name = "pyrogate", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "Durable gateway for continuous-profiling data: Pyroscope push in, Kafka as the buffer, Pyroscope endpoints out.",
     subcommands = {Main.Run.class, Main.Validate.class, Main.Replay.class, Main.PrintVersion.class})
 public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   static final int EXIT_CONFIG = 1;
   static final int EXIT_STARTUP = 2;
 
@@ -64,6 +70,11 @@ public final class Main {
         description = "Where pyrogate keeps its data; the embedded Kafka broker's under DIR/kafka (default: ${DEFAULT-VALUE})")
     Path storagePath;
 
+    @Option(names = "--shutdown.timeout", paramLabel = "DURATION", defaultValue = "25s",
+        description = "How long a stop (SIGTERM, SIGINT) may take before pyrogate exits anyway; fits Kubernetes' "
+            + "default terminationGracePeriodSeconds of 30 (default: ${DEFAULT-VALUE})")
+    String shutdownTimeout;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -72,6 +83,13 @@ public final class Main {
       PrintWriter err = spec.commandLine().getErr();
       GatewayConfig loaded = load(config, ConfigLoader.Mode.RUN, err);
       if (loaded == null) {
+        return EXIT_CONFIG;
+      }
+      Duration stopTimeout;
+      try {
+        stopTimeout = Durations.parse(shutdownTimeout);
+      } catch (IllegalArgumentException e) {
+        err.println("--shutdown.timeout: " + e.getMessage());
         return EXIT_CONFIG;
       }
       HostPort management;
@@ -96,9 +114,10 @@ public final class Main {
       }
       running.set(gateway);
       CountDownLatch stopped = new CountDownLatch(1);
+      onStopSignals(stopTimeout);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        LOG.info("shutting down");
-        gateway.stop();
+        LOG.info("shutting down (at most {} ms)", stopTimeout.toMillis());
+        gateway.stop(stopTimeout);
         stopped.countDown();
       }, "pyrogate-shutdown"));
       try {
@@ -138,10 +157,34 @@ public final class Main {
   /** Runs {@code action} on every SIGHUP, as Alloy reloads its configuration; logs when the platform has none. */
   static void onSighup(Runnable action) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> action.run());
+      Signal.handle(new Signal("HUP"), signal -> action.run());
     } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
-      LoggerFactory.getLogger(Main.class).warn("SIGHUP reload is unavailable on this platform ({}); use POST /-/reload",
+      LOG.warn("SIGHUP reload is unavailable on this platform ({}); use POST /-/reload",
           e.getMessage());
+    }
+  }
+
+  /**
+   * SIGTERM and SIGINT stop pyrogate, exiting with 128 + the signal's number (143, 130) as the JVM's own handler
+   * does; a second one while stopping exits at once, with the same status.
+   */
+  static void onStopSignals(Duration stopTimeout) {
+    AtomicBoolean stopping = new AtomicBoolean();
+    for (String name : List.of("TERM", "INT")) {
+      try {
+        Signal.handle(new Signal(name), signal -> {
+          int status = 128 + signal.getNumber();
+          if (stopping.compareAndSet(false, true)) {
+            LOG.info("SIG{}: stopping within {} ms; a second SIGTERM or SIGINT exits at once", name, stopTimeout.toMillis());
+            System.exit(status); // runs the shutdown hook; this handler has its own thread
+          } else {
+            LOG.warn("SIG{} while stopping: exiting at once", name);
+            Runtime.getRuntime().halt(status);
+          }
+        });
+      } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        LOG.warn("SIG{} keeps the JVM's own handling on this platform ({})", name, e.getMessage());
+      }
     }
   }
 
@@ -224,7 +267,7 @@ public final class Main {
         return java.time.OffsetDateTime.parse(s).toInstant();
       } catch (java.time.format.DateTimeParseException notATimestamp) {
         try {
-          return java.time.Instant.now().minus(io.pyrogate.config.syntax.Durations.parse(s));
+          return java.time.Instant.now().minus(Durations.parse(s));
         } catch (IllegalArgumentException notADuration) {
           throw new IllegalArgumentException("expected an RFC 3339 time such as 2026-11-25T10:00:00Z or a duration "
               + "such as 2h, got \"" + s + "\"");

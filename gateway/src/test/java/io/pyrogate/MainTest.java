@@ -74,6 +74,19 @@ class MainTest {
   }
 
   @Test
+  void runRefusesAShutdownTimeoutThatIsNoDuration() throws IOException {
+    Path file = config("""
+        pyroscope.write "staging" {
+          endpoint {
+            url = "http://a:4040"
+          }
+        }
+        """);
+    assertThat(run("run", "--shutdown.timeout=soon", file.toString())).isEqualTo(1);
+    assertThat(err.toString()).startsWith("--shutdown.timeout: ");
+  }
+
+  @Test
   void runRefusesAMissingFile() {
     assertThat(run("run", "/nonexistent/pyrogate.alloy")).isEqualTo(1);
     assertThat(err.toString()).contains("cannot read configuration file /nonexistent/pyrogate.alloy");
