@@ -17,8 +17,17 @@ public final class KafkaDefaults {
   public static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
   /** Largest Kafka record: a body plus room for headers and key. */
   public static final int MAX_RECORD_BYTES = MAX_BODY_BYTES + 64 * 1024;
-  /** How long ingest waits for Kafka to acknowledge a record before answering 503. */
-  public static final int ACK_TIMEOUT_MS = 10_000;
+  /** Longest a producer's send may block while the broker is unknown or its buffer full ({@code max.block.ms}). */
+  public static final int MAX_BLOCK_MS = 2_000;
+  /** Longest Kafka takes to acknowledge or give up on a record it accepted ({@code delivery.timeout.ms}). */
+  public static final int DELIVERY_TIMEOUT_MS = 7_000;
+  /** Longest a record waits for its producer's thread before it fails unsent (see {@link Producers}). */
+  public static final int SEND_QUEUE_MS = 1_000;
+  /**
+   * How long ingest waits at most for Kafka to acknowledge a record before answering 503: the three above, so a
+   * record's fate is decided when the client is answered.
+   */
+  public static final int ACK_TIMEOUT_MS = SEND_QUEUE_MS + MAX_BLOCK_MS + DELIVERY_TIMEOUT_MS;
 
   /**
    * Socket send/receive buffer of producers, consumers and the embedded broker. Kafka's defaults (128 KB, 64 KB,
@@ -47,9 +56,9 @@ public final class KafkaDefaults {
     c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_RECORD_BYTES));
     c.put(ProducerConfig.SEND_BUFFER_CONFIG, Integer.toString(SOCKET_BUFFER_BYTES));
     c.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L * 1024 * 1024));
-    c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+    c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Integer.toString(MAX_BLOCK_MS));
     c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-    c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(ACK_TIMEOUT_MS));
+    c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(DELIVERY_TIMEOUT_MS));
     c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, "org.apache.kafka.common.serialization.StringSerializer");
     c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, "org.apache.kafka.common.serialization.ByteArraySerializer");
     return c;
