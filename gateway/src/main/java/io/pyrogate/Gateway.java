@@ -66,6 +66,9 @@ public final class Gateway implements AutoCloseable {
   private static final long REBIND_PAUSE_MS = 20;
   /** How often each endpoint's lag ({@code pyrogate_endpoint_lag_records}) is read from Kafka. */
   private static final long LAG_INTERVAL_MS = 5_000;
+  /** The first wait between attempts to restart a failed embedded broker; doubles up to the next. */
+  private static final long BROKER_RESTART_MIN_MS = 2_000;
+  private static final long BROKER_RESTART_MAX_MS = 10_000;
   /** How long {@link #stop()} waits: within Kubernetes' default terminationGracePeriodSeconds of 30. */
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(25);
 
@@ -173,7 +176,12 @@ public final class Gateway implements AutoCloseable {
   /** Ports a receiver stopped listening on during the reload in progress. */
   private final Set<Integer> releasedPorts = new HashSet<>();
   private StorageLock storageLock;
-  private EmbeddedKafka embedded;
+  /** The embedded broker, replaced when it is restarted after a failure; changed under {@link #brokerLock}. */
+  private volatile EmbeddedKafka embedded;
+  private final Object brokerLock = new Object();
+  private final AtomicBoolean brokerRestarting = new AtomicBoolean();
+  private volatile long nextBrokerRestart = System.nanoTime();
+  private volatile long brokerRestartWaitMs = BROKER_RESTART_MIN_MS;
   private Admin admin;
   private Producers producer;
   private GroupLag lag;
@@ -236,6 +244,16 @@ public final class Gateway implements AutoCloseable {
       inflight = new InflightBytes(INGEST_INFLIGHT_BYTES);
       metrics.ingestInflight(inflight::used);
 
+      // Ingest consults the Kafka state readiness reports: it is known before ingest takes its first request.
+      try {
+        admin.describeCluster().nodes().get(KAFKA_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        health.kafkaReachable();
+      } catch (ExecutionException | TimeoutException e) {
+        health.kafkaUnreachable("Kafka unreachable: " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
       // From nothing to the configuration: topics, then delivery, then ingest.
       apply(config, new Changes());
 
@@ -355,7 +373,7 @@ public final class Gateway implements AutoCloseable {
     if (!topicNames.isEmpty()) {
       topics.ensureTopics(topicNames);
       for (WriteComponent w : newWrites) {
-        writes.put(w.label(), new TopicReceiver(w.label(), Topics.writeTopic(kafka, w.label()), producer));
+        writes.put(w.label(), new TopicReceiver(w.label(), Topics.writeTopic(kafka, w.label()), producer, health));
         changes.added.add(writeComponent(w.label()));
       }
     }
@@ -660,8 +678,10 @@ public final class Gateway implements AutoCloseable {
       quietly("close admin", () -> admin.close(Duration.ofSeconds(5)));
     }
     quietly("close Vert.x", () -> await(vertx.close()));
-    if (embedded != null) {
-      quietly("stop embedded Kafka", embedded::close);
+    synchronized (brokerLock) {
+      if (embedded != null) {
+        quietly("stop embedded Kafka", embedded::close);
+      }
     }
     if (storageLock != null) {
       storageLock.close();
@@ -675,13 +695,19 @@ public final class Gateway implements AutoCloseable {
   }
 
   private void checkKafka() {
+    EmbeddedKafka broker = embedded;
+    if (broker != null && broker.fatalError() != null) {
+      health.kafkaUnreachable(broker.fatalError());
+      restartEmbedded(broker);
+      return;
+    }
     if (!kafkaCheckRunning.compareAndSet(false, true)) {
       return;
     }
     vertx.executeBlocking(() -> admin.describeCluster().nodes().get(KAFKA_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS), false)
         .onComplete(ar -> {
           kafkaCheckRunning.set(false);
-          String fatal = EmbeddedKafka.fatalError();
+          String fatal = embedded == null ? null : embedded.fatalError();
           if (fatal != null) {
             health.kafkaUnreachable(fatal);
           } else if (ar.succeeded() && !ar.result().isEmpty()) {
@@ -690,6 +716,39 @@ public final class Gateway implements AutoCloseable {
             health.kafkaUnreachable("Kafka unreachable: " + (ar.failed() ? ar.cause().getMessage() : "no brokers"));
           }
         });
+  }
+
+  /**
+   * Brings a failed embedded broker back (its disk filled up, or it failed fatally): stops it and starts it again
+   * over the same data and address, so clients reconnect by themselves. Tried at every Kafka check, waiting from
+   * {@link #BROKER_RESTART_MIN_MS} doubling up to {@link #BROKER_RESTART_MAX_MS} between failed attempts, for as
+   * long as it takes (space may return hours later). Not ready meanwhile.
+   */
+  private void restartEmbedded(EmbeddedKafka failed) {
+    if (stopped.get() || System.nanoTime() < nextBrokerRestart || !brokerRestarting.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.warn("embedded Kafka failed ({}); restarting it", failed.fatalError());
+    vertx.executeBlocking(() -> {
+      synchronized (brokerLock) {
+        if (!stopped.get()) {
+          embedded = failed.restart();
+        }
+      }
+      return null;
+    }, false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        brokerRestartWaitMs = BROKER_RESTART_MIN_MS;
+        LOG.info("embedded Kafka restarted over the same data");
+      } else {
+        nextBrokerRestart = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(brokerRestartWaitMs);
+        LOG.warn("embedded Kafka could not restart ({}); next attempt in {} ms", ar.cause().getMessage(),
+            brokerRestartWaitMs);
+        brokerRestartWaitMs = Math.min(brokerRestartWaitMs * 2, BROKER_RESTART_MAX_MS);
+      }
+      brokerRestarting.set(false);
+      checkKafka();
+    });
   }
 
   private void undeployAll(List<String> ids) {

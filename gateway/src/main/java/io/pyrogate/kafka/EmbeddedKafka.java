@@ -6,7 +6,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import kafka.server.KafkaConfig;
@@ -30,17 +33,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
-  private static final AtomicReference<String> FATAL = new AtomicReference<>();
+  /** The brokers running in this JVM, to which a fatal exit request is attributed. */
+  private static final Set<EmbeddedKafka> RUNNING = ConcurrentHashMap.newKeySet();
 
   private static final int MAX_MESSAGE_BYTES = KafkaDefaults.MAX_RECORD_BYTES;
 
   private final KafkaRaftServer server;
-  private final String bootstrapServers;
+  private final String host;
+  private final int port;
   private final Path logDir;
+  private final AtomicReference<String> fatal = new AtomicReference<>();
 
-  private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path logDir) {
+  private EmbeddedKafka(KafkaRaftServer server, String host, int port, Path logDir) {
     this.server = server;
-    this.bootstrapServers = bootstrapServers;
+    this.host = host;
+    this.port = port;
     this.logDir = logDir;
   }
 
@@ -75,27 +82,40 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new IllegalStateException("embedded Kafka could not start on " + host + ":" + brokerPort
           + " (data " + logDir + "): " + rootMessage(e), e);
     }
-    String bootstrap = host + ":" + brokerPort;
-    LOG.info("embedded Kafka ready at {} in {} ms (data {})", bootstrap,
+    EmbeddedKafka broker = new EmbeddedKafka(server, host, brokerPort, logDir);
+    RUNNING.add(broker);
+    LOG.info("embedded Kafka ready at {} in {} ms (data {})", broker.bootstrapServers(),
         (System.nanoTime() - started) / 1_000_000, logDir);
-    return new EmbeddedKafka(server, bootstrap, logDir);
+    return broker;
+  }
+
+  /**
+   * Stops this broker and starts a new one over the same data, on the same client address so clients reconnect
+   * by themselves; for a broker that failed (full disk, fatal error). Blocks until the new one serves.
+   *
+   * @throws IllegalStateException when the new one cannot start (the disk is still full, say); this one is stopped
+   */
+  public EmbeddedKafka restart() {
+    close();
+    return start(logDir, host, port);
   }
 
   public String bootstrapServers() {
-    return bootstrapServers;
+    return host + ":" + port;
   }
 
   public Path logDir() {
     return logDir;
   }
 
-  /** The reason the broker asked to terminate the JVM, if it did; the gateway reports it as not ready. */
-  public static String fatalError() {
-    return FATAL.get();
+  /** Why this broker asked to terminate the JVM, or null while it did not; the gateway reports it as not ready. */
+  public String fatalError() {
+    return fatal.get();
   }
 
   @Override
   public void close() {
+    RUNNING.remove(this);
     safeShutdown(server);
     LOG.info("embedded Kafka stopped");
   }
@@ -132,6 +152,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     // short timeouts make a restart after kill -9 take ~6 s instead of ~15 s.
     p.put("broker.heartbeat.interval.ms", "500");
     p.put("broker.session.timeout.ms", "2500");
+    // A single node has no other replica to hand its partitions to; after a fault its controlled shutdown waited
+    // 5 minutes for a controller that was gone.
+    p.put("controlled.shutdown.enable", "false");
     return p;
   }
 
@@ -159,12 +182,15 @@ public final class EmbeddedKafka implements AutoCloseable {
   /**
    * Kafka's fatal paths call System.exit/halt, which would take the whole gateway down from inside a
    * broker thread without a clean stop. We record the reason instead (readiness turns false) and let the
-   * failing broker thread end.
+   * failing broker thread end. The request is the broker's whose data directory its message names, else every
+   * running broker's (pyrogate runs one; tests may run more).
    */
   private static synchronized void installExitGuard() {
     Exit.Procedure guard = (code, message) -> {
       String reason = "embedded Kafka requested exit with status " + code + (message == null ? "" : ": " + message);
-      FATAL.compareAndSet(null, reason);
+      List<EmbeddedKafka> named = RUNNING.stream()
+          .filter(b -> message != null && message.contains(b.logDir.toString())).toList();
+      (named.isEmpty() ? List.copyOf(RUNNING) : named).forEach(b -> b.fatal.compareAndSet(null, reason));
       LOG.error("{}; the broker is no longer serving, pyrogate reports not ready", reason);
       throw new IllegalStateException(reason);
     };

@@ -129,7 +129,7 @@ public final class Producers {
 
   /** A record that was never handed to Kafka: it is not stored. */
   public static final class NotSentException extends KafkaException {
-    NotSentException(String message) {
+    public NotSentException(String message) {
       super(message);
     }
   }

@@ -1,5 +1,7 @@
 package io.pyrogate.kafka;
 
+import java.util.Optional;
+
 import io.pyrogate.record.ProfileReceiver;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
@@ -7,17 +9,25 @@ import io.vertx.core.Future;
 
 /**
  * The receiver a {@code pyroscope.write} component exports: writes the profile to the component's topic
- * and completes when Kafka acknowledged it (acks=all).
+ * and completes when Kafka acknowledged it (acks=all). While {@link KafkaAvailability} says Kafka is unavailable
+ * (the state readiness reports) it fails at once without writing, and a write Kafka failed is reported there.
  */
 public final class TopicReceiver implements ProfileReceiver {
   private final String name;
   private final String topic;
   private final Producers producer;
+  private final KafkaAvailability kafka;
 
+  /** A receiver that writes whatever readiness says. */
   public TopicReceiver(String name, String topic, Producers producer) {
+    this(name, topic, producer, KafkaAvailability.ALWAYS);
+  }
+
+  public TopicReceiver(String name, String topic, Producers producer, KafkaAvailability kafka) {
     this.name = name;
     this.topic = topic;
     this.producer = producer;
+    this.kafka = kafka;
   }
 
   @Override
@@ -31,6 +41,11 @@ public final class TopicReceiver implements ProfileReceiver {
 
   @Override
   public Future<Void> append(ProfileRecord record, String key) {
-    return producer.send(RecordCodec.toKafka(topic, key, record)).mapEmpty();
+    Optional<String> unavailable = kafka.unavailable();
+    if (unavailable.isPresent()) {
+      return Future.failedFuture(new Producers.NotSentException("not sent: " + unavailable.get()));
+    }
+    return producer.send(RecordCodec.toKafka(topic, key, record)).<Void>mapEmpty()
+        .onFailure(e -> kafka.writeFailed(e.getMessage()));
   }
 }
