@@ -5,6 +5,7 @@ import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.get;
 import static io.pyrogate.testing.TestGateways.sharedKafka;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -36,6 +37,18 @@ class ReadinessTest {
         assertThat(ready.body()).isEqualTo("pyrogate is ready.\n");
       });
     }
+  }
+
+  @Test
+  void concurrentStopsWaitForTheSameStop() throws Exception {
+    Gateway gateway = TestGateways.start(config(sharedKafka(), freePort(), List.of()));
+    int port = gateway.managementPort();
+    var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> gateway.stop(Duration.ofSeconds(20)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> gateway.health().notReady().filter("stopping"::equals).isPresent());
+
+    assertThat(gateway.stop(Duration.ofSeconds(20))).isTrue();
+    assertThatThrownBy(() -> get(port, "/-/healthy")).as("stopped when the second stop returned").isInstanceOf(java.io.UncheckedIOException.class);
+    assertThat(first.get(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
   }
 
   @Test
