@@ -615,9 +615,9 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * Stops as {@link #stop()} does, waiting at most {@code timeout} for it: the first call starts the stop, every
-   * call waits for that same stop. A broker that cannot stop cleanly (after a fault or with a full disk its
-   * controlled shutdown waits minutes for a controller) does not hold the caller: what Kafka acknowledged is on
-   * disk already, and the process may exit.
+   * call waits for that same stop. Clients and a broker that cannot stop cleanly (after a fault or with a full disk,
+   * each waiting out its own timeouts) do not hold the caller: what Kafka acknowledged is on disk already, and the
+   * process may exit.
    *
    * @return whether everything stopped within {@code timeout}
    */
