@@ -88,6 +88,9 @@ public final class Main {
       Duration stopTimeout;
       try {
         stopTimeout = Durations.parse(shutdownTimeout);
+        if (stopTimeout.isNegative()) {
+          throw new IllegalArgumentException("must not be negative, got \"" + shutdownTimeout + "\"");
+        }
       } catch (IllegalArgumentException e) {
         err.println("--shutdown.timeout: " + e.getMessage());
         return EXIT_CONFIG;

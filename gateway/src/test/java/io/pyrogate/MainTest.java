@@ -84,6 +84,8 @@ class MainTest {
         """);
     assertThat(run("run", "--shutdown.timeout=soon", file.toString())).isEqualTo(1);
     assertThat(err.toString()).startsWith("--shutdown.timeout: ");
+    assertThat(run("run", "--shutdown.timeout=-5s", file.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("--shutdown.timeout: must not be negative, got \"-5s\"");
   }
 
   @Test
