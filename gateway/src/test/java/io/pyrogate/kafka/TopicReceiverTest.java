@@ -41,6 +41,10 @@ class TopicReceiverTest {
       receiver.append(record("stored"), "k").await(30, TimeUnit.SECONDS);
       assertThat(TestKafka.readAll(topic)).extracting(r -> r.key()).containsExactly("k");
 
+      Future<Void> tooLarge = receiver.append(record("x".repeat(KafkaDefaults.MAX_RECORD_BYTES + 1)), "k");
+      assertThatThrownBy(() -> tooLarge.await(30, TimeUnit.SECONDS));
+      assertThat(health.unavailable()).as("a refused record says nothing of Kafka").isEmpty();
+
       TopicReceiver missing = new TopicReceiver("w", "no-such-topic-" + System.nanoTime(), producers, health);
       assertThatThrownBy(() -> missing.append(record("lost"), "k").await(30, TimeUnit.SECONDS));
       assertThat(health.unavailable()).hasValueSatisfying(r -> assertThat(r).startsWith("Kafka did not acknowledge a write"));
