@@ -69,6 +69,8 @@ public final class Gateway implements AutoCloseable {
   /** The first wait between attempts to restart a failed embedded broker; doubles up to the next. */
   private static final long BROKER_RESTART_MIN_MS = 2_000;
   private static final long BROKER_RESTART_MAX_MS = 10_000;
+  /** How long a restart waits for the failed broker to stop; the next attempt waits for the same stop again. */
+  private static final Duration BROKER_STOP_TIMEOUT = Duration.ofSeconds(30);
   /** How long {@link #stop()} waits: within Kubernetes' default terminationGracePeriodSeconds of 30. */
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(25);
 
@@ -732,7 +734,7 @@ public final class Gateway implements AutoCloseable {
     vertx.executeBlocking(() -> {
       synchronized (brokerLock) {
         if (!stopped.get()) {
-          embedded = failed.restart();
+          embedded = failed.restart(BROKER_STOP_TIMEOUT);
         }
       }
       return null;

@@ -6,10 +6,15 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import kafka.server.KafkaConfig;
@@ -43,6 +48,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final int port;
   private final Path logDir;
   private final AtomicReference<String> fatal = new AtomicReference<>();
+  private final AtomicReference<CompletableFuture<Void>> stopping = new AtomicReference<>();
 
   private EmbeddedKafka(KafkaRaftServer server, String host, int port, Path logDir) {
     this.server = server;
@@ -93,10 +99,22 @@ public final class EmbeddedKafka implements AutoCloseable {
    * Stops this broker and starts a new one over the same data, on the same client address so clients reconnect
    * by themselves; for a broker that failed (full disk, fatal error). Blocks until the new one serves.
    *
-   * @throws IllegalStateException when the new one cannot start (the disk is still full, say); this one is stopped
+   * @param stopTimeout how long to wait for this one to stop; a later call waits for the same stop again
+   * @throws IllegalStateException when this one did not stop in time, or the new one cannot start (the disk is
+   *     still full, say)
    */
-  public EmbeddedKafka restart() {
-    close();
+  public EmbeddedKafka restart(Duration stopTimeout) {
+    try {
+      shutdown().get(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the failed broker has not stopped within " + stopTimeout.toMillis()
+          + " ms; still waiting for it", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(rootMessage(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
     return start(logDir, host, port);
   }
 
@@ -113,11 +131,26 @@ public final class EmbeddedKafka implements AutoCloseable {
     return fatal.get();
   }
 
+  /** Stops the broker; blocks until it stopped. */
   @Override
   public void close() {
-    RUNNING.remove(this);
-    safeShutdown(server);
-    LOG.info("embedded Kafka stopped");
+    shutdown().join();
+  }
+
+  /** Starts stopping the broker once, on its own thread; every call returns that one stop. */
+  private CompletableFuture<Void> shutdown() {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    if (stopping.compareAndSet(null, mine)) {
+      RUNNING.remove(this);
+      Thread stopper = new Thread(() -> {
+        safeShutdown(server);
+        LOG.info("embedded Kafka stopped");
+        mine.complete(null);
+      }, "embedded-kafka-stop");
+      stopper.setDaemon(true);
+      stopper.start();
+    }
+    return stopping.get();
   }
 
   static Properties properties(Path logDir, String host, int brokerPort, int controllerPort) {
