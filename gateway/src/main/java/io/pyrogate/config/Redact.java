@@ -8,7 +8,11 @@ public final class Redact {
   private Redact() {
   }
 
-  /** The URL with any password in its user info replaced, e.g. https://user:***@host/. */
+  /**
+   * The URL with the secret of its user info replaced: the password of {@code user:password}
+   * (https://user:***@host/), or the whole user info when it has no password, as a token alone is a secret
+   * (https://***@host/).
+   */
   public static String url(String url) {
     try {
       URI uri = new URI(url);
@@ -17,7 +21,7 @@ public final class Redact {
         return url;
       }
       int colon = userInfo.indexOf(':');
-      String shown = colon < 0 ? userInfo : userInfo.substring(0, colon) + ":***";
+      String shown = colon < 0 ? "***" : userInfo.substring(0, colon) + ":***";
       return url.replace(userInfo + "@", shown + "@");
     } catch (URISyntaxException e) {
       int at = url.indexOf('@');
