@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -19,8 +18,6 @@ import org.apache.kafka.common.config.ConfigDef;
  * ({@code ssl.key.password}, {@code sasl.jaas.config}, {@code ssl.keystore.key}, ...).
  */
 public final class ConfigRenderer {
-  /** Header names whose values carry credentials. */
-  private static final Pattern SENSITIVE_HEADER = Pattern.compile("(?i).*(auth|token|key|secret|password|cookie|session).*");
   private static final String SECRET = "(secret)";
 
   private final StringBuilder out = new StringBuilder();
@@ -224,7 +221,7 @@ public final class ConfigRenderer {
 
   private static String map(Map<String, String> m, boolean headers) {
     List<String> fields = new ArrayList<>();
-    m.forEach((k, v) -> fields.add(quote(k) + " = " + (headers && SENSITIVE_HEADER.matcher(k).matches() ? SECRET : quote(v))));
+    m.forEach((k, v) -> fields.add(quote(k) + " = " + (headers && Redact.credentialHeader(k) ? SECRET : quote(v))));
     return "{ " + String.join(", ", fields) + " }";
   }
 

@@ -2,9 +2,13 @@ package io.pyrogate.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.regex.Pattern;
 
 /** Removes credentials from values that are shown in logs, errors and metrics. */
 public final class Redact {
+  /** Header names whose values carry credentials. */
+  private static final Pattern CREDENTIAL_HEADER = Pattern.compile("(?i).*(auth|token|key|secret|password|cookie|session).*");
+
   private Redact() {
   }
 
@@ -31,5 +35,10 @@ public final class Redact {
 
   public static String url(URI url) {
     return url == null ? null : url(url.toString());
+  }
+
+  /** Whether a header of this name carries credentials, so its value is never shown (e.g. Authorization, X-Api-Key). */
+  public static boolean credentialHeader(String name) {
+    return CREDENTIAL_HEADER.matcher(name).matches();
   }
 }

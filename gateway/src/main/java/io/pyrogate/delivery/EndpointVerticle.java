@@ -406,7 +406,7 @@ public final class EndpointVerticle extends VerticleBase {
         s.deliveries.forEach(d -> finished(s, d));
         return;
       }
-      RetryPolicy.Failure f = ar.succeeded() ? failure(ar.result()) : new RetryPolicy.Failure(0, null, null, noAnswer(ar.cause()));
+      RetryPolicy.Failure f = headers.scrubber().scrub(ar.succeeded() ? failure(ar.result()) : new RetryPolicy.Failure(0, null, null, noAnswer(ar.cause())));
       if (!failing) {
         failing = true;
         LOG.warn("{}: delivery failing: {}", describe(), f.reason());
