@@ -6,10 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.ConfigDef;
-
 /**
  * Writes the effective configuration back in Alloy syntax, every default filled in and every secret shown
  * as {@code (secret)} — what pyrogate logs at start so an operator sees exactly what runs. Secrets are the
@@ -18,7 +14,7 @@ import org.apache.kafka.common.config.ConfigDef;
  * ({@code ssl.key.password}, {@code sasl.jaas.config}, {@code ssl.keystore.key}, ...).
  */
 public final class ConfigRenderer {
-  private static final String SECRET = "(secret)";
+  private static final String SECRET = Secret.SHOWN;
 
   private final StringBuilder out = new StringBuilder();
   private int depth;
@@ -55,10 +51,10 @@ public final class ConfigRenderer {
       close();
     }
     if (!k.producer().isEmpty()) {
-      attr("producer", kafkaProperties(k.producer(), ProducerConfig.configDef()));
+      attr("producer", kafkaProperties(k.producer()));
     }
     if (!k.consumer().isEmpty()) {
-      attr("consumer", kafkaProperties(k.consumer(), ConsumerConfig.configDef()));
+      attr("consumer", kafkaProperties(k.consumer()));
     }
     close();
   }
@@ -232,13 +228,10 @@ public final class ConfigRenderer {
     return "{ " + String.join(", ", fields) + " }";
   }
 
-  /** kafka-clients properties, those of Kafka's PASSWORD type shown as secret (as Kafka logs them hidden). */
-  private static String kafkaProperties(Map<String, String> m, ConfigDef known) {
+  /** kafka-clients properties, those Kafka treats as passwords shown as secret (as Kafka logs them hidden). */
+  private static String kafkaProperties(Map<String, String> m) {
     List<String> fields = new ArrayList<>();
-    m.forEach((k, v) -> {
-      ConfigDef.ConfigKey key = known.configKeys().get(k);
-      fields.add(quote(k) + " = " + (key == null || key.type == ConfigDef.Type.PASSWORD ? SECRET : quote(v)));
-    });
+    m.forEach((k, v) -> fields.add(quote(k) + " = " + (KafkaSettings.secretProperty(k) ? SECRET : quote(v))));
     return "{ " + String.join(", ", fields) + " }";
   }
 

@@ -33,7 +33,7 @@ import io.pyrogate.config.Secret;
  * start too.
  */
 final class SecretScrubber {
-  static final String MASK = "(secret)";
+  static final String MASK = Secret.SHOWN;
   /** The shortest start of a secret masked at the end of a text cut short. */
   private static final int MIN_CUT_PREFIX = 4;
   private static final String CUT = "…";

@@ -102,5 +102,6 @@ class ConfigRendererTest {
         .contains("\"sasl.jaas.config\" = (secret)")
         .contains("\"api_key\" = (secret)")
         .contains("https://***@pyro:4040");
+    assertThat(config.toString()).doesNotContain("hunter2");
   }
 }
