@@ -58,6 +58,8 @@ class SecretsAtDebugLevelTest {
 
         assertThat(TestGateways.push(ingest, Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray())
             .statusCode()).isEqualTo(200);
+        // Two attempts at each of the five endpoints, then each dead-letters the profile.
+        await().atMost(Duration.ofSeconds(90)).until(() -> pyroscope.received().size() >= 10);
         List<ConsumerRecord<String, byte[]>> dead = TestKafka.read(prefix + "write.w.dlq", 5);
         assertThat(dead).hasSize(5);
         assertThat(pyroscope.received()).extracting(r -> r.headers().toString())
