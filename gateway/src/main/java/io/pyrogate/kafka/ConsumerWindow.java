@@ -234,7 +234,7 @@ public final class ConsumerWindow {
   private void assigned(Set<TopicPartition> partitions) {
     assigned.addAll(partitions);
     if (paused) {
-      pauseAssigned(); // a new partition starts unpaused in the Kafka consumer
+      applyFlow(); // a new partition starts unpaused in the Kafka consumer
     }
   }
 
@@ -276,37 +276,31 @@ public final class ConsumerWindow {
 
   private void updateFlow() {
     boolean pause = stopping || retrying > 0 || bytes >= limits.maxBytes() || records >= limits.maxRecords();
-    if (pause && !paused) {
-      paused = true;
-      pauseAssigned();
-    } else if (!pause && paused) {
-      paused = false;
-      Set<TopicPartition> all = Set.copyOf(assigned);
-      if (!all.isEmpty()) {
-        consumer.resume(all).onFailure(e -> LOG.debug("{}: resume raced a rebalance: {}", name, e.getMessage()));
-      }
+    if (pause != paused) {
+      paused = pause;
+      applyFlow();
     }
   }
 
   /**
-   * Pauses every partition the consumer has now. A partition revoked in between makes the call fail part way,
-   * so it is made again with the assignment as it is then, for as long as the window wants to be paused.
+   * Pauses or resumes, as the window wants now, every partition the consumer has. A partition revoked in between
+   * makes the call fail part way (the partitions after it untouched), so it is made again with the assignment
+   * as it is then, unless the window changed its mind meanwhile (which made its own call).
    */
-  private void pauseAssigned() {
+  private void applyFlow() {
     Set<TopicPartition> all = Set.copyOf(assigned);
     if (all.isEmpty()) {
       return;
     }
-    consumer.pause(all).onFailure(e -> {
-      LOG.debug("{}: pause raced a rebalance, pausing again: {}", name, e.getMessage());
-      if (paused) {
-        consumer.assignment().onSuccess(now -> {
-          assigned.retainAll(now);
-          if (paused) {
-            pauseAssigned();
-          }
-        });
-      }
+    boolean pause = paused;
+    (pause ? consumer.pause(all) : consumer.resume(all)).onFailure(e -> {
+      LOG.debug("{}: {} raced a rebalance, again: {}", name, pause ? "pause" : "resume", e.getMessage());
+      consumer.assignment().onSuccess(now -> {
+        assigned.retainAll(now);
+        if (paused == pause) {
+          applyFlow();
+        }
+      });
     });
   }
 

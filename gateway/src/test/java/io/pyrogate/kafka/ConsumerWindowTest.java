@@ -140,6 +140,30 @@ class ConsumerWindowTest {
   }
 
   @Test
+  void aRetryArmedForARecordThatIsDoneMeanwhileNeverRuns() throws Exception {
+    createTopic(1);
+    produce(0, 2);
+    AtomicInteger retriedAfterDone = new AtomicInteger();
+    AtomicInteger laterRetry = new AtomicInteger();
+    deploy((window, held) -> {
+      if (held.record().offset() == 0) {
+        window.retryLater(List.of(held), Duration.ofMillis(100), retriedAfterDone::incrementAndGet);
+        window.done(held); // e.g. dead-lettered by another path before the timer fired
+      } else {
+        window.retryLater(List.of(held), Duration.ofMillis(500), () -> {
+          laterRetry.incrementAndGet();
+          window.done(held);
+        });
+      }
+    });
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> laterRetry.get() == 1);
+    assertThat(retriedAfterDone).hasValue(0);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(committed()).containsEntry(new TopicPartition(topic, 0), new OffsetAndMetadata(2)));
+  }
+
+  @Test
   void stoppingGivesBackWhatWaitsForARetryUncommittedWithoutWaitingForIt() throws Exception {
     createTopic(1);
     produce(0, 3);
