@@ -136,10 +136,12 @@ public final class ConsumerWindow {
     consumer.partitionsAssignedHandler(this::assigned);
     consumer.partitionsRevokedHandler(this::revoked);
     consumer.handler(record -> {
-      if (stopping) {
-        return; // not held, so never committed: the next owner processes it
-      }
       Held h = new Held(record);
+      if (stopping || !assigned.contains(h.partition)) {
+        // Not held, so never committed: the next owner processes it. A poll made before a revocation can
+        // still hand over records of the revoked partition after the revocation was handled.
+        return;
+      }
       offsets.received(h.partition, record.offset());
       byPartition.computeIfAbsent(h.partition, tp -> new LinkedHashSet<>()).add(h);
       bytes += h.size;
