@@ -146,7 +146,14 @@ public final class HttpIngestVerticle extends VerticleBase {
       gzip = true;
     }
     boolean gzipped = gzip;
-    String tenant = tenant(ctx);
+    String tenant;
+    try {
+      tenant = TenantHeader.push(ctx.request());
+    } catch (Rejection e) {
+      BodyReader.drain(ctx.request());
+      reject(ctx, e, false);
+      return;
+    }
     InflightBytes.Reservation reservation = inflight.reservation();
     BodyReader.read(ctx, maxBodyBytes, reservation)
         .compose(body -> parse(body.length, () -> PushDecoder.decode(body, codec, gzipped, maxBodyBytes)))
@@ -167,17 +174,18 @@ public final class HttpIngestVerticle extends VerticleBase {
 
   private void ingest(RoutingContext ctx) {
     String query = ctx.request().query();
+    String contentType = ctx.request().getHeader("Content-Type");
+    IngestDecoder.Format format = IngestDecoder.format(query, contentType);
     IngestName name;
+    String tenant;
     try {
       name = IngestDecoder.name(query);
+      tenant = TenantHeader.ingest(ctx.request(), format);
     } catch (Rejection e) {
       BodyReader.drain(ctx.request());
       reject(ctx, e, true);
       return;
     }
-    String contentType = ctx.request().getHeader("Content-Type");
-    IngestDecoder.Format format = IngestDecoder.format(query, contentType);
-    String tenant = tenant(ctx);
     InflightBytes.Reservation reservation = inflight.reservation();
     BodyReader.read(ctx, maxBodyBytes, reservation)
         .compose(body -> parse(body.length, () -> {
@@ -198,11 +206,6 @@ public final class HttpIngestVerticle extends VerticleBase {
   }
 
   // --- shared ---
-
-  private static String tenant(RoutingContext ctx) {
-    String tenant = ctx.request().getHeader("X-Scope-OrgID");
-    return tenant == null || tenant.isBlank() ? null : tenant.trim();
-  }
 
   /** Runs a decoding step inline when the body is small, else on the bounded parse pool. */
   private <T> Future<T> parse(int size, Callable<T> step) {
@@ -266,8 +269,10 @@ public final class HttpIngestVerticle extends VerticleBase {
   private void reject(RoutingContext ctx, Throwable e, boolean ingest) {
     if (e instanceof Rejection) {
       Rejection r = (Rejection) e;
+      metrics.refused(route(ctx), r.reason.label());
       ConnectError.send(ctx, r.status, r.code, r.getMessage());
     } else if (e instanceof BodyReader.TooLargeException) {
+      metrics.refused(route(ctx), Rejection.Reason.TOO_LARGE.label());
       long declared = ((BodyReader.TooLargeException) e).declared;
       if (ingest) {
         ConnectError.send(ctx, 413, "invalid_argument", "request body too large: the limit is " + maxBodyBytes + " bytes");
