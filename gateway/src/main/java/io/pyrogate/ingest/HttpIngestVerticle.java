@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.pyrogate.config.ReceiveHttpComponent;
 import io.pyrogate.kafka.KafkaDefaults;
@@ -19,6 +18,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.TimeoutHandler;
@@ -44,7 +44,7 @@ public final class HttpIngestVerticle extends VerticleBase {
   private final ReceiveHttpComponent component;
   private final List<ProfileReceiver> receivers;
   private final InflightBytes inflight;
-  private final AtomicInteger connections;
+  private final ConnectionSlots slots;
   private final int maxBodyBytes;
   private final Metrics.IngestMetrics metrics;
   private HttpServer server;
@@ -52,15 +52,15 @@ public final class HttpIngestVerticle extends VerticleBase {
 
   /**
    * @param inflight bytes of request bodies being received or waiting for Kafka, shared by all instances
-   * @param connections open connections over all instances of this receiver, for {@code conn_limit}
+   * @param slots the conn_limit slots of this receiver, shared by all its instances
    */
   public HttpIngestVerticle(ReceiveHttpComponent component, List<ProfileReceiver> receivers, InflightBytes inflight,
-      AtomicInteger connections, Metrics.IngestMetrics metrics) {
+      ConnectionSlots slots, Metrics.IngestMetrics metrics) {
     this.component = component;
     this.metrics = metrics;
     this.receivers = List.copyOf(receivers);
     this.inflight = inflight;
-    this.connections = connections;
+    this.slots = slots;
     this.maxBodyBytes = KafkaDefaults.MAX_BODY_BYTES;
   }
 
@@ -95,16 +95,18 @@ public final class HttpIngestVerticle extends VerticleBase {
             + "\" cannot listen on " + config.listenAddress() + ":" + config.listenPort() + ": " + e.getMessage(), e)));
   }
 
-  /** conn_limit: a connection over the limit is closed at once, as Alloy's listener does. */
+  /**
+   * conn_limit: a connection over the limit is closed at once, as Alloy's listener does, unless a connection past
+   * its head deadline gives up its slot ({@link ConnectionSlots}).
+   */
   private void limitConnections(HttpConnection connection) {
-    if (connections.incrementAndGet() > component.server().connLimit()) {
-      connections.decrementAndGet();
+    if (!slots.admit(connection)) {
       LOG.warn("pyroscope.receive_http \"{}\": conn_limit of {} reached, closing a new connection from {}",
           component.label(), component.server().connLimit(), connection.remoteAddress());
       connection.close();
       return;
     }
-    connection.closeHandler(v -> connections.decrementAndGet());
+    connection.closeHandler(v -> slots.release(connection));
   }
 
   @Override
@@ -219,12 +221,16 @@ public final class HttpIngestVerticle extends VerticleBase {
     }
   }
 
-  /** Counts every answered request by route and status, with the bytes it carried. */
+  /** Counts every answered request by route and status, with the bytes it carried; marks its slot in use. */
   private void count(RoutingContext ctx) {
     long received = System.nanoTime();
     ctx.put(RECEIVED_AT, received);
-    ctx.addEndHandler(v -> metrics.request(route(ctx), Integer.toString(ctx.response().getStatusCode()),
-        ctx.request().bytesRead()));
+    HttpConnection connection = ctx.request().connection();
+    slots.requestStarted(connection);
+    ctx.addEndHandler(v -> {
+      slots.requestEnded(connection);
+      metrics.request(route(ctx), Integer.toString(ctx.response().getStatusCode()), ctx.request().bytesRead());
+    });
     ctx.next();
   }
 
@@ -300,9 +306,22 @@ public final class HttpIngestVerticle extends VerticleBase {
         "method " + ctx.request().method() + " not allowed, use POST");
   }
 
+  /**
+   * After the request deadline answered a request whose body is still arriving, an HTTP/1.x connection cannot
+   * carry another request until that body is read: it is closed once the answer is written, so that a client
+   * trickling its body does not keep its conn_limit slot.
+   */
+  private static void closeIfUnread(RoutingContext ctx) {
+    if (!ctx.request().isEnded() && ctx.request().version() != HttpVersion.HTTP_2) {
+      ctx.response().putHeader("Connection", "close");
+      ctx.addEndHandler(v -> ctx.request().connection().close());
+    }
+  }
+
   private void failure(RoutingContext ctx, boolean ingest) {
     int status = ctx.statusCode();
     if (status == 408) {
+      closeIfUnread(ctx);
       ConnectError.send(ctx, 408, ingest ? "unknown" : "deadline_exceeded", "request not received and stored within "
           + "server_read_timeout of " + component.server().readTimeout().toSeconds() + " s");
     } else {
