@@ -37,44 +37,41 @@ public final class ProfileEnvelope {
     if ((bytes.get(at) & 0xff) == 0x1f && end - at > 1 && (bytes.get(at + 1) & 0xff) == 0x8b) {
       return end - at >= GZIP_HEADER && bytes.get(at + 2) == 8 ? null : "gzip header is truncated or not deflate";
     }
+    Cursor in = new Cursor(bytes, at, end);
     boolean sampleType = false;
-    while (at < end) {
-      long tag = varint(bytes, at, end);
+    while (in.at < end) {
+      int fieldStart = in.at;
+      long tag = in.varint();
       if (tag < 0) {
-        return "not a gzip stream nor a pprof profile: truncated tag at byte " + (at - bytes.position());
+        return "not a gzip stream nor a pprof profile: truncated tag at byte " + (fieldStart - bytes.position());
       }
-      at += varintSize(bytes, at);
       int field = (int) Math.min(tag >>> 3, Integer.MAX_VALUE);
       int wireType = (int) (tag & 7);
       if (field == 0) {
-        return "not a gzip stream nor a pprof profile: field number 0 at byte " + (at - bytes.position());
+        return "not a gzip stream nor a pprof profile: field number 0 at byte " + (fieldStart - bytes.position());
       }
       String wrong = wrongWireType(field, wireType);
       if (wrong != null) {
         return "not a gzip stream nor a pprof profile: " + wrong;
       }
-      if (field == SAMPLE_TYPE) {
-        sampleType = true;
-      }
+      sampleType |= field == SAMPLE_TYPE;
       switch (wireType) {
         case VARINT -> {
-          if (varint(bytes, at, end) < 0) {
+          if (in.varint() < 0) {
             return "not a gzip stream nor a pprof profile: truncated varint of field " + field;
           }
-          at += varintSize(bytes, at);
         }
-        case I64 -> at += 8;
-        case I32 -> at += 4;
+        case I64 -> in.at += 8;
+        case I32 -> in.at += 4;
         case LEN -> {
-          long length = varint(bytes, at, end);
+          long length = in.varint();
           if (length < 0) {
             return "not a gzip stream nor a pprof profile: truncated length of field " + field;
           }
-          at += varintSize(bytes, at);
-          if (length > end - at) {
+          if (length > end - in.at) {
             return "not a gzip stream nor a pprof profile: field " + field + " of " + length + " bytes runs past the end";
           }
-          at += (int) length;
+          in.at += (int) length;
         }
         case END_GROUP -> {
           return "not a gzip stream nor a pprof profile: unexpected end of group";
@@ -84,7 +81,7 @@ public final class ProfileEnvelope {
           return null;
         }
       }
-      if (at > end) {
+      if (in.at > end) {
         return "not a gzip stream nor a pprof profile: field " + field + " runs past the end";
       }
     }
@@ -107,24 +104,29 @@ public final class ProfileEnvelope {
     return ok ? null : "wrong wire type " + wireType + " for field " + field;
   }
 
-  /** The varint at {@code at}, or -1 when it is truncated or longer than 10 bytes. */
-  private static long varint(ByteBuffer bytes, int at, int end) {
-    long value = 0;
-    for (int shift = 0, i = at; shift < 70 && i < end; shift += 7, i++) {
-      byte b = bytes.get(i);
-      value |= (long) (b & 0x7f) << shift;
-      if (b >= 0) {
-        return value & Long.MAX_VALUE;
-      }
-    }
-    return -1;
-  }
+  /** A read position in the bytes. */
+  private static final class Cursor {
+    private final ByteBuffer bytes;
+    private final int end;
+    int at;
 
-  private static int varintSize(ByteBuffer bytes, int at) {
-    int n = 1;
-    while (bytes.get(at + n - 1) < 0) {
-      n++;
+    Cursor(ByteBuffer bytes, int at, int end) {
+      this.bytes = bytes;
+      this.at = at;
+      this.end = end;
     }
-    return n;
+
+    /** The varint at the position, which moves past it; -1 when it is truncated or longer than 10 bytes. */
+    long varint() {
+      long value = 0;
+      for (int shift = 0; shift < 70 && at < end; shift += 7) {
+        byte b = bytes.get(at++);
+        value |= (long) (b & 0x7f) << shift;
+        if (b >= 0) {
+          return value & Long.MAX_VALUE;
+        }
+      }
+      return -1;
+    }
   }
 }
