@@ -67,7 +67,7 @@ final class IngestDecoder {
    * @throws Rejection 400 as Pyroscope answers a bad name
    */
   static IngestName name(String rawQuery) {
-    return IngestName.parse(GoQuery.get(rawQuery, "name"));
+    return IngestName.parse(GoQuery.get(rawQuery, "name"), GoQuery.get(rawQuery, "spyName"));
   }
 
   /**
@@ -88,6 +88,7 @@ final class IngestDecoder {
     } else if (format == Format.JFR && isMultipart(contentType)) {
       checkJfrForm(contentType, body);
     }
+    name.checkSeriesLabels(format);
   }
 
   /** pyroscope-go and @pyroscope/nodejs: a {@code profile} file part; {@code prev_profile} is refused. */

@@ -147,6 +147,30 @@ class PyroscopeRefusalsTest {
     assertThat(metrics()).contains(refusedLine("push", "profile") + " 3.0", refusedLine("ingest", "profile") + " 2.0");
   }
 
+  @Test
+  void ingestNamesWhoseSeriesPyroscopeRefusesAreRefused() {
+    int before = stored();
+    byte[] folded = "foo;bar 1\n".getBytes(StandardCharsets.UTF_8);
+    StringBuilder many = new StringBuilder("app.cpu{");
+    for (int i = 0; i < 28; i++) {
+      many.append(i > 0 ? "," : "").append("l").append(i).append("=v");
+    }
+    String tooMany = many.append('}').toString();
+    // Pyroscope adds __name__, __delta__, pyroscope_spy and service_name: 32 labels.
+    expect(post(port, "/ingest?name=" + SdkPayloads.encode(tooMany), folded, Map.of("Content-Type", "text/plain")),
+        400, "invalid_argument", "has 32 label names; limit 30");
+    expect(post(port, "/ingest?format=pprof&name=" + SdkPayloads.encode("app{k=" + "x".repeat(2049) + "}"),
+        Profiles.jvmStacksPprof(1), Map.of("Content-Type", "binary/octet-stream")), 422, "unknown",
+        "has label value too long");
+    assertThat(stored()).as("nothing stored").isEqualTo(before);
+
+    String thirty = tooMany.replace(",l26=v,l27=v", "");
+    assertThat(post(port, "/ingest?name=" + SdkPayloads.encode(thirty), folded, Map.of("Content-Type", "text/plain"))
+        .statusCode()).isEqualTo(200);
+    assertThat(stored()).isEqualTo(before + 1);
+    assertThat(metrics()).contains(refusedLine("ingest", "labels") + " 2.0");
+  }
+
   // --- helpers ---
 
   private static HttpResponse<String> push(List<LabelPair> labels, byte[] profile) {
