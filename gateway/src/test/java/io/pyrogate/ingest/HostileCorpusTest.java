@@ -31,12 +31,13 @@ import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.pyrogate.proto.push.v1.RawSample;
 import io.pyrogate.proto.types.v1.LabelPair;
 import io.pyrogate.testing.Profiles;
+import io.pyrogate.testing.SdkPayloads;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 15, finding 10: a generated corpus of 1,200 requests (fixed seed), hostile and valid, in categories whose
+ * Issue 15, findings 10 and 13: a generated corpus of 1,200 requests (fixed seed), hostile and valid, in categories whose
  * answer is known from Pyroscope's rules. Every request Pyroscope refuses gets the 4xx of its category, every valid
  * one 200, nothing a 5xx; only the valid ones are stored, and the gateway serves normally afterwards.
  */
@@ -164,6 +165,17 @@ class HostileCorpusTest {
       ls.add(label("env", "b"));
       return push(ls, gzipped, null);
     }));
+    cases.add(new Case("/ingest name with too many labels", 400, i -> {
+      StringBuilder name = new StringBuilder("app.cpu{");
+      int n = 27 + random.nextInt(10); // Pyroscope adds 4: over 30
+      for (int l = 0; l < n; l++) {
+        name.append(l > 0 ? "," : "").append("l").append(l).append("=v");
+      }
+      return ingest("name=" + SdkPayloads.encode(name.append('}').toString()),
+          "foo;bar 1\n".getBytes(StandardCharsets.UTF_8), null);
+    }));
+    cases.add(new Case("/ingest pprof name with a value too long", 422, i -> ingest("format=pprof&name="
+        + SdkPayloads.encode("app{k=" + "x".repeat(2049 + random.nextInt(100)) + "}"), plain, null)));
     cases.add(new Case("empty label name", 400, i -> {
       List<LabelPair> ls = labels(i);
       ls.add(label("", "x"));
