@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.pyrogate.config.ConfigException;
@@ -25,6 +24,7 @@ import io.pyrogate.config.ReceiveHttpComponent;
 import io.pyrogate.config.ReceiveKafkaComponent;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.delivery.EndpointVerticle;
+import io.pyrogate.ingest.ConnectionSlots;
 import io.pyrogate.ingest.HttpIngestVerticle;
 import io.pyrogate.ingest.InflightBytes;
 import io.pyrogate.ingest.KafkaSourceVerticle;
@@ -489,10 +489,10 @@ public final class Gateway implements AutoCloseable {
     List<ProfileReceiver> targets = r.forwardTo().stream().<ProfileReceiver>map(writes::get).toList();
     String id;
     for (int attempt = 1; ; attempt++) {
-      AtomicInteger connections = new AtomicInteger();
+      ConnectionSlots slots = new ConnectionSlots(r.server().connLimit(), r.server().readTimeout());
       try {
         Metrics.IngestMetrics ingestMetrics = metrics.ingest("pyroscope.receive_http." + r.label());
-        id = await(vertx.deployVerticle(() -> new HttpIngestVerticle(r, targets, inflight, connections, ingestMetrics),
+        id = await(vertx.deployVerticle(() -> new HttpIngestVerticle(r, targets, inflight, slots, ingestMetrics),
             new DeploymentOptions().setInstances(options.ingestInstances())));
         break;
       } catch (RuntimeException e) {

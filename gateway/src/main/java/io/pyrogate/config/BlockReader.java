@@ -37,8 +37,9 @@ final class BlockReader {
    *
    * @param validateOnly true for {@code pyrogate validate}: values that depend on components pyrogate does
    *     not run are warnings there (the file is checked, not run); for {@code run} they are errors
+   * @param secrets every secret value read, so diagnostics can show their source lines without them
    */
-  record Context(Evaluator evaluator, Diagnostics diags, boolean validateOnly) {
+  record Context(Evaluator evaluator, Diagnostics diags, boolean validateOnly, Set<String> secrets) {
   }
 
   private final String what;
@@ -143,7 +144,15 @@ final class BlockReader {
   }
 
   Optional<Secret> secret(String name) {
-    return string(name).map(Secret::new);
+    return string(name).map(v -> {
+      secretValue(v);
+      return new Secret(v);
+    });
+  }
+
+  /** A value read as a plain string that is a secret all the same (an endpoint_params value, say). */
+  void secretValue(String value) {
+    context.secrets().add(value);
   }
 
   Optional<java.nio.file.Path> path(String name) {
@@ -169,6 +178,7 @@ final class BlockReader {
           List<Secret> values = new ArrayList<>();
           for (Value item : a.elements()) {
             if (item instanceof StringValue s) {
+              secretValue(s.value());
               values.add(new Secret(s.value()));
             } else if (!(item instanceof ErrorValue)) {
               diags.error(item.position(), "values of \"" + k + "\" in \"" + name + "\" of " + what

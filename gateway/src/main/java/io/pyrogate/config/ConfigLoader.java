@@ -46,7 +46,11 @@ public final class ConfigLoader {
       "pyroscope.relabel", "pyroscope.enrich", "discovery.", "prometheus.", "loki.", "otelcol.",
       "local.", "remote.", "faro.", "mimir.", "beyla.", "database_observability.", "module.", "otel.", "stage.");
 
-  /** The loaded configuration and its warnings. */
+  /**
+   * The loaded configuration and its warnings.
+   *
+   * @param source the configuration's text with its secrets masked, for showing lines of it
+   */
   public record Result(GatewayConfig config, Diagnostics diagnostics, String source) {
     /** Warnings rendered for humans; empty when there are none. */
     public String renderedWarnings() {
@@ -104,14 +108,16 @@ public final class ConfigLoader {
       String v = environment.apply(name);
       return v == null ? "" : v;
     }, hostname());
-    GatewayConfig config = new Decoder(new BlockReader.Context(evaluator, diags, mode == Mode.VALIDATE)).decode(body);
+    Set<String> secrets = new HashSet<>();
+    GatewayConfig config = new Decoder(new BlockReader.Context(evaluator, diags, mode == Mode.VALIDATE, secrets)).decode(body);
     List<Diagnostic> sorted = diags.all().stream().sorted(Comparator.comparing(Diagnostic::position)).toList();
+    String shown = Redact.source(source, secrets);
     if (diags.hasErrors()) {
-      throw new ConfigException(DiagnosticPrinter.renderAll(sorted, f -> source), sorted);
+      throw new ConfigException(DiagnosticPrinter.renderAll(sorted, f -> shown), sorted);
     }
     Diagnostics ordered = new Diagnostics();
     sorted.forEach(ordered::add);
-    return new Result(config, ordered, source);
+    return new Result(config, ordered, shown);
   }
 
   private static String hostname() {
@@ -282,6 +288,9 @@ public final class ConfigLoader {
       Position at = r.positionOf(name).orElse(r.position());
       Map<String, String> accepted = new java.util.LinkedHashMap<>();
       values.forEach((key, value) -> {
+        if (KafkaSettings.secretProperty(key)) {
+          r.secretValue(value);
+        }
         if (io.pyrogate.kafka.KafkaClients.PINNED.contains(key)) {
           diags.error(at, "kafka " + name + " property \"" + key + "\" cannot be overridden: pyrogate sets it to keep its "
               + "delivery guarantees (or from another argument)");
@@ -340,6 +349,11 @@ public final class ConfigLoader {
       }
       Duration timeout = positive(r, "remote_timeout", Endpoint.DEFAULT_REMOTE_TIMEOUT);
       Map<String, String> headers = r.stringMap("headers").orElse(Map.of());
+      headers.forEach((header, value) -> {
+        if (Redact.credentialHeader(header)) {
+          r.secretValue(value);
+        }
+      });
       Duration minBackoff = positive(r, "min_backoff_period", Endpoint.DEFAULT_MIN_BACKOFF);
       Duration maxBackoff = positive(r, "max_backoff_period", Endpoint.DEFAULT_MAX_BACKOFF);
       if (maxBackoff.compareTo(minBackoff) < 0) {

@@ -5,16 +5,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Writes the effective configuration back in Alloy syntax, every default filled in and every secret shown
- * as {@code (secret)} — what pyrogate logs at start so an operator sees exactly what runs.
+ * as {@code (secret)} — what pyrogate logs at start so an operator sees exactly what runs. Secrets are the
+ * {@link Secret} values, header values whose names look like credentials, every {@code endpoint_params} value,
+ * and the kafka {@code producer}/{@code consumer} properties Kafka itself treats as passwords
+ * ({@code ssl.key.password}, {@code sasl.jaas.config}, {@code ssl.keystore.key}, ...).
  */
 public final class ConfigRenderer {
-  /** Header names whose values carry credentials. */
-  private static final Pattern SENSITIVE_HEADER = Pattern.compile("(?i).*(auth|token|key|secret|password|cookie|session).*");
-  private static final String SECRET = "(secret)";
+  private static final String SECRET = Secret.SHOWN;
 
   private final StringBuilder out = new StringBuilder();
   private int depth;
@@ -51,10 +51,10 @@ public final class ConfigRenderer {
       close();
     }
     if (!k.producer().isEmpty()) {
-      attr("producer", map(k.producer(), false));
+      attr("producer", kafkaProperties(k.producer()));
     }
     if (!k.consumer().isEmpty()) {
-      attr("consumer", map(k.consumer(), false));
+      attr("consumer", kafkaProperties(k.consumer()));
     }
     close();
   }
@@ -129,7 +129,7 @@ public final class ConfigRenderer {
       attr("scopes", list(o.scopes()));
       attr("token_url", quote(Redact.url(o.tokenUrl())));
       if (!o.endpointParams().isEmpty()) {
-        attr("endpoint_params", map(o.endpointParams(), false));
+        attr("endpoint_params", secretValues(o.endpointParams()));
       }
       proxy(o.proxy());
       tls(o.tls());
@@ -217,7 +217,21 @@ public final class ConfigRenderer {
 
   private static String map(Map<String, String> m, boolean headers) {
     List<String> fields = new ArrayList<>();
-    m.forEach((k, v) -> fields.add(quote(k) + " = " + (headers && SENSITIVE_HEADER.matcher(k).matches() ? SECRET : quote(v))));
+    m.forEach((k, v) -> fields.add(quote(k) + " = " + (headers && Redact.credentialHeader(k) ? SECRET : quote(v))));
+    return "{ " + String.join(", ", fields) + " }";
+  }
+
+  /** A map whose values may all carry credentials: only its names are shown. */
+  private static String secretValues(Map<String, String> m) {
+    List<String> fields = new ArrayList<>();
+    m.forEach((k, v) -> fields.add(quote(k) + " = " + SECRET));
+    return "{ " + String.join(", ", fields) + " }";
+  }
+
+  /** kafka-clients properties, those Kafka treats as passwords shown as secret (as Kafka logs them hidden). */
+  private static String kafkaProperties(Map<String, String> m) {
+    List<String> fields = new ArrayList<>();
+    m.forEach((k, v) -> fields.add(quote(k) + " = " + (KafkaSettings.secretProperty(k) ? SECRET : quote(v))));
     return "{ " + String.join(", ", fields) + " }";
   }
 

@@ -96,6 +96,7 @@ final class HttpClientDecoder {
       r.diagnostics().error(b.position(), "missing required attribute \"token_url\" in " + r.what());
     }
     Map<String, String> params = r.stringMap("endpoint_params").orElse(Map.of());
+    params.values().forEach(r::secretValue);
     if (!scopes.isEmpty() && params.containsKey("scope")) {
       // Go's clientcredentials refuses this at every token request; refusing it here says so before start.
       r.diagnostics().error(r.positionOf("endpoint_params").orElse(b.position()),

@@ -1,8 +1,14 @@
 package io.pyrogate.config;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * The top-level {@code kafka} block.
@@ -32,6 +38,8 @@ public record KafkaSettings(
   public static final String DEFAULT_TOPIC_PREFIX = "pyrogate.";
   public static final int DEFAULT_PARTITIONS = 8;
   public static final List<String> SASL_MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+  private static final ConfigDef PRODUCER_PROPERTIES = ProducerConfig.configDef();
+  private static final ConfigDef CONSUMER_PROPERTIES = ConsumerConfig.configDef();
 
   /** A {@code sasl} block: the mechanism and the credentials (password inline or from a file read at start). */
   public record Sasl(String mechanism, String username, Secret password, Path passwordFile) {
@@ -63,6 +71,32 @@ public record KafkaSettings(
 
   public int embeddedPort() {
     return Integer.parseInt(embeddedListenAddress.substring(embeddedListenAddress.lastIndexOf(':') + 1));
+  }
+
+  /**
+   * Whether the value of this kafka-clients property is never shown: Kafka treats it as a password
+   * ({@code ssl.key.password}, {@code sasl.jaas.config}, {@code ssl.keystore.key}, ...), or does not know it.
+   */
+  public static boolean secretProperty(String name) {
+    ConfigDef.ConfigKey producer = PRODUCER_PROPERTIES.configKeys().get(name);
+    ConfigDef.ConfigKey consumer = CONSUMER_PROPERTIES.configKeys().get(name);
+    return (producer == null && consumer == null) || (producer != null && producer.type == ConfigDef.Type.PASSWORD)
+        || (consumer != null && consumer.type == ConfigDef.Type.PASSWORD);
+  }
+
+  /** The properties with the values of {@link #secretProperty secret ones} replaced by {@value Secret#SHOWN}. */
+  public static Map<String, String> shown(Map<String, String> properties) {
+    Map<String, String> shown = new LinkedHashMap<>();
+    new TreeMap<>(properties).forEach((k, v) -> shown.put(k, secretProperty(k) ? Secret.SHOWN : v));
+    return shown;
+  }
+
+  /** Producer and consumer properties may carry credentials: Kafka's password properties are not shown. */
+  @Override
+  public String toString() {
+    return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", embeddedListenAddress=" + embeddedListenAddress
+        + ", topicPrefix=" + topicPrefix + ", partitions=" + partitions + ", replicationFactor=" + replicationFactor
+        + ", tls=" + tls + ", sasl=" + sasl + ", producer=" + shown(producer) + ", consumer=" + shown(consumer) + "]";
   }
 
   /** The same settings pointed at a running cluster (the embedded broker once it is up). */

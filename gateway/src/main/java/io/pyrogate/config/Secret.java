@@ -7,6 +7,9 @@ import java.util.Objects;
  * {@link #toString()} is "(secret)"; only {@link #reveal()} gives the value, at the point of use.
  */
 public final class Secret {
+  /** How every secret is shown. */
+  public static final String SHOWN = "(secret)";
+
   private final String value;
 
   public Secret(String value) {
@@ -29,6 +32,6 @@ public final class Secret {
 
   @Override
   public String toString() {
-    return "(secret)";
+    return SHOWN;
   }
 }

@@ -1,8 +1,10 @@
 package io.pyrogate.delivery;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +13,7 @@ import java.util.function.Supplier;
 
 import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.HttpClientConfig;
+import io.pyrogate.config.Redact;
 import io.pyrogate.config.Secret;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -21,16 +24,22 @@ import io.vertx.core.Vertx;
  * one configured authentication method, then {@code http_headers}, then the endpoint's {@code headers},
  * each overriding the same name before it. The record's tenant becomes {@code X-Scope-OrgID} unless the
  * configuration sets that header. Secrets from files are re-read when the files change. With {@code oauth2},
- * the credentials are a token of {@link OAuth2Tokens}, fetched when needed.
+ * the credentials are a token of {@link OAuth2Tokens}, fetched when needed. Its {@link #scrubber()} knows the
+ * secret values among them, including the recent {@code Authorization} values sent.
  */
 final class EndpointHeaders {
   private static final String TENANT = "X-Scope-OrgID";
+  /** Authorization values remembered for scrubbing: a failure may echo a token renewed since. */
+  private static final int RECENT_AUTHORIZATIONS = 4;
 
   private final Map<String, List<String>> fixed;
   private final boolean tenantConfigured;
   private final FileSecret file;
   private final Supplier<String> authorization;
   private final OAuth2Tokens oauth2;
+  private final List<String> secretHeaderValues;
+  private final Deque<String> recentAuthorizations = new ArrayDeque<>(RECENT_AUTHORIZATIONS);
+  private final SecretScrubber scrubber;
 
   /** @param oauth2 the tokens of the endpoint's oauth2 block; null without one */
   EndpointHeaders(Vertx vertx, Endpoint endpoint, OAuth2Tokens oauth2) {
@@ -39,6 +48,15 @@ final class EndpointHeaders {
     http.httpHeaders().forEach((name, values) -> put(h, name, values.stream().map(Secret::reveal).toList()));
     endpoint.headers().forEach((name, value) -> put(h, name, List.of(value)));
     this.fixed = h;
+    List<String> secretValues = new ArrayList<>();
+    http.httpHeaders().values().forEach(values -> values.forEach(v -> secretValues.add(v.reveal())));
+    endpoint.headers().forEach((name, value) -> {
+      if (Redact.credentialHeader(name)) {
+        secretValues.add(value);
+      }
+    });
+    this.secretHeaderValues = List.copyOf(secretValues);
+    this.scrubber = new SecretScrubber(endpoint, this::secretValues);
     this.tenantConfigured = h.keySet().stream().anyMatch(TENANT::equalsIgnoreCase);
     boolean authorizationConfigured = h.keySet().stream().anyMatch("Authorization"::equalsIgnoreCase);
 
@@ -93,6 +111,7 @@ final class EndpointHeaders {
     return credentials.map(value -> {
       if (value != null) {
         headers.set("Authorization", value);
+        remember(value);
       }
       fixed.forEach(headers::set);
       if (tenant != null && !tenantConfigured) {
@@ -115,6 +134,28 @@ final class EndpointHeaders {
         oauth2.rejected(value);
       }
     }
+  }
+
+  /** Removes the secrets of these headers from text that came back from the endpoint. */
+  SecretScrubber scrubber() {
+    return scrubber;
+  }
+
+  private List<String> secretValues() {
+    List<String> values = new ArrayList<>(secretHeaderValues);
+    values.addAll(recentAuthorizations);
+    return values;
+  }
+
+  private void remember(String authorization) {
+    if (authorization.equals(recentAuthorizations.peekFirst())) {
+      return;
+    }
+    recentAuthorizations.remove(authorization);
+    if (recentAuthorizations.size() == RECENT_AUTHORIZATIONS) {
+      recentAuthorizations.removeLast();
+    }
+    recentAuthorizations.addFirst(authorization);
   }
 
   private static void put(Map<String, List<String>> h, String name, List<String> values) {

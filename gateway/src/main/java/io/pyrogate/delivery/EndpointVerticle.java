@@ -14,10 +14,10 @@ import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.HttpClientConfig;
 import io.pyrogate.config.Redact;
 import io.pyrogate.config.WriteComponent;
+import io.pyrogate.kafka.ConsumerWindow;
 import io.pyrogate.kafka.DeadLetterReplay;
 import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.KafkaDefaults;
-import io.pyrogate.kafka.OffsetCommitter;
 import io.pyrogate.kafka.Producers;
 import io.pyrogate.ops.Metrics;
 import io.pyrogate.proto.push.v1.PushRequest;
@@ -30,16 +30,13 @@ import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import io.pyrogate.record.RecordFormatException;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.ProxyOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.kafka.client.consumer.KafkaReadStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * batched into one PushRequest (up to {@link #BATCH_BYTES}, waiting at most {@link #BATCH_LINGER_MS} for more);
  * /ingest records and encoded push records go one by one. A request succeeds or fails as a whole. A record is done
  * when the endpoint answered 2xx to its request or when it was written to the dead-letter topic; only the done
- * prefix of each partition is committed. While any record is backing off, or the window is full, the consumer is paused:
- * lag builds up in Kafka, not in heap.
+ * prefix of each partition is committed. While any record is backing off, or the window is full, the consumer's
+ * partitions are paused (it keeps polling, so it stays in its group): lag builds up in Kafka, not in heap. The
+ * window, retry timers, commits and drain-on-stop are the {@link ConsumerWindow}'s.
  */
 public final class EndpointVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointVerticle.class);
@@ -71,7 +69,7 @@ public final class EndpointVerticle extends VerticleBase {
    * 20 ms of extra latency is invisible, and it is long enough to gather what one Kafka poll hands over.
    */
   static final long BATCH_LINGER_MS = 20;
-  private static final long STOP_GRACE_MS = 5_000;
+  private static final Duration STOP_GRACE = Duration.ofSeconds(5);
   private static final int MAX_ERROR_BODY = 512;
 
   private final String writeLabel;
@@ -87,33 +85,12 @@ public final class EndpointVerticle extends VerticleBase {
   private EndpointHeaders headers;
   private OAuth2Tokens tokens;
 
-  private OffsetCommitter offsets;
-  /** Armed retry timers, each with what to do with its records when the verticle stops first. */
-  private final Map<Long, Runnable> retryTimers = new HashMap<>();
   /** The open batch of each tenant ("" when single-tenant), waiting for more records or its linger. */
   private final Map<String, Send> batches = new HashMap<>();
-  private KafkaReadStream<String, byte[]> consumer;
+  private ConsumerWindow window;
   private ReloadingWebClient client;
-  private long windowBytes;
-  private int windowRecords;
-  private int retrying;
-  private boolean paused;
   private boolean stopping;
   private boolean failing;
-  private Promise<Void> drained;
-
-  /** One record on its way to the endpoint. */
-  private static final class Delivery {
-    final ConsumerRecord<String, byte[]> record;
-    final TopicPartition partition;
-    final long size;
-
-    Delivery(ConsumerRecord<String, byte[]> record) {
-      this.record = record;
-      this.partition = new TopicPartition(record.topic(), record.partition());
-      this.size = record.serializedValueSize() + Math.max(0, record.serializedKeySize());
-    }
-  }
 
   /**
    * One request and its attempts: a single record, or a batch of push records of one tenant sent as one
@@ -121,33 +98,41 @@ public final class EndpointVerticle extends VerticleBase {
    */
   private static final class Send {
     final String tenant;
-    final List<Delivery> deliveries = new ArrayList<>(1);
+    final List<ConsumerWindow.Held> deliveries = new ArrayList<>(1);
     /** The prepared profile of each record, in order (what a refused batch resends one by one). */
     final List<ProfileRecord> parts = new ArrayList<>(1);
     long bytes;
     long lingerTimer = -1;
-    /** Records not yet released from the window. */
-    int remaining;
     int attempts;
     long firstAttemptMillis;
     long lastAttemptMillis;
-    boolean retrying;
 
     Send(String tenant) {
       this.tenant = tenant;
     }
 
-    static Send of(Delivery d, ProfileRecord profile) {
+    static Send of(ConsumerWindow.Held d, ProfileRecord profile) {
       Send s = new Send(profile == null ? null : profile.tenant());
       s.add(d, profile);
       return s;
     }
 
-    void add(Delivery d, ProfileRecord part) {
+    void add(ConsumerWindow.Held d, ProfileRecord part) {
       deliveries.add(d);
       parts.add(part);
-      remaining++;
       bytes += part == null ? 0 : part.payload().length;
+    }
+
+    /** Forgets the records taken away (their partition was revoked); false when none is left to send. */
+    boolean dropReleased() {
+      for (int i = deliveries.size() - 1; i >= 0; i--) {
+        if (deliveries.get(i).released()) {
+          deliveries.remove(i);
+          ProfileRecord part = parts.remove(i);
+          bytes -= part == null ? 0 : part.payload().length;
+        }
+      }
+      return !deliveries.isEmpty();
     }
 
     /** What decides the request: kind, tenant, content type and encoding, query. The same for every part. */
@@ -215,41 +200,22 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   private Future<?> subscribe(ProxyOptions proxy) {
-    consumer = KafkaReadStream.create(vertx, new HashMap<>(consumerConfig), String.class, byte[].class);
-    consumer.exceptionHandler(e -> LOG.warn("{}: Kafka consumer error: {}", describe(), e.getMessage()));
-    offsets = new OffsetCommitter(vertx, consumer, describe());
-    consumer.partitionsRevokedHandler(offsets::revoke);
-    consumer.handler(this::accept);
-    return consumer.subscribe(java.util.Set.of(topic)).onSuccess(v -> LOG.info("{}: delivering from {}{}", describe(), topic,
+    window = new ConsumerWindow(vertx, consumerConfig, List.of(topic),
+        new ConsumerWindow.Limits(WINDOW_BYTES, WINDOW_RECORDS, STOP_GRACE),
+        new ConsumerWindow.Gauges(metrics.windowBytes(), metrics.windowRecords()), describe());
+    return window.start(this::accept).onSuccess(v -> LOG.info("{}: delivering from {}{}", describe(), topic,
         proxy == null ? "" : " through " + ProxyChoice.describe(proxy)));
   }
 
   @Override
   public Future<?> stop() {
     stopping = true;
-    updateFlow();
-    Map<Long, Runnable> armed = new HashMap<>(retryTimers);
-    retryTimers.clear();
-    armed.forEach((id, onStop) -> {
-      vertx.cancelTimer(id);
-      onStop.run();
-    });
     for (Send batch : List.copyOf(batches.values())) {
       batches.remove(key(batch.tenant));
       vertx.cancelTimer(batch.lingerTimer);
-      batch.deliveries.forEach(d -> abandon(batch, d));
+      batch.deliveries.forEach(window::giveBack);
     }
-    drained = Promise.promise();
-    if (windowRecords == 0) {
-      drained.tryComplete();
-    }
-    long timer = vertx.setTimer(STOP_GRACE_MS, t -> drained.tryComplete());
-    return drained.future()
-        .compose(v -> {
-          vertx.cancelTimer(timer);
-          return offsets.commitNow();
-        })
-        .eventually(() -> consumer.close())
+    return window.stop()
         .eventually(() -> {
           client.close();
           if (tokens != null) {
@@ -259,19 +225,10 @@ public final class EndpointVerticle extends VerticleBase {
         });
   }
 
-  private void accept(ConsumerRecord<String, byte[]> record) {
-    if (stopping) {
-      return; // not tracked, so never committed: the next owner delivers it
-    }
-    Delivery d = new Delivery(record);
-    offsets.received(d.partition, record.offset());
-    windowBytes += d.size;
-    windowRecords++;
-    metrics.windowBytes().addAndGet(d.size);
-    metrics.windowRecords().incrementAndGet();
-    updateFlow();
+  private void accept(ConsumerWindow.Held d) {
+    ConsumerRecord<String, byte[]> record = d.record();
     if (replayedForAnotherEndpoint(record)) {
-      finished(Send.of(d, null), d); // a dead letter of another endpoint, replayed for that one only
+      window.done(d); // a dead letter of another endpoint, replayed for that one only
       return;
     }
     ProfileRecord profile;
@@ -289,7 +246,7 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   /** Adds a plain push record to its tenant's batch, sending the batch when it is full. */
-  private void batch(Delivery d, ProfileRecord profile) {
+  private void batch(ConsumerWindow.Held d, ProfileRecord profile) {
     String key = key(profile.tenant());
     Send batch = batches.get(key);
     if (batch != null && batch.bytes + profile.payload().length > BATCH_BYTES) {
@@ -371,8 +328,11 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   private void attempt(Send s) {
+    if (!s.dropReleased()) {
+      return;
+    }
     if (stopping) {
-      s.deliveries.forEach(d -> abandon(s, d));
+      s.deliveries.forEach(window::giveBack);
       return;
     }
     ProfileRecord profile = s.head();
@@ -395,7 +355,7 @@ public final class EndpointVerticle extends VerticleBase {
         client.recheck();
       }
       if (stopping && !delivered) {
-        s.deliveries.forEach(d -> abandon(s, d));
+        s.deliveries.forEach(window::giveBack);
         return;
       }
       if (delivered) {
@@ -403,10 +363,10 @@ public final class EndpointVerticle extends VerticleBase {
           failing = false;
           LOG.info("{}: delivering again", describe());
         }
-        s.deliveries.forEach(d -> finished(s, d));
+        s.deliveries.forEach(window::done);
         return;
       }
-      RetryPolicy.Failure f = ar.succeeded() ? failure(ar.result()) : new RetryPolicy.Failure(0, null, null, noAnswer(ar.cause()));
+      RetryPolicy.Failure f = headers.scrubber().scrub(ar.succeeded() ? failure(ar.result()) : new RetryPolicy.Failure(0, null, null, noAnswer(ar.cause())));
       if (!failing) {
         failing = true;
         LOG.warn("{}: delivery failing: {}", describe(), f.reason());
@@ -414,7 +374,7 @@ public final class EndpointVerticle extends VerticleBase {
       RetryPolicy.Decision decision = retryPolicy.decide(f, s.attempts, Instant.now());
       if (decision.retry()) {
         metrics.retries().increment();
-        retryLater(s, decision.delay(), () -> attempt(s), () -> s.deliveries.forEach(d -> abandon(s, d)));
+        window.retryLater(s.deliveries, decision.delay(), () -> attempt(s));
       } else if (s.deliveries.size() > 1 && !retryPolicy.retryable(f)) {
         split(s, decision.reason());
       } else {
@@ -429,15 +389,9 @@ public final class EndpointVerticle extends VerticleBase {
    */
   private void split(Send batch, String reason) {
     LOG.info("{}: batch of {} records refused ({}); sending them one by one", describe(), batch.deliveries.size(), reason);
-    if (batch.retrying) {
-      batch.retrying = false;
-      retrying--;
-    }
     for (int i = 0; i < batch.deliveries.size(); i++) {
-      batch.remaining--;
       attempt(Send.of(batch.deliveries.get(i), batch.parts.get(i)));
     }
-    updateFlow();
   }
 
   /**
@@ -511,80 +465,27 @@ public final class EndpointVerticle extends VerticleBase {
     }
   }
 
-  /**
-   * Runs {@code again} after {@code wait}, the consumer paused from now until every record of the request is
-   * released; {@code onStop} releases what the timer holds when the verticle stops first.
-   */
-  private void retryLater(Send s, Duration wait, Runnable again, Runnable onStop) {
-    if (!s.retrying) {
-      s.retrying = true;
-      retrying++;
-      updateFlow();
+  private void deadLetter(Send s, ConsumerWindow.Held d, String reason, int status) {
+    if (d.released()) {
+      return; // its partition was revoked: the new owner decides
     }
-    long delay = Math.max(1, wait.toMillis());
-    long[] id = new long[1];
-    id[0] = vertx.setTimer(delay, t -> {
-      retryTimers.remove(id[0]);
-      again.run();
-    });
-    retryTimers.put(id[0], onStop);
-  }
-
-  private void deadLetter(Send s, Delivery d, String reason, int status) {
     if (s.attempts == 0) {
       s.firstAttemptMillis = s.lastAttemptMillis = System.currentTimeMillis();
     }
-    deadLetters.write(d.record, endpoint.name(), reason, status, s.attempts, s.firstAttemptMillis, s.lastAttemptMillis)
+    deadLetters.write(d.record(), endpoint.name(), reason, status, s.attempts, s.firstAttemptMillis, s.lastAttemptMillis)
         .onComplete(ar -> {
           if (ar.succeeded()) {
-            metrics.droppedBytes().increment(d.size);
+            metrics.droppedBytes().increment(d.size());
             metrics.droppedProfiles().increment();
-            LOG.warn("{}: record {}-{}@{} moved to the dead-letter topic: {}", describe(), d.record.topic(),
-                d.record.partition(), d.record.offset(), reason);
-            finished(s, d);
+            LOG.warn("{}: record {} moved to the dead-letter topic: {}", describe(), d.describe(), reason);
+            window.done(d);
           } else if (stopping) {
-            abandon(s, d);
+            window.giveBack(d);
           } else {
             LOG.warn("{}: cannot write to the dead-letter topic, will retry: {}", describe(), ar.cause().getMessage());
-            retryLater(s, retryPolicy.backoff(s.attempts), () -> deadLetter(s, d, reason, status), () -> abandon(s, d));
+            window.retryLater(List.of(d), retryPolicy.backoff(s.attempts), () -> deadLetter(s, d, reason, status));
           }
         });
-  }
-
-  private void finished(Send s, Delivery d) {
-    offsets.done(d.partition, d.record.offset()); // before release: the last release lets stop() commit
-    release(s, d);
-  }
-
-  /** Leaves the record uncommitted, for this group to deliver again after a restart or rebalance. */
-  private void abandon(Send s, Delivery d) {
-    release(s, d);
-  }
-
-  private void release(Send s, Delivery d) {
-    windowBytes -= d.size;
-    windowRecords--;
-    metrics.windowBytes().addAndGet(-d.size);
-    metrics.windowRecords().decrementAndGet();
-    if (--s.remaining == 0 && s.retrying) {
-      s.retrying = false;
-      retrying--;
-    }
-    updateFlow();
-    if (stopping && windowRecords == 0 && drained != null) {
-      drained.tryComplete();
-    }
-  }
-
-  private void updateFlow() {
-    boolean pause = stopping || retrying > 0 || windowBytes >= WINDOW_BYTES || windowRecords >= WINDOW_RECORDS;
-    if (pause && !paused) {
-      paused = true;
-      consumer.pause();
-    } else if (!pause && paused) {
-      paused = false;
-      consumer.resume();
-    }
   }
 
   private String describe() {

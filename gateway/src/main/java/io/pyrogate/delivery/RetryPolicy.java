@@ -20,11 +20,11 @@ import io.pyrogate.config.Endpoint;
  * [min·2^(n-1), min·2^n), capped at max, as Alloy's (dskit) backoff; a server's {@code Retry-After} is
  * honoured instead when it asks for longer, still capped at max.
  */
-record RetryPolicy(Duration min, Duration max, int maxAttempts, boolean retryOn429, DoubleSupplier random) {
+public record RetryPolicy(Duration min, Duration max, int maxAttempts, boolean retryOn429, DoubleSupplier random) {
   private static final Set<String> RETRIED_CONNECT_CODES =
       Set.of("deadline_exceeded", "unknown", "internal", "unavailable", "data_loss", "aborted");
 
-  RetryPolicy {
+  public RetryPolicy {
     if (min.isNegative() || max.compareTo(min) < 0) {
       throw new IllegalArgumentException("backoff needs 0 <= min <= max, got min=" + min + " max=" + max);
     }
@@ -84,7 +84,7 @@ record RetryPolicy(Duration min, Duration max, int maxAttempts, boolean retryOn4
   }
 
   /** @param retry 1 for the first retry */
-  Duration backoff(int retry) {
+  public Duration backoff(int retry) {
     long minMs = min.toMillis();
     long maxMs = max.toMillis();
     int shift = Math.min(Math.max(retry, 1) - 1, 40);

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.pyrogate.config.ReceiveHttpComponent;
 import io.pyrogate.kafka.KafkaDefaults;
@@ -19,6 +18,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.TimeoutHandler;
@@ -44,7 +44,7 @@ public final class HttpIngestVerticle extends VerticleBase {
   private final ReceiveHttpComponent component;
   private final List<ProfileReceiver> receivers;
   private final InflightBytes inflight;
-  private final AtomicInteger connections;
+  private final ConnectionSlots slots;
   private final int maxBodyBytes;
   private final Metrics.IngestMetrics metrics;
   private HttpServer server;
@@ -52,15 +52,15 @@ public final class HttpIngestVerticle extends VerticleBase {
 
   /**
    * @param inflight bytes of request bodies being received or waiting for Kafka, shared by all instances
-   * @param connections open connections over all instances of this receiver, for {@code conn_limit}
+   * @param slots the conn_limit slots of this receiver, shared by all its instances
    */
   public HttpIngestVerticle(ReceiveHttpComponent component, List<ProfileReceiver> receivers, InflightBytes inflight,
-      AtomicInteger connections, Metrics.IngestMetrics metrics) {
+      ConnectionSlots slots, Metrics.IngestMetrics metrics) {
     this.component = component;
     this.metrics = metrics;
     this.receivers = List.copyOf(receivers);
     this.inflight = inflight;
-    this.connections = connections;
+    this.slots = slots;
     this.maxBodyBytes = KafkaDefaults.MAX_BODY_BYTES;
   }
 
@@ -95,16 +95,18 @@ public final class HttpIngestVerticle extends VerticleBase {
             + "\" cannot listen on " + config.listenAddress() + ":" + config.listenPort() + ": " + e.getMessage(), e)));
   }
 
-  /** conn_limit: a connection over the limit is closed at once, as Alloy's listener does. */
+  /**
+   * conn_limit: a connection over the limit is closed at once, as Alloy's listener does, unless a connection past
+   * its head deadline gives up its slot ({@link ConnectionSlots}).
+   */
   private void limitConnections(HttpConnection connection) {
-    if (connections.incrementAndGet() > component.server().connLimit()) {
-      connections.decrementAndGet();
+    if (!slots.admit(connection)) {
       LOG.warn("pyroscope.receive_http \"{}\": conn_limit of {} reached, closing a new connection from {}",
           component.label(), component.server().connLimit(), connection.remoteAddress());
       connection.close();
       return;
     }
-    connection.closeHandler(v -> connections.decrementAndGet());
+    connection.closeHandler(v -> slots.release(connection));
   }
 
   @Override
@@ -146,7 +148,14 @@ public final class HttpIngestVerticle extends VerticleBase {
       gzip = true;
     }
     boolean gzipped = gzip;
-    String tenant = tenant(ctx);
+    String tenant;
+    try {
+      tenant = TenantHeader.push(ctx.request());
+    } catch (Rejection e) {
+      BodyReader.drain(ctx.request());
+      reject(ctx, e, false);
+      return;
+    }
     InflightBytes.Reservation reservation = inflight.reservation();
     BodyReader.read(ctx, maxBodyBytes, reservation)
         .compose(body -> parse(body.length, () -> PushDecoder.decode(body, codec, gzipped, maxBodyBytes)))
@@ -167,17 +176,18 @@ public final class HttpIngestVerticle extends VerticleBase {
 
   private void ingest(RoutingContext ctx) {
     String query = ctx.request().query();
+    String contentType = ctx.request().getHeader("Content-Type");
+    IngestDecoder.Format format = IngestDecoder.format(query, contentType);
     IngestName name;
+    String tenant;
     try {
       name = IngestDecoder.name(query);
+      tenant = TenantHeader.ingest(ctx.request(), format);
     } catch (Rejection e) {
       BodyReader.drain(ctx.request());
       reject(ctx, e, true);
       return;
     }
-    String contentType = ctx.request().getHeader("Content-Type");
-    IngestDecoder.Format format = IngestDecoder.format(query, contentType);
-    String tenant = tenant(ctx);
     InflightBytes.Reservation reservation = inflight.reservation();
     BodyReader.read(ctx, maxBodyBytes, reservation)
         .compose(body -> parse(body.length, () -> {
@@ -199,11 +209,6 @@ public final class HttpIngestVerticle extends VerticleBase {
 
   // --- shared ---
 
-  private static String tenant(RoutingContext ctx) {
-    String tenant = ctx.request().getHeader("X-Scope-OrgID");
-    return tenant == null || tenant.isBlank() ? null : tenant.trim();
-  }
-
   /** Runs a decoding step inline when the body is small, else on the bounded parse pool. */
   private <T> Future<T> parse(int size, Callable<T> step) {
     if (size > INLINE_PARSE_BYTES) {
@@ -216,12 +221,16 @@ public final class HttpIngestVerticle extends VerticleBase {
     }
   }
 
-  /** Counts every answered request by route and status, with the bytes it carried. */
+  /** Counts every answered request by route and status, with the bytes it carried; marks its slot in use. */
   private void count(RoutingContext ctx) {
     long received = System.nanoTime();
     ctx.put(RECEIVED_AT, received);
-    ctx.addEndHandler(v -> metrics.request(route(ctx), Integer.toString(ctx.response().getStatusCode()),
-        ctx.request().bytesRead()));
+    HttpConnection connection = ctx.request().connection();
+    slots.requestStarted(connection);
+    ctx.addEndHandler(v -> {
+      slots.requestEnded(connection);
+      metrics.request(route(ctx), Integer.toString(ctx.response().getStatusCode()), ctx.request().bytesRead());
+    });
     ctx.next();
   }
 
@@ -266,8 +275,10 @@ public final class HttpIngestVerticle extends VerticleBase {
   private void reject(RoutingContext ctx, Throwable e, boolean ingest) {
     if (e instanceof Rejection) {
       Rejection r = (Rejection) e;
+      metrics.refused(route(ctx), r.reason.label());
       ConnectError.send(ctx, r.status, r.code, r.getMessage());
     } else if (e instanceof BodyReader.TooLargeException) {
+      metrics.refused(route(ctx), Rejection.Reason.TOO_LARGE.label());
       long declared = ((BodyReader.TooLargeException) e).declared;
       if (ingest) {
         ConnectError.send(ctx, 413, "invalid_argument", "request body too large: the limit is " + maxBodyBytes + " bytes");
@@ -295,9 +306,22 @@ public final class HttpIngestVerticle extends VerticleBase {
         "method " + ctx.request().method() + " not allowed, use POST");
   }
 
+  /**
+   * After the request deadline answered a request whose body is still arriving, an HTTP/1.x connection cannot
+   * carry another request until that body is read: it is closed once the answer is written, so that a client
+   * trickling its body does not keep its conn_limit slot.
+   */
+  private static void closeIfUnread(RoutingContext ctx) {
+    if (!ctx.request().isEnded() && ctx.request().version() != HttpVersion.HTTP_2) {
+      ctx.response().putHeader("Connection", "close");
+      ctx.addEndHandler(v -> ctx.request().connection().close());
+    }
+  }
+
   private void failure(RoutingContext ctx, boolean ingest) {
     int status = ctx.statusCode();
     if (status == 408) {
+      closeIfUnread(ctx);
       ConnectError.send(ctx, 408, ingest ? "unknown" : "deadline_exceeded", "request not received and stored within "
           + "server_read_timeout of " + component.server().readTimeout().toSeconds() + " s");
     } else {

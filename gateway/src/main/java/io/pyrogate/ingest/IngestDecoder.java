@@ -1,7 +1,10 @@
 package io.pyrogate.ingest;
 
+import java.nio.ByteBuffer;
 import java.util.List;
+
 import io.pyrogate.pyroscope.GoQuery;
+import io.pyrogate.pyroscope.ProfileEnvelope;
 
 /**
  * The legacy {@code /ingest} API as Pyroscope serves it. pyrogate does not convert profiles: it checks the
@@ -64,7 +67,7 @@ final class IngestDecoder {
    * @throws Rejection 400 as Pyroscope answers a bad name
    */
   static IngestName name(String rawQuery) {
-    return IngestName.parse(GoQuery.get(rawQuery, "name"));
+    return IngestName.parse(GoQuery.get(rawQuery, "name"), GoQuery.get(rawQuery, "spyName"));
   }
 
   /**
@@ -80,9 +83,12 @@ final class IngestDecoder {
       name.checkTextFormatType();
     } else if (format == Format.PPROF_MULTIPART) {
       checkPprofForm(contentType, body);
+    } else if (format == Format.PPROF) {
+      checkProfile(ByteBuffer.wrap(body));
     } else if (format == Format.JFR && isMultipart(contentType)) {
       checkJfrForm(contentType, body);
     }
+    name.checkSeriesLabels(format);
   }
 
   /** pyroscope-go and @pyroscope/nodejs: a {@code profile} file part; {@code prev_profile} is refused. */
@@ -97,12 +103,22 @@ final class IngestDecoder {
       throw Rejection.unprocessable(PPROF_FORM_FAILED
           + "unsupported client version. Please update github.com/grafana/pyroscope-go to the latest version");
     }
-    if (Multipart.file(parts, "profile") == null) {
+    Multipart.Part profile = Multipart.file(parts, "profile");
+    if (profile == null) {
       throw Rejection.unprocessable(PPROF_FORM_FAILED + "profile field is required");
     }
     Multipart.Part config = Multipart.file(parts, "sample_type_config");
     if (config != null) {
       SampleTypeConfig.check(body, config, PPROF_FORM_FAILED);
+    }
+    checkProfile(ByteBuffer.wrap(body, profile.start(), profile.length()));
+  }
+
+  /** The pprof bytes must be gzip or a {@code Profile} ({@link ProfileEnvelope}); Pyroscope answers 422 otherwise. */
+  private static void checkProfile(ByteBuffer profile) {
+    String problem = ProfileEnvelope.problem(profile);
+    if (problem != null) {
+      throw Rejection.unprocessable(Rejection.Reason.PROFILE, PPROF_FAILED + problem);
     }
   }
 

@@ -2,16 +2,15 @@ package io.pyrogate.ingest;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.pyrogate.config.ReceiveKafkaComponent;
+import io.pyrogate.delivery.RetryPolicy;
+import io.pyrogate.kafka.ConsumerWindow;
 import io.pyrogate.kafka.DeadLetters;
-import io.pyrogate.kafka.OffsetCommitter;
 import io.pyrogate.kafka.Producers;
 import io.pyrogate.ops.Metrics;
 import io.pyrogate.pyroscope.PushRequests;
@@ -20,11 +19,8 @@ import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import io.pyrogate.record.RecordFormatException;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.kafka.client.consumer.KafkaReadStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,92 +28,74 @@ import org.slf4j.LoggerFactory;
  * A {@code pyroscope.receive_kafka} component: consumes users' topics and stores every record for its
  * {@code forward_to} writes, committing a source offset only after every write acknowledged it. A record it
  * cannot read goes to the component's dead-letter topic with the reason; the source never stops on one bad
- * record. While a write cannot be reached, or too much is in flight, the consumer is paused.
+ * record. A store or dead letter that fails is retried for as long as it takes, with the backoff of a
+ * {@link RetryPolicy}; meanwhile, or while too much is in flight, the consumer's partitions are paused
+ * (see {@link ConsumerWindow}).
  */
 public final class KafkaSourceVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSourceVerticle.class);
   static final long WINDOW_BYTES = 16L * 1024 * 1024;
-  private static final Duration MIN_BACKOFF = Duration.ofMillis(500);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-  private static final long STOP_GRACE_MS = 5_000;
+  static final int WINDOW_RECORDS = 1024;
+  private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
   private final ReceiveKafkaComponent component;
   private final Map<String, Object> consumerConfig;
   private final List<ProfileReceiver> targets;
   private final DeadLetters deadLetters;
   private final Metrics.IngestMetrics metrics;
-  private final Map<Long, Runnable> timers = new HashMap<>();
-  private KafkaReadStream<String, byte[]> consumer;
-  private OffsetCommitter offsets;
-  private long windowBytes;
-  private int inFlight;
-  private int retrying;
-  private boolean paused;
-  private boolean stopping;
-  private Promise<Void> drained;
+  private final RetryPolicy retryPolicy;
+  private ConsumerWindow window;
 
   public KafkaSourceVerticle(ReceiveKafkaComponent component, Map<String, Object> consumerConfig,
       List<ProfileReceiver> targets, Producers producer, String deadLetterTopic,
       Metrics.IngestMetrics metrics) {
+    this(component, consumerConfig, targets, producer, deadLetterTopic, metrics, defaultRetryPolicy());
+  }
+
+  /** @param retryPolicy the backoff between tries of a failed store or dead letter; injectable for tests */
+  public KafkaSourceVerticle(ReceiveKafkaComponent component, Map<String, Object> consumerConfig,
+      List<ProfileReceiver> targets, Producers producer, String deadLetterTopic,
+      Metrics.IngestMetrics metrics, RetryPolicy retryPolicy) {
     this.component = component;
     this.metrics = metrics;
-    this.consumerConfig = new HashMap<>(consumerConfig);
+    this.consumerConfig = Map.copyOf(consumerConfig);
     this.targets = List.copyOf(targets);
     this.deadLetters = new DeadLetters(producer, deadLetterTopic);
+    this.retryPolicy = retryPolicy;
+  }
+
+  /**
+   * 500 ms doubling up to 30 s, forever: a store fails only while the write's topic cannot be reached, and
+   * giving up on a record there would lose it.
+   */
+  static RetryPolicy defaultRetryPolicy() {
+    return new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30), 0, true,
+        () -> ThreadLocalRandom.current().nextDouble());
   }
 
   @Override
   public Future<?> start() {
-    consumer = KafkaReadStream.create(vertx, new HashMap<>(consumerConfig), String.class, byte[].class);
-    offsets = new OffsetCommitter(vertx, consumer, describe());
-    consumer.exceptionHandler(e -> LOG.warn("{}: Kafka consumer error: {}", describe(), e.getMessage()));
-    consumer.partitionsRevokedHandler(offsets::revoke);
-    consumer.handler(this::accept);
-    return consumer.subscribe(new HashSet<>(component.topics()))
-        .onSuccess(v -> LOG.info("{}: consuming {}", describe(), component.topics()));
+    window = new ConsumerWindow(vertx, consumerConfig, component.topics(),
+        new ConsumerWindow.Limits(WINDOW_BYTES, WINDOW_RECORDS, STOP_GRACE), ConsumerWindow.Gauges.none(), describe());
+    return window.start(this::accept).onSuccess(v -> LOG.info("{}: consuming {}", describe(), component.topics()));
   }
 
   @Override
   public Future<?> stop() {
-    stopping = true;
-    updateFlow();
-    // Pending retries run now: seeing `stopping`, they give their record back uncommitted.
-    List<Runnable> pending = new ArrayList<>(timers.values());
-    timers.keySet().forEach(vertx::cancelTimer);
-    timers.clear();
-    pending.forEach(Runnable::run);
-    drained = Promise.promise();
-    if (inFlight == 0) {
-      drained.tryComplete();
-    }
-    long timer = vertx.setTimer(STOP_GRACE_MS, t -> drained.tryComplete());
-    return drained.future()
-        .compose(v -> {
-          vertx.cancelTimer(timer);
-          return offsets.commitNow();
-        })
-        .eventually(() -> consumer.close());
+    return window.stop();
   }
 
-  private void accept(ConsumerRecord<String, byte[]> record) {
-    if (stopping) {
-      return;
-    }
-    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-    long size = Math.max(0, record.serializedValueSize());
-    offsets.received(tp, record.offset());
-    windowBytes += size;
-    inFlight++;
-    updateFlow();
+  private void accept(ConsumerWindow.Held held) {
+    ConsumerRecord<String, byte[]> record = held.record();
     ProfileRecord profile;
     try {
       profile = validated(RecordCodec.fromKafka(record));
     } catch (RecordFormatException e) {
-      deadLetter(record, tp, size, e.getMessage(), 1);
+      deadLetter(held, e.getMessage(), 1);
       return;
     }
     String key = record.key() != null ? record.key() : RecordCodec.key(profile.tenant(), "");
-    store(record, tp, size, profile, key, 1);
+    store(held, profile, key, 1);
   }
 
   /** The same checks ingest makes, so a bad record stops here instead of failing at every endpoint. */
@@ -134,86 +112,48 @@ public final class KafkaSourceVerticle extends VerticleBase {
     return profile;
   }
 
-  private void store(ConsumerRecord<String, byte[]> record, TopicPartition tp, long size, ProfileRecord profile,
-      String key, int attempt) {
-    if (stopping) {
-      release(size, attempt > 1);
+  /** @param attempt 1 for the first try */
+  private void store(ConsumerWindow.Held held, ProfileRecord profile, String key, int attempt) {
+    if (window.stopping()) {
+      window.giveBack(held);
       return;
     }
     List<Future<Void>> writes = new ArrayList<>(targets.size());
     targets.forEach(t -> writes.add(t.append(profile, key)));
     Future.all(writes).onComplete(ar -> {
       if (ar.succeeded()) {
-        metrics.request("kafka", "stored", size);
-        offsets.done(tp, record.offset());
-        release(size, attempt > 1);
-      } else if (stopping) {
-        release(size, attempt > 1);
+        if (!held.released()) {
+          metrics.request("kafka", "stored", held.size());
+        }
+        window.done(held);
+      } else if (window.stopping()) {
+        window.giveBack(held);
       } else {
-        LOG.warn("{}: cannot store {}-{}@{} yet, retrying: {}", describe(), record.topic(), record.partition(),
-            record.offset(), ar.cause().getMessage());
-        retryLater(attempt, () -> store(record, tp, size, profile, key, attempt + 1));
+        LOG.warn("{}: cannot store {} yet, retrying: {}", describe(), held.describe(), ar.cause().getMessage());
+        window.retryLater(List.of(held), retryPolicy.backoff(attempt), () -> store(held, profile, key, attempt + 1));
       }
     });
   }
 
-  private void deadLetter(ConsumerRecord<String, byte[]> record, TopicPartition tp, long size, String reason, int attempt) {
-    if (stopping && attempt > 1) {
-      release(size, true);
+  /** @param attempt 1 for the first try */
+  private void deadLetter(ConsumerWindow.Held held, String reason, int attempt) {
+    if (window.stopping() && attempt > 1) {
+      window.giveBack(held);
       return;
     }
+    ConsumerRecord<String, byte[]> record = held.record();
     deadLetters.write(record, "pyroscope.receive_kafka." + component.label(), reason, 0, 0,
         record.timestamp(), System.currentTimeMillis()).onComplete(ar -> {
           if (ar.succeeded()) {
-            metrics.request("kafka", "dead_letter", size);
-            LOG.warn("{}: record {}-{}@{} moved to the dead-letter topic: {}", describe(), record.topic(),
-                record.partition(), record.offset(), reason);
-            offsets.done(tp, record.offset());
-            release(size, attempt > 1);
-          } else if (stopping) {
-            release(size, attempt > 1);
+            metrics.request("kafka", "dead_letter", held.size());
+            LOG.warn("{}: record {} moved to the dead-letter topic: {}", describe(), held.describe(), reason);
+            window.done(held);
+          } else if (window.stopping()) {
+            window.giveBack(held);
           } else {
-            retryLater(attempt, () -> deadLetter(record, tp, size, reason, attempt + 1));
+            window.retryLater(List.of(held), retryPolicy.backoff(attempt), () -> deadLetter(held, reason, attempt + 1));
           }
         });
-  }
-
-  private void retryLater(int attempt, Runnable again) {
-    if (attempt == 1) {
-      retrying++;
-      updateFlow();
-    }
-    long delay = Math.min(MAX_BACKOFF.toMillis(), MIN_BACKOFF.toMillis() << Math.min(attempt - 1, 10));
-    delay = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
-    long[] id = new long[1];
-    id[0] = vertx.setTimer(Math.max(1, delay), t -> {
-      timers.remove(id[0]);
-      again.run();
-    });
-    timers.put(id[0], again);
-  }
-
-  private void release(long size, boolean wasRetrying) {
-    windowBytes -= size;
-    inFlight--;
-    if (wasRetrying) {
-      retrying--;
-    }
-    updateFlow();
-    if (stopping && inFlight == 0 && drained != null) {
-      drained.tryComplete();
-    }
-  }
-
-  private void updateFlow() {
-    boolean pause = stopping || retrying > 0 || windowBytes >= WINDOW_BYTES;
-    if (pause && !paused) {
-      paused = true;
-      consumer.pause();
-    } else if (!pause && paused) {
-      paused = false;
-      consumer.resume();
-    }
   }
 
   private String describe() {

@@ -7,8 +7,10 @@ import java.util.Locale;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.pyrogate.pyroscope.GoText;
 import io.pyrogate.pyroscope.Gzip;
+import io.pyrogate.pyroscope.ProfileEnvelope;
 import io.pyrogate.pyroscope.PushRequests;
 
 /**
@@ -54,6 +56,23 @@ final class PushDecoder {
     return null;
   }
 
+  /**
+   * Every sample's raw profile must be gzip or a pprof {@code Profile} ({@link ProfileEnvelope}). Pyroscope reads
+   * the profiles before the labels, so a bad profile is the answer even when the labels are bad too.
+   */
+  private static void checkProfiles(PushRequest request) {
+    for (int s = 0; s < request.getSeriesCount(); s++) {
+      RawProfileSeries series = request.getSeries(s);
+      for (int i = 0; i < series.getSamplesCount(); i++) {
+        String problem = ProfileEnvelope.problem(series.getSamples(i).getRawProfile().asReadOnlyByteBuffer());
+        if (problem != null) {
+          throw Rejection.invalidArgument(Rejection.Reason.PROFILE,
+              "series " + s + " sample " + i + ": raw_profile: " + problem);
+        }
+      }
+    }
+  }
+
   static boolean isJson(String codec) {
     return codec.startsWith("application/json");
   }
@@ -70,7 +89,7 @@ final class PushDecoder {
       try {
         bytes = Gzip.inflate(body, limit);
       } catch (Gzip.TooLargeException e) {
-        throw new Rejection(413, "resource_exhausted", e.getMessage());
+        throw new Rejection(413, "resource_exhausted", Rejection.Reason.TOO_LARGE, e.getMessage());
       } catch (IOException e) {
         throw Rejection.invalidArgument("invalid gzip body: " + e.getMessage());
       }
@@ -98,6 +117,7 @@ final class PushDecoder {
     } catch (RuntimeException e) {
       throw Rejection.invalidArgument("unmarshal message: " + e.getMessage());
     }
+    checkProfiles(request);
     SeriesLabels.validate(request);
     return new Decoded(request, bytes, SeriesLabels.value(request.getSeries(0).getLabelsList(), SeriesLabels.SERVICE_NAME));
   }

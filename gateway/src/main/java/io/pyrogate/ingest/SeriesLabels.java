@@ -2,7 +2,9 @@ package io.pyrogate.ingest;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.proto.push.v1.RawProfileSeries;
@@ -15,7 +17,10 @@ import io.pyrogate.pyroscope.GoText;
  * instead of being acknowledged and then dead-lettered by every endpoint.
  *
  * <p>As the distributor does, a series without {@code service_name} is checked as if it had
- * {@code service_name="unknown_service"} (the request itself is stored unchanged).
+ * {@code service_name="unknown_service"}, and labels with an empty value are left out before the checks (the
+ * request itself is stored unchanged). A series needs a non-empty {@code __name__}. Only the series labels are
+ * checked: Pyroscope also checks them together with each sample's pprof labels, which needs the profile decoded,
+ * and default relabeling rules may add a label; a series those make fail is still accepted here.
  */
 final class SeriesLabels {
   static final int MAX_LABEL_NAMES = 30;
@@ -49,30 +54,33 @@ final class SeriesLabels {
 
   static void validate(List<LabelPair> original) {
     if (original.isEmpty()) {
-      throw Rejection.invalidArgument("error at least one label pair is required per profile");
+      throw labelError("error at least one label pair is required per profile");
     }
     List<LabelPair> ls = new ArrayList<>(original);
     if (value(ls, SERVICE_NAME).isEmpty()) {
       ls.add(LabelPair.newBuilder().setName(SERVICE_NAME).setValue(SERVICE_NAME_FALLBACK).build());
     }
+    ls = withoutEmptyValues(ls);
     ls.sort(Comparator.comparing(LabelPair::getName));
     if (ls.size() > MAX_LABEL_NAMES) {
-      throw Rejection.invalidArgument("profile series '" + string(ls) + "' has " + ls.size() + " label names; limit "
+      throw labelError("profile series '" + string(ls) + "' has " + ls.size() + " label names; limit "
           + MAX_LABEL_NAMES);
     }
-    for (LabelPair l : ls) {
-      if (IngestName.NAME_LABEL.equals(l.getName()) && (l.getValue().isEmpty() || !GoText.validUtf8(l.getValue()))) {
-        throw invalid(ls, "invalid metric name");
-      }
+    String metricName = value(ls, IngestName.NAME_LABEL);
+    if (metricName.isEmpty() || !GoText.validUtf8(metricName)) {
+      throw invalid(ls, "invalid metric name");
+    }
+    if (value(ls, SERVICE_NAME).isEmpty()) {
+      throw invalid(ls, "service name is not provided");
     }
     String last = null;
     for (LabelPair l : ls) {
       if (GoText.utf8Length(l.getName()) > MAX_NAME_LENGTH) {
-        throw Rejection.invalidArgument("profile with labels '" + string(ls) + "' has label name too long: '"
+        throw labelError("profile with labels '" + string(ls) + "' has label name too long: '"
             + l.getName() + "'");
       }
       if (GoText.utf8Length(l.getValue()) > MAX_VALUE_LENGTH) {
-        throw Rejection.invalidArgument("profile with labels '" + string(ls) + "' has label value too long: '"
+        throw labelError("profile with labels '" + string(ls) + "' has label value too long: '"
             + l.getValue() + "'");
       }
       if (l.getName().isEmpty() || !GoText.validUtf8(l.getName())) {
@@ -82,11 +90,34 @@ final class SeriesLabels {
         throw invalid(ls, "invalid label value '" + l.getValue() + "'");
       }
       if (l.getName().equals(last)) {
-        throw Rejection.invalidArgument("profile with labels '" + string(ls) + "' has duplicate label name: '"
+        throw labelError("profile with labels '" + string(ls) + "' has duplicate label name: '"
             + l.getName() + "'");
       }
       last = l.getName();
     }
+  }
+
+  /**
+   * What Pyroscope's labels builder keeps before it validates: a label with an empty value is a missing label, so
+   * every label of a name that has an empty value somewhere is left out.
+   */
+  private static List<LabelPair> withoutEmptyValues(List<LabelPair> ls) {
+    Set<String> dropped = new HashSet<>();
+    for (LabelPair l : ls) {
+      if (l.getValue().isEmpty()) {
+        dropped.add(l.getName());
+      }
+    }
+    if (dropped.isEmpty()) {
+      return ls;
+    }
+    List<LabelPair> kept = new ArrayList<>(ls.size());
+    for (LabelPair l : ls) {
+      if (!dropped.contains(l.getName())) {
+        kept.add(l);
+      }
+    }
+    return kept;
   }
 
   /** The value of the first label called {@code name}, or "". */
@@ -100,7 +131,11 @@ final class SeriesLabels {
   }
 
   private static Rejection invalid(List<LabelPair> ls, String reason) {
-    return Rejection.invalidArgument("invalid labels '" + string(ls) + "' with error: " + reason);
+    return labelError("invalid labels '" + string(ls) + "' with error: " + reason);
+  }
+
+  private static Rejection labelError(String message) {
+    return Rejection.invalidArgument(Rejection.Reason.LABELS, message);
   }
 
   /** Pyroscope's rendering of a label set: {@code {name="value", ...}}. */

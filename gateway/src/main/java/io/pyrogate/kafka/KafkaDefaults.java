@@ -36,6 +36,21 @@ public final class KafkaDefaults {
    */
   public static final int SOCKET_BUFFER_BYTES = 1024 * 1024;
 
+  /**
+   * How long a consumer that stopped heartbeating (a crashed or killed pyrogate) keeps its partitions before the
+   * group gives them to another member or to the restarted one. Kafka's 45 s meant no delivery for 45-50 s after
+   * a kill -9 and restart; with 10 s the first record came 9.7-10 s after the kill (CrashTakeoverTest), with
+   * three heartbeats per session so one late heartbeat (a GC pause, a loaded machine) is not an eviction. 6 s
+   * gave 6 s, but it is the least a broker accepts by default ({@code group.min.session.timeout.ms}), so a
+   * stricter cluster refuses it. Static membership ({@code group.instance.id}; 0.5-1.2 s for the same instance
+   * coming back) was left out: it helps only that instance, needs an id unique and stable per instance, and a
+   * static member does not leave its group when it stops cleanly, so an instance that does not come back holds
+   * its partitions for the whole session timeout.
+   */
+  public static final int SESSION_TIMEOUT_MS = 10_000;
+  /** A third of {@link #SESSION_TIMEOUT_MS}, as Kafka advises. */
+  public static final int HEARTBEAT_INTERVAL_MS = 3_000;
+
   private KafkaDefaults() {
   }
 
@@ -74,6 +89,8 @@ public final class KafkaDefaults {
     // missing, re-delivering is better than skipping acknowledged profiles.
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Integer.toString(SESSION_TIMEOUT_MS));
+    c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Integer.toString(HEARTBEAT_INTERVAL_MS));
     // Bigger fetches: a poll hands over up to 500 records (Kafka's default) and a partition up to 4 MiB (default 1 MiB,
     // 20 profiles), so delivery keeps up with ingest. Measured with scripts/bench: end to end +20 % (interleaved runs:
     // 5,094 and 5,426 vs 4,492 and 4,303 profiles/s with 100 records and 1 MiB). fetch.max.bytes bounds a poll.

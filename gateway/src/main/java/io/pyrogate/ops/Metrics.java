@@ -106,6 +106,7 @@ public final class Metrics {
     private final java.util.concurrent.ConcurrentMap<String, Counter> requests = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentMap<String, Counter> bytes = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentMap<String, DistributionSummary> latency = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentMap<String, Counter> refused = new java.util.concurrent.ConcurrentHashMap<>();
 
     IngestMetrics(PrometheusMeterRegistry registry, String component) {
       this.registry = registry;
@@ -122,6 +123,13 @@ public final class Metrics {
             .description("Bytes of profiles received").tags("component_id", component, "route", route).register(registry))
             .increment(received);
       }
+    }
+
+    /** One request refused because of what it holds (e.g. tenant, labels, profile), by route and reason. */
+    public void refused(String route, String reason) {
+      refused.computeIfAbsent(route + ' ' + reason, k -> Counter.builder("pyrogate.ingest.refused")
+          .description("Requests refused because Pyroscope would refuse them, by reason")
+          .tags("component_id", component, "route", route, "reason", reason).register(registry)).increment();
     }
 
     /** Seconds from receiving a request to Kafka's acknowledgement of it. */

@@ -382,4 +382,37 @@ class ConfigLoaderTest {
         .hasMessageContaining("test.alloy:2:3")
         .hasMessageContaining("# comment");
   }
+
+  @Test
+  void errorsAndWarningsShowTheirSourceLinesWithoutTheSecretsOnThem() {
+    String source = """
+        kafka {
+          bootstrap_servers = ["k:9093"]
+          producer = { "ssl.key.password" = "kp-hunter2", "linger.mz" = "5" }
+        }
+        logging { level = "debug" }
+        pyroscope.write "a" {
+          endpoint {
+            url = "https://tok-hunter2@pyro?q=1"
+            bearer_token = "bt-hunter2" bearer_token_file = "/f"
+            http_headers = {
+              "X-Key" = ["hh-hunter2"], "X-Scope-OrgID" = 3,
+            }
+            headers = { "X-Auth" = "h-hunter2", "X-Scope-OrgID" = 4 }
+            oauth2 {
+              client_id = "id"
+              client_secret = "cs-hunter2"
+              token_url = "https://auth"
+              endpoint_params = { "k" = "ep-hunter2", "n" = 5 }
+              scopes = ["a"] client_secret_file = "/f"
+            }
+          }
+        }
+        """;
+    assertThatThrownBy(() -> ConfigLoader.parse("test.alloy", source, Map.<String, String>of()::get))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(e.getMessage()).contains("test.alloy:3:").contains("test.alloy:8:")
+            .contains("test.alloy:9:").contains("test.alloy:11:").contains("test.alloy:13:").contains("test.alloy:18:").contains("\"X-Key\" = [\"**********\"]")
+            .doesNotContain("hunter2"));
+  }
 }

@@ -74,4 +74,34 @@ class ConfigRendererTest {
         .contains("https://user:***@pyro:4040")
         .contains("\"X-Api-Key\" = [(secret)]");
   }
+
+  @Test
+  void endpointParamsAndKafkaPasswordPropertiesAreShownAsSecretAndTokenOnlyUserInfoIsMasked() {
+    GatewayConfig config = load("""
+        kafka {
+          bootstrap_servers = ["k1:9093"]
+          producer = { "ssl.key.password" = "key-pw-hunter2", "linger.ms" = "20" }
+          consumer = { "sasl.jaas.config" = "PlainLoginModule required password=\\"jaas-hunter2\\";" }
+        }
+        pyroscope.write "a" {
+          endpoint {
+            url = "https://token-hunter2@pyro:4040"
+            oauth2 {
+              client_id       = "id"
+              client_secret   = "client-hunter2"
+              token_url       = "https://auth.example/token"
+              endpoint_params = { "api_key" = "param-hunter2", "audience" = "pyroscope" }
+            }
+          }
+        }
+        """);
+    String rendered = ConfigRenderer.render(config);
+    assertThat(rendered).doesNotContain("hunter2")
+        .contains("\"ssl.key.password\" = (secret)")
+        .contains("\"linger.ms\" = \"20\"")
+        .contains("\"sasl.jaas.config\" = (secret)")
+        .contains("\"api_key\" = (secret)")
+        .contains("https://***@pyro:4040");
+    assertThat(config.toString()).doesNotContain("hunter2");
+  }
 }

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +29,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Failing token requests, a refused token, an unusable private key and a proxy refusing its credentials all
- * log warnings and dead-letter reasons; none of them may carry a secret. Every secret here contains "hunter2".
+ * log warnings and dead-letter reasons; none of them may carry a secret, not even when the endpoint echoes the
+ * request's headers in its error answers. Every secret here contains "hunter2".
  */
 class SecretsStayOutOfLogsTest {
   private static final TestPki CA = TestPki.ca("test CA");
   private static final TestPki.Issued SERVER = CA.server("pyroscope", List.of(), List.of("127.0.0.1"));
   private static final String SECRET = "hunter2";
+  private static final String BASIC_BASE64 = Base64.getEncoder().encodeToString(("u:" + SECRET + "-basic").getBytes(StandardCharsets.UTF_8));
 
   @Test
   void noSecretInAnyLogLineOrDeadLetterReason() {
@@ -45,6 +48,7 @@ class SecretsStayOutOfLogsTest {
       oauth2Failures(reasons);
       unusableKey();
       proxyRefusingCredentials(reasons);
+      echoingEndpoints(reasons);
     } finally {
       System.setErr(original);
     }
@@ -52,8 +56,42 @@ class SecretsStayOutOfLogsTest {
     // The failures were logged, so the check below looked at real lines.
     assertThat(logs).contains("oauth2 token request to").contains("HTTP 401 (invalid_client)")
         .contains("key_pem").contains("407");
-    assertThat(logs).doesNotContain(SECRET);
-    assertThat(reasons).isNotEmpty().noneMatch(r -> r.contains(SECRET));
+    assertThat(logs).doesNotContain(SECRET).doesNotContain(BASIC_BASE64);
+    assertThat(reasons).isNotEmpty().noneMatch(r -> r.contains(SECRET) || r.contains(BASIC_BASE64));
+  }
+
+  /** Endpoints that answer 400 with the request's headers in the body, one per kind of credentials. */
+  private static void echoingEndpoints(List<String> reasons) {
+    try (FakePyroscope pyroscope = new FakePyroscope().echoRequests(400);
+         FakeTokenServer tokens = new FakeTokenServer().tokenPrefix(SECRET + "-token-")) {
+      String url = pyroscope.url();
+      String tokenOnlyUrl = url.replace("://", "://" + SECRET + "-userinfo@");
+      List<String> credentials = List.of(
+          "bearer_token = \"" + SECRET + "-bearer\"",
+          "basic_auth {\n  username = \"u\"\n  password = \"" + SECRET + "-basic\"\n}",
+          "authorization {\n  type = \"Token\"\n  credentials = \"" + SECRET + "-credentials\"\n}",
+          "oauth2 {\n  client_id = \"id\"\n  client_secret = \"" + SECRET + "-client-secret\"\n  token_url = \""
+              + tokens.url() + "\"\n  endpoint_params = { \"api_key\" = \"" + SECRET + "-param\" }\n}",
+          "http_headers = { \"X-Api-Key\" = [\"" + SECRET + "-http-header\"] }\nheaders = { \"X-Auth-Token\" = \""
+              + SECRET + "-header\" }");
+      for (String c : credentials) {
+        String target = c.startsWith("http_headers") ? tokenOnlyUrl : url;
+        try (EndpointHarness harness = new EndpointHarness(endpoint("url = \"" + target + "\"\n" + c, Map.of()), QUIET,
+            List.of())) {
+          harness.store(Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()));
+          List<ConsumerRecord<String, byte[]>> dead = harness.deadLetters(1);
+          assertThat(dead).hasSize(1);
+          String reason = header(dead.get(0), DeadLetters.REASON);
+          assertThat(reason).startsWith("HTTP 400: you sent POST");
+          reasons.add(reason);
+        }
+      }
+      // The endpoint did see every secret, so it had them to echo.
+      assertThat(pyroscope.received()).extracting(r -> r.headers().toString())
+          .anyMatch(h -> h.contains(SECRET + "-bearer")).anyMatch(h -> h.contains(BASIC_BASE64))
+          .anyMatch(h -> h.contains(SECRET + "-credentials")).anyMatch(h -> h.contains(SECRET + "-token-"))
+          .anyMatch(h -> h.contains(SECRET + "-http-header") && h.contains(SECRET + "-header"));
+    }
   }
 
   private static void oauth2Failures(List<String> reasons) {

@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -210,9 +209,9 @@ class IngestBoundsTest {
       List<ProfileReceiver> targets = receivers.apply(producer);
       ReceiveHttpComponent component = new ReceiveHttpComponent("default",
           ReceiveHttpComponent.HttpServerConfig.defaults().at("127.0.0.1", port), List.of());
-      AtomicInteger connections = new AtomicInteger();
+      ConnectionSlots slots = new ConnectionSlots(component.server().connLimit(), component.server().readTimeout());
       var metrics = new io.pyrogate.ops.Metrics().ingest("pyroscope.receive_http.default");
-      await(vertx.deployVerticle(() -> new HttpIngestVerticle(component, targets, inflight, connections, metrics),
+      await(vertx.deployVerticle(() -> new HttpIngestVerticle(component, targets, inflight, slots, metrics),
           new DeploymentOptions().setInstances(instances)));
     }
 

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.pyrogate.Gateway;
@@ -16,19 +17,29 @@ import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.ReceiveKafkaComponent;
 import io.pyrogate.config.WriteComponent;
+import io.pyrogate.delivery.RetryPolicy;
 import io.pyrogate.kafka.DeadLetters;
+import io.pyrogate.kafka.KafkaClients;
 import io.pyrogate.kafka.KafkaDefaults;
+import io.pyrogate.kafka.Producers;
 import io.pyrogate.kafka.Topics;
+import io.pyrogate.ops.Metrics;
 import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.record.ProfileReceiver;
+import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /** Profiles users produce to their own topics flow to the endpoints; a poison record is set aside. */
@@ -73,6 +84,58 @@ class KafkaSourceTest {
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not a profile");
         assertThat(new String(dead.get(0).headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
             .startsWith("value is not a push.v1.PushRequest");
+      }
+    }
+  }
+
+  @Test
+  void aStoreThatFailsIsRetriedWithTheBackoffOfItsRetryPolicyUntilStoredAndOnlyThenCommitted() throws Exception {
+    String userTopic = "user-profiles-" + UUID.randomUUID();
+    String group = "source-" + UUID.randomUUID();
+    KafkaSettings kafka = TestGateways.sharedKafka();
+    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(userTopic, 1, (short) 1), new NewTopic(Topics.sourceDeadLetterTopic(kafka, "users"), 1, (short) 1)))
+          .all().get(30, TimeUnit.SECONDS);
+      PushRequest request = Profiles.push("retried", Profiles.jvmStacksPprof(1), Map.of());
+      TestKafka.produce(List.of(new ProducerRecord<>(userTopic, request.toByteArray())));
+
+      // A write that cannot store the first three tries, then can; the policy's waits are 100, 200, then 400 ms.
+      List<Long> tries = new CopyOnWriteArrayList<>();
+      ProfileReceiver flaky = new ProfileReceiver() {
+        @Override
+        public String name() {
+          return "w";
+        }
+
+        @Override
+        public Future<Void> append(ProfileRecord record, String key) {
+          tries.add(System.nanoTime());
+          return tries.size() <= 3 ? Future.failedFuture("write topic unreachable") : Future.succeededFuture();
+        }
+      };
+      RetryPolicy policy = new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), 0, true, () -> 0.0);
+      ReceiveKafkaComponent component = new ReceiveKafkaComponent("users", List.of(TestKafka.bootstrapServers()),
+          List.of(userTopic), group, null, null, List.of("w"));
+      Vertx vertx = Vertx.vertx();
+      KafkaClients clients = new KafkaClients(kafka);
+      Producers producer = new Producers(vertx, clients.producer(), 1);
+      try {
+        vertx.deployVerticle(new KafkaSourceVerticle(component, clients.consumer(group), List.of(flaky), producer,
+            Topics.sourceDeadLetterTopic(kafka, "users"), new Metrics().ingest("pyroscope.receive_kafka.users"), policy))
+            .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> tries.size() == 4);
+        for (int i = 1; i < 4; i++) {
+          long waitedMs = (tries.get(i) - tries.get(i - 1)) / 1_000_000;
+          assertThat(waitedMs).as("wait before try %d", i + 1).isGreaterThanOrEqualTo(policy.backoff(i).toMillis());
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS))
+            .containsEntry(new TopicPartition(userTopic, 0), new OffsetAndMetadata(1)));
+        assertThat(tries).hasSize(4);
+      } finally {
+        producer.close(5_000).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
     }
   }

@@ -149,15 +149,17 @@ class PushIngestTest {
         "has label value too long: '" + longValue + "'");
     expectLabels(List.of(label("__name__", "process_cpu"), label("service_name", "svc"), label("env", "a"), label("env", "b")),
         400, "profile with labels '{__name__=\"process_cpu\", env=\"a\", env=\"b\", service_name=\"svc\"}' has duplicate label name: 'env'");
+    // A label with an empty value is a missing label to Pyroscope: __name__="" is no __name__.
     expectLabels(pairs(Map.of("__name__", "", "service_name", "svc")), 400,
-        "invalid labels '{__name__=\"\", service_name=\"svc\"}' with error: invalid metric name");
+        "invalid labels '{service_name=\"svc\"}' with error: invalid metric name");
     expectLabels(List.of(label("__name__", "process_cpu"), label("service_name", "svc"), label("", "x")), 400,
         "invalid labels '{=\"x\", __name__=\"process_cpu\", service_name=\"svc\"}' with error: invalid label name ''");
     // JSON can name a lone surrogate, which is no valid UTF-8 either.
-    String loneSurrogate = "{\"series\":[{\"labels\":[{\"name\":\"service_name\",\"value\":\"svc\\ud800\"}],"
-        + "\"samples\":[{\"rawProfile\":\"AAAA\"}]}]}";
+    String loneSurrogate = "{\"series\":[{\"labels\":[{\"name\":\"__name__\",\"value\":\"process_cpu\"},"
+        + "{\"name\":\"service_name\",\"value\":\"svc\\ud800\"}],"
+        + "\"samples\":[{\"rawProfile\":\"CgA=\"}]}]}"; // 0a 00: a Profile with one empty sample_type
     expect(post(port, PATH, loneSurrogate.getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json")),
-        400, "invalid_argument", "invalid labels '{service_name=\"svc\\ufffd\"}' with error: invalid label value");
+        400, "invalid_argument", "invalid labels '{__name__=\"process_cpu\", service_name=\"svc\\ufffd\"}' with error: invalid label value");
 
     // Invalid UTF-8 in a label cannot even be decoded as a PushRequest.
     byte[] invalidUtf8 = Profiles.push("svc", pprof, Map.of("env", "\u00ff")).toByteArray();

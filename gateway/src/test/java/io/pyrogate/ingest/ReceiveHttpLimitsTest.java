@@ -3,15 +3,22 @@ package io.pyrogate.ingest;
 import static io.pyrogate.testing.TestGateways.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.pyrogate.Gateway;
 import io.pyrogate.config.GatewayConfig;
@@ -51,7 +58,7 @@ class ReceiveHttpLimitsTest {
   }
 
   @Test
-  void aRequestWhoseBodyNeverCompletesGets408AfterServerReadTimeout() throws IOException {
+  void aRequestWhoseBodyNeverCompletesGets408AfterServerReadTimeoutAndIsClosed() throws Exception {
     int port = freePort();
     try (Gateway gateway = start(port, 100, Duration.ofSeconds(1)); Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
@@ -59,8 +66,134 @@ class ReceiveHttpLimitsTest {
       out.write(("POST /push.v1.PusherService/Push HTTP/1.1\r\nHost: x\r\nContent-Type: application/proto\r\n"
           + "Content-Length: 1000\r\n\r\npartial").getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      String answer = read(socket.getInputStream());
-      assertThat(answer).startsWith("HTTP/1.1 408");
+      try (Trickler body = new Trickler(socket, "b")) {
+        String answer = read(socket.getInputStream());
+        assertThat(answer).startsWith("HTTP/1.1 408").containsIgnoringCase("connection: close");
+        // The body still trickles in, but the connection is closed: it no longer holds a conn_limit slot.
+        assertThat(readOrEnd(socket.getInputStream())).as("closed (end or reset)").isEqualTo(-1);
+      }
+    }
+  }
+
+  /**
+   * Issue 15, finding 9: connections that hold every conn_limit slot while they trickle the head of their next
+   * request give their slots to real clients once past the head deadline (min(10 s, server_read_timeout)), and
+   * are closed without an answer.
+   */
+  @Test
+  void connectionsTricklingTheNextRequestHeadGiveTheirSlotsToRealClients() throws Exception {
+    int port = freePort();
+    int connLimit = 4;
+    Duration readTimeout = Duration.ofSeconds(2);
+    byte[] push = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray();
+    List<Socket> slow = new ArrayList<>();
+    List<Socket> real = new ArrayList<>();
+    List<Trickler> tricklers = new ArrayList<>();
+    try (Gateway gateway = start(port, connLimit, readTimeout)) {
+      long start = System.nanoTime();
+      for (int i = 0; i < connLimit; i++) {
+        Socket socket = new Socket("127.0.0.1", port);
+        slow.add(socket);
+        assertThat(exchange(socket, push)).startsWith("HTTP/1.1 200");
+        socket.getOutputStream().write("POST /push.v1.PusherService/Push HTTP/1.1\r\nHost: x\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        tricklers.add(new Trickler(socket, "X-Slow: 1\r\n"));
+      }
+      try (Socket early = new Socket("127.0.0.1", port)) {
+        assertThat(exchange(early, push)).as("every slot is held, within its deadline").isEmpty();
+      } catch (SocketException e) {
+        // reset: closed as well
+      }
+      // Real clients retrying until they get in are served within the head deadline plus slack, one per slot.
+      Duration slack = Duration.ofSeconds(5);
+      for (int i = 0; i < connLimit; i++) {
+        real.add(await().atMost(readTimeout.plus(slack)).pollInterval(Duration.ofMillis(100)).until(() -> {
+          Socket client = new Socket("127.0.0.1", port);
+          try {
+            if (exchange(client, push).startsWith("HTTP/1.1 200")) {
+              return client;
+            }
+          } catch (IOException e) {
+            // closed by conn_limit: try again
+          }
+          client.close();
+          return null;
+        }, client -> client != null));
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(readTimeout.plus(slack));
+      for (Socket socket : slow) {
+        assertThat(read(socket.getInputStream())).as("closed without an answer: no request head was complete").isEmpty();
+      }
+      for (Socket socket : real) {
+        assertThat(exchange(socket, push)).as("real clients keep their connections").startsWith("HTTP/1.1 200");
+      }
+    } finally {
+      for (Trickler t : tricklers) {
+        t.close();
+      }
+      for (Socket socket : slow) {
+        socket.close();
+      }
+      for (Socket socket : real) {
+        socket.close();
+      }
+    }
+  }
+
+  /**
+   * Vert.x sees a connection (with cleartext HTTP/2 on) only once its first request head is complete, so
+   * connections trickling their first head hold no conn_limit slot: real clients are served at once.
+   */
+  @Test
+  void connectionsTricklingTheirFirstHeadHoldNoSlot() throws Exception {
+    int port = freePort();
+    int connLimit = 4;
+    byte[] push = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray();
+    List<Socket> slow = new ArrayList<>();
+    List<Trickler> tricklers = new ArrayList<>();
+    try (Gateway gateway = start(port, connLimit, Duration.ofSeconds(30))) {
+      for (int i = 0; i < connLimit; i++) {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.getOutputStream().write("POST /push.v1.PusherService/Push HTTP/1.1\r\nHost: x\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        slow.add(socket);
+        tricklers.add(new Trickler(socket, "X-Slow: 1\r\n"));
+      }
+      for (int i = 0; i < connLimit; i++) {
+        try (Socket client = new Socket("127.0.0.1", port)) {
+          assertThat(exchange(client, push)).startsWith("HTTP/1.1 200");
+        }
+      }
+    } finally {
+      for (Trickler t : tricklers) {
+        t.close();
+      }
+      for (Socket socket : slow) {
+        socket.close();
+      }
+    }
+  }
+
+  /** Writes a few bytes every 200 ms until closed or the connection fails, as a slow client does. */
+  private static final class Trickler implements AutoCloseable {
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+    Trickler(Socket socket, String chunk) {
+      byte[] bytes = chunk.getBytes(StandardCharsets.US_ASCII);
+      timer.scheduleAtFixedRate(() -> {
+        try {
+          socket.getOutputStream().write(bytes);
+          socket.getOutputStream().flush();
+        } catch (IOException e) {
+          timer.shutdown();
+        }
+      }, 200, 200, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      timer.shutdownNow();
+      timer.awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 
@@ -78,11 +211,11 @@ class ReceiveHttpLimitsTest {
   private static String read(InputStream in) throws IOException {
     StringBuilder head = new StringBuilder();
     int c;
-    while ((c = in.read()) >= 0) {
+    while ((c = readOrEnd(in)) >= 0) {
       head.append((char) c);
       if (head.toString().endsWith("\r\n\r\n")) {
         String h = head.toString();
-        int i = h.toLowerCase(java.util.Locale.ROOT).indexOf("content-length: ");
+        int i = h.toLowerCase(Locale.ROOT).indexOf("content-length: ");
         if (i >= 0) {
           in.readNBytes(Integer.parseInt(h.substring(i + 16, h.indexOf("\r\n", i)).trim()));
         }
@@ -90,5 +223,14 @@ class ReceiveHttpLimitsTest {
       }
     }
     return head.toString();
+  }
+
+  /** A reset connection counts as closed. */
+  private static int readOrEnd(InputStream in) throws IOException {
+    try {
+      return in.read();
+    } catch (SocketException e) {
+      return -1;
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.pyrogate.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,6 +49,7 @@ public final class FakePyroscope implements AutoCloseable {
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private final AtomicInteger failureStatus = new AtomicInteger(503);
   private volatile boolean blackhole;
+  private volatile boolean echo;
   private final java.util.concurrent.atomic.AtomicLong delayMillis = new java.util.concurrent.atomic.AtomicLong();
   private final AtomicInteger held = new AtomicInteger();
   private volatile Refusal refusal;
@@ -97,16 +99,18 @@ public final class FakePyroscope implements AutoCloseable {
       if (failure && retryAfter != null) {
         req.response().putHeader("Retry-After", retryAfter);
       }
+      String answer = echo ? "you sent " + req.method() + " " + req.uri() + " " + headers + " " + body.toString(StandardCharsets.UTF_8)
+          : errorBody.get();
       long delay = delayMillis.get();
       if (delay <= 0) {
-        req.response().setStatusCode(code).end(code / 100 == 2 ? "" : errorBody.get());
+        req.response().setStatusCode(code).end(code / 100 == 2 ? "" : answer);
         return;
       }
       held.incrementAndGet();
       vertx.setTimer(delay, t -> {
         held.decrementAndGet();
         if (!req.response().closed()) {
-          req.response().setStatusCode(code).end(code / 100 == 2 ? "" : errorBody.get());
+          req.response().setStatusCode(code).end(code / 100 == 2 ? "" : answer);
         }
       });
     });
@@ -184,6 +188,15 @@ public final class FakePyroscope implements AutoCloseable {
   public FakePyroscope refuseWhen(java.util.function.Predicate<byte[]> body, int status, String message) {
     refusal = new Refusal(body, status, message);
     return this;
+  }
+
+  /**
+   * Answer every request with {@code code}; an error answer's body repeats the request line, every header
+   * (Authorization included) and the body, as some servers and proxies do in their error pages.
+   */
+  public FakePyroscope echoRequests(int code) {
+    echo = true;
+    return respondWith(code, "");
   }
 
   /** Accept connections and requests but never answer, like a hung server. */
