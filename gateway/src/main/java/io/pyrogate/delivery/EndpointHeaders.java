@@ -24,14 +24,14 @@ import io.vertx.core.Vertx;
  * one configured authentication method, then {@code http_headers}, then the endpoint's {@code headers},
  * each overriding the same name before it. The record's tenant becomes {@code X-Scope-OrgID} unless the
  * configuration sets that header. Secrets from files are re-read when the files change. With {@code oauth2},
- * the credentials are a token of {@link OAuth2Tokens}, fetched when needed. Its {@link #scrubber()} knows the
- * secret values among them, including the recent {@code Authorization} values sent.
+ * the credentials are a token of {@link OAuth2Tokens}, fetched when needed, and replace any other Authorization
+ * (Go's oauth2 transport sets its token unconditionally). Its {@link #scrubber()} knows the secret values among
+ * them, including the recent {@code Authorization} values sent.
  *
  * <p>The user info of the URL is sent as Go's http.Client sends it, {@code Authorization: Basic
  * base64(user:password)}, before Alloy's round trippers run: so unless the endpoint's {@code headers} set an
  * Authorization, it wins over {@code basic_auth}, {@code authorization} and {@code bearer_token} (they only
- * set an empty Authorization), an {@code http_headers} Authorization is added after it as a second value, and
- * an {@code oauth2} token replaces it.
+ * set an empty Authorization), and an {@code http_headers} Authorization is added after it as a second value.
  */
 final class EndpointHeaders {
   private static final String TENANT = "X-Scope-OrgID";
@@ -109,8 +109,7 @@ final class EndpointHeaders {
     }
     this.file = secretFile;
     this.authorization = auth;
-    // An Authorization header set in headers/http_headers wins over oauth2 (Alloy's oauth2 would replace it).
-    this.oauth2 = authorizationConfigured ? null : oauth2;
+    this.oauth2 = oauth2;
   }
 
   /**
