@@ -24,11 +24,18 @@ import io.vertx.core.Vertx;
  * one configured authentication method, then {@code http_headers}, then the endpoint's {@code headers},
  * each overriding the same name before it. The record's tenant becomes {@code X-Scope-OrgID} unless the
  * configuration sets that header. Secrets from files are re-read when the files change. With {@code oauth2},
- * the credentials are a token of {@link OAuth2Tokens}, fetched when needed. Its {@link #scrubber()} knows the
- * secret values among them, including the recent {@code Authorization} values sent.
+ * the credentials are a token of {@link OAuth2Tokens}, fetched when needed, and replace any other Authorization
+ * (Go's oauth2 transport sets its token unconditionally). Its {@link #scrubber()} knows the secret values among
+ * them, including the recent {@code Authorization} values sent.
+ *
+ * <p>The user info of the URL is sent as Go's http.Client sends it, {@code Authorization: Basic
+ * base64(user:password)}, before Alloy's round trippers run: so unless the endpoint's {@code headers} set an
+ * Authorization, it wins over {@code basic_auth}, {@code authorization} and {@code bearer_token} (they only
+ * set an empty Authorization), and an {@code http_headers} Authorization is added after it as a second value.
  */
 final class EndpointHeaders {
   private static final String TENANT = "X-Scope-OrgID";
+  private static final String AUTHORIZATION = "Authorization";
   /** Authorization values remembered for scrubbing: a failure may echo a token renewed since. */
   private static final int RECENT_AUTHORIZATIONS = 4;
 
@@ -36,6 +43,8 @@ final class EndpointHeaders {
   private final boolean tenantConfigured;
   private final FileSecret file;
   private final Supplier<String> authorization;
+  /** The Authorization of the URL's user info; null without one or when the endpoint's headers set one. */
+  private final String userInfo;
   private final OAuth2Tokens oauth2;
   private final List<String> secretHeaderValues;
   private final Deque<String> recentAuthorizations = new ArrayDeque<>(RECENT_AUTHORIZATIONS);
@@ -55,14 +64,22 @@ final class EndpointHeaders {
         secretValues.add(value);
       }
     });
+    this.tenantConfigured = h.keySet().stream().anyMatch(TENANT::equalsIgnoreCase);
+    boolean authorizationConfigured = h.keySet().stream().anyMatch(AUTHORIZATION::equalsIgnoreCase);
+    // Alloy sets the endpoint's headers on the request itself, so Go's client sends no user info over them.
+    this.userInfo = endpoint.headers().keySet().stream().anyMatch(AUTHORIZATION::equalsIgnoreCase) ? null
+        : UrlUserInfo.of(endpoint.url()).map(u -> basic(u.username(), u.password().reveal())).orElse(null);
+    if (userInfo != null) {
+      secretValues.add(userInfo);
+    }
     this.secretHeaderValues = List.copyOf(secretValues);
     this.scrubber = new SecretScrubber(endpoint, this::secretValues);
-    this.tenantConfigured = h.keySet().stream().anyMatch(TENANT::equalsIgnoreCase);
-    boolean authorizationConfigured = h.keySet().stream().anyMatch("Authorization"::equalsIgnoreCase);
 
     FileSecret secretFile = null;
     Supplier<String> auth = null;
-    if (http.basicAuth() != null) {
+    if (authorizationConfigured || userInfo != null) {
+      // An Authorization is already there: Alloy's round trippers neither set one nor read their secret files.
+    } else if (http.basicAuth() != null) {
       HttpClientConfig.BasicAuth basic = http.basicAuth();
       if (basic.passwordFile() != null) {
         FileSecret f = new FileSecret(vertx, basic.passwordFile());
@@ -91,9 +108,8 @@ final class EndpointHeaders {
       auth = () -> "Bearer " + token;
     }
     this.file = secretFile;
-    // An Authorization header set in headers/http_headers wins, as in Alloy's round trippers.
-    this.authorization = authorizationConfigured ? null : auth;
-    this.oauth2 = authorizationConfigured ? null : oauth2;
+    this.authorization = auth;
+    this.oauth2 = oauth2;
   }
 
   /**
@@ -109,11 +125,15 @@ final class EndpointHeaders {
       credentials = ready.map(v -> authorization == null ? null : authorization.get());
     }
     return credentials.map(value -> {
+      fixed.forEach(headers::set);
+      if (userInfo != null) {
+        List<String> fromHttpHeaders = headers.getAll(AUTHORIZATION);
+        headers.set(AUTHORIZATION, userInfo).add(AUTHORIZATION, fromHttpHeaders);
+      }
       if (value != null) {
-        headers.set("Authorization", value);
+        headers.set(AUTHORIZATION, value);
         remember(value);
       }
-      fixed.forEach(headers::set);
       if (tenant != null && !tenantConfigured) {
         headers.set(TENANT, tenant);
       }
@@ -129,7 +149,7 @@ final class EndpointHeaders {
   /** The endpoint answered 401 to a request with these headers: the token they carried is not used again. */
   void unauthorized(MultiMap sent) {
     if (oauth2 != null) {
-      String value = sent.get("Authorization");
+      String value = sent.get(AUTHORIZATION);
       if (value != null) {
         oauth2.rejected(value);
       }

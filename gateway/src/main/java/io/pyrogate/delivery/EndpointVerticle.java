@@ -167,7 +167,7 @@ public final class EndpointVerticle extends VerticleBase {
     this.topic = topic;
     this.consumerConfig = Map.copyOf(consumerConfig);
     this.deadLetters = new DeadLetters(producer, deadLetterTopic);
-    String url = endpoint.url().toString();
+    String url = UrlUserInfo.withoutUserInfo(endpoint.url()); // the user info goes in Authorization (EndpointHeaders)
     this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     this.retryPolicy = RetryPolicy.of(endpoint, () -> ThreadLocalRandom.current().nextDouble());
   }

@@ -2,9 +2,8 @@ package io.pyrogate.delivery;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 import io.pyrogate.config.ProxyConfig;
@@ -75,12 +74,10 @@ final class ProxyChoice {
         .setType(socks ? ProxyType.SOCKS5 : ProxyType.HTTP)
         .setHost(host)
         .setPort(proxy.getPort() >= 0 ? proxy.getPort() : socks ? 1080 : 80);
-    String userInfo = proxy.getRawUserInfo();
-    if (userInfo != null) {
+    Optional<UrlUserInfo> userInfo = UrlUserInfo.of(proxy);
+    if (userInfo.isPresent()) {
       // As Go: the URL's user info wins over a Proxy-Authorization connect header.
-      int colon = userInfo.indexOf(':');
-      o.setUsername(decode(colon < 0 ? userInfo : userInfo.substring(0, colon)));
-      o.setPassword(colon < 0 ? "" : decode(userInfo.substring(colon + 1)));
+      o.setUsername(userInfo.get().username()).setPassword(userInfo.get().password().reveal());
     } else if (!socks) {
       config.connectHeaderCredentials().ifPresent(c -> o.setUsername(c.username()).setPassword(c.password().reveal()));
     }
@@ -123,10 +120,6 @@ final class ProxyChoice {
       v = env.apply(lower);
     }
     return v == null || v.isEmpty() ? null : v;
-  }
-
-  private static String decode(String s) {
-    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   /** host:port of the proxy, for log lines (never its credentials). */

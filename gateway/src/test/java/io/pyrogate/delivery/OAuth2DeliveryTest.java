@@ -164,4 +164,18 @@ class OAuth2DeliveryTest {
       assertThat(pyroscope.received()).extracting(r -> r.headers().get("authorization")).containsExactly("Bearer tok-1");
     }
   }
+
+  @Test
+  void theTokenReplacesAnAuthorizationOfHeadersAndHttpHeadersAsGoOauth2TransportSetsItUnconditionally() {
+    try (FakePyroscope pyroscope = new FakePyroscope();
+         FakeTokenServer tokens = new FakeTokenServer();
+         EndpointHarness harness = new EndpointHarness(endpoint(oauth2Endpoint(pyroscope,
+             "client_id = \"id\"\nclient_secret = \"secret\"\ntoken_url = \"" + tokens.url() + "\"")
+             + "\nheaders = { \"Authorization\" = \"Token from-headers\" }"
+             + "\nhttp_headers = { \"Authorization\" = [\"Token from-http-headers\"] }", Map.of()), clock, List.of())) {
+      store(harness);
+      await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() == 1);
+      assertThat(pyroscope.delivered()).extracting(r -> r.headers().get("authorization")).containsExactly("Bearer tok-1");
+    }
+  }
 }
