@@ -3,7 +3,9 @@ package io.pyrogate.delivery;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,7 @@ import io.pyrogate.pyroscope.PushRequests;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import io.pyrogate.record.RecordFormatException;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -49,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Records are sent concurrently within a window bounded in bytes and count. Push records of one tenant are
  * batched into one PushRequest (up to {@link #BATCH_BYTES}, waiting at most {@link #BATCH_LINGER_MS} for more);
- * /ingest records and encoded push records go one by one. A request succeeds or fails as a whole. A record is done
+ * /ingest records and encoded push records go one by one. At most {@link EndpointClients#MAX_CONNECTIONS} requests are
+ * in flight, the others wait their turn here and not in the HTTP client's pool. A request succeeds or fails as a whole. A record is done
  * when the endpoint answered 2xx to its request or when it was written to the dead-letter topic; only the done
  * prefix of each partition is committed. While any record is backing off, or the window is full, the consumer is paused:
  * lag builds up in Kafka, not in heap.
@@ -92,6 +96,9 @@ public final class EndpointVerticle extends VerticleBase {
   private final Map<Long, Runnable> retryTimers = new HashMap<>();
   /** The open batch of each tenant ("" when single-tenant), waiting for more records or its linger. */
   private final Map<String, Send> batches = new HashMap<>();
+  /** Requests ready to go, in order, waiting for one of the {@link EndpointClients#MAX_CONNECTIONS} to be free. */
+  private final Deque<Send> ready = new ArrayDeque<>();
+  private int inFlight;
   private KafkaReadStream<String, byte[]> consumer;
   private ReloadingWebClient client;
   private long windowBytes;
@@ -234,6 +241,10 @@ public final class EndpointVerticle extends VerticleBase {
       vertx.cancelTimer(id);
       onStop.run();
     });
+    for (Send s : ready) {
+      s.deliveries.forEach(d -> abandon(s, d));
+    }
+    ready.clear();
     for (Send batch : List.copyOf(batches.values())) {
       batches.remove(key(batch.tenant));
       vertx.cancelTimer(batch.lingerTimer);
@@ -370,11 +381,28 @@ public final class EndpointVerticle extends VerticleBase {
         profile.receivedAtMillis(), relabelled.toByteArray());
   }
 
+  /**
+   * Queues a request to go out as soon as a connection is free: at most {@link EndpointClients#MAX_CONNECTIONS}
+   * are in flight, so no request waits in the client's pool, where its timeout would run before it is sent.
+   */
   private void attempt(Send s) {
     if (stopping) {
       s.deliveries.forEach(d -> abandon(s, d));
       return;
     }
+    ready.addLast(s);
+    pump();
+  }
+
+  private void pump() {
+    while (inFlight < EndpointClients.MAX_CONNECTIONS && !ready.isEmpty()) {
+      transmit(ready.pollFirst());
+    }
+  }
+
+  /** One attempt of a request, and what follows from its outcome. */
+  private void transmit(Send s) {
+    inFlight++;
     ProfileRecord profile = s.head();
     s.attempts++;
     s.lastAttemptMillis = System.currentTimeMillis();
@@ -383,44 +411,50 @@ public final class EndpointVerticle extends VerticleBase {
     }
     long sentAt = System.nanoTime();
     send(s, headers.renewable()).onComplete(ar -> {
-      boolean delivered = ar.succeeded() && ar.result().statusCode() / 100 == 2;
-      if (ar.succeeded()) {
-        (profile.kind() == ProfileRecord.Kind.PUSH ? metrics.pushLatency() : metrics.ingestLatency())
-            .record((System.nanoTime() - sentAt) / 1e9);
-      }
-      if (delivered) {
-        metrics.sentBytes().increment(s.bytes);
-        metrics.sentProfiles().increment(s.deliveries.size());
-      } else {
-        client.recheck();
-      }
-      if (stopping && !delivered) {
-        s.deliveries.forEach(d -> abandon(s, d));
-        return;
-      }
-      if (delivered) {
-        if (failing) {
-          failing = false;
-          LOG.info("{}: delivering again", describe());
-        }
-        s.deliveries.forEach(d -> finished(s, d));
-        return;
-      }
-      RetryPolicy.Failure f = ar.succeeded() ? failure(ar.result()) : new RetryPolicy.Failure(0, null, null, noAnswer(ar.cause()));
-      if (!failing) {
-        failing = true;
-        LOG.warn("{}: delivery failing: {}", describe(), f.reason());
-      }
-      RetryPolicy.Decision decision = retryPolicy.decide(f, s.attempts, Instant.now());
-      if (decision.retry()) {
-        metrics.retries().increment();
-        retryLater(s, decision.delay(), () -> attempt(s), () -> s.deliveries.forEach(d -> abandon(s, d)));
-      } else if (s.deliveries.size() > 1 && !retryPolicy.retryable(f)) {
-        split(s, decision.reason());
-      } else {
-        s.deliveries.forEach(d -> deadLetter(s, d, decision.reason(), f.status()));
-      }
+      inFlight--;
+      onOutcome(s, profile, sentAt, ar);
+      pump();
     });
+  }
+
+  private void onOutcome(Send s, ProfileRecord profile, long sentAt, AsyncResult<HttpResponse<Buffer>> ar) {
+    boolean delivered = ar.succeeded() && ar.result().statusCode() / 100 == 2;
+    if (ar.succeeded()) {
+      (profile.kind() == ProfileRecord.Kind.PUSH ? metrics.pushLatency() : metrics.ingestLatency())
+          .record((System.nanoTime() - sentAt) / 1e9);
+    }
+    if (delivered) {
+      metrics.sentBytes().increment(s.bytes);
+      metrics.sentProfiles().increment(s.deliveries.size());
+    } else {
+      client.recheck();
+    }
+    if (stopping && !delivered) {
+      s.deliveries.forEach(d -> abandon(s, d));
+      return;
+    }
+    if (delivered) {
+      if (failing) {
+        failing = false;
+        LOG.info("{}: delivering again", describe());
+      }
+      s.deliveries.forEach(d -> finished(s, d));
+      return;
+    }
+    RetryPolicy.Failure f = ar.succeeded() ? failure(ar.result()) : new RetryPolicy.Failure(0, null, null, noAnswer(ar.cause()));
+    if (!failing) {
+      failing = true;
+      LOG.warn("{}: delivery failing: {}", describe(), f.reason());
+    }
+    RetryPolicy.Decision decision = retryPolicy.decide(f, s.attempts, Instant.now());
+    if (decision.retry()) {
+      metrics.retries().increment();
+      retryLater(s, decision.delay(), () -> attempt(s), () -> s.deliveries.forEach(d -> abandon(s, d)));
+    } else if (s.deliveries.size() > 1 && !retryPolicy.retryable(f)) {
+      split(s, decision.reason());
+    } else {
+      s.deliveries.forEach(d -> deadLetter(s, d, decision.reason(), f.status()));
+    }
   }
 
   /**

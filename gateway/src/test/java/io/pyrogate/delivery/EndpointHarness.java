@@ -71,8 +71,18 @@ final class EndpointHarness implements AutoCloseable {
 
   /** Stores a profile in the write topic; returns once Kafka acknowledged it. */
   void store(PushRequest request) {
-    await(receiver.append(ProfileRecord.push(null, request.toByteArray(), System.currentTimeMillis()),
-        RecordCodec.key(null, "svc")));
+    store(null, request);
+  }
+
+  /** Stores a profile of {@code tenant} (null: none); records of different tenants never share a request. */
+  void store(String tenant, PushRequest request) {
+    await(receiver.append(ProfileRecord.push(tenant, request.toByteArray(), System.currentTimeMillis()),
+        RecordCodec.key(tenant, "svc")));
+  }
+
+  /** Every record of the dead-letter topic so far. */
+  List<ConsumerRecord<String, byte[]>> allDeadLetters() {
+    return TestKafka.readAll(deadLetterTopic);
   }
 
   List<ConsumerRecord<String, byte[]>> deadLetters(int count) {
