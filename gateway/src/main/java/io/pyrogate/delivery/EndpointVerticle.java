@@ -55,8 +55,15 @@ import org.slf4j.LoggerFactory;
  * /ingest records and encoded push records go one by one. At most {@link EndpointClients#MAX_CONNECTIONS} requests are
  * in flight, the others wait their turn here and not in the HTTP client's pool. A request succeeds or fails as a whole. A record is done
  * when the endpoint answered 2xx to its request or when it was written to the dead-letter topic; only the done
- * prefix of each partition is committed. While any record is backing off, or the window is full, the consumer is paused:
- * lag builds up in Kafka, not in heap.
+ * prefix of each partition is committed. When the window is full the consumer is paused: lag builds up in Kafka, not
+ * in heap.
+ *
+ * <p>An endpoint that answers nothing is in outage ({@link EndpointHealth}), which is no record's failure: the
+ * requests wait here and one at a time goes as a probe, the next after a backoff growing to
+ * {@code max_backoff_period}, for as long as it takes. A record spends its {@code max_backoff_retries} only on a
+ * failure while the endpoint answered other requests since its previous one, and goes to the dead-letter topic only
+ * then, or when refused for good. Records keep coming into the window while some are retried, so a record the
+ * endpoint fails on its own cannot pass for an outage: the other records show the endpoint serving.
  */
 public final class EndpointVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointVerticle.class);
@@ -88,6 +95,7 @@ public final class EndpointVerticle extends VerticleBase {
   private final String baseUrl;
   private final RetryPolicy retryPolicy;
   private final EndpointClients.Settings settings;
+  private final EndpointHealth health;
   private EndpointHeaders headers;
   private OAuth2Tokens tokens;
 
@@ -96,17 +104,24 @@ public final class EndpointVerticle extends VerticleBase {
   private final Map<Long, Runnable> retryTimers = new HashMap<>();
   /** The open batch of each tenant ("" when single-tenant), waiting for more records or its linger. */
   private final Map<String, Send> batches = new HashMap<>();
-  /** Requests ready to go, in order, waiting for one of the {@link EndpointClients#MAX_CONNECTIONS} to be free. */
+  /**
+   * Requests ready to go, in order, waiting for one of the {@link EndpointClients#MAX_CONNECTIONS} to be free, or in
+   * an outage for their turn as the probe.
+   */
   private final Deque<Send> ready = new ArrayDeque<>();
   private int inFlight;
+  /** In an outage, the request on its way as the probe, else null. */
+  private Send probe;
+  /** In an outage, the timer of the next probe, else -1. */
+  private long probeTimer = -1;
+  /** In an outage, whether the next probe's time has come. */
+  private boolean probeDue;
   private KafkaReadStream<String, byte[]> consumer;
   private ReloadingWebClient client;
   private long windowBytes;
   private int windowRecords;
-  private int retrying;
   private boolean paused;
   private boolean stopping;
-  private boolean failing;
   private Promise<Void> drained;
 
   /** One record on its way to the endpoint. */
@@ -133,12 +148,13 @@ public final class EndpointVerticle extends VerticleBase {
     final List<ProfileRecord> parts = new ArrayList<>(1);
     long bytes;
     long lingerTimer = -1;
-    /** Records not yet released from the window. */
-    int remaining;
     int attempts;
     long firstAttemptMillis;
     long lastAttemptMillis;
-    boolean retrying;
+    /** Failures that spent the retry budget: those while the endpoint answered other requests. */
+    int spent;
+    /** The last failure, or the first attempt before any: a failure counts if the endpoint answered since. */
+    long sinceMillis;
 
     Send(String tenant) {
       this.tenant = tenant;
@@ -153,7 +169,6 @@ public final class EndpointVerticle extends VerticleBase {
     void add(Delivery d, ProfileRecord part) {
       deliveries.add(d);
       parts.add(part);
-      remaining++;
       bytes += part == null ? 0 : part.payload().length;
     }
 
@@ -192,6 +207,13 @@ public final class EndpointVerticle extends VerticleBase {
     String url = endpoint.url().toString();
     this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     this.retryPolicy = RetryPolicy.of(endpoint, () -> ThreadLocalRandom.current().nextDouble());
+    this.health = new EndpointHealth(retryPolicy, settings.clockMillis());
+    publishHealth();
+  }
+
+  /** The endpoint's state now, for status pages; safe to read from any thread. */
+  public EndpointHealth.Snapshot health() {
+    return health.snapshot();
   }
 
   @Override
@@ -241,14 +263,15 @@ public final class EndpointVerticle extends VerticleBase {
       vertx.cancelTimer(id);
       onStop.run();
     });
+    vertx.cancelTimer(probeTimer);
     for (Send s : ready) {
-      s.deliveries.forEach(d -> abandon(s, d));
+      s.deliveries.forEach(this::abandon);
     }
     ready.clear();
     for (Send batch : List.copyOf(batches.values())) {
       batches.remove(key(batch.tenant));
       vertx.cancelTimer(batch.lingerTimer);
-      batch.deliveries.forEach(d -> abandon(batch, d));
+      batch.deliveries.forEach(this::abandon);
     }
     drained = Promise.promise();
     if (windowRecords == 0) {
@@ -282,7 +305,7 @@ public final class EndpointVerticle extends VerticleBase {
     metrics.windowRecords().incrementAndGet();
     updateFlow();
     if (replayedForAnotherEndpoint(record)) {
-      finished(Send.of(d, null), d); // a dead letter of another endpoint, replayed for that one only
+      finished(d); // a dead letter of another endpoint, replayed for that one only
       return;
     }
     ProfileRecord profile;
@@ -383,11 +406,12 @@ public final class EndpointVerticle extends VerticleBase {
 
   /**
    * Queues a request to go out as soon as a connection is free: at most {@link EndpointClients#MAX_CONNECTIONS}
-   * are in flight, so no request waits in the client's pool, where its timeout would run before it is sent.
+   * are in flight, so no request waits in the client's pool, where its timeout would run before it is sent. In an
+   * outage it waits for its turn as the probe.
    */
   private void attempt(Send s) {
     if (stopping) {
-      s.deliveries.forEach(d -> abandon(s, d));
+      s.deliveries.forEach(this::abandon);
       return;
     }
     ready.addLast(s);
@@ -395,9 +419,42 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   private void pump() {
+    if (!health.inOutage() && (probeTimer >= 0 || probeDue)) {
+      vertx.cancelTimer(probeTimer);
+      probeTimer = -1;
+      probeDue = false;
+    }
     while (inFlight < EndpointClients.MAX_CONNECTIONS && !ready.isEmpty()) {
+      if (health.inOutage()) {
+        probeWhenDue();
+        return;
+      }
       transmit(ready.pollFirst());
     }
+  }
+
+  /**
+   * In an outage, sends the request that waited longest as the probe once its time has come; one that fails goes
+   * to the back, so a request the endpoint refuses on its own does not keep the others from showing it is back.
+   */
+  private void probeWhenDue() {
+    if (probe != null) {
+      return;
+    }
+    if (!probeDue) {
+      if (probeTimer < 0) {
+        long wait = Math.max(1, health.nextAttemptMillis() - settings.clockMillis().getAsLong());
+        probeTimer = vertx.setTimer(wait, t -> {
+          probeTimer = -1;
+          probeDue = true;
+          pump();
+        });
+      }
+      return;
+    }
+    probeDue = false;
+    probe = ready.pollFirst();
+    transmit(probe);
   }
 
   /** One attempt of a request, and what follows from its outcome. */
@@ -405,13 +462,16 @@ public final class EndpointVerticle extends VerticleBase {
     inFlight++;
     ProfileRecord profile = s.head();
     s.attempts++;
-    s.lastAttemptMillis = System.currentTimeMillis();
+    s.lastAttemptMillis = settings.clockMillis().getAsLong();
     if (s.firstAttemptMillis == 0) {
-      s.firstAttemptMillis = s.lastAttemptMillis;
+      s.firstAttemptMillis = s.sinceMillis = s.lastAttemptMillis;
     }
     long sentAt = System.nanoTime();
     send(s, headers.renewable()).onComplete(ar -> {
       inFlight--;
+      if (probe == s) {
+        probe = null;
+      }
       onOutcome(s, profile, sentAt, ar);
       pump();
     });
@@ -430,31 +490,71 @@ public final class EndpointVerticle extends VerticleBase {
       client.recheck();
     }
     if (stopping && !delivered) {
-      s.deliveries.forEach(d -> abandon(s, d));
+      s.deliveries.forEach(this::abandon);
       return;
     }
     if (delivered) {
-      if (failing) {
-        failing = false;
-        LOG.info("{}: delivering again", describe());
+      long outageSince = health.snapshot().sinceMillis();
+      if (health.delivered()) {
+        LOG.info("{}: delivering again after {} s in outage", describe(),
+            (settings.clockMillis().getAsLong() - outageSince) / 1000);
       }
-      s.deliveries.forEach(d -> finished(s, d));
+      publishHealth();
+      s.deliveries.forEach(this::finished);
       return;
     }
     RetryPolicy.Failure f = ar.succeeded() ? failure(ar.result()) : new RetryPolicy.Failure(0, null, null, noAnswer(ar.cause()));
-    if (!failing) {
-      failing = true;
-      LOG.warn("{}: delivery failing: {}", describe(), f.reason());
+    if (!retryPolicy.retryable(f)) {
+      if (health.refused(f)) {
+        LOG.info("{}: answering again after an outage", describe());
+      }
+      publishHealth();
+      if (s.deliveries.size() > 1) {
+        split(s, f.reason());
+      } else {
+        s.deliveries.forEach(d -> deadLetter(s, d, f.reason(), f.status()));
+      }
+      return;
     }
-    RetryPolicy.Decision decision = retryPolicy.decide(f, s.attempts, Instant.now());
-    if (decision.retry()) {
-      metrics.retries().increment();
-      retryLater(s, decision.delay(), () -> attempt(s), () -> s.deliveries.forEach(d -> abandon(s, d)));
-    } else if (s.deliveries.size() > 1 && !retryPolicy.retryable(f)) {
-      split(s, decision.reason());
-    } else {
+    retry(s, f);
+  }
+
+  /**
+   * A failure worth retrying. It spends the record's budget only if the endpoint answered other requests since the
+   * record's previous failure; in an outage the request waits for its turn as the probe instead of a timer of its own.
+   */
+  private void retry(Send s, RetryPolicy.Failure f) {
+    long now = settings.clockMillis().getAsLong();
+    if (health.answeredSince(s.sinceMillis)) {
+      s.spent++;
+    }
+    s.sinceMillis = now;
+    if (health.failed(f, s.lastAttemptMillis)) {
+      LOG.warn("{}: endpoint in outage, probing it until it answers (no profile is dead-lettered meanwhile): {}",
+          describe(), f.reason());
+    }
+    publishHealth();
+    RetryPolicy.Decision decision = retryPolicy.decide(f, s.spent, Instant.ofEpochMilli(now));
+    if (!decision.retry()) {
       s.deliveries.forEach(d -> deadLetter(s, d, decision.reason(), f.status()));
+      return;
     }
+    metrics.retries().increment();
+    if (health.inOutage()) {
+      ready.addLast(s);
+      return;
+    }
+    health.retryAt(now + decision.delay().toMillis());
+    publishHealth();
+    retryLater(decision.delay(), () -> attempt(s), () -> s.deliveries.forEach(this::abandon));
+  }
+
+  private void publishHealth() {
+    EndpointHealth.Snapshot h = health.snapshot();
+    metrics.up().set(h.state() == EndpointHealth.State.OUTAGE ? 0 : 1);
+    metrics.states().forEach((state, gauge) -> gauge.set(state.equals(h.state().label()) ? 1 : 0));
+    metrics.nextAttemptSeconds().set(h.nextAttemptMillis() / 1000);
+    metrics.lastSuccessSeconds().set(h.lastSuccessMillis() / 1000);
   }
 
   /**
@@ -463,15 +563,9 @@ public final class EndpointVerticle extends VerticleBase {
    */
   private void split(Send batch, String reason) {
     LOG.info("{}: batch of {} records refused ({}); sending them one by one", describe(), batch.deliveries.size(), reason);
-    if (batch.retrying) {
-      batch.retrying = false;
-      retrying--;
-    }
     for (int i = 0; i < batch.deliveries.size(); i++) {
-      batch.remaining--;
       attempt(Send.of(batch.deliveries.get(i), batch.parts.get(i)));
     }
-    updateFlow();
   }
 
   /**
@@ -545,16 +639,8 @@ public final class EndpointVerticle extends VerticleBase {
     }
   }
 
-  /**
-   * Runs {@code again} after {@code wait}, the consumer paused from now until every record of the request is
-   * released; {@code onStop} releases what the timer holds when the verticle stops first.
-   */
-  private void retryLater(Send s, Duration wait, Runnable again, Runnable onStop) {
-    if (!s.retrying) {
-      s.retrying = true;
-      retrying++;
-      updateFlow();
-    }
+  /** Runs {@code again} after {@code wait}; {@code onStop} releases what the timer holds when the verticle stops first. */
+  private void retryLater(Duration wait, Runnable again, Runnable onStop) {
     long delay = Math.max(1, wait.toMillis());
     long[] id = new long[1];
     id[0] = vertx.setTimer(delay, t -> {
@@ -566,7 +652,7 @@ public final class EndpointVerticle extends VerticleBase {
 
   private void deadLetter(Send s, Delivery d, String reason, int status) {
     if (s.attempts == 0) {
-      s.firstAttemptMillis = s.lastAttemptMillis = System.currentTimeMillis();
+      s.firstAttemptMillis = s.lastAttemptMillis = settings.clockMillis().getAsLong();
     }
     deadLetters.write(d.record, endpoint.name(), reason, status, s.attempts, s.firstAttemptMillis, s.lastAttemptMillis)
         .onComplete(ar -> {
@@ -575,35 +661,31 @@ public final class EndpointVerticle extends VerticleBase {
             metrics.droppedProfiles().increment();
             LOG.warn("{}: record {}-{}@{} moved to the dead-letter topic: {}", describe(), d.record.topic(),
                 d.record.partition(), d.record.offset(), reason);
-            finished(s, d);
+            finished(d);
           } else if (stopping) {
-            abandon(s, d);
+            abandon(d);
           } else {
             LOG.warn("{}: cannot write to the dead-letter topic, will retry: {}", describe(), ar.cause().getMessage());
-            retryLater(s, retryPolicy.backoff(s.attempts), () -> deadLetter(s, d, reason, status), () -> abandon(s, d));
+            retryLater(retryPolicy.backoff(s.attempts), () -> deadLetter(s, d, reason, status), () -> abandon(d));
           }
         });
   }
 
-  private void finished(Send s, Delivery d) {
+  private void finished(Delivery d) {
     offsets.done(d.partition, d.record.offset()); // before release: the last release lets stop() commit
-    release(s, d);
+    release(d);
   }
 
   /** Leaves the record uncommitted, for this group to deliver again after a restart or rebalance. */
-  private void abandon(Send s, Delivery d) {
-    release(s, d);
+  private void abandon(Delivery d) {
+    release(d);
   }
 
-  private void release(Send s, Delivery d) {
+  private void release(Delivery d) {
     windowBytes -= d.size;
     windowRecords--;
     metrics.windowBytes().addAndGet(-d.size);
     metrics.windowRecords().decrementAndGet();
-    if (--s.remaining == 0 && s.retrying) {
-      s.retrying = false;
-      retrying--;
-    }
     updateFlow();
     if (stopping && windowRecords == 0 && drained != null) {
       drained.tryComplete();
@@ -611,7 +693,7 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   private void updateFlow() {
-    boolean pause = stopping || retrying > 0 || windowBytes >= WINDOW_BYTES || windowRecords >= WINDOW_RECORDS;
+    boolean pause = stopping || windowBytes >= WINDOW_BYTES || windowRecords >= WINDOW_RECORDS;
     if (pause && !paused) {
       paused = true;
       consumer.pause();
