@@ -29,6 +29,11 @@ import io.vertx.ext.web.client.impl.ClientPhase;
  */
 final class EndpointClients {
   static final Duration DEFAULT_FILE_CHECK_INTERVAL = Duration.ofSeconds(30);
+  /**
+   * Connections to an endpoint (HTTP/1.1). The endpoint verticle keeps at most this many requests in flight, so
+   * none waits in the pool for a connection: {@code remote_timeout} then times an attempt on the wire only.
+   */
+  static final int MAX_CONNECTIONS = 8;
 
   private EndpointClients() {
   }
@@ -92,7 +97,7 @@ final class EndpointClients {
   }
 
   private static PoolOptions endpointPool() {
-    return new PoolOptions().setHttp1MaxSize(8).setHttp2MaxSize(2);
+    return new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS).setHttp2MaxSize(2);
   }
 
   private static PoolOptions tokenPool() {

@@ -3,7 +3,9 @@ package io.pyrogate.delivery;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +16,8 @@ import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.HttpClientConfig;
 import io.pyrogate.config.Redact;
 import io.pyrogate.config.WriteComponent;
-import io.pyrogate.kafka.ConsumerWindow;
 import io.pyrogate.kafka.DeadLetterReplay;
+import io.pyrogate.kafka.ConsumerWindow;
 import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.kafka.Producers;
@@ -29,6 +31,7 @@ import io.pyrogate.pyroscope.PushRequests;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import io.pyrogate.record.RecordFormatException;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -46,11 +49,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Records are sent concurrently within a window bounded in bytes and count. Push records of one tenant are
  * batched into one PushRequest (up to {@link #BATCH_BYTES}, waiting at most {@link #BATCH_LINGER_MS} for more);
- * /ingest records and encoded push records go one by one. A request succeeds or fails as a whole. A record is done
+ * /ingest records and encoded push records go one by one. At most {@link EndpointClients#MAX_CONNECTIONS} requests are
+ * in flight, the others wait their turn here and not in the HTTP client's pool. A request succeeds or fails as a whole. A record is done
  * when the endpoint answered 2xx to its request or when it was written to the dead-letter topic; only the done
- * prefix of each partition is committed. While any record is backing off, or the window is full, the consumer's
- * partitions are paused (it keeps polling, so it stays in its group): lag builds up in Kafka, not in heap. The
- * window, retry timers, commits and drain-on-stop are the {@link ConsumerWindow}'s.
+ * prefix of each partition is committed. When the window is full the consumer's partitions are paused (it keeps
+ * polling, so it stays in its group): lag builds up in Kafka, not in heap. The window, retry timers, commits and
+ * drain-on-stop are the {@link ConsumerWindow}'s.
+ *
+ * <p>An endpoint that answers nothing is in outage ({@link EndpointHealth}), which is no record's failure: the
+ * requests wait here and one at a time goes as a probe, the next after a backoff growing to
+ * {@code max_backoff_period}, for as long as it takes. A record spends its {@code max_backoff_retries} only on a
+ * failure while the endpoint answered other requests since its previous one, and goes to the dead-letter topic only
+ * then, or when refused for good. Records keep coming into the window while some are retried, so a record the
+ * endpoint fails on its own cannot pass for an outage: the other records show the endpoint serving.
  */
 public final class EndpointVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointVerticle.class);
@@ -82,15 +93,27 @@ public final class EndpointVerticle extends VerticleBase {
   private final String baseUrl;
   private final RetryPolicy retryPolicy;
   private final EndpointClients.Settings settings;
+  private final EndpointHealth health;
   private EndpointHeaders headers;
   private OAuth2Tokens tokens;
 
   /** The open batch of each tenant ("" when single-tenant), waiting for more records or its linger. */
   private final Map<String, Send> batches = new HashMap<>();
+  /**
+   * Requests ready to go, in order, waiting for one of the {@link EndpointClients#MAX_CONNECTIONS} to be free, or in
+   * an outage for their turn as the probe.
+   */
+  private final Deque<Send> ready = new ArrayDeque<>();
+  private int inFlight;
+  /** In an outage, the request on its way as the probe, else null. */
+  private Send probe;
+  /** In an outage, the timer of the next probe, else -1. */
+  private long probeTimer = -1;
+  /** In an outage, whether the next probe's time has come. */
+  private boolean probeDue;
   private ConsumerWindow window;
   private ReloadingWebClient client;
   private boolean stopping;
-  private boolean failing;
 
   /**
    * One request and its attempts: a single record, or a batch of push records of one tenant sent as one
@@ -106,6 +129,10 @@ public final class EndpointVerticle extends VerticleBase {
     int attempts;
     long firstAttemptMillis;
     long lastAttemptMillis;
+    /** Failures that spent the retry budget: those while the endpoint answered other requests. */
+    int spent;
+    /** The last failure, or the first attempt before any: a failure counts if the endpoint answered since. */
+    long sinceMillis;
 
     Send(String tenant) {
       this.tenant = tenant;
@@ -170,6 +197,13 @@ public final class EndpointVerticle extends VerticleBase {
     String url = UrlUserInfo.withoutUserInfo(endpoint.url()); // the user info goes in Authorization (EndpointHeaders)
     this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     this.retryPolicy = RetryPolicy.of(endpoint, () -> ThreadLocalRandom.current().nextDouble());
+    this.health = new EndpointHealth(retryPolicy, settings.clockMillis());
+    publishHealth();
+  }
+
+  /** The endpoint's state now, for status pages; safe to read from any thread. */
+  public EndpointHealth.Snapshot health() {
+    return health.snapshot();
   }
 
   @Override
@@ -210,6 +244,11 @@ public final class EndpointVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    vertx.cancelTimer(probeTimer);
+    for (Send s : ready) {
+      s.deliveries.forEach(window::giveBack);
+    }
+    ready.clear();
     for (Send batch : List.copyOf(batches.values())) {
       batches.remove(key(batch.tenant));
       vertx.cancelTimer(batch.lingerTimer);
@@ -327,6 +366,11 @@ public final class EndpointVerticle extends VerticleBase {
         profile.receivedAtMillis(), relabelled.toByteArray());
   }
 
+  /**
+   * Queues a request to go out as soon as a connection is free: at most {@link EndpointClients#MAX_CONNECTIONS}
+   * are in flight, so no request waits in the client's pool, where its timeout would run before it is sent. In an
+   * outage it waits for its turn as the probe.
+   */
   private void attempt(Send s) {
     if (!s.dropReleased()) {
       return;
@@ -335,52 +379,162 @@ public final class EndpointVerticle extends VerticleBase {
       s.deliveries.forEach(window::giveBack);
       return;
     }
+    ready.addLast(s);
+    pump();
+  }
+
+  private void pump() {
+    if (!health.inOutage() && (probeTimer >= 0 || probeDue)) {
+      vertx.cancelTimer(probeTimer);
+      probeTimer = -1;
+      probeDue = false;
+    }
+    while (inFlight < EndpointClients.MAX_CONNECTIONS && !ready.isEmpty()) {
+      if (health.inOutage()) {
+        probeWhenDue();
+        return;
+      }
+      Send next = nextReady();
+      if (next != null) {
+        transmit(next);
+      }
+    }
+  }
+
+  /** The first waiting request that still has records to send (a revocation may have taken them), or null. */
+  private Send nextReady() {
+    Send s;
+    while ((s = ready.pollFirst()) != null && !s.dropReleased()) {
+      // all its records went to their partitions' new owner
+    }
+    return s;
+  }
+
+  /**
+   * In an outage, sends the request that waited longest as the probe once its time has come; one that fails goes
+   * to the back, so a request the endpoint refuses on its own does not keep the others from showing it is back.
+   */
+  private void probeWhenDue() {
+    if (probe != null) {
+      return;
+    }
+    if (!probeDue) {
+      if (probeTimer < 0) {
+        long wait = Math.max(1, health.nextAttemptMillis() - settings.clockMillis().getAsLong());
+        probeTimer = vertx.setTimer(wait, t -> {
+          probeTimer = -1;
+          probeDue = true;
+          pump();
+        });
+      }
+      return;
+    }
+    probeDue = false;
+    probe = nextReady();
+    if (probe != null) {
+      transmit(probe);
+    }
+  }
+
+  /** One attempt of a request, and what follows from its outcome. */
+  private void transmit(Send s) {
+    inFlight++;
     ProfileRecord profile = s.head();
     s.attempts++;
-    s.lastAttemptMillis = System.currentTimeMillis();
+    s.lastAttemptMillis = settings.clockMillis().getAsLong();
     if (s.firstAttemptMillis == 0) {
-      s.firstAttemptMillis = s.lastAttemptMillis;
+      s.firstAttemptMillis = s.sinceMillis = s.lastAttemptMillis;
     }
     long sentAt = System.nanoTime();
     send(s, headers.renewable()).onComplete(ar -> {
-      boolean delivered = ar.succeeded() && ar.result().statusCode() / 100 == 2;
-      if (ar.succeeded()) {
-        (profile.kind() == ProfileRecord.Kind.PUSH ? metrics.pushLatency() : metrics.ingestLatency())
-            .record((System.nanoTime() - sentAt) / 1e9);
+      inFlight--;
+      if (probe == s) {
+        probe = null;
       }
-      if (delivered) {
-        metrics.sentBytes().increment(s.bytes);
-        metrics.sentProfiles().increment(s.deliveries.size());
-      } else {
-        client.recheck();
-      }
-      if (stopping && !delivered) {
-        s.deliveries.forEach(window::giveBack);
-        return;
-      }
-      if (delivered) {
-        if (failing) {
-          failing = false;
-          LOG.info("{}: delivering again", describe());
-        }
-        s.deliveries.forEach(window::done);
-        return;
-      }
-      RetryPolicy.Failure f = headers.scrubber().scrub(ar.succeeded() ? failure(ar.result()) : new RetryPolicy.Failure(0, null, null, noAnswer(ar.cause())));
-      if (!failing) {
-        failing = true;
-        LOG.warn("{}: delivery failing: {}", describe(), f.reason());
-      }
-      RetryPolicy.Decision decision = retryPolicy.decide(f, s.attempts, Instant.now());
-      if (decision.retry()) {
-        metrics.retries().increment();
-        window.retryLater(s.deliveries, decision.delay(), () -> attempt(s));
-      } else if (s.deliveries.size() > 1 && !retryPolicy.retryable(f)) {
-        split(s, decision.reason());
-      } else {
-        s.deliveries.forEach(d -> deadLetter(s, d, decision.reason(), f.status()));
-      }
+      onOutcome(s, profile, sentAt, ar);
+      pump();
     });
+  }
+
+  private void onOutcome(Send s, ProfileRecord profile, long sentAt, AsyncResult<HttpResponse<Buffer>> ar) {
+    boolean delivered = ar.succeeded() && ar.result().statusCode() / 100 == 2;
+    if (ar.succeeded()) {
+      (profile.kind() == ProfileRecord.Kind.PUSH ? metrics.pushLatency() : metrics.ingestLatency())
+          .record((System.nanoTime() - sentAt) / 1e9);
+    }
+    if (delivered) {
+      metrics.sentBytes().increment(s.bytes);
+      metrics.sentProfiles().increment(s.deliveries.size());
+    } else {
+      client.recheck();
+    }
+    if (stopping && !delivered) {
+      s.deliveries.forEach(window::giveBack);
+      return;
+    }
+    if (delivered) {
+      long outageSince = health.snapshot().sinceMillis();
+      if (health.delivered()) {
+        LOG.info("{}: delivering again after {} s in outage", describe(),
+            (settings.clockMillis().getAsLong() - outageSince) / 1000);
+      }
+      publishHealth();
+      s.deliveries.forEach(window::done);
+      return;
+    }
+    RetryPolicy.Failure f = headers.scrubber().scrub(
+        ar.succeeded() ? failure(ar.result()) : new RetryPolicy.Failure(0, null, null, noAnswer(ar.cause())));
+    if (!retryPolicy.retryable(f)) {
+      if (health.refused(f)) {
+        LOG.info("{}: answering again after an outage", describe());
+      }
+      publishHealth();
+      if (s.deliveries.size() > 1) {
+        split(s, f.reason());
+      } else {
+        s.deliveries.forEach(d -> deadLetter(s, d, f.reason(), f.status()));
+      }
+      return;
+    }
+    retry(s, f);
+  }
+
+  /**
+   * A failure worth retrying. It spends the record's budget only if the endpoint answered other requests since the
+   * record's previous failure; in an outage the request waits for its turn as the probe instead of a timer of its own.
+   */
+  private void retry(Send s, RetryPolicy.Failure f) {
+    long now = settings.clockMillis().getAsLong();
+    if (health.answeredSince(s.sinceMillis)) {
+      s.spent++;
+    }
+    s.sinceMillis = now;
+    if (health.failed(f, s.lastAttemptMillis)) {
+      LOG.warn("{}: endpoint in outage, probing it until it answers (no profile is dead-lettered meanwhile): {}",
+          describe(), f.reason());
+    }
+    publishHealth();
+    RetryPolicy.Decision decision = retryPolicy.decide(f, s.spent, Instant.ofEpochMilli(now));
+    if (!decision.retry()) {
+      s.deliveries.forEach(d -> deadLetter(s, d, decision.reason(), f.status()));
+      return;
+    }
+    metrics.retries().increment();
+    if (health.inOutage()) {
+      ready.addLast(s);
+      return;
+    }
+    health.retryAt(now + decision.delay().toMillis());
+    publishHealth();
+    window.retryLater(s.deliveries, decision.delay(), () -> attempt(s));
+  }
+
+  private void publishHealth() {
+    EndpointHealth.Snapshot h = health.snapshot();
+    metrics.up().set(h.state() == EndpointHealth.State.OUTAGE ? 0 : 1);
+    metrics.states().forEach((state, gauge) -> gauge.set(state.equals(h.state().label()) ? 1 : 0));
+    metrics.nextAttemptSeconds().set(h.nextAttemptMillis() / 1000);
+    metrics.lastSuccessSeconds().set(h.lastSuccessMillis() / 1000);
   }
 
   /**
@@ -470,7 +624,7 @@ public final class EndpointVerticle extends VerticleBase {
       return; // its partition was revoked: the new owner decides
     }
     if (s.attempts == 0) {
-      s.firstAttemptMillis = s.lastAttemptMillis = System.currentTimeMillis();
+      s.firstAttemptMillis = s.lastAttemptMillis = settings.clockMillis().getAsLong();
     }
     deadLetters.write(d.record(), endpoint.name(), reason, status, s.attempts, s.firstAttemptMillis, s.lastAttemptMillis)
         .onComplete(ar -> {

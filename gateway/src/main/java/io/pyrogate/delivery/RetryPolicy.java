@@ -75,12 +75,20 @@ public record RetryPolicy(Duration min, Duration max, int maxAttempts, boolean r
     if (maxAttempts > 0 && attempts >= maxAttempts) {
       return new Decision(false, Duration.ZERO, "gave up after " + attempts + " attempts: " + f.reason());
     }
-    Duration delay = backoff(attempts);
+    return new Decision(true, delay(f, attempts, now), f.reason());
+  }
+
+  /**
+   * The wait before trying again after the {@code retry}-th failure in a row: the backoff, or longer when the
+   * server's Retry-After asks for it, capped at max.
+   */
+  Duration delay(Failure f, int retry, Instant now) {
+    Duration delay = backoff(retry);
     Duration asked = retryAfter(f.retryAfter(), now);
     if (asked != null && asked.compareTo(delay) > 0) {
       delay = asked.compareTo(max) > 0 ? max : asked;
     }
-    return new Decision(true, delay, f.reason());
+    return delay;
   }
 
   /** @param retry 1 for the first retry */

@@ -28,13 +28,14 @@ import org.slf4j.LoggerFactory;
  * the done prefix of each partition through {@link OffsetCommitter}, and drains on stop. Used from the owning
  * verticle's event loop only.
  *
- * <p>Flow control never stops polling: when the window is full, or any record is waiting for a retry, every
- * assigned partition is paused at the Kafka consumer ({@code KafkaConsumer#pause}) while the consumer keeps
+ * <p>Flow control never stops polling: when the window is full, every assigned partition is paused at the Kafka consumer ({@code KafkaConsumer#pause}) while the consumer keeps
  * polling, so it stays in its group for an outage of any length. (Pausing the Vert.x stream itself stops
  * polling, and after {@code max.poll.interval.ms} the group evicts the consumer: its commits fail and its
  * records go to another member while it still works on them.) Partitions assigned while paused are paused at
  * once. The bounds are soft by one poll: what the consumer fetched before a pause took effect (at most
- * {@code max.poll.records}) is still handed over.
+ * {@code max.poll.records}) is still handed over. A record waiting for a retry does not pause the consumer by
+ * itself: more records keep coming until the window is full, so an endpoint that fails one record but serves
+ * the others shows it (and that record alone spends its retries), while what is held stays bounded.
  *
  * <p>When partitions are revoked, what is done in them is committed and their held records are given back
  * uncommitted: their retry timers no longer run them, and an answer that comes back for one is ignored
@@ -48,7 +49,6 @@ public final class ConsumerWindow {
     private final ConsumerRecord<String, byte[]> record;
     private final TopicPartition partition;
     private final long size;
-    private boolean retrying;
     private boolean released;
 
     private Held(ConsumerRecord<String, byte[]> record) {
@@ -112,7 +112,6 @@ public final class ConsumerWindow {
   private OffsetCommitter offsets;
   private long bytes;
   private int records;
-  private int retrying;
   private boolean paused;
   private boolean stopping;
   private Promise<Void> drained;
@@ -176,8 +175,7 @@ public final class ConsumerWindow {
   }
 
   /**
-   * Runs {@code again} after {@code wait}. From now until each of {@code held} leaves the window, it counts as
-   * retrying and the consumer's partitions stay paused. If the consumer stops first, the timer is cancelled
+   * Runs {@code again} after {@code wait}. If the consumer stops first, the timer is cancelled
    * and its records given back; if some were taken away by a revocation, {@code again} runs for the others
    * only (it must skip {@link Held#released()} records), and not at all when none is left.
    */
@@ -190,13 +188,6 @@ public final class ConsumerWindow {
       live.forEach(this::giveBack);
       return;
     }
-    for (Held h : live) {
-      if (!h.retrying) {
-        h.retrying = true;
-        retrying++;
-      }
-    }
-    updateFlow();
     long[] id = new long[1];
     id[0] = vertx.setTimer(Math.max(1, wait.toMillis()), t -> {
       timers.remove(id[0]);
@@ -266,10 +257,6 @@ public final class ConsumerWindow {
     records--;
     gauges.bytes().addAndGet(-h.size);
     gauges.records().decrementAndGet();
-    if (h.retrying) {
-      h.retrying = false;
-      retrying--;
-    }
     updateFlow();
     if (stopping && records == 0 && drained != null) {
       drained.tryComplete();
@@ -277,7 +264,7 @@ public final class ConsumerWindow {
   }
 
   private void updateFlow() {
-    boolean pause = stopping || retrying > 0 || bytes >= limits.maxBytes() || records >= limits.maxRecords();
+    boolean pause = stopping || bytes >= limits.maxBytes() || records >= limits.maxRecords();
     if (pause != paused) {
       paused = pause;
       applyFlow();

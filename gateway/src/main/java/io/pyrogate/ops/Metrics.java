@@ -1,5 +1,7 @@
 package io.pyrogate.ops;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +27,8 @@ import io.pyrogate.config.Redact;
 public final class Metrics {
   /** Latency buckets in seconds, from a fast local write to a slow remote push with retries. */
   private static final double[] LATENCY_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+  /** The states an endpoint can be in, as {@code delivery.EndpointHealth.State} labels them. */
+  private static final List<String> ENDPOINT_STATES = List.of("delivering", "backing_off", "outage");
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   /** Gauge values by meter id: they outlive a verticle redeployed by a reload. */
@@ -66,14 +70,29 @@ public final class Metrics {
         gauge("pyrogate.endpoint.window.bytes", "Bytes of records in flight to the endpoint", component, endpoint),
         gauge("pyrogate.endpoint.window.records", "Records in flight to the endpoint", component, endpoint),
         gauge("pyrogate.endpoint.lag.records", "Records of the topic not yet delivered to the endpoint (nor dead-lettered)",
+            component, endpoint),
+        gauge("pyrogate.endpoint.up", "1 when the endpoint answers, 0 while it is in outage", component, endpoint),
+        states(component, endpoint),
+        gauge("pyrogate.endpoint.next.attempt.timestamp.seconds",
+            "When the endpoint is tried next while in outage or backing off (Unix time), 0 when delivering", component, endpoint),
+        gauge("pyrogate.endpoint.last.success.timestamp.seconds", "When the endpoint last accepted a request (Unix time)",
             component, endpoint));
   }
 
-  private AtomicLong gauge(String name, String help, String component, String endpoint) {
-    return gaugeValues.computeIfAbsent(name + "|" + component + "|" + endpoint, k -> {
+  private Map<String, AtomicLong> states(String component, String endpoint) {
+    Map<String, AtomicLong> states = new LinkedHashMap<>();
+    for (String state : ENDPOINT_STATES) {
+      states.put(state, gauge("pyrogate.endpoint.state", "1 for the state the endpoint is in", component, endpoint,
+          "state", state));
+    }
+    return Map.copyOf(states);
+  }
+
+  private AtomicLong gauge(String name, String help, String component, String endpoint, String... moreTags) {
+    return gaugeValues.computeIfAbsent(name + "|" + component + "|" + endpoint + "|" + String.join("|", moreTags), k -> {
       AtomicLong value = new AtomicLong();
       Gauge.builder(name, value, AtomicLong::get).description(help)
-          .tags("component_id", component, "endpoint", endpoint).register(registry);
+          .tags("component_id", component, "endpoint", endpoint).tags(moreTags).register(registry);
       return value;
     });
   }
@@ -93,10 +112,15 @@ public final class Metrics {
     return Counter.builder(name).description(help).tags("component_id", component, "endpoint", endpoint).register(registry);
   }
 
-  /** The meters of one endpoint. */
+  /**
+   * The meters of one endpoint.
+   *
+   * @param states by state label, 1 for the state the endpoint is in and 0 for the others
+   */
   public record EndpointMetrics(Counter sentBytes, Counter sentProfiles, Counter droppedBytes, Counter droppedProfiles,
       Counter retries, DistributionSummary pushLatency, DistributionSummary ingestLatency, AtomicLong windowBytes,
-      AtomicLong windowRecords, AtomicLong lagRecords) {
+      AtomicLong windowRecords, AtomicLong lagRecords, AtomicLong up, Map<String, AtomicLong> states,
+      AtomicLong nextAttemptSeconds, AtomicLong lastSuccessSeconds) {
   }
 
   /** The meters of one receiving component; each meter is looked up once, not on every request. */

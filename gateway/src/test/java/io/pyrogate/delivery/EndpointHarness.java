@@ -12,6 +12,7 @@ import io.pyrogate.kafka.KafkaClients;
 import io.pyrogate.kafka.Producers;
 import io.pyrogate.kafka.TopicReceiver;
 import io.pyrogate.kafka.Topics;
+import io.pyrogate.ops.Metrics;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
@@ -38,6 +39,8 @@ final class EndpointHarness implements AutoCloseable {
   private final TopicReceiver receiver;
   private final String deadLetterTopic;
   private final String deployment;
+  private final Metrics metrics = new Metrics();
+  private final EndpointVerticle verticle;
 
   /** @param hostNames resolved to 127.0.0.1 by the verticle's Vert.x, e.g. {@code pyroscope.test} */
   EndpointHarness(Endpoint endpoint, EndpointClients.Settings settings, List<String> hostNames) {
@@ -55,9 +58,9 @@ final class EndpointHarness implements AutoCloseable {
     topics.initGroupOffsets(group, topic);
     producer = new Producers(vertx, clients.producer(), 1);
     receiver = new TopicReceiver("w", topic, producer);
-    deployment = await(vertx.deployVerticle(new EndpointVerticle(new WriteComponent("w", List.of(endpoint), Map.of()), endpoint, topic,
-        clients.consumer(group), producer, deadLetterTopic,
-        new io.pyrogate.ops.Metrics().endpoint("w", endpoint.url().toString()), settings)));
+    verticle = new EndpointVerticle(new WriteComponent("w", List.of(endpoint), Map.of()), endpoint, topic,
+        clients.consumer(group), producer, deadLetterTopic, metrics.endpoint("w", endpoint.url().toString()), settings);
+    deployment = await(vertx.deployVerticle(verticle));
   }
 
   /**
@@ -71,8 +74,28 @@ final class EndpointHarness implements AutoCloseable {
 
   /** Stores a profile in the write topic; returns once Kafka acknowledged it. */
   void store(PushRequest request) {
-    await(receiver.append(ProfileRecord.push(null, request.toByteArray(), System.currentTimeMillis()),
-        RecordCodec.key(null, "svc")));
+    store(null, request);
+  }
+
+  /** Stores a profile of {@code tenant} (null: none); records of different tenants never share a request. */
+  void store(String tenant, PushRequest request) {
+    await(receiver.append(ProfileRecord.push(tenant, request.toByteArray(), System.currentTimeMillis()),
+        RecordCodec.key(tenant, "svc")));
+  }
+
+  /** Every record of the dead-letter topic so far. */
+  List<ConsumerRecord<String, byte[]>> allDeadLetters() {
+    return TestKafka.readAll(deadLetterTopic);
+  }
+
+  /** The endpoint's state now. */
+  EndpointHealth.Snapshot health() {
+    return verticle.health();
+  }
+
+  /** The Prometheus text of the endpoint's meters. */
+  String metrics() {
+    return metrics.scrape();
   }
 
   List<ConsumerRecord<String, byte[]>> deadLetters(int count) {

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.Map;
 import io.pyrogate.Gateway;
 import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.WriteComponent;
-import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.Profiles;
@@ -30,7 +28,6 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /** tls_config of an endpoint against real HTTPS servers on 127.0.0.1, with certificates made here. */
@@ -56,11 +53,6 @@ class TlsDeliveryTest {
 
   private static PushRequest profile(String service) {
     return Profiles.push(service, Profiles.jvmStacksPprof(1), Map.of());
-  }
-
-  private static String header(ConsumerRecord<String, byte[]> r, String name) {
-    var h = r.headers().lastHeader(name);
-    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
   @Test
@@ -100,18 +92,17 @@ class TlsDeliveryTest {
   }
 
   @Test
-  void aServerSignedByAnotherCaIsNeverTrustedAndTheProfileEndsInTheDeadLetterTopic() {
+  void aServerSignedByAnotherCaIsNeverTrustedAndTheProfileWaitsWithTheEndpointInOutage() {
     try (FakePyroscope pyroscope = new FakePyroscope(httpsServer(SERVER, null));
          EndpointHarness harness = new EndpointHarness(endpoint("url = \"" + pyroscope.url() + "\"\n"
              + "min_backoff_period = \"20ms\"\nmax_backoff_period = \"100ms\"\nmax_backoff_retries = 3\n"
              + "tls_config {\n  ca_pem = sys.env(\"CA\")\n}", Map.of("CA", OTHER_CA.certPem())), QUIET, List.of())) {
       harness.store(profile("svc"));
 
-      List<ConsumerRecord<String, byte[]>> dead = harness.deadLetters(1);
-      assertThat(dead).hasSize(1);
-      assertThat(header(dead.get(0), DeadLetters.ATTEMPTS)).isEqualTo("3");
-      assertThat(header(dead.get(0), DeadLetters.REASON)).startsWith("gave up after 3 attempts")
-          .contains("unable to find valid certification path");
+      // No TLS connection is no answer: the profile is not dead-lettered, it waits for a trusted server.
+      await().atMost(Duration.ofSeconds(30)).until(() -> harness.health().state() == EndpointHealth.State.OUTAGE);
+      assertThat(harness.health().lastError()).contains("unable to find valid certification path");
+      assertThat(harness.allDeadLetters()).isEmpty();
       assertThat(pyroscope.received()).isEmpty();
     }
   }
@@ -127,10 +118,8 @@ class TlsDeliveryTest {
       try (EndpointHarness tls13 = new EndpointHarness(endpoint(common + "tls_config {\n  ca_pem = sys.env(\"CA\")\n"
           + "  min_version = \"TLS13\"\n}", env), QUIET, List.of())) {
         tls13.store(profile("svc"));
-        List<ConsumerRecord<String, byte[]>> dead = tls13.deadLetters(1);
-        assertThat(dead).hasSize(1);
-        assertThat(header(dead.get(0), DeadLetters.ATTEMPTS)).isEqualTo("2");
-        assertThat(header(dead.get(0), DeadLetters.REASON)).contains("protocol_version");
+        await().atMost(Duration.ofSeconds(30)).until(() -> tls13.health().state() == EndpointHealth.State.OUTAGE);
+        assertThat(tls13.health().lastError()).contains("protocol_version");
         assertThat(pyroscope.received()).isEmpty();
       }
       // The same server is fine for the default minimum, TLS 1.2.
@@ -162,10 +151,8 @@ class TlsDeliveryTest {
       try (EndpointHarness withoutName = new EndpointHarness(endpoint(common + "tls_config {\n  ca_pem = sys.env(\"CA\")\n}", env),
           QUIET, List.of())) {
         withoutName.store(profile("svc"));
-        List<ConsumerRecord<String, byte[]>> dead = withoutName.deadLetters(1);
-        assertThat(dead).hasSize(1);
-        assertThat(header(dead.get(0), DeadLetters.REASON)).startsWith("gave up after 2 attempts")
-            .contains("No subject alternative names matching IP address 127.0.0.1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> withoutName.health().state() == EndpointHealth.State.OUTAGE);
+        assertThat(withoutName.health().lastError()).contains("No subject alternative names matching IP address 127.0.0.1");
         assertThat(pyroscope.received()).hasSize(1);
       }
     }

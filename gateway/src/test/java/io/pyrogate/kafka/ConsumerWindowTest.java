@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 class ConsumerWindowTest {
   /** Far below Kafka's 5 minutes, so a test can outlast it: a paused Vert.x stream used to be evicted after it. */
   private static final int MAX_POLL_INTERVAL_MS = 3_000;
-  private static final ConsumerWindow.Limits LIMITS = new ConsumerWindow.Limits(1024 * 1024, 100, Duration.ofSeconds(5));
+  /** Full at 5 records: the tests hold at most 5, so a window holding them all pauses its partitions. */
+  private static final ConsumerWindow.Limits LIMITS = new ConsumerWindow.Limits(1024 * 1024, 5, Duration.ofSeconds(5));
 
   private final Vertx vertx = Vertx.vertx();
   private final Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()));

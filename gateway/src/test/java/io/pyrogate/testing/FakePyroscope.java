@@ -62,8 +62,17 @@ public final class FakePyroscope implements AutoCloseable {
   }
 
   public FakePyroscope(HttpServerOptions options) {
+    this(options, 0);
+  }
+
+  /** Listens on {@code port}, e.g. one an endpoint was refused connections on until now. */
+  public FakePyroscope(int port) {
+    this(new HttpServerOptions(), port);
+  }
+
+  private FakePyroscope(HttpServerOptions options, int port) {
     tls = options.isSsl();
-    server = await(vertx.createHttpServer(options).requestHandler(this::handle).listen(0, "127.0.0.1"));
+    server = await(vertx.createHttpServer(options).requestHandler(this::handle).listen(port, "127.0.0.1"));
   }
 
   private void handle(HttpServerRequest req) {

@@ -24,7 +24,12 @@ import io.pyrogate.config.WriteComponent;
 /** Builds configurations and gateways for tests: unique topics per test, the shared test broker, free ports. */
 public final class TestGateways {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * HTTP/1.1: with the JDK's default (HTTP/2 through an h2c upgrade), a GET of /metrics once its answer outgrew one
+   * HTTP/2 frame (16 KiB) was seen to hang past its timeout.
+   */
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   private TestGateways() {
   }
