@@ -34,7 +34,7 @@ final class BrokerKill implements Scenario {
   public Result run(Harness h) {
     int outageSeconds = h.settings().pick(30, 15);
     int rate = h.settings().pick(50, 25);
-    int count = rate * (outageSeconds + 40);
+    int count = rate * (outageSeconds + 30);
     BrokerProcess broker = h.broker();
     RecordingEndpoint a = h.endpoint("a", true);
     AlloyConfig config = AlloyConfig.external(Ports.free(), broker.bootstrap()).endpoint(a);

@@ -101,8 +101,9 @@ final class HostileCorpus {
     return new HttpLoad.Request(null, "push", PUSH, PROTO, body);
   }
 
+  /** A valid push request without a {@code rel_id}: hostile only by its headers. */
   private static byte[] valid(byte[] pprof) {
-    return Profiles.push("svc", "hostile-control", pprof);
+    return series(labels("process_cpu", "svc"), pprof);
   }
 
   /** Bytes that are neither gzip nor protobuf: they start with an invalid tag (field 0, wire type 7). */

@@ -48,7 +48,7 @@ final class HostileInput implements Scenario {
     RecordingEndpoint a = h.endpoint("a", true);
     AlloyConfig config = h.embeddedConfig().endpoint(a);
     GatewayProcess g = h.gateway("pyrogate", config);
-    HttpLoad load = h.load(g.ingestPort(), all, 100);
+    HttpLoad load = h.load(g.ingestPort(), all, 200);
     load.await(Duration.ofSeconds(180));
 
     Map<String, Map<String, Long>> byKind = new LinkedHashMap<>();
@@ -87,7 +87,7 @@ final class HostileInput implements Scenario {
     for (HostileCorpus.Kind k : kinds) {
       v.note(k.name() + (k.refusalPromised() ? "" : " (reported, no refusal promised: an envelope check cannot tell)") + ": " + byKind.get(k.name()));
     }
-    return h.result(hostile.size() + " hostile requests in " + kinds.size() + " classes + " + controls + " valid pushes, 100/s",
+    return h.result(hostile.size() + " hostile requests in " + kinds.size() + " classes + " + controls + " valid pushes, 200/s",
         c, v, "every hostile request refused with 4xx, no 5xx, alive");
   }
 }

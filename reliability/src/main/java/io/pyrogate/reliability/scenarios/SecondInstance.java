@@ -38,7 +38,7 @@ final class SecondInstance implements Scenario {
   public Result run(Harness h) {
     int tries = h.settings().pick(3, 2);
     int rate = 20;
-    int count = rate * tries * 25;
+    int count = rate * tries * 15;
     RecordingEndpoint a = h.endpoint("a", true);
     Path storage = h.dir().resolve("shared-data");
     AlloyConfig config = h.embeddedConfig().endpoint(a);
