@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -99,6 +100,15 @@ public final class Harness implements AutoCloseable {
     HttpLoad load = HttpLoad.start(port, requests, rate);
     register(load::close);
     return load;
+  }
+
+  /** The profiles any of {@code loads} acknowledged. */
+  public static Set<String> acknowledged(HttpLoad... loads) {
+    Set<String> ids = new HashSet<>();
+    for (HttpLoad l : loads) {
+      ids.addAll(l.acknowledged());
+    }
+    return ids;
   }
 
   /** Runs {@code action} when the scenario ends (after the processes stopped), e.g. to unmount a file system. */

@@ -3,6 +3,7 @@ package io.pyrogate.reliability;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,7 +46,7 @@ public final class RecordingEndpoint implements AutoCloseable {
   private final Map<String, AtomicLong> deliveries = new ConcurrentHashMap<>();
   private final Map<String, List<Long>> attempts = new ConcurrentHashMap<>();
   private final AtomicLong requests = new AtomicLong();
-  private final AtomicLong firstDeliveryNanos = new AtomicLong();
+  private final Map<String, Long> firstDelivered = new ConcurrentHashMap<>();
   private volatile Behaviour behaviour = Behaviour.HEALTHY;
   private volatile long delayMillis;
   private volatile long throttleUntilNanos;
@@ -160,8 +161,9 @@ public final class RecordingEndpoint implements AutoCloseable {
 
   private void ok(HttpServerRequest req, List<String> ids) {
     req.response().setStatusCode(200).putHeader("Content-Type", "application/proto").end().onSuccess(v -> {
-      firstDeliveryNanos.compareAndSet(0, System.nanoTime());
+      long now = System.nanoTime();
       for (String id : ids) {
+        firstDelivered.putIfAbsent(id, now);
         deliveries.computeIfAbsent(id, k -> new AtomicLong()).incrementAndGet();
       }
     });
@@ -224,14 +226,16 @@ public final class RecordingEndpoint implements AutoCloseable {
     return requests.get();
   }
 
-  /** Forgets when the first delivery came, so that {@link #firstDeliveryNanos()} tells the next one. */
-  public void resetFirstDelivery() {
-    firstDeliveryNanos.set(0);
-  }
-
-  /** When the first delivery since the last reset was answered ({@link System#nanoTime()}), 0 when none yet. */
-  public long firstDeliveryNanos() {
-    return firstDeliveryNanos.get();
+  /** When the first of {@code ids} was first delivered ({@link System#nanoTime()}), 0 when none was yet. */
+  public long firstDeliveryOf(Collection<String> ids) {
+    long first = 0;
+    for (String id : ids) {
+      Long t = firstDelivered.get(id);
+      if (t != null && (first == 0 || t < first)) {
+        first = t;
+      }
+    }
+    return first;
   }
 
   @Override

@@ -35,20 +35,23 @@ final class SigtermUnderLoad implements Scenario {
     RecordingEndpoint a = h.endpoint("a", true);
     AlloyConfig config = h.embeddedConfig().endpoint(a);
     GatewayProcess g = h.gateway("pyrogate", config);
-    HttpLoad load = h.load(g.ingestPort(), HttpLoad.pushes("rel-sigterm", "st", count), rate);
-    Harness.until(Duration.ofSeconds(60), () -> load.acknowledged().size() >= count / 3);
+    HttpLoad before = h.load(g.ingestPort(), HttpLoad.pushes("rel-sigterm", "st", count), rate);
+    Harness.until(Duration.ofSeconds(60), () -> before.acknowledged().size() >= count / 3);
     ChildProcess.Stop stop = g.process().sigterm(Duration.ofSeconds(120));
     g.startReady();
-    load.await(Duration.ofSeconds(120));
-    h.awaitSettled(load.acknowledged(), List.of(a), config.bootstrap(), Duration.ofSeconds(120));
-    Counts c = h.counts(load.acknowledged(), List.of(a), config.bootstrap(), Set.of());
+    before.await(Duration.ofSeconds(60));
+    HttpLoad after = h.load(g.ingestPort(), HttpLoad.pushes("rel-sigterm", "st-after", count / 2), rate);
+    after.await(Duration.ofSeconds(120));
+    Set<String> acknowledged = Harness.acknowledged(before, after);
+    h.awaitSettled(acknowledged, List.of(a), config.bootstrap(), Duration.ofSeconds(120));
+    Counts c = h.counts(acknowledged, List.of(a), config.bootstrap(), Set.of());
     Verdict v = new Verdict().noLoss(c)
         .promise(stop.exitCode() == 143, "exit code " + stop.exitCode() + " after SIGTERM (promise: 143)")
         .promise(stop.millis() <= STOP_BOUND.toMillis(), "stopping took " + stop.millis() + " ms (promise: within "
             + STOP_BOUND.toSeconds() + " s)")
         .note("stopped in " + stop.millis() + " ms with exit code " + stop.exitCode())
-        .note("answers: " + load.byStatus());
-    return h.result(count + " pushes at " + rate + "/s, SIGTERM at 1/3, restart", c, v,
+        .note("answers before the restart: " + before.byStatus() + "; after: " + after.byStatus());
+    return h.result(count + " pushes at " + rate + "/s, SIGTERM at 1/3, restart, " + count / 2 + " more", c, v,
         "nothing lost, exit 143 in " + stop.millis() + " ms, " + c.duplicates() + " duplicates");
   }
 }
