@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -21,6 +22,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.pyrogate.bench.Ports;
 import io.vertx.core.Vertx;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * What a scenario works with: it starts pyrogate processes, standalone brokers, recording endpoints and loads in a
@@ -37,6 +39,8 @@ public final class Harness implements AutoCloseable {
   private final Path dir;
   private final List<GatewayProcess> gateways = new ArrayList<>();
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  /** What kept the harness from counting exactly (e.g. an unreadable dead-letter topic), for the report. */
+  private final Set<String> problems = new LinkedHashSet<>();
   private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "reliability-sampler");
     t.setDaemon(true);
@@ -158,7 +162,7 @@ public final class Harness implements AutoCloseable {
         return true;
       }
       if (System.nanoTime() >= nextDeadLetters) {
-        if (Counts.of(acknowledged, endpoints, DeadLetterReader.read(bootstrap, AlloyConfig.DLQ_TOPIC), Set.of()).lost() == 0) {
+        if (Counts.of(acknowledged, endpoints, deadLetters(bootstrap), Set.of()).lost() == 0) {
           return true;
         }
         nextDeadLetters = System.nanoTime() + 5_000_000_000L;
@@ -175,7 +179,22 @@ public final class Harness implements AutoCloseable {
    * letters of the endpoints named in {@code refusing} are expected ones.
    */
   public Counts counts(Set<String> acknowledged, Collection<RecordingEndpoint> endpoints, String bootstrap, Set<String> refusing) {
-    return Counts.of(acknowledged, endpoints, DeadLetterReader.read(bootstrap, AlloyConfig.DLQ_TOPIC), refusing);
+    return Counts.of(acknowledged, endpoints, deadLetters(bootstrap), refusing);
+  }
+
+  /**
+   * The dead letters of the write on {@code bootstrap}; none when the broker cannot serve them (a full disk), which
+   * the report then says.
+   */
+  public List<DeadLetter> deadLetters(String bootstrap) {
+    try {
+      return DeadLetterReader.read(bootstrap, AlloyConfig.DLQ_TOPIC);
+    } catch (KafkaException e) {
+      synchronized (problems) {
+        problems.add("the dead-letter topic could not be read, counted as empty: " + e.getMessage());
+      }
+      return List.of();
+    }
   }
 
   /** The scenario's result: FAIL with the broken promises, or PASS with {@code passReason}. */
@@ -190,8 +209,12 @@ public final class Harness implements AutoCloseable {
       }
     }
     boolean failed = !verdict.failures().isEmpty();
+    List<String> details = new ArrayList<>(verdict.notes());
+    synchronized (problems) {
+      details.addAll(problems);
+    }
     return new Result(scenario, load, counts, heap, rss, failed ? Status.FAIL : Status.PASS,
-        failed ? String.join("; ", verdict.failures()) : passReason, List.copyOf(verdict.notes()));
+        failed ? String.join("; ", verdict.failures()) : passReason, details);
   }
 
   private void sample() {

@@ -131,8 +131,7 @@ public final class RecordingEndpoint implements AutoCloseable {
       List<String> ids = List.copyOf(Profiles.ids(decode(req.getHeader("Content-Encoding"), body)));
       long now = System.nanoTime();
       for (String id : ids) {
-        attempts.computeIfAbsent(id, k -> new ArrayList<>());
-        List<Long> times = attempts.get(id);
+        List<Long> times = attempts.computeIfAbsent(id, k -> new ArrayList<>());
         synchronized (times) {
           times.add(now);
         }

@@ -54,7 +54,7 @@ public final class ReliabilityRun {
     Settings settings = new Settings(jar.toAbsolutePath(), work.toAbsolutePath(), quick, outage, javaOpts);
     long t0 = System.nanoTime();
     List<Result> results = run(settings, only);
-    ReliabilityReport.write(report, results, command, (System.nanoTime() - t0) / 1_000_000_000L);
+    ReliabilityReport.write(report, results, command, quick, (System.nanoTime() - t0) / 1_000_000_000L);
     boolean failed = results.stream().anyMatch(r -> r.status() == Status.FAIL);
     System.err.println("reliability: report in " + report + (failed ? "; FAILED" : ""));
     System.exit(failed ? 1 : 0);

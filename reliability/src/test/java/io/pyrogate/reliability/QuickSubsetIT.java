@@ -25,7 +25,7 @@ class QuickSubsetIT {
     long t0 = System.nanoTime();
     List<Result> results = ReliabilityRun.run(settings, SUBSET);
     ReliabilityReport.write(Path.of("target", "reliability-quick.md"), results, "QuickSubsetIT (scripts/reliability --quick --only "
-        + String.join(",", SUBSET) + ")", (System.nanoTime() - t0) / 1_000_000_000L);
+        + String.join(",", SUBSET) + ")", true, (System.nanoTime() - t0) / 1_000_000_000L);
 
     assertEquals(SUBSET.size(), results.size());
     String failed = results.stream().filter(r -> r.status() != Status.PASS)

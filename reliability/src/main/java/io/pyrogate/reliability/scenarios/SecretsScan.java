@@ -16,7 +16,6 @@ import java.util.Set;
 import io.pyrogate.reliability.AlloyConfig;
 import io.pyrogate.reliability.Counts;
 import io.pyrogate.reliability.DeadLetter;
-import io.pyrogate.reliability.DeadLetterReader;
 import io.pyrogate.reliability.GatewayProcess;
 import io.pyrogate.reliability.Harness;
 import io.pyrogate.reliability.HttpLoad;
@@ -85,7 +84,7 @@ final class SecretsScan implements Scenario {
     all.add(tokenFromFile);
     h.awaitSettled(load.acknowledged(), all, config.bootstrap(), Duration.ofSeconds(90));
     Set<String> refusingNames = Set.copyOf(refusing.stream().map(RecordingEndpoint::name).toList());
-    List<DeadLetter> deadLetters = DeadLetterReader.read(config.bootstrap(), AlloyConfig.DLQ_TOPIC);
+    List<DeadLetter> deadLetters = h.deadLetters(config.bootstrap());
     Map<String, String> places = new LinkedHashMap<>();
     places.put("/metrics", g.get("/metrics").body());
     places.put("/-/ready", g.get("/-/ready").body());
