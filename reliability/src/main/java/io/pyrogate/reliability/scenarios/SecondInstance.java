@@ -61,7 +61,7 @@ final class SecondInstance implements Scenario {
       Integer code = second.process().awaitExit(EXIT_BOUND);
       long millis = (System.nanoTime() - t0) / 1_000_000;
       String out = second.process().lastOutput().toLowerCase(Locale.ROOT);
-      boolean clear = out.contains("lock");
+      boolean clear = out.contains("lock") || out.contains("in use by another pyrogate");
       exits.add("try " + i + ": " + (code == null ? "still running after " + EXIT_BOUND.toSeconds() + " s" : "exit " + code + " in " + millis + " ms")
           + (clear ? ", says why (lock)" : ", no word of the lock"));
       if (code != null && code != 0 && clear) {
