@@ -291,7 +291,7 @@ public final class ConfigLoader {
         if (KafkaSettings.secretProperty(key)) {
           r.secretValue(value);
         }
-        if (io.pyrogate.kafka.KafkaClients.PINNED.contains(key)) {
+        if (KafkaSettings.PINNED.contains(key)) {
           diags.error(at, "kafka " + name + " property \"" + key + "\" cannot be overridden: pyrogate sets it to keep its "
               + "delivery guarantees (or from another argument)");
         } else if (!known.contains(key)) {

@@ -7,13 +7,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.TlsConfig;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 
@@ -23,13 +20,6 @@ import org.apache.kafka.common.config.SslConfigs;
  * guarantee no acknowledged profile is lost, which nobody overrides.
  */
 public final class KafkaClients {
-  /** Keys the user may not set: they carry pyrogate's delivery guarantees or its record format. */
-  public static final Set<String> PINNED = Set.of(
-      ProducerConfig.ACKS_CONFIG, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-      ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-      ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-      ConsumerConfig.GROUP_ID_CONFIG, CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-
   private final KafkaSettings settings;
   private final String bootstrap;
 
