@@ -234,6 +234,16 @@ final class BlockReader {
     });
   }
 
+  /** A duration that must be positive; {@code fallback} when absent or reported as not positive. */
+  Duration positiveDuration(String name, Duration fallback) {
+    Duration d = duration(name).orElse(fallback);
+    if (d.isNegative() || d.isZero()) {
+      diags.error(positionOf(name).orElse(position), name + " must be positive, got " + d);
+      return fallback;
+    }
+    return d;
+  }
+
   Optional<List<String>> stringList(String name) {
     return value(name).flatMap(v -> {
       if (!(v instanceof ArrayValue a)) {
