@@ -1,6 +1,5 @@
 package io.pyrogate.config;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,10 +79,9 @@ final class KafkaBlockDecoder {
     if (!r.has("password") && !r.has("password_file")) {
       diags.error(b.position(), "kafka sasl needs password or password_file");
     }
-    Secret password = r.secret("password").orElse(null);
-    Path file = r.path("password_file").orElse(null);
+    SecretSource password = r.secretSource("password", "password_file");
     r.finish();
-    return new KafkaSettings.Sasl(mechanism, username == null ? "" : username, password, file);
+    return new KafkaSettings.Sasl(mechanism, username == null ? "" : username, password);
   }
 
   /** producer/consumer property maps: known kafka-clients keys only, never the pinned ones. */

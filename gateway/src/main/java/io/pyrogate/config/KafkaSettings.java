@@ -1,6 +1,5 @@
 package io.pyrogate.config;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +51,7 @@ public record KafkaSettings(
   private static final ConfigDef CONSUMER_PROPERTIES = ConsumerConfig.configDef();
 
   /** A {@code sasl} block: the mechanism and the credentials (password inline or from a file read at start). */
-  public record Sasl(String mechanism, String username, Secret password, Path passwordFile) {
+  public record Sasl(String mechanism, String username, SecretSource password) {
   }
 
   public KafkaSettings {

@@ -59,7 +59,8 @@ final class ReceiveKafkaDecoder {
                   .orElse(TlsConfig.defaults());
             }
             sc.finish();
-            sasl = new KafkaSettings.Sasl(mechanism, user == null ? "" : user, password, null);
+            sasl = new KafkaSettings.Sasl(mechanism, user == null ? "" : user,
+                  password == null ? null : SecretSource.inline(password));
           }
         }
         default -> diags.error(a.positionOf("type").orElse(auth.get().position()),
