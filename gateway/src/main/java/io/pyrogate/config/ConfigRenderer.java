@@ -173,8 +173,8 @@ public final class ConfigRenderer {
 
   /** A PEM certificate is not secret, but long: its length stands for it. */
   private void certificate(String name, SecretSource pem) {
-    String shown = pem instanceof SecretSource.Inline i ? quote("(" + i.secret().reveal().length() + " characters of PEM)")
-        : null;
+    String shown = pem instanceof SecretSource.Inline i
+        ? quote("(" + i.secret().reveal().length() + " characters of PEM)") : null;
     source(name + "_pem", name + "_file", pem, shown);
   }
 

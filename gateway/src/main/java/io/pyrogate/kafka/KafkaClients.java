@@ -106,7 +106,8 @@ public final class KafkaClients {
     try {
       return source.read();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + source.file() + " named in the kafka block: " + e.getMessage(), e);
+      String message = "cannot read " + source.file() + " named in the kafka block: " + e.getMessage();
+      throw new UncheckedIOException(message, e);
     }
   }
 }
