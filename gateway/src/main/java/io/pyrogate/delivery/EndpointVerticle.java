@@ -16,7 +16,6 @@ import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.HttpClientConfig;
 import io.pyrogate.config.Redact;
 import io.pyrogate.config.WriteComponent;
-import io.pyrogate.kafka.DeadLetterReplay;
 import io.pyrogate.kafka.ConsumerWindow;
 import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.KafkaDefaults;
@@ -28,6 +27,7 @@ import io.pyrogate.pyroscope.Gzip;
 import io.pyrogate.pyroscope.LabelSet;
 import io.pyrogate.pyroscope.PushBatch;
 import io.pyrogate.pyroscope.PushRequests;
+import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import io.pyrogate.record.RecordFormatException;
@@ -322,8 +322,8 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   private boolean replayedForAnotherEndpoint(ConsumerRecord<String, byte[]> record) {
-    var header = record.headers().lastHeader(DeadLetterReplay.REPLAY_ENDPOINT);
-    return header != null && !endpoint.name().equals(new String(header.value(), java.nio.charset.StandardCharsets.UTF_8));
+    String addressee = KafkaHeaders.lastString(record.headers(), KafkaHeaders.REPLAY_ENDPOINT);
+    return addressee != null && !endpoint.name().equals(addressee);
   }
 
   /**

@@ -22,9 +22,9 @@ import io.pyrogate.config.HttpClientConfig;
 import io.pyrogate.config.Secret;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
-import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.Topics;
 import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
@@ -115,10 +115,10 @@ class DeliveryTest {
       assertThat(dead).hasSize(1);
       ConsumerRecord<String, byte[]> letter = dead.get(0);
       assertThat(letter.value()).isEqualTo(rejected.toByteArray());
-      assertThat(header(letter, DeadLetters.ENDPOINT)).isEqualTo("a");
-      assertThat(header(letter, DeadLetters.STATUS)).isEqualTo("400");
-      assertThat(header(letter, DeadLetters.ATTEMPTS)).isEqualTo("1");
-      assertThat(header(letter, DeadLetters.REASON)).contains("HTTP 400").contains("function id is 0");
+      assertThat(header(letter, KafkaHeaders.DLQ_ENDPOINT)).isEqualTo("a");
+      assertThat(header(letter, KafkaHeaders.DLQ_STATUS)).isEqualTo("400");
+      assertThat(header(letter, KafkaHeaders.DLQ_ATTEMPTS)).isEqualTo("1");
+      assertThat(header(letter, KafkaHeaders.DLQ_REASON)).contains("HTTP 400").contains("function id is 0");
       assertThat(header(letter, "pyrogate-kind")).isEqualTo("push");
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(TestGateways.get(gateway.managementPort(), "/metrics").body())
           .contains("pyroscope_write_dropped_profiles_total{component_id=\"pyroscope.write.w\",endpoint=\"" + pyroscope.url() + "\"} 1.0"));
@@ -202,7 +202,7 @@ class DeliveryTest {
         assertThat(push(port, Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray()).statusCode()).isEqualTo(200);
         List<ConsumerRecord<String, byte[]>> dead = TestKafka.read(Topics.deadLetterTopic(kafka, "w"), 1);
         assertThat(dead).hasSize(1);
-        assertThat(header(dead.get(0), DeadLetters.REASON)).isEqualTo("HTTP 429: slow down");
+        assertThat(header(dead.get(0), KafkaHeaders.DLQ_REASON)).isEqualTo("HTTP 429: slow down");
         assertThat(pyroscope.received()).hasSize(1);
       }
     }
@@ -337,9 +337,9 @@ class DeliveryTest {
       try (Gateway gateway = withBacklog(config, records)) {
         List<ConsumerRecord<String, byte[]>> dead = TestKafka.read(Topics.deadLetterTopic(kafka, "w"), 1);
         assertThat(dead).extracting(ConsumerRecord::value).containsExactly(poison);
-        assertThat(header(dead.get(0), DeadLetters.REASON)).startsWith("HTTP 400").contains("bad profile");
-        assertThat(header(dead.get(0), DeadLetters.STATUS)).isEqualTo("400");
-        assertThat(header(dead.get(0), DeadLetters.ATTEMPTS)).isEqualTo("1");
+        assertThat(header(dead.get(0), KafkaHeaders.DLQ_REASON)).startsWith("HTTP 400").contains("bad profile");
+        assertThat(header(dead.get(0), KafkaHeaders.DLQ_STATUS)).isEqualTo("400");
+        assertThat(header(dead.get(0), KafkaHeaders.DLQ_ATTEMPTS)).isEqualTo("1");
         assertThat(header(dead.get(0), "x-scope-orgid")).isEqualTo("squad-1");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
             assertThat(pyroscope.deliveredSampleIds()).containsExactlyInAnyOrderElementsOf(goodIds));
