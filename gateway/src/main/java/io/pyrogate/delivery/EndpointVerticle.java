@@ -27,6 +27,7 @@ import io.pyrogate.pyroscope.Gzip;
 import io.pyrogate.pyroscope.LabelSet;
 import io.pyrogate.pyroscope.PushBatch;
 import io.pyrogate.pyroscope.PushRequests;
+import io.pyrogate.pyroscope.PyroscopeHttp;
 import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
@@ -65,7 +66,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EndpointVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointVerticle.class);
-  static final String PUSH_PATH = "/push.v1.PusherService/Push";
   static final long WINDOW_BYTES = 16L * 1024 * 1024;
   public static final int WINDOW_RECORDS = 256;
   /**
@@ -569,9 +569,10 @@ public final class EndpointVerticle extends VerticleBase {
   private Future<HttpRequest<Buffer>> request(WebClient web, ProfileRecord profile) {
     HttpRequest<Buffer> req;
     if (profile.kind() == ProfileRecord.Kind.INGEST) {
-      req = web.postAbs(baseUrl + "/ingest" + (profile.query() == null ? "" : "?" + profile.query()));
+      req = web.postAbs(baseUrl + PyroscopeHttp.INGEST_PATH + (profile.query() == null ? "" : "?" + profile.query()));
     } else {
-      req = web.postAbs(baseUrl + PUSH_PATH).putHeader("Connect-Protocol-Version", "1");
+      req = web.postAbs(baseUrl + PyroscopeHttp.PUSH_PATH)
+          .putHeader(PyroscopeHttp.CONNECT_PROTOCOL_VERSION, PyroscopeHttp.CONNECT_VERSION);
     }
     req.putHeader("Content-Type", profile.contentType());
     if (profile.contentEncoding() != null) {
@@ -587,7 +588,7 @@ public final class EndpointVerticle extends VerticleBase {
     String body = response.bodyAsString();
     String reason = "HTTP " + status + (body == null || body.isBlank() ? ""
         : ": " + (body.length() > MAX_ERROR_BODY ? body.substring(0, MAX_ERROR_BODY) + "…" : body.strip()));
-    return new RetryPolicy.Failure(status, connectCode(response), response.getHeader("Retry-After"), reason);
+    return new RetryPolicy.Failure(status, PyroscopeHttp.connectCode(response.getHeader("Content-Type"), response.body()), response.getHeader("Retry-After"), reason);
   }
 
   /**
@@ -604,19 +605,6 @@ public final class EndpointVerticle extends VerticleBase {
       }
     }
     return reason.toString();
-  }
-
-  private static String connectCode(HttpResponse<Buffer> response) {
-    String type = response.getHeader("Content-Type");
-    if (type == null || !type.startsWith("application/json") || response.body() == null) {
-      return null;
-    }
-    try {
-      Object code = response.bodyAsJsonObject().getValue("code");
-      return code instanceof String s ? s : null;
-    } catch (RuntimeException notJson) {
-      return null;
-    }
   }
 
   private void deadLetter(Send s, ConsumerWindow.Held d, String reason, int status) {

@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import io.pyrogate.pyroscope.PyroscopeHttp;
 import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.FakeTokenServer;
@@ -49,7 +50,7 @@ class UrlUserInfoTest {
 
       assertThat(sent.headers()).containsEntry("authorization", basic("123456:glc_p@ss+w"))
           .containsEntry("host", "127.0.0.1:" + pyroscope.port());
-      assertThat(sent.path()).isEqualTo(EndpointVerticle.PUSH_PATH);
+      assertThat(sent.path()).isEqualTo(PyroscopeHttp.PUSH_PATH);
     }
   }
 
