@@ -265,7 +265,7 @@ class DeliveryTest {
       GatewayConfig config = config(kafka, port, List.of(new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of())));
       List<String> sentIds = new ArrayList<>();
       List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-      int[] sizes = {300_000, 300_000, 300_000, 300_000, EndpointVerticle.BATCH_BYTES + 10, 300_000, 300_000};
+      int[] sizes = {300_000, 300_000, 300_000, 300_000, Batcher.BATCH_BYTES + 10, 300_000, 300_000};
       for (int size : sizes) {
         byte[] raw = new byte[size];
         random.nextBytes(raw);
@@ -278,7 +278,7 @@ class DeliveryTest {
         assertThat(pyroscope.deliveredSampleIds()).containsExactlyInAnyOrderElementsOf(sentIds);
         assertThat(pyroscope.delivered()).hasSizeLessThan(records.size()).allSatisfy(r -> {
           int series = PushRequest.parseFrom(r.body()).getSeriesCount();
-          assertThat(series == 1 || r.body().length <= EndpointVerticle.BATCH_BYTES)
+          assertThat(series == 1 || r.body().length <= Batcher.BATCH_BYTES)
               .as("a request of %d series has %d bytes", series, r.body().length).isTrue();
         });
       }
