@@ -2,8 +2,6 @@ package io.pyrogate.delivery;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,14 +31,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each record is prepared ({@link RecordPreparer}: external labels) and grouped into requests ({@link Batcher}:
  * push records of one tenant in one PushRequest); {@link EndpointSender} makes the attempts. At most
- * {@link EndpointClients#MAX_CONNECTIONS} requests are in flight, the others wait their turn here and not in the HTTP
- * client's pool. A request succeeds or fails as a whole. A record is done when the endpoint answered 2xx to its
+ * {@link EndpointClients#MAX_CONNECTIONS} requests are in flight, the others wait their turn in a {@link SendQueue}
+ * and not in the HTTP client's pool. A request succeeds or fails as a whole. A record is done when the endpoint answered 2xx to its
  * request or when it was written to the dead-letter topic; only the done prefix of each partition is committed. When
  * the window is full the consumer's partitions are paused (it keeps polling, so it stays in its group): lag builds
  * up in Kafka, not in heap. The window, retry timers, commits and drain-on-stop are the {@link ConsumerWindow}'s.
  *
  * <p>An endpoint that answers nothing is in outage ({@link EndpointHealth}), which is no record's failure: the
- * requests wait here and one at a time goes as a probe, the next after a backoff growing to
+ * requests wait in the queue and one at a time goes as a probe, the next after a backoff growing to
  * {@code max_backoff_period}, for as long as it takes. A record spends its {@code max_backoff_retries} only on a
  * failure while the endpoint answered other requests since its previous one, and goes to the dead-letter topic only
  * then, or when refused for good. Records keep coming into the window while some are retried, so a record the
@@ -63,19 +61,8 @@ public final class EndpointVerticle extends VerticleBase {
   private final EndpointClients.Settings settings;
   private final EndpointHealth health;
 
-  /**
-   * Requests ready to go, in order, waiting for one of the {@link EndpointClients#MAX_CONNECTIONS} to be free, or in
-   * an outage for their turn as the probe.
-   */
-  private final Deque<Send> ready = new ArrayDeque<>();
-  private int inFlight;
-  /** In an outage, the request on its way as the probe, else null. */
-  private Send probe;
-  /** In an outage, the timer of the next probe, else -1. */
-  private long probeTimer = -1;
-  /** In an outage, whether the next probe's time has come. */
-  private boolean probeDue;
   private Batcher batcher;
+  private SendQueue queue;
   private ConsumerWindow window;
   private EndpointSender sender;
   private boolean stopping;
@@ -110,6 +97,7 @@ public final class EndpointVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     batcher = new Batcher(vertx, Batcher.BATCH_BYTES, Batcher.BATCH_LINGER_MS, this::attempt);
+    queue = new SendQueue(vertx, health, settings.clockMillis(), EndpointClients.MAX_CONNECTIONS, this::transmit);
     return EndpointSender.start(vertx, describe(), endpoint, settings, () -> stopping).compose(started -> {
       sender = started;
       return subscribe(sender.proxy());
@@ -127,11 +115,9 @@ public final class EndpointVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    vertx.cancelTimer(probeTimer);
-    for (Send s : ready) {
+    for (Send s : queue.clear()) {
       s.deliveries.forEach(window::giveBack);
     }
-    ready.clear();
     for (Send batch : batcher.discardOpen()) {
       batch.deliveries.forEach(window::giveBack);
     }
@@ -164,9 +150,8 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   /**
-   * Queues a request to go out as soon as a connection is free: at most {@link EndpointClients#MAX_CONNECTIONS}
-   * are in flight, so no request waits in the client's pool, where its timeout would run before it is sent. In an
-   * outage it waits for its turn as the probe.
+   * Queues a request to go out as soon as it may ({@link SendQueue}): when a connection is free, in an outage when its
+   * turn as the probe comes.
    */
   private void attempt(Send s) {
     if (!s.dropReleased()) {
@@ -176,66 +161,11 @@ public final class EndpointVerticle extends VerticleBase {
       s.deliveries.forEach(window::giveBack);
       return;
     }
-    ready.addLast(s);
-    pump();
-  }
-
-  private void pump() {
-    if (!health.inOutage() && (probeTimer >= 0 || probeDue)) {
-      vertx.cancelTimer(probeTimer);
-      probeTimer = -1;
-      probeDue = false;
-    }
-    while (inFlight < EndpointClients.MAX_CONNECTIONS && !ready.isEmpty()) {
-      if (health.inOutage()) {
-        probeWhenDue();
-        return;
-      }
-      Send next = nextReady();
-      if (next != null) {
-        transmit(next);
-      }
-    }
-  }
-
-  /** The first waiting request that still has records to send (a revocation may have taken them), or null. */
-  private Send nextReady() {
-    Send s;
-    while ((s = ready.pollFirst()) != null && !s.dropReleased()) {
-      // all its records went to their partitions' new owner
-    }
-    return s;
-  }
-
-  /**
-   * In an outage, sends the request that waited longest as the probe once its time has come; one that fails goes
-   * to the back, so a request the endpoint refuses on its own does not keep the others from showing it is back.
-   */
-  private void probeWhenDue() {
-    if (probe != null) {
-      return;
-    }
-    if (!probeDue) {
-      if (probeTimer < 0) {
-        long wait = Math.max(1, health.nextAttemptMillis() - settings.clockMillis().getAsLong());
-        probeTimer = vertx.setTimer(wait, t -> {
-          probeTimer = -1;
-          probeDue = true;
-          pump();
-        });
-      }
-      return;
-    }
-    probeDue = false;
-    probe = nextReady();
-    if (probe != null) {
-      transmit(probe);
-    }
+    queue.offer(s);
   }
 
   /** One attempt of a request, and what follows from its outcome. */
   private void transmit(Send s) {
-    inFlight++;
     s.attempts++;
     s.lastAttemptMillis = settings.clockMillis().getAsLong();
     if (s.firstAttemptMillis == 0) {
@@ -243,12 +173,9 @@ public final class EndpointVerticle extends VerticleBase {
     }
     long sentAt = System.nanoTime();
     sender.send(s).onSuccess(outcome -> {
-      inFlight--;
-      if (probe == s) {
-        probe = null;
-      }
+      queue.completed(s);
       onOutcome(s, sentAt, outcome);
-      pump();
+      queue.pump();
     });
   }
 
@@ -313,7 +240,7 @@ public final class EndpointVerticle extends VerticleBase {
     }
     metrics.retries().increment();
     if (health.inOutage()) {
-      ready.addLast(s);
+      queue.waitForProbe(s);
       return;
     }
     health.retryAt(now + decision.delay().toMillis());
