@@ -1,63 +1,44 @@
 package io.pyrogate.delivery;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.pyrogate.config.Endpoint;
-import io.pyrogate.config.HttpClientConfig;
 import io.pyrogate.config.Redact;
 import io.pyrogate.config.WriteComponent;
-import io.pyrogate.kafka.DeadLetterReplay;
 import io.pyrogate.kafka.ConsumerWindow;
 import io.pyrogate.kafka.DeadLetters;
-import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.kafka.Producers;
 import io.pyrogate.ops.Metrics;
-import io.pyrogate.proto.push.v1.PushRequest;
-import io.pyrogate.pyroscope.ExternalLabels;
-import io.pyrogate.pyroscope.Gzip;
-import io.pyrogate.pyroscope.LabelSet;
-import io.pyrogate.pyroscope.PushBatch;
-import io.pyrogate.pyroscope.PushRequests;
+import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import io.pyrogate.record.RecordFormatException;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.ProxyOptions;
-import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Delivers one endpoint of a {@code pyroscope.write} component from the component's topic, in the
- * endpoint's own consumer group, so it progresses independently of every other endpoint.
+ * endpoint's own consumer group, so it progresses independently of every other endpoint: it consumes, hands each
+ * record to the sender and commits what is done.
  *
- * <p>Records are sent concurrently within a window bounded in bytes and count. Push records of one tenant are
- * batched into one PushRequest (up to {@link #BATCH_BYTES}, waiting at most {@link #BATCH_LINGER_MS} for more);
- * /ingest records and encoded push records go one by one. At most {@link EndpointClients#MAX_CONNECTIONS} requests are
- * in flight, the others wait their turn here and not in the HTTP client's pool. A request succeeds or fails as a whole. A record is done
- * when the endpoint answered 2xx to its request or when it was written to the dead-letter topic; only the done
- * prefix of each partition is committed. When the window is full the consumer's partitions are paused (it keeps
- * polling, so it stays in its group): lag builds up in Kafka, not in heap. The window, retry timers, commits and
- * drain-on-stop are the {@link ConsumerWindow}'s.
+ * <p>Each record is prepared ({@link RecordPreparer}: external labels) and grouped into requests ({@link Batcher}:
+ * push records of one tenant in one PushRequest); {@link EndpointSender} makes the attempts. At most
+ * {@link EndpointClients#MAX_CONNECTIONS} requests are in flight, the others wait their turn in a {@link SendQueue}
+ * and not in the HTTP client's pool. A request succeeds or fails as a whole. A record is done when the endpoint answered 2xx to its
+ * request or when it was written to the dead-letter topic; only the done prefix of each partition is committed. When
+ * the window is full the consumer's partitions are paused (it keeps polling, so it stays in its group): lag builds
+ * up in Kafka, not in heap. The window, retry timers, commits and drain-on-stop are the {@link ConsumerWindow}'s.
  *
  * <p>An endpoint that answers nothing is in outage ({@link EndpointHealth}), which is no record's failure: the
- * requests wait here and one at a time goes as a probe, the next after a backoff growing to
+ * requests wait in the queue and one at a time goes as a probe, the next after a backoff growing to
  * {@code max_backoff_period}, for as long as it takes. A record spends its {@code max_backoff_retries} only on a
  * failure while the endpoint answered other requests since its previous one, and goes to the dead-letter topic only
  * then, or when refused for good. Records keep coming into the window while some are retried, so a record the
@@ -65,117 +46,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class EndpointVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointVerticle.class);
-  static final String PUSH_PATH = "/push.v1.PusherService/Push";
   static final long WINDOW_BYTES = 16L * 1024 * 1024;
   public static final int WINDOW_RECORDS = 256;
-  /**
-   * Largest batch of push records, in bytes of the serialized PushRequest (a record bigger than this goes alone).
-   * 1 MiB holds dozens of typical SDK profiles (tens of KiB each), enough to save most of the per-request cost,
-   * while a batch that fails costs little to retry and 16 batches still fit in the window.
-   * Measured by BatchingBenchmark (bench/): about 15 % less CPU per profile than one per request; 4 MiB saves no more.
-   */
-  static final int BATCH_BYTES = 1024 * 1024;
-  /**
-   * Longest wait for more records to fill a batch that is not full. Profiles are uploaded every 10 s or more, so
-   * 20 ms of extra latency is invisible, and it is long enough to gather what one Kafka poll hands over.
-   */
-  static final long BATCH_LINGER_MS = 20;
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
-  private static final int MAX_ERROR_BODY = 512;
 
   private final String writeLabel;
-  private final ExternalLabels externalLabels;
+  private final RecordPreparer preparer;
   private final Metrics.EndpointMetrics metrics;
   private final Endpoint endpoint;
   private final String topic;
   private final Map<String, Object> consumerConfig;
   private final DeadLetters deadLetters;
-  private final String baseUrl;
   private final RetryPolicy retryPolicy;
   private final EndpointClients.Settings settings;
   private final EndpointHealth health;
-  private EndpointHeaders headers;
-  private OAuth2Tokens tokens;
 
-  /** The open batch of each tenant ("" when single-tenant), waiting for more records or its linger. */
-  private final Map<String, Send> batches = new HashMap<>();
-  /**
-   * Requests ready to go, in order, waiting for one of the {@link EndpointClients#MAX_CONNECTIONS} to be free, or in
-   * an outage for their turn as the probe.
-   */
-  private final Deque<Send> ready = new ArrayDeque<>();
-  private int inFlight;
-  /** In an outage, the request on its way as the probe, else null. */
-  private Send probe;
-  /** In an outage, the timer of the next probe, else -1. */
-  private long probeTimer = -1;
-  /** In an outage, whether the next probe's time has come. */
-  private boolean probeDue;
+  private Batcher batcher;
+  private SendQueue queue;
   private ConsumerWindow window;
-  private ReloadingWebClient client;
+  private EndpointSender sender;
   private boolean stopping;
-
-  /**
-   * One request and its attempts: a single record, or a batch of push records of one tenant sent as one
-   * PushRequest. Its records are delivered, retried or dead-lettered together.
-   */
-  private static final class Send {
-    final String tenant;
-    final List<ConsumerWindow.Held> deliveries = new ArrayList<>(1);
-    /** The prepared profile of each record, in order (what a refused batch resends one by one). */
-    final List<ProfileRecord> parts = new ArrayList<>(1);
-    long bytes;
-    long lingerTimer = -1;
-    int attempts;
-    long firstAttemptMillis;
-    long lastAttemptMillis;
-    /** Failures that spent the retry budget: those while the endpoint answered other requests. */
-    int spent;
-    /** The last failure, or the first attempt before any: a failure counts if the endpoint answered since. */
-    long sinceMillis;
-
-    Send(String tenant) {
-      this.tenant = tenant;
-    }
-
-    static Send of(ConsumerWindow.Held d, ProfileRecord profile) {
-      Send s = new Send(profile == null ? null : profile.tenant());
-      s.add(d, profile);
-      return s;
-    }
-
-    void add(ConsumerWindow.Held d, ProfileRecord part) {
-      deliveries.add(d);
-      parts.add(part);
-      bytes += part == null ? 0 : part.payload().length;
-    }
-
-    /** Forgets the records taken away (their partition was revoked); false when none is left to send. */
-    boolean dropReleased() {
-      for (int i = deliveries.size() - 1; i >= 0; i--) {
-        if (deliveries.get(i).released()) {
-          deliveries.remove(i);
-          ProfileRecord part = parts.remove(i);
-          bytes -= part == null ? 0 : part.payload().length;
-        }
-      }
-      return !deliveries.isEmpty();
-    }
-
-    /** What decides the request: kind, tenant, content type and encoding, query. The same for every part. */
-    ProfileRecord head() {
-      return parts.get(0);
-    }
-
-    /** The request body: the one record's payload, or the batch's push requests as one (wrapped, not copied). */
-    Buffer body() {
-      List<byte[]> payloads = new ArrayList<>(parts.size());
-      for (ProfileRecord part : parts) {
-        payloads.add(part.payload());
-      }
-      return PushBatch.body(payloads);
-    }
-  }
 
   public EndpointVerticle(WriteComponent write, Endpoint endpoint, String topic, Map<String, Object> consumerConfig,
       Producers producer, String deadLetterTopic, Metrics.EndpointMetrics metrics) {
@@ -189,13 +79,11 @@ public final class EndpointVerticle extends VerticleBase {
     this.metrics = metrics;
     this.settings = settings;
     this.writeLabel = write.label();
-    this.externalLabels = new ExternalLabels(write.externalLabels());
+    this.preparer = new RecordPreparer(write.externalLabels());
     this.endpoint = endpoint;
     this.topic = topic;
     this.consumerConfig = Map.copyOf(consumerConfig);
     this.deadLetters = new DeadLetters(producer, deadLetterTopic);
-    String url = UrlUserInfo.withoutUserInfo(endpoint.url()); // the user info goes in Authorization (EndpointHeaders)
-    this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     this.retryPolicy = RetryPolicy.of(endpoint, () -> ThreadLocalRandom.current().nextDouble());
     this.health = new EndpointHealth(retryPolicy, settings.clockMillis());
     publishHealth();
@@ -208,28 +96,11 @@ public final class EndpointVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    HttpClientConfig http = endpoint.http();
-    ProxyOptions proxy;
-    ProxyOptions tokenProxy;
-    try {
-      proxy = ProxyChoice.forTarget(http.proxy(), endpoint.url(), settings.environment());
-      tokenProxy = http.oauth2() == null ? null
-          : ProxyChoice.forTarget(http.oauth2().proxy(), http.oauth2().tokenUrl(), settings.environment());
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(new IllegalStateException(describe() + ": " + e.getMessage()));
-    }
-    Future<ReloadingWebClient> endpointClient =
-        EndpointClients.forEndpoint(vertx, describe(), endpoint, proxy, settings.fileCheckInterval());
-    Future<ReloadingWebClient> tokenClient = http.oauth2() == null ? Future.succeededFuture()
-        : EndpointClients.forTokens(vertx, describe(), http.oauth2(), endpoint.remoteTimeout(), tokenProxy,
-            settings.fileCheckInterval());
-    return Future.all(endpointClient, tokenClient).compose(clients -> {
-      client = endpointClient.result();
-      if (tokenClient.result() != null) {
-        tokens = new OAuth2Tokens(vertx, http.oauth2(), tokenClient.result(), endpoint.remoteTimeout(), settings.clockMillis());
-      }
-      headers = new EndpointHeaders(vertx, endpoint, tokens);
-      return subscribe(proxy);
+    batcher = new Batcher(vertx, Batcher.BATCH_BYTES, Batcher.BATCH_LINGER_MS, this::attempt);
+    queue = new SendQueue(vertx, health, settings.clockMillis(), EndpointClients.MAX_CONNECTIONS, this::transmit);
+    return EndpointSender.start(vertx, describe(), endpoint, settings, () -> stopping).compose(started -> {
+      sender = started;
+      return subscribe(sender.proxy());
     });
   }
 
@@ -244,22 +115,15 @@ public final class EndpointVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    vertx.cancelTimer(probeTimer);
-    for (Send s : ready) {
+    for (Send s : queue.clear()) {
       s.deliveries.forEach(window::giveBack);
     }
-    ready.clear();
-    for (Send batch : List.copyOf(batches.values())) {
-      batches.remove(key(batch.tenant));
-      vertx.cancelTimer(batch.lingerTimer);
+    for (Send batch : batcher.discardOpen()) {
       batch.deliveries.forEach(window::giveBack);
     }
     return window.stop()
         .eventually(() -> {
-          client.close();
-          if (tokens != null) {
-            tokens.close();
-          }
+          sender.close();
           return Future.succeededFuture();
         });
   }
@@ -272,104 +136,22 @@ public final class EndpointVerticle extends VerticleBase {
     }
     ProfileRecord profile;
     try {
-      profile = prepare(RecordCodec.fromKafka(record));
+      profile = preparer.prepare(RecordCodec.fromKafka(record));
     } catch (RecordFormatException e) {
       deadLetter(Send.of(d, null), d, "malformed record: " + e.getMessage(), 0);
       return;
     }
-    if (profile.kind() == ProfileRecord.Kind.PUSH && profile.contentEncoding() == null) {
-      batch(d, profile);
-    } else {
-      attempt(Send.of(d, profile));
-    }
-  }
-
-  /** Adds a plain push record to its tenant's batch, sending the batch when it is full. */
-  private void batch(ConsumerWindow.Held d, ProfileRecord profile) {
-    String key = key(profile.tenant());
-    Send batch = batches.get(key);
-    if (batch != null && batch.bytes + profile.payload().length > BATCH_BYTES) {
-      send(batch);
-      batch = null;
-    }
-    if (batch == null) {
-      Send open = new Send(profile.tenant());
-      open.lingerTimer = vertx.setTimer(BATCH_LINGER_MS, t -> {
-        open.lingerTimer = -1;
-        send(open);
-      });
-      batches.put(key, open);
-      batch = open;
-    }
-    batch.add(d, profile);
-    if (batch.bytes >= BATCH_BYTES) {
-      send(batch);
-    }
-  }
-
-  /** Closes a batch and sends it. */
-  private void send(Send batch) {
-    batches.remove(key(batch.tenant), batch);
-    if (batch.lingerTimer >= 0) {
-      vertx.cancelTimer(batch.lingerTimer);
-      batch.lingerTimer = -1;
-    }
-    attempt(batch);
-  }
-
-  private static String key(String tenant) {
-    return tenant == null ? "" : tenant;
+    batcher.add(d, profile);
   }
 
   private boolean replayedForAnotherEndpoint(ConsumerRecord<String, byte[]> record) {
-    var header = record.headers().lastHeader(DeadLetterReplay.REPLAY_ENDPOINT);
-    return header != null && !endpoint.name().equals(new String(header.value(), java.nio.charset.StandardCharsets.UTF_8));
+    String addressee = KafkaHeaders.lastString(record.headers(), KafkaHeaders.REPLAY_ENDPOINT);
+    return addressee != null && !endpoint.name().equals(addressee);
   }
 
   /**
-   * Applies what the write component does to every profile: for push, reserved labels and external_labels on every
-   * series; for /ingest, external_labels in the {@code name} parameter.
-   */
-  private ProfileRecord prepare(ProfileRecord profile) {
-    if (profile.kind() != ProfileRecord.Kind.PUSH) {
-      String query;
-      try {
-        query = externalLabels.applyToIngestQuery(profile.query());
-      } catch (LabelSet.InvalidNameException e) {
-        throw new RecordFormatException("cannot apply external_labels to the /ingest name: " + e.getMessage());
-      }
-      return query == profile.query() ? profile : new ProfileRecord(profile.kind(), profile.tenant(),
-          profile.contentType(), profile.contentEncoding(), query, profile.receivedAtMillis(), profile.payload());
-    }
-    byte[] plain = profile.payload();
-    if (profile.contentEncoding() != null) {
-      if (!"gzip".equalsIgnoreCase(profile.contentEncoding())) {
-        throw new RecordFormatException("unsupported content-encoding \"" + profile.contentEncoding() + "\"");
-      }
-      try {
-        plain = Gzip.inflate(plain, KafkaDefaults.MAX_BODY_BYTES);
-      } catch (IOException e) {
-        throw new RecordFormatException("cannot inflate gzip value: " + e.getMessage());
-      }
-    }
-    PushRequest request;
-    try {
-      request = PushRequests.parse(plain);
-    } catch (InvalidProtocolBufferException e) {
-      throw new RecordFormatException("value is not a push.v1.PushRequest: " + e.getMessage());
-    }
-    PushRequest relabelled = externalLabels.apply(request);
-    if (relabelled == request) {
-      return profile;
-    }
-    return new ProfileRecord(profile.kind(), profile.tenant(), profile.contentType(), null, profile.query(),
-        profile.receivedAtMillis(), relabelled.toByteArray());
-  }
-
-  /**
-   * Queues a request to go out as soon as a connection is free: at most {@link EndpointClients#MAX_CONNECTIONS}
-   * are in flight, so no request waits in the client's pool, where its timeout would run before it is sent. In an
-   * outage it waits for its turn as the probe.
+   * Queues a request to go out as soon as it may ({@link SendQueue}): when a connection is free, in an outage when its
+   * turn as the probe comes.
    */
   private void attempt(Send s) {
     if (!s.dropReleased()) {
@@ -379,100 +161,38 @@ public final class EndpointVerticle extends VerticleBase {
       s.deliveries.forEach(window::giveBack);
       return;
     }
-    ready.addLast(s);
-    pump();
-  }
-
-  private void pump() {
-    if (!health.inOutage() && (probeTimer >= 0 || probeDue)) {
-      vertx.cancelTimer(probeTimer);
-      probeTimer = -1;
-      probeDue = false;
-    }
-    while (inFlight < EndpointClients.MAX_CONNECTIONS && !ready.isEmpty()) {
-      if (health.inOutage()) {
-        probeWhenDue();
-        return;
-      }
-      Send next = nextReady();
-      if (next != null) {
-        transmit(next);
-      }
-    }
-  }
-
-  /** The first waiting request that still has records to send (a revocation may have taken them), or null. */
-  private Send nextReady() {
-    Send s;
-    while ((s = ready.pollFirst()) != null && !s.dropReleased()) {
-      // all its records went to their partitions' new owner
-    }
-    return s;
-  }
-
-  /**
-   * In an outage, sends the request that waited longest as the probe once its time has come; one that fails goes
-   * to the back, so a request the endpoint refuses on its own does not keep the others from showing it is back.
-   */
-  private void probeWhenDue() {
-    if (probe != null) {
-      return;
-    }
-    if (!probeDue) {
-      if (probeTimer < 0) {
-        long wait = Math.max(1, health.nextAttemptMillis() - settings.clockMillis().getAsLong());
-        probeTimer = vertx.setTimer(wait, t -> {
-          probeTimer = -1;
-          probeDue = true;
-          pump();
-        });
-      }
-      return;
-    }
-    probeDue = false;
-    probe = nextReady();
-    if (probe != null) {
-      transmit(probe);
-    }
+    queue.offer(s);
   }
 
   /** One attempt of a request, and what follows from its outcome. */
   private void transmit(Send s) {
-    inFlight++;
-    ProfileRecord profile = s.head();
     s.attempts++;
     s.lastAttemptMillis = settings.clockMillis().getAsLong();
     if (s.firstAttemptMillis == 0) {
       s.firstAttemptMillis = s.sinceMillis = s.lastAttemptMillis;
     }
     long sentAt = System.nanoTime();
-    send(s, headers.renewable()).onComplete(ar -> {
-      inFlight--;
-      if (probe == s) {
-        probe = null;
-      }
-      onOutcome(s, profile, sentAt, ar);
-      pump();
+    sender.send(s).onSuccess(outcome -> {
+      queue.completed(s);
+      onOutcome(s, sentAt, outcome);
+      queue.pump();
     });
   }
 
-  private void onOutcome(Send s, ProfileRecord profile, long sentAt, AsyncResult<HttpResponse<Buffer>> ar) {
-    boolean delivered = ar.succeeded() && ar.result().statusCode() / 100 == 2;
-    if (ar.succeeded()) {
-      (profile.kind() == ProfileRecord.Kind.PUSH ? metrics.pushLatency() : metrics.ingestLatency())
+  private void onOutcome(Send s, long sentAt, EndpointSender.Outcome outcome) {
+    if (outcome.answered()) {
+      (s.head().kind() == ProfileRecord.Kind.PUSH ? metrics.pushLatency() : metrics.ingestLatency())
           .record((System.nanoTime() - sentAt) / 1e9);
     }
-    if (delivered) {
+    if (outcome.delivered()) {
       metrics.sentBytes().increment(s.bytes);
       metrics.sentProfiles().increment(s.deliveries.size());
-    } else {
-      client.recheck();
     }
-    if (stopping && !delivered) {
+    if (stopping && !outcome.delivered()) {
       s.deliveries.forEach(window::giveBack);
       return;
     }
-    if (delivered) {
+    if (outcome.delivered()) {
       long outageSince = health.snapshot().sinceMillis();
       if (health.delivered()) {
         LOG.info("{}: delivering again after {} s in outage", describe(),
@@ -482,8 +202,7 @@ public final class EndpointVerticle extends VerticleBase {
       s.deliveries.forEach(window::done);
       return;
     }
-    RetryPolicy.Failure f = headers.scrubber().scrub(
-        ar.succeeded() ? failure(ar.result()) : new RetryPolicy.Failure(0, null, null, noAnswer(ar.cause())));
+    RetryPolicy.Failure f = outcome.failure();
     if (!retryPolicy.retryable(f)) {
       if (health.refused(f)) {
         LOG.info("{}: answering again after an outage", describe());
@@ -521,7 +240,7 @@ public final class EndpointVerticle extends VerticleBase {
     }
     metrics.retries().increment();
     if (health.inOutage()) {
-      ready.addLast(s);
+      queue.waitForProbe(s);
       return;
     }
     health.retryAt(now + decision.delay().toMillis());
@@ -543,80 +262,7 @@ public final class EndpointVerticle extends VerticleBase {
    */
   private void split(Send batch, String reason) {
     LOG.info("{}: batch of {} records refused ({}); sending them one by one", describe(), batch.deliveries.size(), reason);
-    for (int i = 0; i < batch.deliveries.size(); i++) {
-      attempt(Send.of(batch.deliveries.get(i), batch.parts.get(i)));
-    }
-  }
-
-  /**
-   * One attempt. A 401 with an oauth2 token renews the token and sends once more at once: the token may have
-   * been revoked or expired early, which the endpoint knows before we do.
-   */
-  private Future<HttpResponse<Buffer>> send(Send s, boolean renewOn401) {
-    return request(s.head()).compose(req -> req.sendBuffer(s.body()).compose(response -> {
-      if (renewOn401 && response.statusCode() == 401 && !stopping) {
-        headers.unauthorized(req.headers());
-        return send(s, false);
-      }
-      return Future.succeededFuture(response);
-    }));
-  }
-
-  private Future<HttpRequest<Buffer>> request(ProfileRecord profile) {
-    return client.get().compose(web -> request(web, profile));
-  }
-
-  private Future<HttpRequest<Buffer>> request(WebClient web, ProfileRecord profile) {
-    HttpRequest<Buffer> req;
-    if (profile.kind() == ProfileRecord.Kind.INGEST) {
-      req = web.postAbs(baseUrl + "/ingest" + (profile.query() == null ? "" : "?" + profile.query()));
-    } else {
-      req = web.postAbs(baseUrl + PUSH_PATH).putHeader("Connect-Protocol-Version", "1");
-    }
-    req.putHeader("Content-Type", profile.contentType());
-    if (profile.contentEncoding() != null) {
-      req.putHeader("Content-Encoding", profile.contentEncoding());
-    }
-    req.timeout(endpoint.remoteTimeout().toMillis());
-    return headers.applyTo(req.headers(), profile.tenant()).map(v -> req);
-  }
-
-  /** A non-2xx answer: its status, its Connect error code if the body is one, and what the server said. */
-  private static RetryPolicy.Failure failure(HttpResponse<Buffer> response) {
-    int status = response.statusCode();
-    String body = response.bodyAsString();
-    String reason = "HTTP " + status + (body == null || body.isBlank() ? ""
-        : ": " + (body.length() > MAX_ERROR_BODY ? body.substring(0, MAX_ERROR_BODY) + "…" : body.strip()));
-    return new RetryPolicy.Failure(status, connectCode(response), response.getHeader("Retry-After"), reason);
-  }
-
-  /**
-   * Why there was no answer, with the causes' messages: a TLS failure says "Failed to create SSL connection"
-   * on top and what was wrong with the certificate underneath.
-   */
-  private static String noAnswer(Throwable e) {
-    StringBuilder reason = new StringBuilder(e.toString());
-    Throwable cause = e.getCause();
-    for (int depth = 0; cause != null && cause != e && depth < 5; depth++, cause = cause.getCause()) {
-      String message = cause.getMessage();
-      if (message != null && reason.indexOf(message) < 0) {
-        reason.append(": ").append(message);
-      }
-    }
-    return reason.toString();
-  }
-
-  private static String connectCode(HttpResponse<Buffer> response) {
-    String type = response.getHeader("Content-Type");
-    if (type == null || !type.startsWith("application/json") || response.body() == null) {
-      return null;
-    }
-    try {
-      Object code = response.bodyAsJsonObject().getValue("code");
-      return code instanceof String s ? s : null;
-    } catch (RuntimeException notJson) {
-      return null;
-    }
+    batch.singles().forEach(this::attempt);
   }
 
   private void deadLetter(Send s, ConsumerWindow.Held d, String reason, int status) {

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.pyrogate.config.ReceiveHttpComponent;
 import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.ops.Metrics;
+import io.pyrogate.pyroscope.PyroscopeHttp;
 import io.pyrogate.record.ProfileReceiver;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
@@ -33,8 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpIngestVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpIngestVerticle.class);
-  public static final String PUSH_PATH = "/push.v1.PusherService/Push";
-  public static final List<String> INGEST_PATHS = List.of("/ingest", "/pyroscope/ingest");
+  public static final List<String> INGEST_PATHS = List.of(PyroscopeHttp.INGEST_PATH, "/pyroscope/ingest");
   private static final int RETRY_AFTER_SECONDS = 1;
   /** Bodies larger than this are decompressed, parsed and checked on worker threads, not on the event loop. */
   static final int INLINE_PARSE_BYTES = 256 * 1024;
@@ -73,8 +73,8 @@ public final class HttpIngestVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(this::count);
     router.route().handler(TimeoutHandler.create(config.readTimeout().toMillis(), 408));
-    router.route(PUSH_PATH).method(HttpMethod.POST).handler(this::push).failureHandler(ctx -> failure(ctx, false));
-    router.route(PUSH_PATH).handler(ctx -> methodNotAllowed(ctx, false));
+    router.route(PyroscopeHttp.PUSH_PATH).method(HttpMethod.POST).handler(this::push).failureHandler(ctx -> failure(ctx, false));
+    router.route(PyroscopeHttp.PUSH_PATH).handler(ctx -> methodNotAllowed(ctx, false));
     for (String path : INGEST_PATHS) {
       router.route(path).method(HttpMethod.POST).handler(this::ingest).failureHandler(ctx -> failure(ctx, true));
       router.route(path).handler(ctx -> methodNotAllowed(ctx, true));
@@ -130,8 +130,8 @@ public final class HttpIngestVerticle extends VerticleBase {
           + "\": use application/proto or application/json");
       return;
     }
-    String protocolVersion = ctx.request().getHeader("Connect-Protocol-Version");
-    if (protocolVersion != null && !"1".equals(protocolVersion.trim())) {
+    String protocolVersion = ctx.request().getHeader(PyroscopeHttp.CONNECT_PROTOCOL_VERSION);
+    if (protocolVersion != null && !PyroscopeHttp.CONNECT_VERSION.equals(protocolVersion.trim())) {
       BodyReader.drain(ctx.request());
       ConnectError.send(ctx, 400, "invalid_argument",
           "connect-protocol-version must be \"1\": got \"" + protocolVersion + "\"");
@@ -244,7 +244,7 @@ public final class HttpIngestVerticle extends VerticleBase {
   }
 
   private static String route(RoutingContext ctx) {
-    return PUSH_PATH.equals(ctx.request().path()) ? "push" : "ingest";
+    return PyroscopeHttp.PUSH_PATH.equals(ctx.request().path()) ? "push" : "ingest";
   }
 
   /**

@@ -51,7 +51,8 @@ public final class ConsumerWindow {
     private final long size;
     private boolean released;
 
-    private Held(ConsumerRecord<String, byte[]> record) {
+    /** A record as the window holds it; a Held made elsewhere (e.g. in a unit test) is in no window. */
+    public Held(ConsumerRecord<String, byte[]> record) {
       this.record = record;
       this.partition = new TopicPartition(record.topic(), record.partition());
       this.size = Math.max(0, record.serializedValueSize()) + Math.max(0, record.serializedKeySize());

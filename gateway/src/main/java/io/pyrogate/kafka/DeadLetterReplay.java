@@ -1,7 +1,6 @@
 package io.pyrogate.kafka;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -13,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.record.KafkaHeaders;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,8 +33,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * again from a point in time.
  */
 public final class DeadLetterReplay {
-  /** Header naming the only endpoint that delivers a replayed record. */
-  public static final String REPLAY_ENDPOINT = "pyrogate-replay-endpoint";
   private static final Duration POLL = Duration.ofMillis(500);
   private static final long SEND_TIMEOUT_S = 30;
 
@@ -89,7 +87,7 @@ public final class DeadLetterReplay {
           if (letter.offset() >= end.get(new TopicPartition(letter.topic(), letter.partition()))) {
             continue; // written after the replay started, e.g. by a replayed record failing again
           }
-          String deadAt = header(letter.headers(), DeadLetters.ENDPOINT);
+          String deadAt = KafkaHeaders.lastString(letter.headers(), KafkaHeaders.DLQ_ENDPOINT);
           if (endpoint != null && !endpoint.equals(deadAt)) {
             skipped++;
             continue;
@@ -129,12 +127,12 @@ public final class DeadLetterReplay {
   private static Headers replayHeaders(Headers original, String deadAt) {
     RecordHeaders h = new RecordHeaders();
     for (Header header : original) {
-      if (!header.key().startsWith("pyrogate-dlq-") && !header.key().equals(REPLAY_ENDPOINT)) {
+      if (!header.key().startsWith(KafkaHeaders.DLQ_PREFIX) && !header.key().equals(KafkaHeaders.REPLAY_ENDPOINT)) {
         h.add(header);
       }
     }
     if (deadAt != null) {
-      h.add(REPLAY_ENDPOINT, deadAt.getBytes(StandardCharsets.UTF_8));
+      KafkaHeaders.add(h, KafkaHeaders.REPLAY_ENDPOINT, deadAt);
     }
     return h;
   }
@@ -151,10 +149,5 @@ public final class DeadLetterReplay {
     } catch (TimeoutException e) {
       throw new IllegalStateException("Kafka did not acknowledge a replayed record within " + SEND_TIMEOUT_S + " s", e);
     }
-  }
-
-  private static String header(Headers headers, String name) {
-    Header h = headers.lastHeader(name);
-    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 }

@@ -1,7 +1,14 @@
 package io.pyrogate.kafka;
 
-import java.nio.charset.StandardCharsets;
+import static io.pyrogate.record.KafkaHeaders.DLQ_ATTEMPTS;
+import static io.pyrogate.record.KafkaHeaders.DLQ_ENDPOINT;
+import static io.pyrogate.record.KafkaHeaders.DLQ_FIRST_ATTEMPT;
+import static io.pyrogate.record.KafkaHeaders.DLQ_LAST_ATTEMPT;
+import static io.pyrogate.record.KafkaHeaders.DLQ_REASON;
+import static io.pyrogate.record.KafkaHeaders.DLQ_SOURCE;
+import static io.pyrogate.record.KafkaHeaders.DLQ_STATUS;
 
+import io.pyrogate.record.KafkaHeaders;
 import io.vertx.core.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -10,18 +17,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Writes what an endpoint can never deliver to its write component's dead-letter topic: the original key,
- * value and headers, plus headers saying which endpoint gave up, why and when. From there it can be
- * replayed.
+ * value and headers, plus headers saying which endpoint gave up, why and when ({@link KafkaHeaders}'
+ * {@code DLQ_*}). From there it can be replayed.
  */
 public final class DeadLetters {
-  public static final String ENDPOINT = "pyrogate-dlq-endpoint";
-  public static final String REASON = "pyrogate-dlq-reason";
-  public static final String STATUS = "pyrogate-dlq-http-status";
-  public static final String ATTEMPTS = "pyrogate-dlq-attempts";
-  public static final String FIRST_ATTEMPT = "pyrogate-dlq-first-attempt";
-  public static final String LAST_ATTEMPT = "pyrogate-dlq-last-attempt";
-  public static final String SOURCE = "pyrogate-dlq-source";
-
   private final Producers producer;
   private final String topic;
 
@@ -36,18 +35,13 @@ public final class DeadLetters {
   public Future<Void> write(ConsumerRecord<String, byte[]> original, String endpoint, String reason, int httpStatus,
       int attempts, long firstAttemptMillis, long lastAttemptMillis) {
     Headers h = new RecordHeaders(original.headers().toArray());
-    put(h, ENDPOINT, endpoint);
-    put(h, REASON, reason);
-    put(h, STATUS, Integer.toString(httpStatus));
-    put(h, ATTEMPTS, Integer.toString(attempts));
-    put(h, FIRST_ATTEMPT, Long.toString(firstAttemptMillis));
-    put(h, LAST_ATTEMPT, Long.toString(lastAttemptMillis));
-    put(h, SOURCE, original.topic() + "-" + original.partition() + "@" + original.offset());
+    KafkaHeaders.replace(h, DLQ_ENDPOINT, endpoint);
+    KafkaHeaders.replace(h, DLQ_REASON, reason);
+    KafkaHeaders.replace(h, DLQ_STATUS, Integer.toString(httpStatus));
+    KafkaHeaders.replace(h, DLQ_ATTEMPTS, Integer.toString(attempts));
+    KafkaHeaders.replace(h, DLQ_FIRST_ATTEMPT, Long.toString(firstAttemptMillis));
+    KafkaHeaders.replace(h, DLQ_LAST_ATTEMPT, Long.toString(lastAttemptMillis));
+    KafkaHeaders.replace(h, DLQ_SOURCE, original.topic() + "-" + original.partition() + "@" + original.offset());
     return producer.send(new ProducerRecord<>(topic, null, original.key(), original.value(), h)).mapEmpty();
-  }
-
-  private static void put(Headers h, String name, String value) {
-    h.remove(name);
-    h.add(name, value.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -34,7 +34,7 @@ public record ProfileRecord(Kind kind, String tenant, String contentType, String
           return k;
         }
       }
-      throw new RecordFormatException("unknown " + RecordCodec.KIND + " \"" + s + "\"");
+      throw new RecordFormatException("unknown " + KafkaHeaders.KIND + " \"" + s + "\"");
     }
   }
 

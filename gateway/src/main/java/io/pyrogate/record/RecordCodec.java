@@ -1,23 +1,23 @@
 package io.pyrogate.record;
 
-import java.nio.charset.StandardCharsets;
+import static io.pyrogate.record.KafkaHeaders.CONTENT_ENCODING;
+import static io.pyrogate.record.KafkaHeaders.CONTENT_TYPE;
+import static io.pyrogate.record.KafkaHeaders.KIND;
+import static io.pyrogate.record.KafkaHeaders.QUERY;
+import static io.pyrogate.record.KafkaHeaders.RECEIVED_AT;
+import static io.pyrogate.record.KafkaHeaders.TENANT;
+import static io.pyrogate.record.KafkaHeaders.VERSION;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
-/** Maps {@link ProfileRecord} to and from Kafka records, as specified in schemas/kafka-record.md. */
+/**
+ * Maps {@link ProfileRecord} to and from Kafka records, as specified in schemas/kafka-record.md; the header names
+ * are {@link KafkaHeaders}'.
+ */
 public final class RecordCodec {
-  public static final String VERSION = "pyrogate-record-version";
-  public static final String KIND = "pyrogate-kind";
-  public static final String CONTENT_TYPE = "content-type";
-  public static final String CONTENT_ENCODING = "content-encoding";
-  public static final String TENANT = "x-scope-orgid";
-  public static final String QUERY = "pyrogate-query";
-  public static final String RECEIVED_AT = "pyrogate-received-at";
-
   public static final String CURRENT_VERSION = "1";
   public static final String CONTENT_TYPE_PROTO = "application/proto";
 
@@ -81,18 +81,15 @@ public final class RecordCodec {
         receivedAtMillis, record.value());
   }
 
+  /** Only headers with a value: an absent header and an empty one mean the same. */
   private static void put(Headers h, String name, String value) {
     if (value != null && !value.isEmpty()) {
-      h.add(name, value.getBytes(StandardCharsets.UTF_8));
+      KafkaHeaders.add(h, name, value);
     }
   }
 
   private static String get(Headers h, String name) {
-    Header header = h.lastHeader(name);
-    if (header == null || header.value() == null) {
-      return null;
-    }
-    String v = new String(header.value(), StandardCharsets.UTF_8);
-    return v.isEmpty() ? null : v;
+    String v = KafkaHeaders.lastString(h, name);
+    return v == null || v.isEmpty() ? null : v;
   }
 }

@@ -23,9 +23,9 @@ import io.pyrogate.config.Secret;
 import io.pyrogate.config.SecretSource;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
-import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.Topics;
 import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
@@ -116,10 +116,10 @@ class DeliveryTest {
       assertThat(dead).hasSize(1);
       ConsumerRecord<String, byte[]> letter = dead.get(0);
       assertThat(letter.value()).isEqualTo(rejected.toByteArray());
-      assertThat(header(letter, DeadLetters.ENDPOINT)).isEqualTo("a");
-      assertThat(header(letter, DeadLetters.STATUS)).isEqualTo("400");
-      assertThat(header(letter, DeadLetters.ATTEMPTS)).isEqualTo("1");
-      assertThat(header(letter, DeadLetters.REASON)).contains("HTTP 400").contains("function id is 0");
+      assertThat(header(letter, KafkaHeaders.DLQ_ENDPOINT)).isEqualTo("a");
+      assertThat(header(letter, KafkaHeaders.DLQ_STATUS)).isEqualTo("400");
+      assertThat(header(letter, KafkaHeaders.DLQ_ATTEMPTS)).isEqualTo("1");
+      assertThat(header(letter, KafkaHeaders.DLQ_REASON)).contains("HTTP 400").contains("function id is 0");
       assertThat(header(letter, "pyrogate-kind")).isEqualTo("push");
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(TestGateways.get(gateway.managementPort(), "/metrics").body())
           .contains("pyroscope_write_dropped_profiles_total{component_id=\"pyroscope.write.w\",endpoint=\"" + pyroscope.url() + "\"} 1.0"));
@@ -203,7 +203,7 @@ class DeliveryTest {
         assertThat(push(port, Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray()).statusCode()).isEqualTo(200);
         List<ConsumerRecord<String, byte[]>> dead = TestKafka.read(Topics.deadLetterTopic(kafka, "w"), 1);
         assertThat(dead).hasSize(1);
-        assertThat(header(dead.get(0), DeadLetters.REASON)).isEqualTo("HTTP 429: slow down");
+        assertThat(header(dead.get(0), KafkaHeaders.DLQ_REASON)).isEqualTo("HTTP 429: slow down");
         assertThat(pyroscope.received()).hasSize(1);
       }
     }
@@ -266,7 +266,7 @@ class DeliveryTest {
       GatewayConfig config = config(kafka, port, List.of(new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of())));
       List<String> sentIds = new ArrayList<>();
       List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-      int[] sizes = {300_000, 300_000, 300_000, 300_000, EndpointVerticle.BATCH_BYTES + 10, 300_000, 300_000};
+      int[] sizes = {300_000, 300_000, 300_000, 300_000, Batcher.BATCH_BYTES + 10, 300_000, 300_000};
       for (int size : sizes) {
         byte[] raw = new byte[size];
         random.nextBytes(raw);
@@ -279,7 +279,7 @@ class DeliveryTest {
         assertThat(pyroscope.deliveredSampleIds()).containsExactlyInAnyOrderElementsOf(sentIds);
         assertThat(pyroscope.delivered()).hasSizeLessThan(records.size()).allSatisfy(r -> {
           int series = PushRequest.parseFrom(r.body()).getSeriesCount();
-          assertThat(series == 1 || r.body().length <= EndpointVerticle.BATCH_BYTES)
+          assertThat(series == 1 || r.body().length <= Batcher.BATCH_BYTES)
               .as("a request of %d series has %d bytes", series, r.body().length).isTrue();
         });
       }
@@ -338,9 +338,9 @@ class DeliveryTest {
       try (Gateway gateway = withBacklog(config, records)) {
         List<ConsumerRecord<String, byte[]>> dead = TestKafka.read(Topics.deadLetterTopic(kafka, "w"), 1);
         assertThat(dead).extracting(ConsumerRecord::value).containsExactly(poison);
-        assertThat(header(dead.get(0), DeadLetters.REASON)).startsWith("HTTP 400").contains("bad profile");
-        assertThat(header(dead.get(0), DeadLetters.STATUS)).isEqualTo("400");
-        assertThat(header(dead.get(0), DeadLetters.ATTEMPTS)).isEqualTo("1");
+        assertThat(header(dead.get(0), KafkaHeaders.DLQ_REASON)).startsWith("HTTP 400").contains("bad profile");
+        assertThat(header(dead.get(0), KafkaHeaders.DLQ_STATUS)).isEqualTo("400");
+        assertThat(header(dead.get(0), KafkaHeaders.DLQ_ATTEMPTS)).isEqualTo("1");
         assertThat(header(dead.get(0), "x-scope-orgid")).isEqualTo("squad-1");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
             assertThat(pyroscope.deliveredSampleIds()).containsExactlyInAnyOrderElementsOf(goodIds));

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.pyrogate.kafka.DeadLetters;
+import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.FakeTokenServer;
 import io.pyrogate.testing.Profiles;
@@ -121,7 +121,7 @@ class OAuth2DeliveryTest {
 
       List<ConsumerRecord<String, byte[]>> dead = harness.deadLetters(1);
       assertThat(dead).hasSize(1);
-      assertThat(new String(dead.get(0).headers().lastHeader(DeadLetters.STATUS).value(), StandardCharsets.UTF_8)).isEqualTo("401");
+      assertThat(new String(dead.get(0).headers().lastHeader(KafkaHeaders.DLQ_STATUS).value(), StandardCharsets.UTF_8)).isEqualTo("401");
       assertThat(pyroscope.received()).hasSize(2);
       assertThat(tokens.requests()).hasSize(2);
     }

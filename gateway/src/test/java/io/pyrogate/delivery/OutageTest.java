@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
@@ -126,8 +126,8 @@ class OutageTest {
 
       List<ConsumerRecord<String, byte[]>> dead = harness.deadLetters(1);
       assertThat(dead).extracting(ConsumerRecord::value).containsExactly(poison.toByteArray());
-      assertThat(header(dead.get(0), DeadLetters.REASON)).isEqualTo("gave up after 3 attempts: HTTP 500: boom");
-      assertThat(header(dead.get(0), DeadLetters.STATUS)).isEqualTo("500");
+      assertThat(header(dead.get(0), KafkaHeaders.DLQ_REASON)).isEqualTo("gave up after 3 attempts: HTTP 500: boom");
+      assertThat(header(dead.get(0), KafkaHeaders.DLQ_STATUS)).isEqualTo("500");
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
           assertThat(pyroscope.deliveredSampleIds()).containsExactlyInAnyOrderElementsOf(good));
       assertThat(poisonAttempts(pyroscope, marker)).isGreaterThanOrEqualTo(3);

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.pyrogate.config.Endpoint;
-import io.pyrogate.kafka.DeadLetters;
+import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.FakeTokenServer;
 import io.pyrogate.testing.Profiles;
@@ -81,7 +81,7 @@ class SecretsStayOutOfLogsTest {
           harness.store(Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()));
           List<ConsumerRecord<String, byte[]>> dead = harness.deadLetters(1);
           assertThat(dead).hasSize(1);
-          String reason = header(dead.get(0), DeadLetters.REASON);
+          String reason = header(dead.get(0), KafkaHeaders.DLQ_REASON);
           assertThat(reason).startsWith("HTTP 400: you sent POST");
           reasons.add(reason);
         }
@@ -109,7 +109,7 @@ class SecretsStayOutOfLogsTest {
       tokens.failWith(0); // now tokens are issued, and refused by the endpoint
       List<ConsumerRecord<String, byte[]>> dead = harness.deadLetters(1);
       assertThat(dead).hasSize(1);
-      reasons.add(header(dead.get(0), DeadLetters.REASON));
+      reasons.add(header(dead.get(0), KafkaHeaders.DLQ_REASON));
       assertThat(pyroscope.received()).hasSize(2)
           .extracting(r -> r.headers().get("authorization")).allMatch(a -> a.contains(SECRET + "-token-"));
     }

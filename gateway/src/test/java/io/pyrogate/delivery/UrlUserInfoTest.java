@@ -10,7 +10,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import io.pyrogate.kafka.DeadLetters;
+import io.pyrogate.pyroscope.PyroscopeHttp;
+import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.FakeTokenServer;
 import io.pyrogate.testing.Profiles;
@@ -49,7 +50,7 @@ class UrlUserInfoTest {
 
       assertThat(sent.headers()).containsEntry("authorization", basic("123456:glc_p@ss+w"))
           .containsEntry("host", "127.0.0.1:" + pyroscope.port());
-      assertThat(sent.path()).isEqualTo(EndpointVerticle.PUSH_PATH);
+      assertThat(sent.path()).isEqualTo(PyroscopeHttp.PUSH_PATH);
     }
   }
 
@@ -111,7 +112,7 @@ class UrlUserInfoTest {
       harness.store(Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()));
       List<ConsumerRecord<String, byte[]>> dead = harness.deadLetters(1);
 
-      String reason = new String(dead.get(0).headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8);
+      String reason = new String(dead.get(0).headers().lastHeader(KafkaHeaders.DLQ_REASON).value(), StandardCharsets.UTF_8);
       assertThat(reason).startsWith("HTTP 400: you sent POST").contains("authorization")
           .doesNotContain(basic("glc_TOKEN:").substring("Basic ".length())).doesNotContain("glc_TOKEN");
     }

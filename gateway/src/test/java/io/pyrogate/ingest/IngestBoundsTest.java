@@ -27,6 +27,7 @@ import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.kafka.Producers;
 import io.pyrogate.kafka.TopicReceiver;
 import io.pyrogate.kafka.Topics;
+import io.pyrogate.pyroscope.PyroscopeHttp;
 import io.pyrogate.record.ProfileReceiver;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.testing.Profiles;
@@ -52,7 +53,7 @@ import org.junit.jupiter.api.Test;
  * the real test broker so the in-flight cap and the receivers can be chosen by the test.
  */
 class IngestBoundsTest {
-  private static final String PUSH = HttpIngestVerticle.PUSH_PATH;
+  private static final String PUSH = PyroscopeHttp.PUSH_PATH;
   private static KafkaSettings kafka;
   private static Admin admin;
 

@@ -18,13 +18,13 @@ import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.ReceiveKafkaComponent;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.delivery.RetryPolicy;
-import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.KafkaClients;
 import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.kafka.Producers;
 import io.pyrogate.kafka.Topics;
 import io.pyrogate.ops.Metrics;
 import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.record.ProfileReceiver;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.testing.FakePyroscope;
@@ -82,7 +82,7 @@ class KafkaSourceTest {
         List<ConsumerRecord<String, byte[]>> dead = TestKafka.read(Topics.sourceDeadLetterTopic(kafka, "users"), 1);
         assertThat(dead).hasSize(1);
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not a profile");
-        assertThat(new String(dead.get(0).headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+        assertThat(new String(dead.get(0).headers().lastHeader(KafkaHeaders.DLQ_REASON).value(), StandardCharsets.UTF_8))
             .startsWith("value is not a push.v1.PushRequest");
       }
     }

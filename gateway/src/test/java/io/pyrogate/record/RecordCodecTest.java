@@ -20,7 +20,7 @@ class RecordCodecTest {
     ProducerRecord<String, byte[]> produced = RecordCodec.toKafka("t", RecordCodec.key("squad-1", "app"), ingest);
 
     assertThat(produced.key()).isEqualTo("squad-1/app");
-    assertThat(new String(produced.headers().lastHeader(RecordCodec.VERSION).value(), StandardCharsets.UTF_8)).isEqualTo("1");
+    assertThat(new String(produced.headers().lastHeader(KafkaHeaders.VERSION).value(), StandardCharsets.UTF_8)).isEqualTo("1");
     ProfileRecord read = RecordCodec.fromKafka(consumed(produced.value(), produced.headers(), 0));
     assertThat(read).usingRecursiveComparison().isEqualTo(ingest);
   }
@@ -37,12 +37,12 @@ class RecordCodecTest {
   @Test
   void refusesRecordsItCannotDeliver() {
     RecordHeaders future = new RecordHeaders();
-    future.add(RecordCodec.VERSION, "2".getBytes(StandardCharsets.UTF_8));
+    future.add(KafkaHeaders.VERSION, "2".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> RecordCodec.fromKafka(consumed(new byte[] {1}, future, 0)))
         .isInstanceOf(RecordFormatException.class).hasMessageContaining("unsupported pyrogate-record-version \"2\"");
 
     RecordHeaders unknownKind = new RecordHeaders();
-    unknownKind.add(RecordCodec.KIND, "otlp".getBytes(StandardCharsets.UTF_8));
+    unknownKind.add(KafkaHeaders.KIND, "otlp".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> RecordCodec.fromKafka(consumed(new byte[] {1}, unknownKind, 0)))
         .isInstanceOf(RecordFormatException.class).hasMessageContaining("unknown pyrogate-kind \"otlp\"");
 

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * to a receiver on 127.0.0.1 that parses what it gets (as a Pyroscope distributor must), with {@code perRequest}
  * profiles per request joined by {@link PushBatch}, 8 requests in flight like an endpoint's window. Both sides run in
  * this JVM, so the score is the client's and the receiver's CPU per profile: 1 is pyrogate without batching; the byte
- * limit of a batch ({@code EndpointVerticle.BATCH_BYTES}, 1 MiB) holds about 20.
+ * limit of a batch ({@code Batcher.BATCH_BYTES}, 1 MiB) holds about 20.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
