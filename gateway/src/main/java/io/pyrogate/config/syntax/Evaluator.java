@@ -11,6 +11,12 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.function.Function;
 
+import io.pyrogate.golang.Base64;
+import io.pyrogate.golang.FilePath;
+import io.pyrogate.golang.Strconv;
+import io.pyrogate.golang.Strings;
+import io.pyrogate.golang.Url;
+
 /**
  * Evaluates attribute values: literals, arrays, objects, operators, indexing, the Alloy standard library
  * functions real configs use, and references to other components.
@@ -240,7 +246,7 @@ public final class Evaluator {
         Value v = eval(f.value());
         failed |= v instanceof ErrorValue;
         if (out.containsKey(f.key())) {
-          diags.warning(f.keyPosition(), "duplicate key " + GoFormat.quote(f.key()) + " in object; the last value wins");
+          diags.warning(f.keyPosition(), "duplicate key " + Strconv.quote(f.key()) + " in object; the last value wins");
         }
         out.put(f.key(), v);
       }
@@ -253,13 +259,13 @@ public final class Evaluator {
         return constants(id.position());
       }
       if (NAMESPACES.contains(name)) {
-        throw fail(id.position(), GoFormat.quote(name) + " is a namespace of standard library functions, not a value");
+        throw fail(id.position(), Strconv.quote(name) + " is a namespace of standard library functions, not a value");
       }
       if (BUILTINS.containsKey(name) || UNSUPPORTED.containsKey(name)) {
         throw fail(id.position(), name + " is a function and must be called, e.g. " + name + "(...)");
       }
-      throw fail(id.position(), "identifier " + GoFormat.quote(name) + " does not exist (if you meant the text "
-          + GoFormat.quote(name) + ", quote it)");
+      throw fail(id.position(), "identifier " + Strconv.quote(name) + " does not exist (if you meant the text "
+          + Strconv.quote(name) + ", quote it)");
     }
 
     private Value evalAccess(AccessExpr a) {
@@ -293,11 +299,11 @@ public final class Evaluator {
       if (target instanceof ObjectValue) {
         ObjectValue o = (ObjectValue) target;
         if (!o.has(a.name())) {
-          throw fail(a.position(), "field " + GoFormat.quote(a.name()) + " does not exist in the object");
+          throw fail(a.position(), "field " + Strconv.quote(a.name()) + " does not exist in the object");
         }
         return withPosition(o.get(a.name()), a.position());
       }
-      throw fail(a.position(), "cannot access field " + GoFormat.quote(a.name()) + " of " + describe(target));
+      throw fail(a.position(), "cannot access field " + Strconv.quote(a.name()) + " of " + describe(target));
     }
 
     private Value evalIndex(IndexExpr ix) {
@@ -351,7 +357,7 @@ public final class Evaluator {
 
     private String renderIndex(Value index, Position at) {
       if (index instanceof StringValue) {
-        return GoFormat.quote(((StringValue) index).value());
+        return Strconv.quote(((StringValue) index).value());
       } else if (index instanceof NumberValue) {
         return Long.toString(((NumberValue) index).value());
       } else if (index instanceof FloatValue) {
@@ -630,7 +636,7 @@ public final class Evaluator {
         return ref;
       }
       try {
-        return new StringValue(GoStrings.base64Decode(stringArg(call, 0), url), call.position());
+        return new StringValue(Base64.decode(stringArg(call, 0), url), call.position());
       } catch (IllegalArgumentException e) {
         throw fail(call.argPosition(0), call.name() + ": " + e.getMessage());
       }
@@ -687,39 +693,39 @@ public final class Evaluator {
       }
       return new StringValue(String.join(sep, parts), c.position());
     }, "join");
-    define("string.replace", 3, 3, (run, c) -> run.strings(c, s -> GoStrings.replaceAll(s[0], s[1], s[2])), "replace");
+    define("string.replace", 3, 3, (run, c) -> run.strings(c, s -> Strings.replaceAll(s[0], s[1], s[2])), "replace");
     define("string.split", 2, 2, (run, c) -> {
       ReferenceValue ref = run.referenceIn(c);
       if (ref != null) {
         return ref;
       }
       List<Value> parts = new ArrayList<>();
-      for (String part : GoStrings.split(run.stringArg(c, 0), run.stringArg(c, 1))) {
+      for (String part : Strings.split(run.stringArg(c, 0), run.stringArg(c, 1))) {
         parts.add(new StringValue(part, c.position()));
       }
       return new ArrayValue(parts, c.position());
     }, "split");
-    define("string.to_lower", 1, 1, (run, c) -> run.strings(c, s -> GoStrings.toLower(s[0])), "to_lower");
-    define("string.to_upper", 1, 1, (run, c) -> run.strings(c, s -> GoStrings.toUpper(s[0])), "to_upper");
-    define("string.trim", 2, 2, (run, c) -> run.strings(c, s -> GoStrings.trim(s[0], s[1])), "trim");
+    define("string.to_lower", 1, 1, (run, c) -> run.strings(c, s -> Strings.toLower(s[0])), "to_lower");
+    define("string.to_upper", 1, 1, (run, c) -> run.strings(c, s -> Strings.toUpper(s[0])), "to_upper");
+    define("string.trim", 2, 2, (run, c) -> run.strings(c, s -> Strings.trim(s[0], s[1])), "trim");
     define("string.trim_prefix", 2, 2,
         (run, c) -> run.strings(c, s -> s[0].startsWith(s[1]) ? s[0].substring(s[1].length()) : s[0]), "trim_prefix");
     define("string.trim_suffix", 2, 2, (run, c) -> run.strings(c,
         s -> s[0].endsWith(s[1]) ? s[0].substring(0, s[0].length() - s[1].length()) : s[0]), "trim_suffix");
-    define("string.trim_space", 1, 1, (run, c) -> run.strings(c, s -> GoStrings.trimSpace(s[0])), "trim_space");
+    define("string.trim_space", 1, 1, (run, c) -> run.strings(c, s -> Strings.trimSpace(s[0])), "trim_space");
 
     define("encoding.from_base64", 1, 1, (run, c) -> run.decoded(c, false), "base64_decode");
     define("encoding.from_URLbase64", 1, 1, (run, c) -> run.decoded(c, true));
-    define("encoding.to_base64", 1, 1, (run, c) -> run.strings(c, s -> GoStrings.base64(s[0], false)));
-    define("encoding.to_URLbase64", 1, 1, (run, c) -> run.strings(c, s -> GoStrings.base64(s[0], true)));
-    define("encoding.url_encode", 1, 1, (run, c) -> run.strings(c, s -> GoStrings.queryEscape(s[0])));
+    define("encoding.to_base64", 1, 1, (run, c) -> run.strings(c, s -> Base64.encode(s[0], false)));
+    define("encoding.to_URLbase64", 1, 1, (run, c) -> run.strings(c, s -> Base64.encode(s[0], true)));
+    define("encoding.url_encode", 1, 1, (run, c) -> run.strings(c, s -> Url.queryEscape(s[0])));
     define("encoding.url_decode", 1, 1, (run, c) -> {
       ReferenceValue ref = run.referenceIn(c);
       if (ref != null) {
         return ref;
       }
       try {
-        return new StringValue(GoStrings.queryUnescape(run.stringArg(c, 0)), c.position());
+        return new StringValue(Url.queryUnescape(run.stringArg(c, 0)), c.position());
       } catch (IllegalArgumentException e) {
         throw run.fail(c.argPosition(0), c.name() + ": " + e.getMessage());
       }
@@ -762,7 +768,7 @@ public final class Evaluator {
       }
       return new ArrayValue(out, c.position());
     }, "concat");
-    define("file.path_join", 0, -1, (run, c) -> run.strings(c, GoStrings::pathJoin));
+    define("file.path_join", 0, -1, (run, c) -> run.strings(c, FilePath::join));
   }
 
   /** First argument that is not null, "", 0, false, [] or {}; else the last argument; null without any. */

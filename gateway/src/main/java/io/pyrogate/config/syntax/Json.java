@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.pyrogate.golang.Strconv;
+
 /**
  * JSON for {@code encoding.from_json} and {@code encoding.to_json}. Reading keeps object keys in document
  * order; integers that fit a long become {@link NumberValue}, other numbers {@link FloatValue}. Writing
@@ -294,8 +296,8 @@ final class Json {
       }
       double abs = Math.abs(d);
       String text = abs != 0 && (abs < 1e-6 || abs >= 1e21)
-          ? GoFormat.formatFloat(abs, 'e', -1).replaceFirst("e([-+])0(\\d)$", "e$1$2")
-          : GoFormat.formatFloat(abs, 'f', -1);
+          ? Strconv.formatFloat(abs, 'e', -1).replaceFirst("e([-+])0(\\d)$", "e$1$2")
+          : Strconv.formatFloat(abs, 'f', -1);
       sb.append(d < 0 ? "-" : "").append(text);
     } else if (v instanceof BoolValue) {
       sb.append(((BoolValue) v).value());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import io.pyrogate.golang.Strconv;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -330,8 +331,8 @@ class EvaluatorTest {
     @Test
     void constants() {
       assertThat(show("constants.hostname")).isEqualTo("\"gw-1\"");
-      assertThat(show("constants.os")).isEqualTo(GoFormat.quote(Evaluator.goOs(System.getProperty("os.name"))));
-      assertThat(show("constants.arch")).isEqualTo(GoFormat.quote(Evaluator.goArch(System.getProperty("os.arch"))));
+      assertThat(show("constants.os")).isEqualTo(Strconv.quote(Evaluator.goOs(System.getProperty("os.name"))));
+      assertThat(show("constants.arch")).isEqualTo(Strconv.quote(Evaluator.goArch(System.getProperty("os.arch"))));
       assertThat(((StringValue) eval("constants.version")).value()).matches("v.+|unknown");
       assertThat(show("constants")).startsWith("{\"hostname\": \"gw-1\", \"os\": ");
       if (System.getProperty("os.name").equals("Linux")) {
