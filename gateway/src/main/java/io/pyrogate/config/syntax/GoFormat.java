@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.pyrogate.golang.Strconv;
+import io.pyrogate.golang.Strings;
 
 /**
  * Go's {@code fmt.Sprintf} for Alloy values, so {@code string.format} gives the
@@ -136,7 +137,8 @@ final class GoFormat {
       return "[" + String.join(" ", parts) + "]";
     }
     if (arg instanceof ObjectValue) {
-      Map<String, Value> sorted = new TreeMap<>(((ObjectValue) arg).fields());
+      Map<String, Value> sorted = new TreeMap<>(Strings::compare); // Go's fmt sorts map keys by their bytes
+      sorted.putAll(((ObjectValue) arg).fields());
       List<String> parts = new ArrayList<>();
       for (Map.Entry<String, Value> e : sorted.entrySet()) {
         if (verb == 'v' && spec.sharp) {

@@ -7,11 +7,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.pyrogate.golang.Strconv;
+import io.pyrogate.golang.Strings;
 
 /**
  * JSON for {@code encoding.from_json} and {@code encoding.to_json}. Reading keeps object keys in document
  * order; integers that fit a long become {@link NumberValue}, other numbers {@link FloatValue}. Writing
- * follows Go's {@code encoding/json}: sorted keys, no spaces, and {@code < > &} escaped.
+ * follows Go's {@code encoding/json}: keys sorted by their UTF-8 bytes, no spaces, and {@code < > &} escaped.
  */
 final class Json {
 
@@ -317,7 +318,9 @@ final class Json {
     } else if (v instanceof ObjectValue) {
       sb.append('{');
       boolean first = true;
-      for (Map.Entry<String, Value> e : new TreeMap<>(((ObjectValue) v).fields()).entrySet()) {
+      Map<String, Value> sorted = new TreeMap<>(Strings::compare); // encoding/json sorts keys by their bytes
+      sorted.putAll(((ObjectValue) v).fields());
+      for (Map.Entry<String, Value> e : sorted.entrySet()) {
         if (!first) {
           sb.append(',');
         }

@@ -393,6 +393,7 @@ class EvaluatorTest {
         "encoding.from_json(\"{\\\"foo\\\": \\\"bar\\\", \\\"n\\\": [0, 1.5, null, true]}\") => {\"foo\": \"bar\", \"n\": [0, 1.5, null, true]}",
         "encoding.from_json(\"\\\"\\\\u00e9\\\"\") => \"é\"",
         "encoding.to_json({b = [1, 2.5, true, null], a = \"<x>\"}) => \"{\\\"a\\\":\\\"\\\\u003cx\\\\u003e\\\",\\\"b\\\":[1,2.5,true,null]}\"",
+        "encoding.to_json({\"\uD83D\uDE00\" = 1, \"\uFF61\" = 2}) => \"{\\\"\uFF61\\\":2,\\\"\uD83D\uDE00\\\":1}\"",
         "array.concat([true, \"foo\"], [], [false, 1]) => [true, \"foo\", false, 1]",
         "array.concat() => []",
         "file.path_join(\"this/is\", \"a/path\") => \"this/is/a/path\"",
@@ -449,6 +450,7 @@ class EvaluatorTest {
         "string.format(\"%t %v\", false, [1, \"a\"]) => false [1 a]",
         "string.format(\"%q\", [\"a\", \"b\"]) => [\"a\" \"b\"]",
         "string.format(\"%v\", {b = 2, a = \"x\"}) => map[a:x b:2]",
+        "string.format(\"%v\", {\"\uD83D\uDE00\" = 1, \"\uFF61\" = 2}) => map[\uFF61:2 \uD83D\uDE00:1]", // Go sorts keys by bytes
         "string.format(\"%c%c %U\", 72, 105, 233) => Hi U+00E9",
         "string.format(\"100%%\") => 100%",
         "string.format(\"%s\", 12) => %!s(int=12)",

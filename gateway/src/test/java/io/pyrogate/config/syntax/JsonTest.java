@@ -22,6 +22,13 @@ class JsonTest {
   }
 
   @Test
+  void writesKeysInTheOrderOfTheirUtf8Bytes() {
+    // Go: json.Marshal(map[string]string{"\U0001F600": "b", "\uFF61": "a"}) == {"｡":"a","😀":"b"}
+    assertThat(Json.write(object("\uD83D\uDE00", "b", "\uFF61", "a", "z", "c")))
+        .isEqualTo("{\"z\":\"c\",\"\uFF61\":\"a\",\"\uD83D\uDE00\":\"b\"}");
+  }
+
+  @Test
   void writesWithoutSpacesAndEscapesHtmlCharacters() {
     assertThat(Json.write(object("b", "<&>", "a", "\u2028\n")))
         .isEqualTo("{\"a\":\"\\u2028\\n\",\"b\":\"\\u003c\\u0026\\u003e\"}");
