@@ -442,7 +442,7 @@ public final class Evaluator {
     private Value compare(BinaryExpr b, Value l, Value r) {
       int c;
       if (l instanceof StringValue && r instanceof StringValue) {
-        c = compareCodePoints(((StringValue) l).value(), ((StringValue) r).value());
+        c = Strings.compare(((StringValue) l).value(), ((StringValue) r).value());
       } else if (isNumber(l) && isNumber(r)) {
         if (l instanceof NumberValue && r instanceof NumberValue) {
           c = Long.compare(((NumberValue) l).value(), ((NumberValue) r).value());
@@ -911,21 +911,6 @@ public final class Evaluator {
       e >>= 1;
     }
     return result;
-  }
-
-  private static int compareCodePoints(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int x = a.codePointAt(i);
-      int y = b.codePointAt(j);
-      if (x != y) {
-        return Integer.compare(x, y);
-      }
-      i += Character.charCount(x);
-      j += Character.charCount(y);
-    }
-    return Boolean.compare(i < a.length(), j < b.length());
   }
 
   /** "a string", "an array", "null" ... for messages. */

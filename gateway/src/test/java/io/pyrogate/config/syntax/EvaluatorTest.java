@@ -127,6 +127,7 @@ class EvaluatorTest {
         "3 > 4 => false",
         "1.5 >= 1 => true",
         "\"abc\" < \"abd\" => true",
+        "\"\uFF61\" < \"\uD83D\uDE00\" => true",
         "\"b\" > \"a\" => true",
         "3 == 3.0 => true",
         "\"1\" == 1 => false",
