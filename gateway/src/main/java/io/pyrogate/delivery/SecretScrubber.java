@@ -2,7 +2,6 @@ package io.pyrogate.delivery;
 
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,6 +17,7 @@ import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.HttpClientConfig;
 import io.pyrogate.config.ProxyConfig;
 import io.pyrogate.config.Secret;
+import io.pyrogate.golang.Url;
 
 /**
  * Removes an endpoint's secrets from text that came back from the endpoint (an error body may echo the
@@ -94,10 +94,10 @@ final class SecretScrubber {
     }
   }
 
-  /** A secret as it is, and percent-encoded as it would appear in a URL or form. */
+  /** A secret as it is, and percent-encoded as Go's url.QueryEscape writes it in a URL query or the token form. */
   private static void encoded(List<String> forms, String secret) {
     forms.add(secret);
-    forms.add(URLEncoder.encode(secret, StandardCharsets.UTF_8));
+    forms.add(Url.queryEscape(secret));
   }
 
   private static String maskCutSecret(String text, List<String> forms) {
