@@ -1,7 +1,6 @@
 package io.pyrogate.delivery;
 
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -125,7 +124,7 @@ final class SecretScrubber {
     }
     String raw = url.getRawUserInfo();
     values.add(raw);
-    String decoded = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    String decoded = Url.pathUnescape(raw);
     values.add(decoded);
     values.add(Base64.getEncoder().encodeToString(decoded.getBytes(StandardCharsets.UTF_8)));
     int colon = decoded.indexOf(':');

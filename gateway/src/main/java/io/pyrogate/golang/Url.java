@@ -3,7 +3,10 @@ package io.pyrogate.golang;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Go's {@code net/url} query encoding: {@code QueryEscape}, {@code QueryUnescape} and {@code ParseQuery}. */
+/**
+ * Go's {@code net/url} escaping: {@code QueryEscape}, {@code QueryUnescape}, {@code PathUnescape} and
+ * {@code ParseQuery}.
+ */
 public final class Url {
   private Url() {}
 
@@ -61,14 +64,28 @@ public final class Url {
    * @throws EscapeError for a {@code %} not followed by two hex digits
    */
   public static String queryUnescape(String s) {
-    if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+    return unescape(s, true);
+  }
+
+  /**
+   * {@code url.PathUnescape}, which is also how {@code url.Parse} reads a user name and password: as
+   * {@link #queryUnescape} but a {@code +} stays a plus.
+   *
+   * @throws EscapeError for a {@code %} not followed by two hex digits
+   */
+  public static String pathUnescape(String s) {
+    return unescape(s, false);
+  }
+
+  private static String unescape(String s, boolean plusIsSpace) {
+    if (s.indexOf('%') < 0 && (!plusIsSpace || s.indexOf('+') < 0)) {
       return s;
     }
     byte[] in = s.getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream out = new ByteArrayOutputStream(in.length);
     for (int i = 0; i < in.length; i++) {
       int c = in[i] & 0xFF;
-      if (c == '+') {
+      if (c == '+' && plusIsSpace) {
         out.write(' ');
       } else if (c == '%') {
         int hi = i + 2 < in.length ? Character.digit(in[i + 1], 16) : -1;

@@ -34,6 +34,14 @@ class UrlTest {
   }
 
   @Test
+  void pathUnescapeKeepsAPlus() {
+    assertThat(Url.pathUnescape("a+b%20c%2B")).isEqualTo("a+b c+");
+    assertThat(Url.pathUnescape("p%40ss%3Aword")).isEqualTo("p@ss:word");
+    assertThatThrownBy(() -> Url.pathUnescape("x%g1")).isInstanceOf(EscapeError.class)
+        .hasMessage("invalid URL escape \"%g1\"");
+  }
+
+  @Test
   void queryGetReadsTheQueryAsParseQueryThenGet() {
     assertThat(Url.queryGet("a=1&b=2", "b")).isEqualTo("2");
     assertThat(Url.queryGet("a=1&a=2", "a")).isEqualTo("1");
