@@ -5,16 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** What the report says about the machine, read from /proc. */
-final class Machine {
+/** What the reports say about the machine, read from /proc. */
+public final class Machine {
   private Machine() {
   }
 
-  static String cpuModel() {
+  public static String cpuModel() {
     return field(Path.of("/proc/cpuinfo"), "model name");
   }
 
-  static String memTotal() {
+  public static String memTotal() {
     String kb = field(Path.of("/proc/meminfo"), "MemTotal").replaceAll("[^0-9]", "");
     return kb.isEmpty() ? "unknown" : String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(kb) / 1048576.0);
   }

@@ -14,7 +14,7 @@ import com.google.protobuf.CodedOutputStream;
  * A small writer of the pprof format (perftools.profiles.Profile), field numbers from profile.proto.
  * Stacks are given leaf first, as pprof wants them.
  */
-final class Pprof {
+public final class Pprof {
   private final List<String> strings = new ArrayList<>(List.of(""));
   private final Map<String, Long> stringIds = new HashMap<>();
   private final Map<String, Long> functionIds = new HashMap<>();
@@ -24,16 +24,16 @@ final class Pprof {
   private final ByteArrayOutputStream samples = new ByteArrayOutputStream();
   private final long periodNanos;
 
-  Pprof(long periodNanos) {
+  public Pprof(long periodNanos) {
     this.periodNanos = periodNanos;
   }
 
   /** One frame: class.method in file at line. */
-  record Frame(String function, String file, int line) {
+  public record Frame(String function, String file, int line) {
   }
 
   /** Adds a sample with values (samples=1, cpu=period) and thread and span_id labels. */
-  void addSample(List<Frame> leafFirst, String threadName, String spanId) {
+  public void addSample(List<Frame> leafFirst, String threadName, String spanId) {
     try {
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       CodedOutputStream s = CodedOutputStream.newInstance(body);
@@ -62,7 +62,7 @@ final class Pprof {
     }
   }
 
-  byte[] toByteArray(long timeNanos, long durationNanos) {
+  public byte[] toByteArray(long timeNanos, long durationNanos) {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       CodedOutputStream o = CodedOutputStream.newInstance(out);

@@ -15,8 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.pyrogate.kafka.KafkaDefaults;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,8 +24,7 @@ import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * pyrogate run as a child process from the packaged jar, with its embedded Kafka, on 127.0.0.1 ports.
- * Memory is read from /proc/PID/status (RSS) and from its own /metrics (heap used, from the JVM's memory
- * MXBeans through Micrometer), which costs the child nothing compared with starting a jcmd JVM.
+ * Memory is read with {@link ProcessStats}.
  */
 public final class Pyrogate implements AutoCloseable {
   /** One endpoint of the write component. */
@@ -35,10 +32,6 @@ public final class Pyrogate implements AutoCloseable {
   }
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{([^}]*)}\\s+([0-9.eE+]+)", Pattern.MULTILINE);
-
-  private static final Pattern LIVE = Pattern.compile("^jvm_gc_live_data_size_bytes(?:\\{[^}]*})?\\s+([0-9.eE+]+)", Pattern.MULTILINE);
-
   /** USER_HZ of /proc's tick counts: 100 on every Linux this runs on. */
   private static final long CLOCK_TICKS = 100;
 
@@ -192,50 +185,19 @@ public final class Pyrogate implements AutoCloseable {
     return ticks * 1_000_000_000L / CLOCK_TICKS;
   }
 
-  /** Resident set size in bytes, from /proc/PID/status (-1 when unknown). */
+  /** Resident set size in bytes (-1 when unknown). */
   public long rssBytes() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
-    return -1;
+    return ProcessStats.rssBytes(process.pid());
   }
 
-  /** Heap used in bytes, the sum of the heap pools in /metrics (-1 when unknown). */
+  /** Heap used in bytes (-1 when unknown). */
   public long heapUsedBytes() {
     return heap()[0];
   }
 
-  /**
-   * Heap used and the old generation's size after the last GC ({@code jvm_gc_live_data_size_bytes}, what
-   * survives collections: the number that grows when something is retained), both -1 when unknown.
-   */
+  /** Heap used and the old generation's size after the last GC, both -1 when unknown (see {@link ProcessStats#heap}). */
   public long[] heap() {
-    try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-      Matcher m = HEAP.matcher(r.body());
-      double sum = 0;
-      boolean any = false;
-      while (m.find()) {
-        if (m.group(1).contains("area=\"heap\"")) {
-          sum += Double.parseDouble(m.group(2));
-          any = true;
-        }
-      }
-      Matcher live = LIVE.matcher(r.body());
-      return new long[] {any ? (long) sum : -1, live.find() ? (long) Double.parseDouble(live.group(1)) : -1};
-    } catch (IOException | RuntimeException e) {
-      return new long[] {-1, -1};
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new long[] {-1, -1};
-    }
+    return ProcessStats.heap(managementPort);
   }
 
   /**

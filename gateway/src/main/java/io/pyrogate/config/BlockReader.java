@@ -1,5 +1,6 @@
 package io.pyrogate.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -150,18 +151,28 @@ final class BlockReader {
     });
   }
 
+  /**
+   * A secret set inline ({@code inline}) or as a file ({@code file}); null when neither is set. The caller reports
+   * when both are set; the inline one is kept then.
+   */
+  SecretSource secretSource(String inline, String file) {
+    Optional<Secret> value = secret(inline);
+    Optional<Path> path = path(file);
+    return value.map(SecretSource::inline).or(() -> path.map(SecretSource::file)).orElse(null);
+  }
+
   /** A value read as a plain string that is a secret all the same (an endpoint_params value, say). */
   void secretValue(String value) {
     context.secrets().add(value);
   }
 
-  Optional<java.nio.file.Path> path(String name) {
+  Optional<Path> path(String name) {
     return string(name).flatMap(s -> {
       if (s.isEmpty()) {
         diags.error(positionOf(name).orElse(position), "attribute \"" + name + "\" of " + what + " must not be empty");
         return Optional.empty();
       }
-      return Optional.of(java.nio.file.Path.of(s));
+      return Optional.of(Path.of(s));
     });
   }
 
@@ -232,6 +243,16 @@ final class BlockReader {
         return Optional.empty();
       }
     });
+  }
+
+  /** A duration that must be positive; {@code fallback} when absent or reported as not positive. */
+  Duration positiveDuration(String name, Duration fallback) {
+    Duration d = duration(name).orElse(fallback);
+    if (d.isNegative() || d.isZero()) {
+      diags.error(positionOf(name).orElse(position), name + " must be positive, got " + d);
+      return fallback;
+    }
+    return d;
   }
 
   Optional<List<String>> stringList(String name) {

@@ -1,6 +1,5 @@
 package io.pyrogate.config;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +46,7 @@ public final class ConfigRenderer {
       open("sasl");
       attr("mechanism", quote(k.sasl().mechanism()));
       attr("username", quote(k.sasl().username()));
-      secretOrFile("password", k.sasl().password(), k.sasl().passwordFile());
+      secretOrFile("password", k.sasl().password());
       close();
     }
     if (!k.producer().isEmpty()) {
@@ -98,9 +97,7 @@ public final class ConfigRenderer {
   }
 
   private void http(HttpClientConfig h) {
-    if (h.bearerToken() != null || h.bearerTokenFile() != null) {
-      secretOrFile("bearer_token", h.bearerToken(), h.bearerTokenFile());
-    }
+    secretOrFile("bearer_token", h.bearerToken());
     attr("enable_http2", Boolean.toString(h.enableHttp2()));
     attr("follow_redirects", Boolean.toString(h.followRedirects()));
     proxy(h.proxy());
@@ -112,20 +109,20 @@ public final class ConfigRenderer {
     if (h.basicAuth() != null) {
       open("basic_auth");
       attr("username", quote(h.basicAuth().username()));
-      secretOrFile("password", h.basicAuth().password(), h.basicAuth().passwordFile());
+      secretOrFile("password", h.basicAuth().password());
       close();
     }
     if (h.authorization() != null) {
       open("authorization");
       attr("type", quote(h.authorization().type()));
-      secretOrFile("credentials", h.authorization().credentials(), h.authorization().credentialsFile());
+      secretOrFile("credentials", h.authorization().credentials());
       close();
     }
     if (h.oauth2() != null) {
       HttpClientConfig.OAuth2 o = h.oauth2();
       open("oauth2");
       attr("client_id", quote(o.clientId()));
-      secretOrFile("client_secret", o.clientSecret(), o.clientSecretFile());
+      secretOrFile("client_secret", o.clientSecret());
       attr("scopes", list(o.scopes()));
       attr("token_url", quote(Redact.url(o.tokenUrl())));
       if (!o.endpointParams().isEmpty()) {
@@ -159,24 +156,9 @@ public final class ConfigRenderer {
 
   private void tls(TlsConfig t) {
     open("tls_config");
-    if (t.caPem() != null) {
-      attr("ca_pem", quote("(" + t.caPem().length() + " characters of PEM)"));
-    }
-    if (t.caFile() != null) {
-      attr("ca_file", quote(t.caFile().toString()));
-    }
-    if (t.certPem() != null) {
-      attr("cert_pem", quote("(" + t.certPem().length() + " characters of PEM)"));
-    }
-    if (t.certFile() != null) {
-      attr("cert_file", quote(t.certFile().toString()));
-    }
-    if (t.keyPem() != null || t.keyFile() != null) {
-      secretOrFile("key_pem", t.keyPem(), null);
-      if (t.keyFile() != null) {
-        attr("key_file", quote(t.keyFile().toString()));
-      }
-    }
+    certificate("ca", t.ca());
+    certificate("cert", t.cert());
+    source("key_pem", "key_file", t.key(), SECRET);
     if (t.serverName() != null) {
       attr("server_name", quote(t.serverName()));
     }
@@ -185,12 +167,22 @@ public final class ConfigRenderer {
     close();
   }
 
-  private void secretOrFile(String name, Secret secret, Path file) {
-    if (secret != null) {
-      attr(name, SECRET);
-    }
-    if (file != null) {
-      attr(name + "_file", quote(file.toString()));
+  private void secretOrFile(String name, SecretSource secret) {
+    source(name, name + "_file", secret, SECRET);
+  }
+
+  /** A PEM certificate is not secret, but long: its length stands for it. */
+  private void certificate(String name, SecretSource pem) {
+    String shown = pem instanceof SecretSource.Inline i
+        ? quote("(" + i.secret().reveal().length() + " characters of PEM)") : null;
+    source(name + "_pem", name + "_file", pem, shown);
+  }
+
+  private void source(String inlineName, String fileName, SecretSource source, String shownInline) {
+    if (source instanceof SecretSource.Inline) {
+      attr(inlineName, shownInline);
+    } else if (source != null) {
+      attr(fileName, quote(source.file().toString()));
     }
   }
 

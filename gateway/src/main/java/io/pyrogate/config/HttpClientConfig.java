@@ -1,7 +1,6 @@
 package io.pyrogate.config;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -9,14 +8,14 @@ import java.util.Map;
  * The HTTP client arguments Alloy shares between components (its "common" HTTP client config): one way of
  * authenticating at most, TLS, proxy, HTTP/2 and redirects.
  *
+ * @param bearerToken {@code bearer_token} or {@code bearer_token_file}, or null
  * @param httpHeaders extra headers whose values are secret (several values per name allowed)
  */
 public record HttpClientConfig(
     BasicAuth basicAuth,
     Authorization authorization,
     OAuth2 oauth2,
-    Secret bearerToken,
-    Path bearerTokenFile,
+    SecretSource bearerToken,
     boolean enableHttp2,
     boolean followRedirects,
     ProxyConfig proxy,
@@ -28,20 +27,23 @@ public record HttpClientConfig(
   }
 
   public static HttpClientConfig defaults() {
-    return new HttpClientConfig(null, null, null, null, null, true, true, ProxyConfig.none(), TlsConfig.defaults(), Map.of());
+    return new HttpClientConfig(null, null, null, null, true, true, ProxyConfig.none(), TlsConfig.defaults(), Map.of());
   }
 
-  /** A {@code basic_auth} block; the password is given inline or as a file read at use. */
-  public record BasicAuth(String username, Secret password, Path passwordFile) {
+  /** A {@code basic_auth} block; the password ({@code password} or {@code password_file}) may be null. */
+  public record BasicAuth(String username, SecretSource password) {
   }
 
-  /** An {@code authorization} block: {@code Authorization: <type> <credentials>}. */
-  public record Authorization(String type, Secret credentials, Path credentialsFile) {
+  /**
+   * An {@code authorization} block: {@code Authorization: <type> <credentials>}; the credentials
+   * ({@code credentials} or {@code credentials_file}) may be null.
+   */
+  public record Authorization(String type, SecretSource credentials) {
     public static final String DEFAULT_TYPE = "Bearer";
   }
 
   /** An {@code oauth2} block: the client-credentials grant, with its own proxy and TLS settings. */
-  public record OAuth2(String clientId, Secret clientSecret, Path clientSecretFile, List<String> scopes, URI tokenUrl,
+  public record OAuth2(String clientId, SecretSource clientSecret, List<String> scopes, URI tokenUrl,
       Map<String, String> endpointParams, ProxyConfig proxy, TlsConfig tls) {
     public OAuth2 {
       scopes = List.copyOf(scopes);
@@ -51,8 +53,7 @@ public record HttpClientConfig(
     /** endpoint_params may carry credentials too, so only their names are shown. */
     @Override
     public String toString() {
-      return "OAuth2[clientId=" + clientId + ", clientSecret=" + clientSecret + ", clientSecretFile=" + clientSecretFile
-          + ", scopes=" + scopes + ", tokenUrl=" + Redact.url(tokenUrl) + ", endpointParams=" + endpointParams.keySet()
+      return "OAuth2[clientId=" + clientId + ", clientSecret=" + clientSecret + ", scopes=" + scopes + ", tokenUrl=" + Redact.url(tokenUrl) + ", endpointParams=" + endpointParams.keySet()
           + ", proxy=" + proxy + ", tls=" + tls + "]";
     }
   }

@@ -49,25 +49,23 @@ final class HttpClientDecoder {
     BasicAuth basic = basicBlock.map(b -> basicAuth(r, b)).orElse(null);
     Authorization authorization = authorizationBlock.map(b -> authorization(r, b)).orElse(null);
     OAuth2 oauth2 = oauth2Block.map(b -> oauth2(r, b)).orElse(null);
-    Secret bearer = r.secret("bearer_token").orElse(null);
-    Path bearerFile = r.path("bearer_token_file").orElse(null);
+    SecretSource bearer = r.secretSource("bearer_token", "bearer_token_file");
     boolean http2 = r.bool("enable_http2").orElse(d.enableHttp2());
     boolean redirects = r.bool("follow_redirects").orElse(d.followRedirects());
     ProxyConfig proxy = proxy(r);
     TlsConfig tls = tlsBlock.map(b -> tls(BlockReader.of(r.what() + " tls_config", b, r.context())))
         .orElse(TlsConfig.defaults());
     Map<String, List<Secret>> httpHeaders = r.secretListMap("http_headers").orElse(Map.of());
-    return new HttpClientConfig(basic, authorization, oauth2, bearer, bearerFile, http2, redirects, proxy, tls, httpHeaders);
+    return new HttpClientConfig(basic, authorization, oauth2, bearer, http2, redirects, proxy, tls, httpHeaders);
   }
 
   private static BasicAuth basicAuth(BlockReader parent, Block b) {
     BlockReader r = BlockReader.of(parent.what() + " basic_auth", b, parent.context());
     String username = r.string("username").orElse("");
     exclusive(r, "password", "password_file", "basic_auth");
-    Secret password = r.secret("password").orElse(null);
-    Path file = r.path("password_file").orElse(null);
+    SecretSource password = r.secretSource("password", "password_file");
     r.finish();
-    return new BasicAuth(username, password, file);
+    return new BasicAuth(username, password);
   }
 
   private static Authorization authorization(BlockReader parent, Block b) {
@@ -78,18 +76,16 @@ final class HttpClientDecoder {
           "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
     }
     exclusive(r, "credentials", "credentials_file", "authorization");
-    Secret credentials = r.secret("credentials").orElse(null);
-    Path file = r.path("credentials_file").orElse(null);
+    SecretSource credentials = r.secretSource("credentials", "credentials_file");
     r.finish();
-    return new Authorization(type, credentials, file);
+    return new Authorization(type, credentials);
   }
 
   private static OAuth2 oauth2(BlockReader parent, Block b) {
     BlockReader r = BlockReader.of(parent.what() + " oauth2", b, parent.context());
     String clientId = r.string("client_id").orElse("");
     exclusive(r, "client_secret", "client_secret_file", "oauth2");
-    Secret secret = r.secret("client_secret").orElse(null);
-    Path secretFile = r.path("client_secret_file").orElse(null);
+    SecretSource secret = r.secretSource("client_secret", "client_secret_file");
     List<String> scopes = r.stringList("scopes").orElse(List.of());
     URI tokenUrl = r.string("token_url").map(u -> url(r, "token_url", u)).orElse(null);
     if (!r.has("token_url")) {
@@ -111,7 +107,7 @@ final class HttpClientDecoder {
         .map(t -> tls(BlockReader.of(r.what() + " tls_config", t, r.context())))
         .orElse(TlsConfig.defaults());
     r.finish();
-    return new OAuth2(clientId, secret, secretFile, scopes, tokenUrl, params, proxy, tls);
+    return new OAuth2(clientId, secret, scopes, tokenUrl, params, proxy, tls);
   }
 
   /** proxy_url, no_proxy, proxy_from_environment and proxy_connect_header, as Alloy validates them. */
@@ -179,20 +175,17 @@ final class HttpClientDecoder {
     exclusive(r, "ca_pem", "ca_file", "tls_config");
     exclusive(r, "cert_pem", "cert_file", "tls_config");
     exclusive(r, "key_pem", "key_file", "tls_config");
-    String caPem = r.string("ca_pem").orElse(null);
-    Path caFile = r.path("ca_file").orElse(null);
-    String certPem = r.string("cert_pem").orElse(null);
-    Path certFile = r.path("cert_file").orElse(null);
-    Secret keyPem = r.secret("key_pem").orElse(null);
-    Path keyFile = r.path("key_file").orElse(null);
-    boolean hasCert = certPem != null || certFile != null;
-    boolean hasKey = keyPem != null || keyFile != null;
+    SecretSource ca = certificate(r, "ca_pem", "ca_file");
+    SecretSource cert = certificate(r, "cert_pem", "cert_file");
+    SecretSource key = r.secretSource("key_pem", "key_file");
+    boolean hasCert = cert != null;
+    boolean hasKey = key != null;
     if (hasCert && !hasKey) {
-      r.diagnostics().error(r.positionOf(certPem != null ? "cert_pem" : "cert_file").orElse(r.position()),
+      r.diagnostics().error(r.positionOf(cert.file() == null ? "cert_pem" : "cert_file").orElse(r.position()),
           "exactly one of key_pem or key_file must be configured if a client certificate is configured");
     }
     if (hasKey && !hasCert) {
-      r.diagnostics().error(r.positionOf(keyPem != null ? "key_pem" : "key_file").orElse(r.position()),
+      r.diagnostics().error(r.positionOf(key.file() == null ? "key_pem" : "key_file").orElse(r.position()),
           "exactly one of cert_pem or cert_file must be configured if a client key is configured");
     }
     String serverName = r.string("server_name").filter(s -> !s.isEmpty()).orElse(null);
@@ -204,7 +197,14 @@ final class HttpClientDecoder {
       minVersion = TlsConfig.DEFAULT_MIN_VERSION;
     }
     r.finish();
-    return new TlsConfig(caPem, caFile, certPem, certFile, keyPem, keyFile, serverName, insecure, minVersion);
+    return new TlsConfig(ca, cert, key, serverName, insecure, minVersion);
+  }
+
+  /** A PEM certificate inline or as a file: not secret, so unlike a key it stays visible on source lines. */
+  private static SecretSource certificate(BlockReader r, String inline, String file) {
+    Optional<String> pem = r.string(inline);
+    Optional<Path> path = r.path(file);
+    return pem.map(p -> SecretSource.inline(new Secret(p))).or(() -> path.map(SecretSource::file)).orElse(null);
   }
 
   /** Reports when both of an inline/file pair are set, at the second one. */

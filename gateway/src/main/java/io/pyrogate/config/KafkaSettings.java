@@ -1,11 +1,12 @@
 package io.pyrogate.config;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -38,11 +39,19 @@ public record KafkaSettings(
   public static final String DEFAULT_TOPIC_PREFIX = "pyrogate.";
   public static final int DEFAULT_PARTITIONS = 8;
   public static final List<String> SASL_MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+
+  /** Keys the user may not set: they carry pyrogate's delivery guarantees or its record format. */
+  public static final Set<String> PINNED = Set.of(
+      ProducerConfig.ACKS_CONFIG, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+      ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+      ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+      ConsumerConfig.GROUP_ID_CONFIG, CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+
   private static final ConfigDef PRODUCER_PROPERTIES = ProducerConfig.configDef();
   private static final ConfigDef CONSUMER_PROPERTIES = ConsumerConfig.configDef();
 
   /** A {@code sasl} block: the mechanism and the credentials (password inline or from a file read at start). */
-  public record Sasl(String mechanism, String username, Secret password, Path passwordFile) {
+  public record Sasl(String mechanism, String username, SecretSource password) {
   }
 
   public KafkaSettings {

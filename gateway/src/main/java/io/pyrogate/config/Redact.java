@@ -41,14 +41,21 @@ public final class Redact {
   }
 
   /**
-   * The text (a configuration's source) with every occurrence of each secret, and the user info of every URL in
-   * it, replaced by as many '*' (line breaks kept), so lines and columns stay where they were.
+   * The text (a configuration's source) with each secret written as a whole string literal ({@code "secret"} or
+   * {@code `secret`}), and the user info of every URL in it, replaced by as many '*' (line breaks kept), so lines
+   * and columns stay where they were. Only whole literals: a short secret ("p") must not mask every "p" of the text.
    */
   public static String source(String text, Collection<String> secrets) {
     StringBuilder out = new StringBuilder(text);
     for (String secret : secrets) {
-      for (int at = secret.isEmpty() ? -1 : text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
-        mask(out, at, at + secret.length());
+      if (secret.isEmpty()) {
+        continue;
+      }
+      for (String quote : new String[] {"\"", "`"}) {
+        String literal = quote + secret + quote;
+        for (int at = text.indexOf(literal); at >= 0; at = text.indexOf(literal, at + 1)) {
+          mask(out, at + 1, at + 1 + secret.length());
+        }
       }
     }
     Matcher userInfo = URL_USER_INFO.matcher(text);

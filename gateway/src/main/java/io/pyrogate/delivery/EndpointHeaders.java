@@ -41,7 +41,7 @@ final class EndpointHeaders {
 
   private final Map<String, List<String>> fixed;
   private final boolean tenantConfigured;
-  private final FileSecret file;
+  private final SecretReader secret;
   private final Supplier<String> authorization;
   /** The Authorization of the URL's user info; null without one or when the endpoint's headers set one. */
   private final String userInfo;
@@ -75,39 +75,32 @@ final class EndpointHeaders {
     this.secretHeaderValues = List.copyOf(secretValues);
     this.scrubber = new SecretScrubber(endpoint, this::secretValues);
 
-    FileSecret secretFile = null;
+    SecretReader reader = null;
     Supplier<String> auth = null;
     if (authorizationConfigured || userInfo != null) {
       // An Authorization is already there: Alloy's round trippers neither set one nor read their secret files.
     } else if (http.basicAuth() != null) {
       HttpClientConfig.BasicAuth basic = http.basicAuth();
-      if (basic.passwordFile() != null) {
-        FileSecret f = new FileSecret(vertx, basic.passwordFile());
-        secretFile = f;
-        auth = () -> basic(basic.username(), f.value());
+      if (basic.password() != null) {
+        SecretReader r = new SecretReader(vertx, basic.password());
+        reader = r;
+        auth = () -> basic(basic.username(), r.value());
       } else {
-        String password = basic.password() == null ? "" : basic.password().reveal();
-        auth = () -> basic(basic.username(), password);
+        auth = () -> basic(basic.username(), "");
       }
     } else if (http.authorization() != null) {
       HttpClientConfig.Authorization a = http.authorization();
-      if (a.credentialsFile() != null) {
-        FileSecret f = new FileSecret(vertx, a.credentialsFile());
-        secretFile = f;
-        auth = () -> a.type() + " " + f.value();
-      } else if (a.credentials() != null) {
-        String credentials = a.credentials().reveal();
-        auth = () -> a.type() + " " + credentials;
+      if (a.credentials() != null) {
+        SecretReader r = new SecretReader(vertx, a.credentials());
+        reader = r;
+        auth = () -> a.type() + " " + r.value();
       }
-    } else if (http.bearerTokenFile() != null) {
-      FileSecret f = new FileSecret(vertx, http.bearerTokenFile());
-      secretFile = f;
-      auth = () -> "Bearer " + f.value();
     } else if (http.bearerToken() != null) {
-      String token = http.bearerToken().reveal();
-      auth = () -> "Bearer " + token;
+      SecretReader r = new SecretReader(vertx, http.bearerToken());
+      reader = r;
+      auth = () -> "Bearer " + r.value();
     }
-    this.file = secretFile;
+    this.secret = reader;
     this.authorization = auth;
     this.oauth2 = oauth2;
   }
@@ -121,7 +114,7 @@ final class EndpointHeaders {
     if (oauth2 != null) {
       credentials = oauth2.authorization();
     } else {
-      Future<Void> ready = file == null ? Future.succeededFuture() : file.refresh();
+      Future<Void> ready = secret == null ? Future.succeededFuture() : secret.refresh();
       credentials = ready.map(v -> authorization == null ? null : authorization.get());
     }
     return credentials.map(value -> {

@@ -39,7 +39,7 @@ final class OAuth2Tokens {
 
   private final OAuth2 config;
   private final ReloadingWebClient client;
-  private final FileSecret secretFile;
+  private final SecretReader clientSecret;
   private final long timeoutMs;
   private final LongSupplier clock;
   private final String tokenUrl;
@@ -62,7 +62,7 @@ final class OAuth2Tokens {
   OAuth2Tokens(Vertx vertx, OAuth2 config, ReloadingWebClient client, Duration timeout, LongSupplier clock) {
     this.config = config;
     this.client = client;
-    this.secretFile = config.clientSecretFile() == null ? null : new FileSecret(vertx, config.clientSecretFile());
+    this.clientSecret = config.clientSecret() == null ? null : new SecretReader(vertx, config.clientSecret());
     this.timeoutMs = Math.max(1, timeout.toMillis());
     this.clock = clock;
     this.tokenUrl = config.tokenUrl().toString();
@@ -94,10 +94,10 @@ final class OAuth2Tokens {
   }
 
   private Future<String> secret() {
-    if (secretFile == null) {
-      return Future.succeededFuture(config.clientSecret() == null ? "" : config.clientSecret().reveal());
+    if (clientSecret == null) {
+      return Future.succeededFuture("");
     }
-    return secretFile.refresh().map(v -> secretFile.value());
+    return clientSecret.refresh().map(v -> clientSecret.value());
   }
 
   private Future<Token> fetch(String secret) {

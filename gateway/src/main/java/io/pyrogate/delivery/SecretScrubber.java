@@ -16,6 +16,7 @@ import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.HttpClientConfig;
 import io.pyrogate.config.ProxyConfig;
 import io.pyrogate.config.Secret;
+import io.pyrogate.config.SecretSource;
 import io.pyrogate.golang.Url;
 
 /**
@@ -49,7 +50,9 @@ final class SecretScrubber {
     proxy(values, http.proxy());
     if (http.oauth2() != null) {
       HttpClientConfig.OAuth2 o = http.oauth2();
-      add(values, o.clientSecret());
+      if (o.clientSecret() instanceof SecretSource.Inline inline) {
+        values.add(inline.read());
+      }
       values.addAll(o.endpointParams().values());
       userInfo(values, o.tokenUrl());
       proxy(values, o.proxy());

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.pyrogate.config.SecretSource;
 import io.pyrogate.config.TlsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,7 +47,7 @@ final class TlsMaterial {
 
   /** Whether any file has to be read, i.e. whether loading again can give something new. */
   boolean hasFiles() {
-    return tls.caFile() != null || tls.certFile() != null || tls.keyFile() != null;
+    return fromFile(tls.ca()) || fromFile(tls.cert()) || fromFile(tls.key());
   }
 
   /**
@@ -54,9 +55,9 @@ final class TlsMaterial {
    * any of its content.
    */
   Future<ClientSSLOptions> load() {
-    Future<Buffer> ca = pem(tls.caPem(), tls.caFile(), "ca_file");
-    Future<Buffer> cert = pem(tls.certPem(), tls.certFile(), "cert_file");
-    Future<Buffer> key = pem(tls.keyPem() == null ? null : tls.keyPem().reveal(), tls.keyFile(), "key_file");
+    Future<Buffer> ca = pem(tls.ca(), "ca_file");
+    Future<Buffer> cert = pem(tls.cert(), "cert_file");
+    Future<Buffer> key = pem(tls.key(), "key_file");
     return Future.all(ca, cert, key).compose(all -> {
       ClientSSLOptions o = new ClientSSLOptions()
           .setEnabledSecureTransportProtocols(protocolsFrom(tls.minVersion()));
@@ -82,7 +83,7 @@ final class TlsMaterial {
         try {
           o.getTrustOptions().getTrustManagerFactory(vertx);
         } catch (Exception e) {
-          throw new IllegalStateException(what + ": " + source(tls.caFile(), "ca_pem") + " holds no usable PEM certificate ("
+          throw new IllegalStateException(what + ": " + source(tls.ca(), "ca_pem") + " holds no usable PEM certificate ("
               + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
       }
@@ -90,7 +91,7 @@ final class TlsMaterial {
         try {
           o.getKeyCertOptions().getKeyManagerFactory(vertx);
         } catch (Exception e) {
-          throw new IllegalStateException(what + ": " + source(tls.certFile(), "cert_pem") + " and " + source(tls.keyFile(), "key_pem")
+          throw new IllegalStateException(what + ": " + source(tls.cert(), "cert_pem") + " and " + source(tls.key(), "key_pem")
               + " are not a usable PEM certificate and private key (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
       }
@@ -98,20 +99,25 @@ final class TlsMaterial {
     }, false);
   }
 
-  private Future<Buffer> pem(String inline, Path file, String argument) {
-    if (inline != null) {
-      return Future.succeededFuture(Buffer.buffer(inline));
+  private Future<Buffer> pem(SecretSource source, String argument) {
+    if (source instanceof SecretSource.Inline inline) {
+      return Future.succeededFuture(Buffer.buffer(inline.read()));
     }
-    if (file == null) {
+    if (source == null) {
       return Future.succeededFuture(null);
     }
+    Path file = source.file();
     return vertx.fileSystem().readFile(file.toString()).recover(e -> Future.failedFuture(new IllegalStateException(
         what + ": cannot read " + argument + " " + file + ": " + e.getClass().getSimpleName()
             + (e.getCause() != null ? " (" + e.getCause().getClass().getSimpleName() + ")" : ""))));
   }
 
-  private static String source(Path file, String inlineName) {
-    return file != null ? file.toString() : inlineName;
+  private static String source(SecretSource source, String inlineName) {
+    return fromFile(source) ? source.file().toString() : inlineName;
+  }
+
+  private static boolean fromFile(SecretSource source) {
+    return source != null && source.file() != null;
   }
 
   /** TLSv1..TLSv1.3 from {@code minVersion} up; the JVM may disable the oldest ones on its own. */

@@ -62,6 +62,11 @@ public final class ConnectionSlots {
     return true;
   }
 
+  /** Whether the connection holds a slot: false for one refused, evicted or closed. */
+  synchronized boolean holds(HttpConnection connection) {
+    return slots.containsKey(connection);
+  }
+
   synchronized void release(HttpConnection connection) {
     slots.remove(connection);
   }

@@ -221,11 +221,20 @@ public final class HttpIngestVerticle extends VerticleBase {
     }
   }
 
-  /** Counts every answered request by route and status, with the bytes it carried; marks its slot in use. */
+  /**
+   * Counts every answered request by route and status, with the bytes it carried; marks its slot in use. A request
+   * of a connection without a slot (refused by conn_limit: Vert.x shows the connection only once its first request
+   * head is complete, so that request still arrives) is dropped unanswered with its connection, never stored: its
+   * client gets no answer and sends it again.
+   */
   private void count(RoutingContext ctx) {
     long received = System.nanoTime();
     ctx.put(RECEIVED_AT, received);
     HttpConnection connection = ctx.request().connection();
+    if (!slots.holds(connection)) {
+      connection.close();
+      return;
+    }
     slots.requestStarted(connection);
     ctx.addEndHandler(v -> {
       slots.requestEnded(connection);

@@ -2,18 +2,14 @@ package io.pyrogate.kafka;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.config.SecretSource;
 import io.pyrogate.config.TlsConfig;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 
@@ -23,13 +19,6 @@ import org.apache.kafka.common.config.SslConfigs;
  * guarantee no acknowledged profile is lost, which nobody overrides.
  */
 public final class KafkaClients {
-  /** Keys the user may not set: they carry pyrogate's delivery guarantees or its record format. */
-  public static final Set<String> PINNED = Set.of(
-      ProducerConfig.ACKS_CONFIG, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-      ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-      ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-      ConsumerConfig.GROUP_ID_CONFIG, CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-
   private final KafkaSettings settings;
   private final String bootstrap;
 
@@ -69,14 +58,14 @@ public final class KafkaClients {
     c.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, tls != null ? (sasl != null ? "SASL_SSL" : "SSL")
         : "SASL_PLAINTEXT");
     if (tls != null) {
-      String ca = tls.caPem() != null ? tls.caPem() : read(tls.caFile());
+      String ca = read(tls.ca());
       if (ca != null) {
         c.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
         c.put(SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG, ca);
       }
-      String cert = tls.certPem() != null ? tls.certPem() : read(tls.certFile());
+      String cert = read(tls.cert());
       if (cert != null) {
-        String key = tls.keyPem() != null ? tls.keyPem().reveal() : read(tls.keyFile());
+        String key = read(tls.key());
         c.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
         c.put(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG, cert);
         c.put(SslConfigs.SSL_KEYSTORE_KEY_CONFIG, key);
@@ -87,7 +76,7 @@ public final class KafkaClients {
       c.put(SslConfigs.SSL_ENABLED_PROTOCOLS_CONFIG, String.join(",", protocolsFrom(tls.minVersion())));
     }
     if (sasl != null) {
-      String password = sasl.password() != null ? sasl.password().reveal() : read(sasl.passwordFile());
+      String password = read(sasl.password());
       String module = sasl.mechanism().equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
           : "org.apache.kafka.common.security.scram.ScramLoginModule";
       c.put(SaslConfigs.SASL_MECHANISM, sasl.mechanism());
@@ -110,14 +99,15 @@ public final class KafkaClients {
     return s.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
-  private static String read(Path file) {
-    if (file == null) {
+  private static String read(SecretSource source) {
+    if (source == null) {
       return null;
     }
     try {
-      return Files.readString(file);
+      return source.read();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + " named in the kafka block: " + e.getMessage(), e);
+      String message = "cannot read " + source.file() + " named in the kafka block: " + e.getMessage();
+      throw new UncheckedIOException(message, e);
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -311,7 +312,7 @@ class ConfigLoaderTest {
     assertThat(e.http().enableHttp2()).isFalse();
     assertThat(e.http().followRedirects()).isFalse();
     assertThat(e.http().authorization().type()).isEqualTo("Token");
-    assertThat(e.http().authorization().credentials().reveal()).isEqualTo("http://pyro.example:4040");
+    assertThat(e.http().authorization().credentials()).isEqualTo(SecretSource.inline(new Secret("http://pyro.example:4040")));
     assertThat(e.http().httpHeaders().get("X-A")).extracting(Secret::reveal).containsExactly("1", "2");
   }
 
@@ -351,10 +352,11 @@ class ConfigLoaderTest {
       assertThat(c.username()).isEqualTo("user");
       assertThat(c.password().reveal()).isEqualTo("pw");
     });
-    assertThat(e.http().tls()).isEqualTo(new TlsConfig(null, java.nio.file.Path.of("/etc/ca.crt"), null,
-        java.nio.file.Path.of("/etc/client.crt"), null, java.nio.file.Path.of("/etc/client.key"), "pyroscope.internal", false, "TLS13"));
+    assertThat(e.http().tls()).isEqualTo(new TlsConfig(SecretSource.file(Path.of("/etc/ca.crt")),
+        SecretSource.file(Path.of("/etc/client.crt")), SecretSource.file(Path.of("/etc/client.key")), "pyroscope.internal",
+        false, "TLS13"));
     HttpClientConfig.OAuth2 o = e.http().oauth2();
-    assertThat(o.clientSecretFile()).isEqualTo(java.nio.file.Path.of("/run/secret"));
+    assertThat(o.clientSecret()).isEqualTo(SecretSource.file(Path.of("/run/secret")));
     assertThat(o.scopes()).containsExactly("read", "write");
     assertThat(o.endpointParams()).containsEntry("audience", "pyroscope");
     assertThat(o.proxy().fromEnvironment()).isTrue();

@@ -2,6 +2,8 @@ package io.pyrogate.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 class RedactTest {
@@ -25,5 +27,12 @@ class RedactTest {
   @Test
   void aUrlWithoutUserInfoIsUnchanged() {
     assertThat(Redact.url("https://pyro:4040/a@b")).isEqualTo("https://pyro:4040/a@b");
+  }
+
+  @Test
+  void aSecretIsMaskedWhereItIsAWholeStringLiteralAndNowhereElse() {
+    String source = "  password = \"p\"\n  partitions = 0\n  token = `hunter2` // hunter2\n";
+    assertThat(Redact.source(source, List.of("p", "hunter2")))
+        .isEqualTo("  password = \"*\"\n  partitions = 0\n  token = `*******` // hunter2\n");
   }
 }

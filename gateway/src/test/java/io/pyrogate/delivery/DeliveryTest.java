@@ -20,6 +20,7 @@ import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.HttpClientConfig;
 import io.pyrogate.config.Secret;
+import io.pyrogate.config.SecretSource;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.kafka.DeadLetters;
@@ -139,12 +140,12 @@ class DeliveryTest {
       Endpoint withBasic = endpoint("basic", basic.url()).withHeaders(Map.of("X-Scope-OrgID", "from-config"));
       withBasic = new Endpoint(withBasic.name(), withBasic.url(), withBasic.remoteTimeout(), withBasic.headers(),
           withBasic.minBackoff(), withBasic.maxBackoff(), withBasic.maxBackoffRetries(), true,
-          new HttpClientConfig(new HttpClientConfig.BasicAuth("alice", new Secret("s3cret"), null), null, null, null, null,
+          new HttpClientConfig(new HttpClientConfig.BasicAuth("alice", SecretSource.inline(new Secret("s3cret"))), null, null, null,
               true, true, d.proxy(), d.tls(), Map.of("X-Multi", List.of(new Secret("a"), new Secret("b")))));
       Endpoint withToken = endpoint("token", token.url());
       withToken = new Endpoint(withToken.name(), withToken.url(), withToken.remoteTimeout(), withToken.headers(),
           withToken.minBackoff(), withToken.maxBackoff(), withToken.maxBackoffRetries(), true,
-          new HttpClientConfig(null, new HttpClientConfig.Authorization("Token", new Secret("t0k"), null), null, null, null,
+          new HttpClientConfig(null, new HttpClientConfig.Authorization("Token", SecretSource.inline(new Secret("t0k"))), null, null,
               true, true, d.proxy(), d.tls(), Map.of()));
       try (Gateway gateway = TestGateways.start(config(sharedKafka(), port,
           List.of(new WriteComponent("w", List.of(withBasic, withToken), Map.of()))))) {
@@ -172,7 +173,7 @@ class DeliveryTest {
       HttpClientConfig d = HttpClientConfig.defaults();
       Endpoint e = endpoint("a", pyroscope.url());
       Endpoint withFile = new Endpoint(e.name(), e.url(), e.remoteTimeout(), e.headers(), e.minBackoff(), e.maxBackoff(),
-          0, true, new HttpClientConfig(null, null, null, null, tokenFile, true, true, d.proxy(), d.tls(), Map.of()));
+          0, true, new HttpClientConfig(null, null, null, SecretSource.file(tokenFile), true, true, d.proxy(), d.tls(), Map.of()));
       try (Gateway gateway = TestGateways.start(config(sharedKafka(), port,
           List.of(new WriteComponent("w", List.of(withFile), Map.of()))))) {
         // No file yet: the profile waits in Kafka instead of going out without credentials.

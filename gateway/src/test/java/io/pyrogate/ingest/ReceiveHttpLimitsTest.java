@@ -22,26 +22,33 @@ import java.util.concurrent.TimeUnit;
 
 import io.pyrogate.Gateway;
 import io.pyrogate.config.GatewayConfig;
+import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.ReceiveHttpComponent;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
+import io.pyrogate.testing.TestKafka;
 import org.junit.jupiter.api.Test;
 
 /** The http block's server limits, as a client meets them. */
 class ReceiveHttpLimitsTest {
 
   private static Gateway start(int port, int connLimit, Duration readTimeout) {
+    return start(TestGateways.sharedKafka(), port, connLimit, readTimeout);
+  }
+
+  private static Gateway start(KafkaSettings kafka, int port, int connLimit, Duration readTimeout) {
     var server = new ReceiveHttpComponent.HttpServerConfig("127.0.0.1", port, connLimit, readTimeout,
         Duration.ofSeconds(30), Duration.ofSeconds(120));
-    return TestGateways.start(new GatewayConfig(TestGateways.sharedKafka(),
+    return TestGateways.start(new GatewayConfig(kafka,
         List.of(new ReceiveHttpComponent("default", server, List.of("w"))), List.of(new WriteComponent("w", List.of(), Map.of()))));
   }
 
   @Test
-  void aConnectionOverConnLimitIsClosedWhileTheOthersAreServed() throws IOException {
+  void aConnectionOverConnLimitIsClosedUnansweredAndItsRequestIsNotStored() throws IOException {
     int port = freePort();
-    try (Gateway gateway = start(port, 1, Duration.ofSeconds(30)); Socket first = new Socket("127.0.0.1", port)) {
+    KafkaSettings kafka = TestGateways.sharedKafka();
+    try (Gateway gateway = start(kafka, port, 1, Duration.ofSeconds(30)); Socket first = new Socket("127.0.0.1", port)) {
       byte[] push = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray();
       assertThat(exchange(first, push)).startsWith("HTTP/1.1 200");
 
@@ -54,6 +61,9 @@ class ReceiveHttpLimitsTest {
         }).isInstanceOf(IOException.class);
       }
       assertThat(exchange(first, push)).as("the first connection still works").startsWith("HTTP/1.1 200");
+      // Vert.x hands over a connection once its first request head is complete: that request must not be stored,
+      // since its client got no answer and sends it again (it was, and every retry became a duplicate).
+      assertThat(TestKafka.readAll(kafka.topicPrefix() + "write.w")).as("only the two answered pushes").hasSize(2);
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.Secret;
+import io.pyrogate.config.SecretSource;
 import io.pyrogate.config.TlsConfig;
 import io.pyrogate.testing.TestGateways;
 import org.junit.jupiter.api.Test;
@@ -29,8 +30,8 @@ class KafkaClientsTest {
   void tlsAndSaslBecomeKafkaSecurityProperties() throws Exception {
     Path ca = TestGateways.tempDir().resolve("ca.pem");
     Files.writeString(ca, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
-    TlsConfig tls = new TlsConfig(null, ca, null, null, null, null, null, false, "TLS13");
-    KafkaSettings.Sasl sasl = new KafkaSettings.Sasl("SCRAM-SHA-512", "svc", new Secret("pa\"ss"), null);
+    TlsConfig tls = new TlsConfig(SecretSource.file(ca), null, null, null, false, "TLS13");
+    KafkaSettings.Sasl sasl = new KafkaSettings.Sasl("SCRAM-SHA-512", "svc", SecretSource.inline(new Secret("pa\"ss")));
     Map<String, Object> c = new KafkaClients(new KafkaSettings(List.of("k:9093"), "x:1", "p.", 1, (short) 1,
         tls, sasl, Map.of(), Map.of())).admin();
     assertThat(c).containsEntry("security.protocol", "SASL_SSL")

@@ -332,8 +332,8 @@ class EvaluatorTest {
     @Test
     void constants() {
       assertThat(show("constants.hostname")).isEqualTo("\"gw-1\"");
-      assertThat(show("constants.os")).isEqualTo(Strconv.quote(Evaluator.goOs(System.getProperty("os.name"))));
-      assertThat(show("constants.arch")).isEqualTo(Strconv.quote(Evaluator.goArch(System.getProperty("os.arch"))));
+      assertThat(show("constants.os")).isEqualTo(Strconv.quote(Constants.goOs(System.getProperty("os.name"))));
+      assertThat(show("constants.arch")).isEqualTo(Strconv.quote(Constants.goArch(System.getProperty("os.arch"))));
       assertThat(((StringValue) eval("constants.version")).value()).matches("v.+|unknown");
       assertThat(show("constants")).startsWith("{\"hostname\": \"gw-1\", \"os\": ");
       if (System.getProperty("os.name").equals("Linux")) {
@@ -345,7 +345,7 @@ class EvaluatorTest {
     @CsvSource({
         "Linux, linux", "Mac OS X, darwin", "Windows 11, windows", "FreeBSD, freebsd", "SunOS, solaris", "AIX, aix"})
     void goOperatingSystemNames(String javaName, String goName) {
-      assertThat(Evaluator.goOs(javaName)).isEqualTo(goName);
+      assertThat(Constants.goOs(javaName)).isEqualTo(goName);
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -353,7 +353,14 @@ class EvaluatorTest {
         "amd64, amd64", "x86_64, amd64", "aarch64, arm64", "x86, 386", "i686, 386", "ppc64le, ppc64le",
         "s390x, s390x", "riscv64, riscv64", "arm, arm", "armv7l, arm"})
     void goArchitectureNames(String javaName, String goName) {
-      assertThat(Evaluator.goArch(javaName)).isEqualTo(goName);
+      assertThat(Constants.goArch(javaName)).isEqualTo(goName);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"1.4.0, v1.4.0", "v2.0.0, v2.0.0", "1.0-SNAPSHOT, v1.0-SNAPSHOT", "dev, unknown",
+        "'${project.version}', unknown"})
+    void versionIsTheBuildsAsAlloyShowsItsOwn(String build, String shown) {
+      assertThat(Constants.alloyVersion(build)).isEqualTo(shown);
     }
 
     @ParameterizedTest(name = "{0} = {1}")
