@@ -13,7 +13,7 @@ import io.pyrogate.config.ConfigException;
 import io.pyrogate.config.ConfigLoader;
 import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
-import io.pyrogate.config.syntax.Durations;
+import io.pyrogate.golang.Durations;
 import io.pyrogate.kafka.DeadLetterReplay;
 import io.pyrogate.ops.Reloader;
 import org.slf4j.Logger;

@@ -16,7 +16,6 @@ import io.pyrogate.config.syntax.Attribute;
 import io.pyrogate.config.syntax.Block;
 import io.pyrogate.config.syntax.BoolValue;
 import io.pyrogate.config.syntax.Diagnostics;
-import io.pyrogate.config.syntax.Durations;
 import io.pyrogate.config.syntax.ErrorValue;
 import io.pyrogate.config.syntax.Evaluator;
 import io.pyrogate.config.syntax.NumberValue;
@@ -26,6 +25,7 @@ import io.pyrogate.config.syntax.ReferenceValue;
 import io.pyrogate.config.syntax.Statement;
 import io.pyrogate.config.syntax.StringValue;
 import io.pyrogate.config.syntax.Value;
+import io.pyrogate.golang.Durations;
 
 /**
  * Reads the attributes and nested blocks of one block with types, reporting every problem to the shared

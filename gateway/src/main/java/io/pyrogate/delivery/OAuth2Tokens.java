@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.pyrogate.config.HttpClientConfig.OAuth2;
 import io.pyrogate.config.Redact;
+import io.pyrogate.golang.Url;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -145,7 +146,7 @@ final class OAuth2Tokens {
     }
     params.putAll(config.endpointParams());
     StringBuilder b = new StringBuilder();
-    params.forEach((k, v) -> b.append(b.length() == 0 ? "" : "&").append(queryEscape(k)).append('=').append(queryEscape(v)));
+    params.forEach((k, v) -> b.append(b.length() == 0 ? "" : "&").append(Url.queryEscape(k)).append('=').append(Url.queryEscape(v)));
     return b.toString();
   }
 
@@ -242,23 +243,7 @@ final class OAuth2Tokens {
 
   /** HTTP Basic with id and secret each form-encoded first, as Go's oauth2 sends client credentials. */
   static String basic(String clientId, String secret) {
-    String pair = queryEscape(clientId) + ":" + queryEscape(secret);
+    String pair = Url.queryEscape(clientId) + ":" + Url.queryEscape(secret);
     return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Go's url.QueryEscape: unreserved characters stay, space becomes '+', everything else %XX of its UTF-8. */
-  static String queryEscape(String s) {
-    StringBuilder b = new StringBuilder();
-    for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
-      int c = x & 0xff;
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
-        b.append((char) c);
-      } else if (c == ' ') {
-        b.append('+');
-      } else {
-        b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
-      }
-    }
-    return b.toString();
   }
 }

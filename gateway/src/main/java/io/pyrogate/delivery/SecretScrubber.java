@@ -1,8 +1,6 @@
 package io.pyrogate.delivery;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,6 +17,7 @@ import io.pyrogate.config.HttpClientConfig;
 import io.pyrogate.config.ProxyConfig;
 import io.pyrogate.config.Secret;
 import io.pyrogate.config.SecretSource;
+import io.pyrogate.golang.Url;
 
 /**
  * Removes an endpoint's secrets from text that came back from the endpoint (an error body may echo the
@@ -97,10 +96,10 @@ final class SecretScrubber {
     }
   }
 
-  /** A secret as it is, and percent-encoded as it would appear in a URL or form. */
+  /** A secret as it is, and percent-encoded as Go's url.QueryEscape writes it in a URL query or the token form. */
   private static void encoded(List<String> forms, String secret) {
     forms.add(secret);
-    forms.add(URLEncoder.encode(secret, StandardCharsets.UTF_8));
+    forms.add(Url.queryEscape(secret));
   }
 
   private static String maskCutSecret(String text, List<String> forms) {
@@ -128,7 +127,7 @@ final class SecretScrubber {
     }
     String raw = url.getRawUserInfo();
     values.add(raw);
-    String decoded = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    String decoded = Url.pathUnescape(raw);
     values.add(decoded);
     values.add(Base64.getEncoder().encodeToString(decoded.getBytes(StandardCharsets.UTF_8)));
     int colon = decoded.indexOf(':');

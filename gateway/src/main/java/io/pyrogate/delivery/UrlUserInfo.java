@@ -1,11 +1,10 @@
 package io.pyrogate.delivery;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import io.pyrogate.config.Secret;
+import io.pyrogate.golang.Url;
 
 /**
  * The user info of a URL ({@code https://user:password@host}, or {@code https://token@host}) as Go's net/url
@@ -20,8 +19,11 @@ record UrlUserInfo(String username, Secret password) {
       return Optional.empty();
     }
     int colon = raw.indexOf(':');
-    return Optional.of(colon < 0 ? new UrlUserInfo(decode(raw), new Secret(""))
-        : new UrlUserInfo(decode(raw.substring(0, colon)), new Secret(decode(raw.substring(colon + 1)))));
+    if (colon < 0) {
+      return Optional.of(new UrlUserInfo(Url.pathUnescape(raw), new Secret("")));
+    }
+    String password = Url.pathUnescape(raw.substring(colon + 1));
+    return Optional.of(new UrlUserInfo(Url.pathUnescape(raw.substring(0, colon)), new Secret(password)));
   }
 
   /** The URL as it goes on the wire: without its user info. */
@@ -29,9 +31,5 @@ record UrlUserInfo(String username, Secret password) {
     String raw = url.getRawUserInfo();
     String text = url.toString();
     return raw == null ? text : text.replace("://" + raw + "@", "://");
-  }
-
-  private static String decode(String s) {
-    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 }

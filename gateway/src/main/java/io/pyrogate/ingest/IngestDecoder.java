@@ -3,7 +3,7 @@ package io.pyrogate.ingest;
 import java.nio.ByteBuffer;
 import java.util.List;
 
-import io.pyrogate.pyroscope.GoQuery;
+import io.pyrogate.golang.Url;
 import io.pyrogate.pyroscope.ProfileEnvelope;
 
 /**
@@ -35,7 +35,7 @@ final class IngestDecoder {
    * form); anything else is folded text. {@code format=folded} is not a value of its own: it falls through.
    */
   static Format format(String rawQuery, String contentType) {
-    String format = GoQuery.get(rawQuery, "format");
+    String format = Url.queryGet(rawQuery, "format");
     String ct = contentType == null ? "" : contentType;
     if ("trie".equals(format) || "binary/octet-stream+trie".equals(ct)) {
       return Format.TRIE;
@@ -67,7 +67,7 @@ final class IngestDecoder {
    * @throws Rejection 400 as Pyroscope answers a bad name
    */
   static IngestName name(String rawQuery) {
-    return IngestName.parse(GoQuery.get(rawQuery, "name"), GoQuery.get(rawQuery, "spyName"));
+    return IngestName.parse(Url.queryGet(rawQuery, "name"), Url.queryGet(rawQuery, "spyName"));
   }
 
   /**

@@ -6,9 +6,9 @@ import java.util.Locale;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.pyrogate.golang.Utf8;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.proto.push.v1.RawProfileSeries;
-import io.pyrogate.pyroscope.GoText;
 import io.pyrogate.pyroscope.Gzip;
 import io.pyrogate.pyroscope.ProfileEnvelope;
 import io.pyrogate.pyroscope.PushRequests;
@@ -100,7 +100,7 @@ final class PushDecoder {
         if (bytes.length == 0) {
           throw Rejection.invalidArgument("unmarshal message: zero-length payload is not a valid JSON object");
         }
-        if (!GoText.validUtf8(bytes)) {
+        if (!Utf8.valid(bytes)) {
           throw Rejection.invalidArgument("unmarshal message: invalid UTF-8 in JSON");
         }
         PushRequest.Builder builder = PushRequest.newBuilder();

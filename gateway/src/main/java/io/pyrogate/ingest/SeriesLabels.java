@@ -6,10 +6,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.pyrogate.golang.Strconv;
+import io.pyrogate.golang.Utf8;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.pyrogate.proto.types.v1.LabelPair;
-import io.pyrogate.pyroscope.GoText;
 
 /**
  * The label checks Pyroscope's distributor applies to every pushed series before it looks at the profile, with
@@ -67,7 +68,7 @@ final class SeriesLabels {
           + MAX_LABEL_NAMES);
     }
     String metricName = value(ls, IngestName.NAME_LABEL);
-    if (metricName.isEmpty() || !GoText.validUtf8(metricName)) {
+    if (metricName.isEmpty() || !Utf8.validString(metricName)) {
       throw invalid(ls, "invalid metric name");
     }
     if (value(ls, SERVICE_NAME).isEmpty()) {
@@ -75,18 +76,18 @@ final class SeriesLabels {
     }
     String last = null;
     for (LabelPair l : ls) {
-      if (GoText.utf8Length(l.getName()) > MAX_NAME_LENGTH) {
+      if (Utf8.length(l.getName()) > MAX_NAME_LENGTH) {
         throw labelError("profile with labels '" + string(ls) + "' has label name too long: '"
             + l.getName() + "'");
       }
-      if (GoText.utf8Length(l.getValue()) > MAX_VALUE_LENGTH) {
+      if (Utf8.length(l.getValue()) > MAX_VALUE_LENGTH) {
         throw labelError("profile with labels '" + string(ls) + "' has label value too long: '"
             + l.getValue() + "'");
       }
-      if (l.getName().isEmpty() || !GoText.validUtf8(l.getName())) {
+      if (l.getName().isEmpty() || !Utf8.validString(l.getName())) {
         throw invalid(ls, "invalid label name '" + l.getName() + "'");
       }
-      if (!GoText.validUtf8(l.getValue())) {
+      if (!Utf8.validString(l.getValue())) {
         throw invalid(ls, "invalid label value '" + l.getValue() + "'");
       }
       if (l.getName().equals(last)) {
@@ -145,7 +146,7 @@ final class SeriesLabels {
       if (i > 0) {
         b.append(", ");
       }
-      b.append(ls.get(i).getName()).append('=').append(GoText.quote(ls.get(i).getValue()));
+      b.append(ls.get(i).getName()).append('=').append(Strconv.quote(ls.get(i).getValue()));
     }
     return b.append('}').toString();
   }

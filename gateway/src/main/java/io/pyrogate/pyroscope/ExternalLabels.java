@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.pyrogate.golang.EscapeError;
+import io.pyrogate.golang.Url;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.pyrogate.proto.types.v1.LabelPair;
@@ -57,7 +59,7 @@ public final class ExternalLabels {
     if (labels.isEmpty()) {
       return rawQuery;
     }
-    Map<String, String> set = new LinkedHashMap<>(LabelSet.parse(GoQuery.get(rawQuery, "name")).labels());
+    Map<String, String> set = new LinkedHashMap<>(LabelSet.parse(Url.queryGet(rawQuery, "name")).labels());
     String service = set.get("service_name");
     if (service != null && !service.isEmpty()) {
       set.put(LabelSet.NAME_LABEL, service);
@@ -69,13 +71,13 @@ public final class ExternalLabels {
         set.put(k, v);
       }
     });
-    String name = "name=" + GoQuery.escape(LabelSet.normalized(set));
+    String name = "name=" + Url.queryEscape(LabelSet.normalized(set));
     StringBuilder out = new StringBuilder(rawQuery.length() + name.length());
     boolean replaced = false;
     boolean first = true;
     for (String pair : rawQuery.split("&", -1)) {
       int eq = pair.indexOf('=');
-      if ("name".equals(GoQuery.unescape(eq < 0 ? pair : pair.substring(0, eq)))) {
+      if (isKey(eq < 0 ? pair : pair.substring(0, eq), "name")) {
         if (replaced) {
           continue;
         }
@@ -89,6 +91,15 @@ public final class ExternalLabels {
       out.append(pair);
     }
     return out.toString();
+  }
+
+  /** Whether the escaped key of a query pair reads as {@code key}; a malformed one reads as no key. */
+  private static boolean isKey(String escaped, String key) {
+    try {
+      return key.equals(Url.queryUnescape(escaped));
+    } catch (EscapeError e) {
+      return false;
+    }
   }
 
   /** The new labels, or null when they stay as they are. */

@@ -5,6 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.pyrogate.golang.Strconv;
+import io.pyrogate.golang.Strings;
+
 /**
  * The label set of the legacy {@code /ingest} {@code name} parameter, {@code app.name{key=value,...}}, as
  * Pyroscope's {@code labelset} package reads and writes it. {@link #parse} refuses exactly the names Pyroscope
@@ -52,7 +55,7 @@ public final class LabelSet {
       if (state == 0) {
         if (c == '{') {
           state = 1;
-          String app = GoText.trimSpace(value.toString());
+          String app = Strings.trimSpace(value.toString());
           validateAppName(app);
           labels.put(NAME_LABEL, app);
         } else {
@@ -70,11 +73,11 @@ public final class LabelSet {
       } else if (state == 2) {
         if (c == ',' || c == '}') {
           state = 1;
-          String k = GoText.trimSpace(key.toString());
+          String k = Strings.trimSpace(key.toString());
           if (!NAME_LABEL.equals(k)) {
             validateLabelName(k);
           }
-          labels.put(k, GoText.trimSpace(value.toString()));
+          labels.put(k, Strings.trimSpace(value.toString()));
           key.setLength(0);
         } else {
           value.appendCodePoint(c);
@@ -109,7 +112,7 @@ public final class LabelSet {
       throw new InvalidNameException("service name is required");
     }
     app.codePoints().filter(c -> !appNameChar(c)).findFirst().ifPresent(c -> {
-      throw new InvalidNameException("invalid service name: " + app + ": character is not allowed: " + GoText.quoteRune(c));
+      throw new InvalidNameException("invalid service name: " + app + ": character is not allowed: " + Strconv.quoteRune(c));
     });
   }
 
@@ -118,7 +121,7 @@ public final class LabelSet {
       throw new InvalidNameException("label name is required");
     }
     k.codePoints().filter(c -> !labelNameChar(c)).findFirst().ifPresent(c -> {
-      throw new InvalidNameException("invalid label name: " + k + ": character is not allowed: " + GoText.quoteRune(c));
+      throw new InvalidNameException("invalid label name: " + k + ": character is not allowed: " + Strconv.quoteRune(c));
     });
   }
 

@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import io.pyrogate.golang.Url;
 import org.junit.jupiter.api.Test;
 
 class SecretScrubberTest {
@@ -28,6 +29,15 @@ class SecretScrubberTest {
         Map.of()), List::of);
     assertThat(s.scrub("tok-hunter2 cs hunter2 cs+hunter2 param-hunter2 " + Base64.getEncoder().encodeToString(
         "tok-hunter2".getBytes(StandardCharsets.UTF_8)))).doesNotContain("hunter2").doesNotContain("dG9rLWh1bnRlcjI=");
+  }
+
+  @Test
+  void aSecretIsScrubbedAsTheTokenRequestFormEncodesIt() {
+    SecretScrubber s = new SecretScrubber(endpoint("url = \"http://pyro\"\noauth2 {\n  client_id = \"id\"\n"
+        + "  client_secret = \"cs*hunter2~\"\n  token_url = \"http://auth\"\n}", Map.of()), List::of);
+    String form = "client_secret=" + Url.queryEscape("cs*hunter2~"); // as Go's url.Values.Encode writes it
+    assertThat(form).isEqualTo("client_secret=cs%2Ahunter2~");
+    assertThat(s.scrub("token endpoint said: bad " + form)).isEqualTo("token endpoint said: bad client_secret=(secret)");
   }
 
   @Test

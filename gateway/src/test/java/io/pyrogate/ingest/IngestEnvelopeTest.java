@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.entry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import io.pyrogate.pyroscope.GoQuery;
+import io.pyrogate.golang.Url;
 import io.pyrogate.testing.SdkPayloads;
 import org.junit.jupiter.api.Test;
 
@@ -57,14 +57,14 @@ class IngestEnvelopeTest {
   @Test
   void queryValuesAreReadAsGoReadsThem() {
     String q = "name=app.cpu%7Benv%3Dprod%7D&format=jfr&format=pprof&spyName=java+spy&bad=%zz&x;y=1&from=";
-    assertThat(GoQuery.get(q, "name")).isEqualTo("app.cpu{env=prod}");
-    assertThat(GoQuery.get(q, "format")).isEqualTo("jfr");
-    assertThat(GoQuery.get(q, "spyName")).isEqualTo("java spy");
-    assertThat(GoQuery.get(q, "bad")).isEmpty();
-    assertThat(GoQuery.get(q, "x")).isEmpty();
-    assertThat(GoQuery.get(q, "from")).isEmpty();
-    assertThat(GoQuery.get(null, "name")).isEmpty();
-    assertThat(GoQuery.get("name=%C3%A9t%C3%A9", "name")).isEqualTo("été");
+    assertThat(Url.queryGet(q, "name")).isEqualTo("app.cpu{env=prod}");
+    assertThat(Url.queryGet(q, "format")).isEqualTo("jfr");
+    assertThat(Url.queryGet(q, "spyName")).isEqualTo("java spy");
+    assertThat(Url.queryGet(q, "bad")).isEmpty();
+    assertThat(Url.queryGet(q, "x")).isEmpty();
+    assertThat(Url.queryGet(q, "from")).isEmpty();
+    assertThat(Url.queryGet(null, "name")).isEmpty();
+    assertThat(Url.queryGet("name=%C3%A9t%C3%A9", "name")).isEqualTo("été");
   }
 
   @Test

@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.pyrogate.golang.Url;
 import org.junit.jupiter.api.Test;
 
 /** Alloy's AppendIngest rules for the {@code name} of an /ingest query, and Pyroscope's label set syntax. */
 class IngestQueryLabelsTest {
 
   private static String name(String rawQuery) {
-    return GoQuery.get(rawQuery, "name");
+    return Url.queryGet(rawQuery, "name");
   }
 
   @Test
@@ -23,7 +24,7 @@ class IngestQueryLabelsTest {
 
   @Test
   void externalLabelsOverrideAddAndDeleteAndTheNameIsRenderedSorted() {
-    String query = "name=" + GoQuery.escape("shop.cpu{zone=a, env=dev,instance=pod-1}")
+    String query = "name=" + Url.queryEscape("shop.cpu{zone=a, env=dev,instance=pod-1}")
         + "&from=1700000000&until=1700000010&format=jfr&spyName=java+spy&sampleRate=100";
     Map<String, String> external = new LinkedHashMap<>();
     external.put("env", "prod");
@@ -44,7 +45,7 @@ class IngestQueryLabelsTest {
 
   @Test
   void serviceNameBecomesTheApplicationNameAsEnsureNameMatchesServiceDoes() {
-    String query = "name=" + GoQuery.escape("legacy.app{service_name=checkout,env=dev}") + "&format=pprof";
+    String query = "name=" + Url.queryEscape("legacy.app{service_name=checkout,env=dev}") + "&format=pprof";
     assertThat(name(new ExternalLabels(Map.of("team", "a")).applyToIngestQuery(query)))
         .isEqualTo("checkout{env=dev,service_name=checkout,team=a}");
     // An external service_name is applied after that step, as in Alloy: the application name stays.
@@ -63,7 +64,7 @@ class IngestQueryLabelsTest {
     ExternalLabels external = new ExternalLabels(Map.of("env", "prod"));
     assertThatThrownBy(() -> external.applyToIngestQuery("from=1"))
         .isInstanceOf(LabelSet.InvalidNameException.class).hasMessage("service name is required");
-    assertThatThrownBy(() -> external.applyToIngestQuery("name=" + GoQuery.escape("app{bad-key=1}")))
+    assertThatThrownBy(() -> external.applyToIngestQuery("name=" + Url.queryEscape("app{bad-key=1}")))
         .isInstanceOf(LabelSet.InvalidNameException.class)
         .hasMessage("invalid label name: bad-key: character is not allowed: '-'");
   }
@@ -80,6 +81,6 @@ class IngestQueryLabelsTest {
 
   @Test
   void queryEscapeIsGos() {
-    assertThat(GoQuery.escape("a b{c=d,é}~-_.")).isEqualTo("a+b%7Bc%3Dd%2C%C3%A9%7D~-_.");
+    assertThat(Url.queryEscape("a b{c=d,é}~-_.")).isEqualTo("a+b%7Bc%3Dd%2C%C3%A9%7D~-_.");
   }
 }

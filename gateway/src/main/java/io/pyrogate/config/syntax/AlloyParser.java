@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.pyrogate.golang.Strconv;
+
 /**
  * Recursive-descent parser for the Alloy configuration syntax.
  *
@@ -745,6 +747,6 @@ public final class AlloyParser {
   }
 
   static String quote(String s) {
-    return GoFormat.quote(s);
+    return Strconv.quote(s);
   }
 }

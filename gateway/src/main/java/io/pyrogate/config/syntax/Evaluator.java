@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
+import io.pyrogate.golang.Strconv;
+
 /**
  * Evaluates attribute values (as Alloy's {@code syntax/vm}): walks an expression, evaluating literals, arrays, objects,
  * indexing, identifiers and references to other components, and hands evaluated operands to {@link Operators},
@@ -127,7 +129,7 @@ public final class Evaluator {
         Value v = eval(f.value());
         failed |= v instanceof ErrorValue;
         if (out.containsKey(f.key())) {
-          diags.warning(f.keyPosition(), "duplicate key " + GoFormat.quote(f.key()) + " in object; the last value wins");
+          diags.warning(f.keyPosition(), "duplicate key " + Strconv.quote(f.key()) + " in object; the last value wins");
         }
         out.put(f.key(), v);
       }
@@ -140,13 +142,13 @@ public final class Evaluator {
         return Constants.object(hostname, id.position());
       }
       if (Stdlib.isNamespace(name)) {
-        throw fail(id.position(), GoFormat.quote(name) + " is a namespace of standard library functions, not a value");
+        throw fail(id.position(), Strconv.quote(name) + " is a namespace of standard library functions, not a value");
       }
       if (Stdlib.isFunction(name)) {
         throw fail(id.position(), name + " is a function and must be called, e.g. " + name + "(...)");
       }
-      throw fail(id.position(), "identifier " + GoFormat.quote(name) + " does not exist (if you meant the text "
-          + GoFormat.quote(name) + ", quote it)");
+      throw fail(id.position(), "identifier " + Strconv.quote(name) + " does not exist (if you meant the text "
+          + Strconv.quote(name) + ", quote it)");
     }
 
     private Value evalAccess(AccessExpr a) {
@@ -179,11 +181,11 @@ public final class Evaluator {
       if (target instanceof ObjectValue) {
         ObjectValue o = (ObjectValue) target;
         if (!o.has(a.name())) {
-          throw fail(a.position(), "field " + GoFormat.quote(a.name()) + " does not exist in the object");
+          throw fail(a.position(), "field " + Strconv.quote(a.name()) + " does not exist in the object");
         }
         return withPosition(o.get(a.name()), a.position());
       }
-      throw fail(a.position(), "cannot access field " + GoFormat.quote(a.name()) + " of " + describe(target));
+      throw fail(a.position(), "cannot access field " + Strconv.quote(a.name()) + " of " + describe(target));
     }
 
     private Value evalIndex(IndexExpr ix) {
@@ -237,7 +239,7 @@ public final class Evaluator {
 
     private String renderIndex(Value index, Position at) {
       if (index instanceof StringValue) {
-        return GoFormat.quote(((StringValue) index).value());
+        return Strconv.quote(((StringValue) index).value());
       } else if (index instanceof NumberValue) {
         return Long.toString(((NumberValue) index).value());
       } else if (index instanceof FloatValue) {

@@ -1,16 +1,16 @@
 package io.pyrogate.config.syntax;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.pyrogate.golang.Strconv;
+import io.pyrogate.golang.Strings;
+
 /**
- * Go's {@code fmt.Sprintf} and {@code strconv.Quote} for Alloy values, so {@code string.format} gives the
+ * Go's {@code fmt.Sprintf} for Alloy values, so {@code string.format} gives the
  * same text as in Alloy.
  *
  * <p>Supported: flags {@code + - # 0 space}, width, precision, and the verbs {@code v s q d t b o O x X c U
@@ -137,11 +137,12 @@ final class GoFormat {
       return "[" + String.join(" ", parts) + "]";
     }
     if (arg instanceof ObjectValue) {
-      Map<String, Value> sorted = new TreeMap<>(((ObjectValue) arg).fields());
+      Map<String, Value> sorted = new TreeMap<>(Strings::compare); // Go's fmt sorts map keys by their bytes
+      sorted.putAll(((ObjectValue) arg).fields());
       List<String> parts = new ArrayList<>();
       for (Map.Entry<String, Value> e : sorted.entrySet()) {
         if (verb == 'v' && spec.sharp) {
-          parts.add(quote(e.getKey()) + ":" + format(spec, verb, e.getValue(), problems));
+          parts.add(Strconv.quote(e.getKey()) + ":" + format(spec, verb, e.getValue(), problems));
         } else {
           parts.add(format(spec, verb, new StringValue(e.getKey(), arg.position()), problems) + ":"
               + format(spec, verb, e.getValue(), problems));
@@ -171,11 +172,11 @@ final class GoFormat {
       }
       switch (verb) {
         case 'v':
-          return spec.sharp ? quote(s) : s;
+          return spec.sharp ? Strconv.quote(s) : s;
         case 's':
           return s;
         case 'q':
-          return quote(s);
+          return Strconv.quote(s);
         case 'x':
         case 'X': {
           StringBuilder sb = new StringBuilder();
@@ -198,15 +199,15 @@ final class GoFormat {
         case 'v':
         case 'g':
         case 'G':
-          body = formatFloat(Math.abs(v), 'g', spec.precision);
+          body = Strconv.formatFloat(Math.abs(v), 'g', spec.precision);
           break;
         case 'e':
         case 'E':
-          body = formatFloat(Math.abs(v), 'e', spec.precision < 0 ? 6 : spec.precision);
+          body = Strconv.formatFloat(Math.abs(v), 'e', spec.precision < 0 ? 6 : spec.precision);
           break;
         case 'f':
         case 'F':
-          body = formatFloat(Math.abs(v), 'f', spec.precision < 0 ? 6 : spec.precision);
+          body = Strconv.formatFloat(Math.abs(v), 'f', spec.precision < 0 ? 6 : spec.precision);
           break;
         default:
           return null;
@@ -257,9 +258,9 @@ final class GoFormat {
         prefix = spec.sharp ? "0X" : "";
         break;
       case 'c':
-        return validRune(v) ? new String(Character.toChars((int) v)) : "\uFFFD";
+        return Strconv.validRune(v) ? new String(Character.toChars((int) v)) : "\uFFFD";
       case 'q':
-        return validRune(v) ? quoteRune((int) v) : "'\uFFFD'";
+        return Strconv.validRune(v) ? Strconv.quoteRune((int) v) : "'\uFFFD'";
       case 'U':
         return String.format("U+%04X", v);
       default:
@@ -273,10 +274,6 @@ final class GoFormat {
       digits = spec.precision == 0 && v == 0 ? "" : sb + digits;
     }
     return sign(negative, spec) + prefix + digits;
-  }
-
-  private static boolean validRune(long v) {
-    return v >= 0 && v <= Character.MAX_CODE_POINT && !(v >= 0xD800 && v < 0xE000);
   }
 
   private static String unsignedAbs(long v, int radix) {
@@ -332,188 +329,12 @@ final class GoFormat {
     return "<nil>";
   }
 
-  // ---------------------------------------------------------------- floats
-
   /** Go's %v for a float64: shortest representation, exponent form outside 1e-4 .. 1e21. */
   static String formatFloatPlain(double v) {
     if (Double.isNaN(v)) {
       return "NaN";
     }
-    String body = formatFloat(Math.abs(v), 'g', -1);
+    String body = Strconv.formatFloat(Math.abs(v), 'g', -1);
     return (v < 0 || (v == 0 && 1 / v < 0) ? "-" : "") + body;
-  }
-
-  /**
-   * {@code strconv.FormatFloat} of a non-negative value for {@code 'e'}, {@code 'f'} and {@code 'g'};
-   * {@code precision < 0} means the shortest representation that reads back exactly.
-   */
-  static String formatFloat(double v, char fmt, int precision) {
-    if (Double.isNaN(v)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(v)) {
-      return "Inf";
-    }
-    boolean shortest = precision < 0;
-    Digits d;
-    if (shortest) {
-      d = Digits.of(new BigDecimal(Double.toString(v)));
-    } else {
-      BigDecimal exact = new BigDecimal(v);
-      switch (fmt) {
-        case 'e':
-          d = Digits.of(exact.round(new MathContext(precision + 1, RoundingMode.HALF_EVEN)));
-          break;
-        case 'f':
-          d = Digits.of(exact.setScale(precision, RoundingMode.HALF_EVEN));
-          break;
-        default:
-          d = Digits.of(exact.round(new MathContext(Math.max(precision, 1), RoundingMode.HALF_EVEN)));
-          break;
-      }
-    }
-    switch (fmt) {
-      case 'e':
-        return formatE(d, shortest ? Math.max(d.count() - 1, 0) : precision);
-      case 'f':
-        return formatF(d, shortest ? Math.max(d.count() - d.point, 0) : precision);
-      default: {
-        int prec = shortest ? d.count() : Math.max(precision, 1);
-        int exponentLimit = prec;
-        if (exponentLimit > d.count() && d.count() >= d.point) {
-          exponentLimit = d.count();
-        }
-        if (shortest) {
-          exponentLimit = 6;
-        }
-        int exp = d.point - 1;
-        if (exp < -4 || exp >= exponentLimit) {
-          if (prec > d.count()) {
-            prec = d.count();
-          }
-          return formatE(d, Math.max(prec - 1, 0));
-        }
-        if (prec > d.point) {
-          prec = d.count();
-        }
-        return formatF(d, Math.max(prec - d.point, 0));
-      }
-    }
-  }
-
-  /** Significant digits without trailing zeros; value = 0.digits × 10^point. Zero has no digits. */
-  private record Digits(String digits, int point) {
-    static Digits of(BigDecimal x) {
-      if (x.signum() == 0) {
-        return new Digits("", 0);
-      }
-      BigDecimal s = x.stripTrailingZeros();
-      String digits = s.unscaledValue().abs().toString();
-      return new Digits(digits, digits.length() - s.scale());
-    }
-
-    int count() {
-      return digits.length();
-    }
-
-    char at(int i) {
-      return i >= 0 && i < digits.length() ? digits.charAt(i) : '0';
-    }
-  }
-
-  private static String formatE(Digits d, int precision) {
-    StringBuilder sb = new StringBuilder();
-    sb.append(d.at(0));
-    if (precision > 0) {
-      sb.append('.');
-      for (int i = 1; i <= precision; i++) {
-        sb.append(d.at(i));
-      }
-    }
-    int exp = d.count() == 0 ? 0 : d.point - 1;
-    sb.append('e').append(exp < 0 ? '-' : '+');
-    int abs = Math.abs(exp);
-    if (abs < 10) {
-      sb.append('0');
-    }
-    sb.append(abs);
-    return sb.toString();
-  }
-
-  private static String formatF(Digits d, int precision) {
-    StringBuilder sb = new StringBuilder();
-    if (d.point > 0) {
-      for (int i = 0; i < d.point; i++) {
-        sb.append(d.at(i));
-      }
-    } else {
-      sb.append('0');
-    }
-    if (precision > 0) {
-      sb.append('.');
-      for (int i = 0; i < precision; i++) {
-        sb.append(d.at(d.point + i));
-      }
-    }
-    return sb.toString();
-  }
-
-  // ---------------------------------------------------------------- quoting
-
-  /** Go's {@code strconv.Quote}: a double-quoted string with Go escapes; printable characters stay. */
-  static String quote(String s) {
-    return quoteWith(s, '"');
-  }
-
-  private static String quoteRune(int c) {
-    return quoteWith(new String(Character.toChars(c)), '\'');
-  }
-
-  private static String quoteWith(String s, char q) {
-    StringBuilder sb = new StringBuilder(s.length() + 2);
-    sb.append(q);
-    for (int i = 0; i < s.length(); ) {
-      int c = s.codePointAt(i);
-      i += Character.charCount(c);
-      if (c == q || c == '\\') {
-        sb.append('\\').appendCodePoint(c);
-        continue;
-      }
-      switch (c) {
-        case 0x07:
-          sb.append("\\a");
-          continue;
-        case '\b':
-          sb.append("\\b");
-          continue;
-        case '\f':
-          sb.append("\\f");
-          continue;
-        case '\n':
-          sb.append("\\n");
-          continue;
-        case '\r':
-          sb.append("\\r");
-          continue;
-        case '\t':
-          sb.append("\\t");
-          continue;
-        case 0x0B:
-          sb.append("\\v");
-          continue;
-        default:
-          break;
-      }
-      if (Lexer.isPrintable(c)) {
-        sb.appendCodePoint(c);
-      } else if (c < ' ' || c == 0x7f) {
-        sb.append(String.format("\\x%02x", c));
-      } else if (c < 0x10000) {
-        sb.append(String.format("\\u%04x", c));
-      } else {
-        sb.append(String.format("\\U%08x", c));
-      }
-    }
-    return sb.append(q).toString();
   }
 }

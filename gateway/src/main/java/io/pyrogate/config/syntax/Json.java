@@ -6,10 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.pyrogate.golang.Strconv;
+import io.pyrogate.golang.Strings;
+
 /**
  * JSON for {@code encoding.from_json} and {@code encoding.to_json}. Reading keeps object keys in document
  * order; integers that fit a long become {@link NumberValue}, other numbers {@link FloatValue}. Writing
- * follows Go's {@code encoding/json}: sorted keys, no spaces, and {@code < > &} escaped.
+ * follows Go's {@code encoding/json}: keys sorted by their UTF-8 bytes, no spaces, and {@code < > &} escaped.
  */
 final class Json {
 
@@ -294,8 +297,8 @@ final class Json {
       }
       double abs = Math.abs(d);
       String text = abs != 0 && (abs < 1e-6 || abs >= 1e21)
-          ? GoFormat.formatFloat(abs, 'e', -1).replaceFirst("e([-+])0(\\d)$", "e$1$2")
-          : GoFormat.formatFloat(abs, 'f', -1);
+          ? Strconv.formatFloat(abs, 'e', -1).replaceFirst("e([-+])0(\\d)$", "e$1$2")
+          : Strconv.formatFloat(abs, 'f', -1);
       sb.append(d < 0 ? "-" : "").append(text);
     } else if (v instanceof BoolValue) {
       sb.append(((BoolValue) v).value());
@@ -315,7 +318,9 @@ final class Json {
     } else if (v instanceof ObjectValue) {
       sb.append('{');
       boolean first = true;
-      for (Map.Entry<String, Value> e : new TreeMap<>(((ObjectValue) v).fields()).entrySet()) {
+      Map<String, Value> sorted = new TreeMap<>(Strings::compare); // encoding/json sorts keys by their bytes
+      sorted.putAll(((ObjectValue) v).fields());
+      for (Map.Entry<String, Value> e : sorted.entrySet()) {
         if (!first) {
           sb.append(',');
         }

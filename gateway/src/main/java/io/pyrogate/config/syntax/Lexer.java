@@ -3,6 +3,8 @@ package io.pyrogate.config.syntax;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
+import io.pyrogate.golang.Strconv;
+
 /**
  * Turns Alloy source text into tokens, reporting lexical errors as it goes and never stopping at one.
  *
@@ -67,7 +69,7 @@ final class Lexer {
   /** {@code U+0023 '#'}, or {@code U+0007} for characters that do not print. */
   static String describeChar(int c) {
     String code = String.format("U+%04X", c);
-    return isPrintable(c) ? code + " '" + new String(Character.toChars(c)) + "'" : code;
+    return Strconv.isPrint(c) ? code + " '" + new String(Character.toChars(c)) + "'" : code;
   }
 
   Token next() {
@@ -307,7 +309,8 @@ final class Lexer {
       case '\n':
         return; // the caller reports the unterminated string
       default:
-        error(at, "unknown escape sequence \\" + (isPrintable(c) ? new String(Character.toChars(c)) : describeChar(c)));
+        String shown = Strconv.isPrint(c) ? new String(Character.toChars(c)) : describeChar(c);
+        error(at, "unknown escape sequence \\" + shown);
     }
   }
 
@@ -494,27 +497,6 @@ final class Lexer {
       return c - 'A' + 10;
     }
     return 16;
-  }
-
-  static boolean isPrintable(int c) {
-    if (c == ' ') {
-      return true;
-    }
-    if (c < 0 || !Character.isDefined(c) || Character.isISOControl(c) || Character.isWhitespace(c)) {
-      return false;
-    }
-    switch (Character.getType(c)) {
-      case Character.SURROGATE:
-      case Character.PRIVATE_USE:
-      case Character.UNASSIGNED:
-      case Character.FORMAT:
-      case Character.SPACE_SEPARATOR:
-      case Character.LINE_SEPARATOR:
-      case Character.PARAGRAPH_SEPARATOR:
-        return false;
-      default:
-        return true;
-    }
   }
 
   /**

@@ -3,6 +3,8 @@ package io.pyrogate.config.syntax;
 import java.util.List;
 import java.util.Map;
 
+import io.pyrogate.golang.Strings;
+
 /**
  * Alloy's operators on evaluated operands (as its {@code vm/op_unary.go} and {@code vm/op_binary.go}): {@code !} and
  * unary {@code -}; {@code == != < <= > >=}, {@code && ||} (both sides evaluated, no short-circuit), {@code + - * / % ^}
@@ -86,7 +88,7 @@ final class Operators {
   private static Value compare(BinaryExpr b, Value l, Value r, Diagnostics diags) {
     int c;
     if (l instanceof StringValue && r instanceof StringValue) {
-      c = compareCodePoints(((StringValue) l).value(), ((StringValue) r).value());
+      c = Strings.compare(((StringValue) l).value(), ((StringValue) r).value());
     } else if (isNumber(l) && isNumber(r)) {
       if (l instanceof NumberValue && r instanceof NumberValue) {
         c = Long.compare(((NumberValue) l).value(), ((NumberValue) r).value());
@@ -244,20 +246,5 @@ final class Operators {
       e >>= 1;
     }
     return result;
-  }
-
-  private static int compareCodePoints(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int x = a.codePointAt(i);
-      int y = b.codePointAt(j);
-      if (x != y) {
-        return Integer.compare(x, y);
-      }
-      i += Character.charCount(x);
-      j += Character.charCount(y);
-    }
-    return Boolean.compare(i < a.length(), j < b.length());
   }
 }

@@ -6,6 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import io.pyrogate.golang.Base64;
+import io.pyrogate.golang.FilePath;
+import io.pyrogate.golang.Strings;
+import io.pyrogate.golang.Url;
+
 /**
  * The Alloy standard library functions real configs use (as Alloy's {@code syntax/internal/stdlib}): {@code sys.env},
  * {@code coalesce}, {@code convert.nonsensitive}, the {@code string.*}, {@code encoding.*} and
@@ -151,7 +156,7 @@ final class Stdlib {
         return ref;
       }
       try {
-        return new StringValue(GoStrings.base64Decode(stringArg(0), url), position());
+        return new StringValue(Base64.decode(stringArg(0), url), position());
       } catch (IllegalArgumentException e) {
         throw fail(argPosition(0), name + ": " + e.getMessage());
       }
@@ -197,39 +202,39 @@ final class Stdlib {
       }
       return new StringValue(String.join(sep, parts), c.position());
     }, "join");
-    define("string.replace", 3, 3, c -> c.strings(s -> GoStrings.replaceAll(s[0], s[1], s[2])), "replace");
+    define("string.replace", 3, 3, c -> c.strings(s -> Strings.replaceAll(s[0], s[1], s[2])), "replace");
     define("string.split", 2, 2, c -> {
       ReferenceValue ref = c.referenceIn();
       if (ref != null) {
         return ref;
       }
       List<Value> parts = new ArrayList<>();
-      for (String part : GoStrings.split(c.stringArg(0), c.stringArg(1))) {
+      for (String part : Strings.split(c.stringArg(0), c.stringArg(1))) {
         parts.add(new StringValue(part, c.position()));
       }
       return new ArrayValue(parts, c.position());
     }, "split");
-    define("string.to_lower", 1, 1, c -> c.strings(s -> GoStrings.toLower(s[0])), "to_lower");
-    define("string.to_upper", 1, 1, c -> c.strings(s -> GoStrings.toUpper(s[0])), "to_upper");
-    define("string.trim", 2, 2, c -> c.strings(s -> GoStrings.trim(s[0], s[1])), "trim");
+    define("string.to_lower", 1, 1, c -> c.strings(s -> Strings.toLower(s[0])), "to_lower");
+    define("string.to_upper", 1, 1, c -> c.strings(s -> Strings.toUpper(s[0])), "to_upper");
+    define("string.trim", 2, 2, c -> c.strings(s -> Strings.trim(s[0], s[1])), "trim");
     define("string.trim_prefix", 2, 2,
         c -> c.strings(s -> s[0].startsWith(s[1]) ? s[0].substring(s[1].length()) : s[0]), "trim_prefix");
     define("string.trim_suffix", 2, 2, c -> c.strings(
         s -> s[0].endsWith(s[1]) ? s[0].substring(0, s[0].length() - s[1].length()) : s[0]), "trim_suffix");
-    define("string.trim_space", 1, 1, c -> c.strings(s -> GoStrings.trimSpace(s[0])), "trim_space");
+    define("string.trim_space", 1, 1, c -> c.strings(s -> Strings.trimSpace(s[0])), "trim_space");
 
     define("encoding.from_base64", 1, 1, c -> c.decoded(false), "base64_decode");
     define("encoding.from_URLbase64", 1, 1, c -> c.decoded(true));
-    define("encoding.to_base64", 1, 1, c -> c.strings(s -> GoStrings.base64(s[0], false)));
-    define("encoding.to_URLbase64", 1, 1, c -> c.strings(s -> GoStrings.base64(s[0], true)));
-    define("encoding.url_encode", 1, 1, c -> c.strings(s -> GoStrings.queryEscape(s[0])));
+    define("encoding.to_base64", 1, 1, c -> c.strings(s -> Base64.encode(s[0], false)));
+    define("encoding.to_URLbase64", 1, 1, c -> c.strings(s -> Base64.encode(s[0], true)));
+    define("encoding.url_encode", 1, 1, c -> c.strings(s -> Url.queryEscape(s[0])));
     define("encoding.url_decode", 1, 1, c -> {
       ReferenceValue ref = c.referenceIn();
       if (ref != null) {
         return ref;
       }
       try {
-        return new StringValue(GoStrings.queryUnescape(c.stringArg(0)), c.position());
+        return new StringValue(Url.queryUnescape(c.stringArg(0)), c.position());
       } catch (IllegalArgumentException e) {
         throw c.fail(c.argPosition(0), c.name() + ": " + e.getMessage());
       }
@@ -272,7 +277,7 @@ final class Stdlib {
       }
       return new ArrayValue(out, c.position());
     }, "concat");
-    define("file.path_join", 0, -1, c -> c.strings(GoStrings::pathJoin));
+    define("file.path_join", 0, -1, c -> c.strings(FilePath::join));
   }
 
   /** First argument that is not null, "", 0, false, [] or {}; else the last argument; null without any. */

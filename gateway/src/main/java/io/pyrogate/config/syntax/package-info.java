@@ -26,7 +26,7 @@
  *       {@link io.pyrogate.config.syntax.FloatValue}; Alloy treats both as one "number" type, so a decoder
  *       expecting a float should accept an integer, and one expecting an integer may accept an integral
  *       float.
- *   <li>Durations are strings: parse them with {@link io.pyrogate.config.syntax.Durations#parse}.
+ *   <li>Durations are strings: parse them with {@link io.pyrogate.golang.Durations#parse}.
  *   <li>Positions are 1-based line and column; columns count characters (code points), a tab is one.
  * </ul>
  */

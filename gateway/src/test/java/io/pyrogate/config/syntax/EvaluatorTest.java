@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import io.pyrogate.golang.Strconv;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -126,6 +127,7 @@ class EvaluatorTest {
         "3 > 4 => false",
         "1.5 >= 1 => true",
         "\"abc\" < \"abd\" => true",
+        "\"\uFF61\" < \"\uD83D\uDE00\" => true",
         "\"b\" > \"a\" => true",
         "3 == 3.0 => true",
         "\"1\" == 1 => false",
@@ -330,8 +332,8 @@ class EvaluatorTest {
     @Test
     void constants() {
       assertThat(show("constants.hostname")).isEqualTo("\"gw-1\"");
-      assertThat(show("constants.os")).isEqualTo(GoFormat.quote(Constants.goOs(System.getProperty("os.name"))));
-      assertThat(show("constants.arch")).isEqualTo(GoFormat.quote(Constants.goArch(System.getProperty("os.arch"))));
+      assertThat(show("constants.os")).isEqualTo(Strconv.quote(Constants.goOs(System.getProperty("os.name"))));
+      assertThat(show("constants.arch")).isEqualTo(Strconv.quote(Constants.goArch(System.getProperty("os.arch"))));
       assertThat(((StringValue) eval("constants.version")).value()).matches("v.+|unknown");
       assertThat(show("constants")).startsWith("{\"hostname\": \"gw-1\", \"os\": ");
       if (System.getProperty("os.name").equals("Linux")) {
@@ -399,6 +401,7 @@ class EvaluatorTest {
         "encoding.from_json(\"{\\\"foo\\\": \\\"bar\\\", \\\"n\\\": [0, 1.5, null, true]}\") => {\"foo\": \"bar\", \"n\": [0, 1.5, null, true]}",
         "encoding.from_json(\"\\\"\\\\u00e9\\\"\") => \"é\"",
         "encoding.to_json({b = [1, 2.5, true, null], a = \"<x>\"}) => \"{\\\"a\\\":\\\"\\\\u003cx\\\\u003e\\\",\\\"b\\\":[1,2.5,true,null]}\"",
+        "encoding.to_json({\"\uD83D\uDE00\" = 1, \"\uFF61\" = 2}) => \"{\\\"\uFF61\\\":2,\\\"\uD83D\uDE00\\\":1}\"",
         "array.concat([true, \"foo\"], [], [false, 1]) => [true, \"foo\", false, 1]",
         "array.concat() => []",
         "file.path_join(\"this/is\", \"a/path\") => \"this/is/a/path\"",
@@ -455,6 +458,7 @@ class EvaluatorTest {
         "string.format(\"%t %v\", false, [1, \"a\"]) => false [1 a]",
         "string.format(\"%q\", [\"a\", \"b\"]) => [\"a\" \"b\"]",
         "string.format(\"%v\", {b = 2, a = \"x\"}) => map[a:x b:2]",
+        "string.format(\"%v\", {\"\uD83D\uDE00\" = 1, \"\uFF61\" = 2}) => map[\uFF61:2 \uD83D\uDE00:1]", // Go sorts keys by bytes
         "string.format(\"%c%c %U\", 72, 105, 233) => Hi U+00E9",
         "string.format(\"100%%\") => 100%",
         "string.format(\"%s\", 12) => %!s(int=12)",

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import io.pyrogate.golang.Strconv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -79,7 +80,7 @@ class FuzzTest {
       evaluateAll(body, diags);
       DiagnosticPrinter.renderAll(diags.all(), f -> source);
     } catch (RuntimeException | StackOverflowError e) {
-      throw new AssertionError("threw on input " + GoFormat.quote(source), e);
+      throw new AssertionError("threw on input " + Strconv.quote(source), e);
     }
     List<int[]> lines = lineLengths(source);
     for (Diagnostic d : diags.all()) {
@@ -88,7 +89,7 @@ class FuzzTest {
           && p.column() >= 1 && p.column() <= lines.get(p.line() - 1)[0] + 1;
       if (!inside || d.message().contains("internal")) {
         throw new AssertionError((inside ? "internal error " : "position outside the input: ") + d
-            + " for input " + GoFormat.quote(source));
+            + " for input " + Strconv.quote(source));
       }
     }
     return diags.hasErrors() ? 1 : 0;

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.pyrogate.golang.Strconv;
+
 /**
  * A compact, readable rendering of a parsed file with every attribute evaluated, for tests that check the
  * whole shape of a config at once:
@@ -35,7 +37,7 @@ final class Outline {
         Block b = (Block) s;
         sb.append(indent).append(b.fullName());
         if (b.label() != null) {
-          sb.append(' ').append(GoFormat.quote(b.label()));
+          sb.append(' ').append(Strconv.quote(b.label()));
         }
         sb.append('\n');
         render(b.body(), evaluator, diags, indent + "  ", sb);
@@ -45,7 +47,7 @@ final class Outline {
 
   static String value(Value v) {
     if (v instanceof StringValue) {
-      return GoFormat.quote(((StringValue) v).value());
+      return Strconv.quote(((StringValue) v).value());
     } else if (v instanceof NumberValue) {
       return Long.toString(((NumberValue) v).value());
     } else if (v instanceof FloatValue) {
@@ -65,7 +67,7 @@ final class Outline {
     } else if (v instanceof ObjectValue) {
       List<String> parts = new ArrayList<>();
       for (Map.Entry<String, Value> e : ((ObjectValue) v).fields().entrySet()) {
-        parts.add(GoFormat.quote(e.getKey()) + ": " + value(e.getValue()));
+        parts.add(Strconv.quote(e.getKey()) + ": " + value(e.getValue()));
       }
       return "{" + String.join(", ", parts) + "}";
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import io.pyrogate.golang.Strconv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,7 +32,7 @@ class ParserTest {
   /** Prefix notation, so the tree's shape is visible: {@code (+ 1 (* 2 3))}. */
   static String sexpr(Expr e) {
     if (e instanceof StringLit) {
-      return GoFormat.quote(((StringLit) e).value());
+      return Strconv.quote(((StringLit) e).value());
     } else if (e instanceof NumberLit) {
       return Long.toString(((NumberLit) e).value());
     } else if (e instanceof FloatLit) {

@@ -1,4 +1,4 @@
-package io.pyrogate.config.syntax;
+package io.pyrogate.golang;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -120,6 +120,6 @@ public final class Durations {
   }
 
   private static IllegalArgumentException invalid(String text, String reason) {
-    return new IllegalArgumentException("invalid duration " + GoFormat.quote(text) + ": " + reason);
+    return new IllegalArgumentException("invalid duration " + Strconv.quote(text) + ": " + reason);
   }
 }

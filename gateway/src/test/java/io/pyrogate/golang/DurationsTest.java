@@ -1,4 +1,4 @@
-package io.pyrogate.config.syntax;
+package io.pyrogate.golang;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
