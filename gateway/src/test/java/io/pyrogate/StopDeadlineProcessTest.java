@@ -67,8 +67,31 @@ class StopDeadlineProcessTest {
     }
   }
 
-  /** Starts pyrogate with its data on {@code disk}, waits until it is ready, fills the disk and waits for 503. */
+  /**
+   * Starts pyrogate with its data on {@code disk}, waits until it is ready, fills the disk and waits for 503. A port
+   * {@code freePort()} chose may be taken by another process before pyrogate binds it: then it starts again on others.
+   */
   private static Running startAndFill(SmallDisk disk, FakePyroscope pyroscope, String shutdownTimeout) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return tryStartAndFill(disk, pyroscope, shutdownTimeout);
+      } catch (PortTaken e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** pyrogate could not bind a port chosen for it. */
+  private static final class PortTaken extends RuntimeException {
+    PortTaken(String log) {
+      super(log);
+    }
+  }
+
+  private static Running tryStartAndFill(SmallDisk disk, FakePyroscope pyroscope, String shutdownTimeout)
+      throws IOException {
     Path dir = TestGateways.tempDir();
     int ingest = freePort();
     int management = freePort();
@@ -99,6 +122,9 @@ class StopDeadlineProcessTest {
     Running running = new Running(process, log);
     try {
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        if (!process.isAlive() && running.log().contains("Address already in use")) {
+          throw new PortTaken(running.log());
+        }
         assertThat(process.isAlive()).as("pyrogate exited early:\n%s", running.log()).isTrue();
         return status(management) == 200;
       });

@@ -50,8 +50,6 @@ class DeliveryTest {
       assertThat(pyroscope.received()).extracting(FakePyroscope.Request::answered).containsExactly(503, 503, 200);
       assertThat(pyroscope.delivered().get(0).body()).isEqualTo(request.toByteArray());
       String labels = "{component_id=\"pyroscope.write.w\",endpoint=\"" + pyroscope.url() + "\"}";
-      try { Thread.sleep(3000); } catch (InterruptedException e) { }
-      System.out.println("METRICS>>" + TestGateways.get(gateway.managementPort(), "/metrics").body().lines().filter(l -> l.contains("endpoint=")).collect(java.util.stream.Collectors.joining("\nMETRICS>>")));
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(TestGateways.get(gateway.managementPort(), "/metrics").body())
           .contains("pyroscope_write_sent_profiles_total" + labels + " 1.0")
           .contains("pyroscope_write_sent_bytes_total" + labels + " " + (double) request.toByteArray().length)

@@ -159,7 +159,7 @@ class PushIngestTest {
         + "{\"name\":\"service_name\",\"value\":\"svc\\ud800\"}],"
         + "\"samples\":[{\"rawProfile\":\"CgA=\"}]}]}"; // 0a 00: a Profile with one empty sample_type
     expect(post(port, PATH, loneSurrogate.getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json")),
-        400, "invalid_argument", "invalid labels '{__name__=\"process_cpu\", service_name=\"svc\\ufffd\"}' with error: invalid label value");
+        400, "invalid_argument", "invalid labels '{__name__=\"process_cpu\", service_name=\"svc\\xed\\xa0\\x80\"}' with error: invalid label value");
 
     // Invalid UTF-8 in a label cannot even be decoded as a PushRequest.
     byte[] invalidUtf8 = Profiles.push("svc", pprof, Map.of("env", "\u00ff")).toByteArray();
