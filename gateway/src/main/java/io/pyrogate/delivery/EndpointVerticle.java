@@ -172,9 +172,12 @@ public final class EndpointVerticle extends VerticleBase {
       s.firstAttemptMillis = s.sinceMillis = s.lastAttemptMillis;
     }
     long sentAt = System.nanoTime();
-    sender.send(s).onSuccess(outcome -> {
+    sender.send(s).onComplete(ar -> {
       queue.completed(s);
-      onOutcome(s, sentAt, outcome);
+      // The sender answers every attempt; should it fail instead, the attempt counts as unanswered and is retried
+      // rather than holding its in-flight slot forever. Only the exception's class: its message may hold a secret.
+      onOutcome(s, sentAt, ar.succeeded() ? ar.result() : new EndpointSender.Outcome(false,
+          new RetryPolicy.Failure(0, null, null, "sending failed: " + ar.cause().getClass().getName())));
       queue.pump();
     });
   }
