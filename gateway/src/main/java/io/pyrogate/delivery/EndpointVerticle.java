@@ -108,7 +108,8 @@ public final class EndpointVerticle extends VerticleBase {
     window = new ConsumerWindow(vertx, consumerConfig, List.of(topic),
         new ConsumerWindow.Limits(WINDOW_BYTES, WINDOW_RECORDS, STOP_GRACE),
         new ConsumerWindow.Gauges(metrics.windowBytes(), metrics.windowRecords()), describe());
-    return window.start(this::accept).onSuccess(v -> LOG.info("{}: delivering from {}{}", describe(), topic,
+    return window.start(this::accept,
+        (d, e) -> deadLetter(Send.of(d, null), d, "malformed record: " + e, 0)).onSuccess(v -> LOG.info("{}: delivering from {}{}", describe(), topic,
         proxy == null ? "" : " through " + ProxyChoice.describe(proxy)));
   }
 
