@@ -108,7 +108,8 @@ public final class EndpointVerticle extends VerticleBase {
     window = new ConsumerWindow(vertx, consumerConfig, List.of(topic),
         new ConsumerWindow.Limits(WINDOW_BYTES, WINDOW_RECORDS, STOP_GRACE),
         new ConsumerWindow.Gauges(metrics.windowBytes(), metrics.windowRecords()), describe());
-    return window.start(this::accept).onSuccess(v -> LOG.info("{}: delivering from {}{}", describe(), topic,
+    return window.start(this::accept,
+        (d, e) -> deadLetter(Send.of(d, null), d, "malformed record: " + e, 0)).onSuccess(v -> LOG.info("{}: delivering from {}{}", describe(), topic,
         proxy == null ? "" : " through " + ProxyChoice.describe(proxy)));
   }
 
@@ -172,9 +173,12 @@ public final class EndpointVerticle extends VerticleBase {
       s.firstAttemptMillis = s.sinceMillis = s.lastAttemptMillis;
     }
     long sentAt = System.nanoTime();
-    sender.send(s).onSuccess(outcome -> {
+    sender.send(s).onComplete(ar -> {
       queue.completed(s);
-      onOutcome(s, sentAt, outcome);
+      // The sender answers every attempt; should it fail instead, the attempt counts as unanswered and is retried
+      // rather than holding its in-flight slot forever. Only the exception's class: its message may hold a secret.
+      onOutcome(s, sentAt, ar.succeeded() ? ar.result() : new EndpointSender.Outcome(false,
+          new RetryPolicy.Failure(0, null, null, "sending failed: " + ar.cause().getClass().getName())));
       queue.pump();
     });
   }

@@ -77,7 +77,7 @@ public final class KafkaSourceVerticle extends VerticleBase {
   public Future<?> start() {
     window = new ConsumerWindow(vertx, consumerConfig, component.topics(),
         new ConsumerWindow.Limits(WINDOW_BYTES, WINDOW_RECORDS, STOP_GRACE), ConsumerWindow.Gauges.none(), describe());
-    return window.start(this::accept).onSuccess(v -> LOG.info("{}: consuming {}", describe(), component.topics()));
+    return window.start(this::accept, (held, e) -> deadLetter(held, e.toString(), 1)).onSuccess(v -> LOG.info("{}: consuming {}", describe(), component.topics()));
   }
 
   @Override

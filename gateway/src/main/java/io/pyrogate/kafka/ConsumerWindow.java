@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import io.vertx.core.Future;
@@ -128,8 +129,12 @@ public final class ConsumerWindow {
     this.name = name;
   }
 
-  /** Subscribes; every record that arrives is held and handed to {@code handler}. */
-  public Future<Void> start(Consumer<Held> handler) {
+  /**
+   * Subscribes; every record that arrives is held and handed to {@code handler}. Should the handler throw, the
+   * record goes to {@code failed} (e.g. to be dead-lettered) unless the handler released it: else it would stay
+   * held and pin its partition's commits.
+   */
+  public Future<Void> start(Consumer<Held> handler, BiConsumer<Held, RuntimeException> failed) {
     consumer = KafkaReadStream.create(vertx, new HashMap<>(consumerConfig), String.class, byte[].class);
     consumer.exceptionHandler(e -> LOG.warn("{}: Kafka consumer error: {}", name, e.getMessage()));
     offsets = new OffsetCommitter(vertx, consumer, name);
@@ -149,7 +154,14 @@ public final class ConsumerWindow {
       gauges.bytes().addAndGet(h.size);
       gauges.records().incrementAndGet();
       updateFlow();
-      handler.accept(h);
+      try {
+        handler.accept(h);
+      } catch (RuntimeException e) {
+        LOG.error("{}: handling {} failed", name, h.describe(), e);
+        if (!h.released) {
+          failed.accept(h, e);
+        }
+      }
     });
     return consumer.subscribe(topics);
   }

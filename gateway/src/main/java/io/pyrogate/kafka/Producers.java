@@ -77,8 +77,12 @@ public final class Producers {
         }
         try {
           slot.producer().send(record, (metadata, error) -> complete(context, promise, metadata, error));
-        } catch (KafkaException | IllegalStateException e) {
+        } catch (RuntimeException e) {
+          // Also what a user's partitioner or serializer throws: the caller gets an answer either way.
           complete(context, promise, null, e);
+        } catch (Error e) {
+          complete(context, promise, null, e);
+          throw e;
         }
       });
     } catch (RejectedExecutionException closed) {

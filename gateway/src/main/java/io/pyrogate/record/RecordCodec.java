@@ -77,8 +77,28 @@ public final class RecordCodec {
     } catch (NumberFormatException e) {
       throw new RecordFormatException("bad " + RECEIVED_AT + " \"" + receivedAt + "\"");
     }
-    return new ProfileRecord(kind, get(h, TENANT), contentType, get(h, CONTENT_ENCODING), get(h, QUERY),
+    String tenant = get(h, TENANT);
+    requireHeaderValue(TENANT, tenant);
+    requireHeaderValue(CONTENT_TYPE, contentType);
+    return new ProfileRecord(kind, tenant, contentType, get(h, CONTENT_ENCODING), get(h, QUERY),
         receivedAtMillis, record.value());
+  }
+
+  /**
+   * A value that goes out as an HTTP header must be one: a control character (CR, LF...) or a character beyond
+   * Latin-1 would make the request fail locally on every attempt, which looks like an endpoint that does not answer.
+   */
+  private static void requireHeaderValue(String name, String value) {
+    if (value == null) {
+      return;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+        throw new RecordFormatException(name + " header is not a valid HTTP header value (character "
+            + String.format("U+%04X", (int) c) + " at " + i + ")");
+      }
+    }
   }
 
   /** Only headers with a value: an absent header and an empty one mean the same. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +41,8 @@ class ConsumerWindowTest {
   private final Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()));
   private final String topic = "window-" + UUID.randomUUID();
   private final String group = "window-group-" + UUID.randomUUID();
+  /** Offsets of the records whose handler threw, as the window's fallback got them. */
+  private final List<Long> failedOffsets = new CopyOnWriteArrayList<>();
 
   /** One window on the test topic, on its own event loop, handing each record to {@code work}. */
   private final class WindowVerticle extends VerticleBase {
@@ -55,7 +58,10 @@ class ConsumerWindowTest {
       Map<String, Object> config = new HashMap<>(KafkaDefaults.consumer(TestKafka.bootstrapServers(), group));
       config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, MAX_POLL_INTERVAL_MS);
       window = new ConsumerWindow(vertx, config, List.of(topic), LIMITS, ConsumerWindow.Gauges.none(), "test window");
-      return window.start(held -> work.accept(window, held));
+      return window.start(held -> work.accept(window, held), (held, e) -> {
+        failedOffsets.add(held.record().offset());
+        window.done(held);
+      });
     }
 
     @Override
@@ -103,6 +109,21 @@ class ConsumerWindowTest {
     } else {
       window.retryLater(List.of(held), Duration.ofMillis(200), () -> tryUntil(window, held, tries, outageEnds));
     }
+  }
+
+  @Test
+  void aRecordWhoseHandlerThrowsGoesToTheFallbackAndDoesNotPinItsPartition() throws Exception {
+    createTopic(1);
+    produce(0, 3);
+    deploy((window, held) -> {
+      if (held.record().offset() == 0) {
+        throw new IllegalStateException("handler bug");
+      }
+      window.done(held);
+    });
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(committed()).containsEntry(new TopicPartition(topic, 0), new OffsetAndMetadata(3)));
+    assertThat(failedOffsets).containsExactly(0L);
   }
 
   @Test

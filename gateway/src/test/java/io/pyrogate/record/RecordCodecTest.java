@@ -50,6 +50,24 @@ class RecordCodecTest {
         .isInstanceOf(RecordFormatException.class).hasMessageContaining("empty record value");
   }
 
+  @Test
+  void refusesTenantOrContentTypeThatCannotBeAnHttpHeader() {
+    RecordHeaders tenant = new RecordHeaders();
+    tenant.add(KafkaHeaders.TENANT, "squad\r\nX-Evil: 1".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> RecordCodec.fromKafka(consumed(new byte[] {1}, tenant, 0)))
+        .isInstanceOf(RecordFormatException.class).hasMessageContaining(KafkaHeaders.TENANT);
+
+    RecordHeaders contentType = new RecordHeaders();
+    contentType.add(KafkaHeaders.CONTENT_TYPE, "application/proto\n".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> RecordCodec.fromKafka(consumed(new byte[] {1}, contentType, 0)))
+        .isInstanceOf(RecordFormatException.class).hasMessageContaining(KafkaHeaders.CONTENT_TYPE);
+
+    RecordHeaders fine = new RecordHeaders();
+    fine.add(KafkaHeaders.TENANT, "squad-1".getBytes(StandardCharsets.UTF_8));
+    fine.add(KafkaHeaders.CONTENT_TYPE, "multipart/form-data;\tboundary=x".getBytes(StandardCharsets.UTF_8));
+    assertThat(RecordCodec.fromKafka(consumed(new byte[] {1}, fine, 0)).tenant()).isEqualTo("squad-1");
+  }
+
   private static ConsumerRecord<String, byte[]> consumed(byte[] value, org.apache.kafka.common.header.Headers headers, long ts) {
     return new ConsumerRecord<>("t", 0, 0L, ts, TimestampType.CREATE_TIME, 0, value.length, "k", value, headers,
         java.util.Optional.empty());
