@@ -108,6 +108,7 @@ public final class EndpointVerticle extends VerticleBase {
     window = new ConsumerWindow(vertx, consumerConfig, List.of(topic),
         new ConsumerWindow.Limits(WINDOW_BYTES, WINDOW_RECORDS, STOP_GRACE),
         new ConsumerWindow.Gauges(metrics.windowBytes(), metrics.windowRecords()), describe());
+    window.onRevoked(queue::dropReleased);
     return window.start(this::accept,
         (d, e) -> deadLetter(Send.of(d, null), d, "malformed record: " + e, 0)).onSuccess(v -> LOG.info("{}: delivering from {}{}", describe(), topic,
         proxy == null ? "" : " through " + ProxyChoice.describe(proxy)));

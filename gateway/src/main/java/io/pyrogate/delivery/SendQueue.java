@@ -92,6 +92,16 @@ final class SendQueue {
     return waiting;
   }
 
+  /** Forgets the waiting requests whose records were all taken away by a revocation, and the taken records of others. */
+  void dropReleased() {
+    ready.removeIf(s -> !s.dropReleased());
+  }
+
+  /** Requests waiting now. */
+  int waiting() {
+    return ready.size();
+  }
+
   /** Requests in flight now. */
   int inFlight() {
     return inFlight;

@@ -117,6 +117,7 @@ public final class ConsumerWindow {
   private boolean paused;
   private boolean stopping;
   private Promise<Void> drained;
+  private Runnable onRevoked = () -> { };
 
   /** @param name how log lines name the consumer */
   public ConsumerWindow(Vertx vertx, Map<String, Object> consumerConfig, Collection<String> topics, Limits limits,
@@ -127,6 +128,14 @@ public final class ConsumerWindow {
     this.limits = limits;
     this.gauges = gauges;
     this.name = name;
+  }
+
+  /**
+   * Runs {@code listener} after partitions were revoked and their records given back, so that the owner can drop what
+   * it keeps of them (requests waiting in an outage would otherwise hold their payloads until their turn).
+   */
+  public void onRevoked(Runnable listener) {
+    this.onRevoked = listener;
   }
 
   /**
@@ -256,6 +265,7 @@ public final class ConsumerWindow {
       }
     }
     if (takenAway > 0) {
+      onRevoked.run();
       LOG.info("{}: partitions {} revoked; {} records in them given back to their new owner", name, partitions, takenAway);
     }
   }
