@@ -57,7 +57,7 @@ public final class EndpointHealth {
   /** When the state was entered, monotonic. */
   private long since;
   private long sinceWall;
-  /** The latest send time (monotonic) of a request the endpoint answered; failures of requests sent before are theirs. */
+  /** The latest send time (monotonic) of a request the endpoint answered: requests sent before failed on their own. */
   private long lastAnsweredSentAt = Long.MIN_VALUE;
   /** When the latest outage began, monotonic: failures of requests sent before it may be the outage's. */
   private long outageBegan = Long.MIN_VALUE;

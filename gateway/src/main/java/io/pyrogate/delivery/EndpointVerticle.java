@@ -248,7 +248,8 @@ public final class EndpointVerticle extends VerticleBase {
     } else {
       s.unchargedSentAt = s.sentAt;
     }
-    RetryPolicy.Decision decision = retryPolicy.decide(f, s.spent, Instant.ofEpochMilli(settings.clockMillis().getAsLong()));
+    Instant now = Instant.ofEpochMilli(settings.clockMillis().getAsLong());
+    RetryPolicy.Decision decision = retryPolicy.decide(f, s.spent, now);
     if (!decision.retry()) {
       if (s.deliveries.size() > 1) {
         split(s, decision.reason());

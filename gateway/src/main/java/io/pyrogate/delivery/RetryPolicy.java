@@ -17,7 +17,8 @@ import io.pyrogate.config.Endpoint;
  * <p>What is retried: no answer (connection error, timeout), 408, 429 (unless {@code retry_on_http_429 =
  * false}), 5xx, and Connect error codes Alloy retries (deadline_exceeded, unknown, internal, unavailable,
  * data_loss, aborted; resource_exhausted like 429). A code Connect does not define (a proxy's JSON body) is
- * ignored and the HTTP status decides, so a 502 or 503 from a proxy stays retried. Any other answer is final. The n-th wait is random in
+ * ignored and the HTTP status decides, so a 502 or 503 from a proxy stays retried. Any other answer is final.
+ * The n-th wait is random in
  * [min·2^(n-1), min·2^n), capped at max, as Alloy's (dskit) backoff; a server's {@code Retry-After} is
  * honoured instead when it asks for longer, still capped at max.
  */
