@@ -1,6 +1,7 @@
 package io.pyrogate.delivery;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
@@ -43,9 +44,16 @@ final class EndpointClients {
    *
    * @param environment looks up environment variables (proxy_from_environment)
    * @param fileCheckInterval how often TLS files are read again to notice a rotation
-   * @param clockMillis wall-clock time, for oauth2 token expiry
+   * @param clockMillis wall-clock time, for oauth2 token expiry and the times shown
+   * @param monotonicMillis a clock that never steps, in milliseconds, for the order of attempts and waits
    */
-  record Settings(UnaryOperator<String> environment, Duration fileCheckInterval, LongSupplier clockMillis) {
+  record Settings(UnaryOperator<String> environment, Duration fileCheckInterval, LongSupplier clockMillis,
+      LongSupplier monotonicMillis) {
+    /** With the system's monotonic clock. */
+    Settings(UnaryOperator<String> environment, Duration fileCheckInterval, LongSupplier clockMillis) {
+      this(environment, fileCheckInterval, clockMillis, () -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
+    }
+
     static Settings system() {
       return new Settings(System::getenv, DEFAULT_FILE_CHECK_INTERVAL, System::currentTimeMillis);
     }

@@ -19,9 +19,11 @@ import java.util.function.LongSupplier;
  * </ul>
  *
  * <p>The endpoint <em>answers</em> when it accepts a request (2xx) or refuses one for good (a 4xx not retried): it is
- * up, and a failure of another request while it answers is that request's own. {@link #answeredSince} tells whether
- * a record's failure spends its retry budget. Fed from the endpoint's event loop; {@link #snapshot()} may be read
- * from any thread. Time comes from an injected clock (epoch milliseconds).
+ * up. A failed request is at fault itself only when the endpoint answered a request sent after it was sent, and the
+ * endpoint is not in outage ({@link #ownFailure}); only such a failure spends a record's retry budget, and it counts
+ * toward no outage. Fed from the endpoint's event loop; {@link #snapshot()} may be read from any thread. Ordering and
+ * waits use an injected monotonic clock, so a step of the wall clock changes no decision; the wall clock (epoch
+ * milliseconds) only dates what the snapshot shows.
  */
 public final class EndpointHealth {
   /** Failed requests in a row, sent after the last answer, that make an outage. */
@@ -49,13 +51,20 @@ public final class EndpointHealth {
   }
 
   private final RetryPolicy policy;
-  private final LongSupplier clock;
+  private final LongSupplier monotonic;
+  private final LongSupplier wall;
   private State state = State.DELIVERING;
+  /** When the state was entered, monotonic. */
   private long since;
-  private long lastAnswered;
+  private long sinceWall;
+  /** The latest send time (monotonic) of a request the endpoint answered: requests sent before failed on their own. */
+  private long lastAnsweredSentAt = Long.MIN_VALUE;
+  /** When the latest outage began, monotonic: failures of requests sent before it may be the outage's. */
+  private long outageBegan = Long.MIN_VALUE;
   private long lastSuccess;
   private int failuresInARow;
   private int probesFailed;
+  /** Monotonic, 0 when none. */
   private long nextAttempt;
   private long lastErrorAt;
   private int lastErrorStatus;
@@ -64,87 +73,100 @@ public final class EndpointHealth {
 
   /**
    * @param policy the endpoint's backoff (its budget is not used here)
-   * @param clock the current time in epoch milliseconds
+   * @param monotonic a monotonic time in milliseconds, for ordering and waits
+   * @param wall the current time in epoch milliseconds, for display
    */
-  EndpointHealth(RetryPolicy policy, LongSupplier clock) {
+  EndpointHealth(RetryPolicy policy, LongSupplier monotonic, LongSupplier wall) {
     this.policy = policy;
-    this.clock = clock;
-    this.since = clock.getAsLong();
+    this.monotonic = monotonic;
+    this.wall = wall;
+    this.since = monotonic.getAsLong();
+    this.sinceWall = wall.getAsLong();
     publish();
   }
 
-  /** A request was accepted (2xx). Returns true when this ends an outage. */
-  boolean delivered() {
-    lastSuccess = clock.getAsLong();
-    return answered(lastSuccess);
+  /** A request sent at {@code sentAt} (monotonic) was accepted (2xx). Returns true when this ends an outage. */
+  boolean delivered(long sentAt) {
+    lastSuccess = wall.getAsLong();
+    return answered(sentAt);
   }
 
-  /** A request was refused for good: the endpoint is up, the request is at fault. Returns true when this ends an outage. */
-  boolean refused(RetryPolicy.Failure f) {
-    long now = clock.getAsLong();
-    error(f, now);
-    return answered(now);
+  /**
+   * A request sent at {@code sentAt} (monotonic) was refused for good: the endpoint is up, the request is at fault.
+   * Returns true when this ends an outage.
+   */
+  boolean refused(RetryPolicy.Failure f, long sentAt) {
+    error(f);
+    return answered(sentAt);
   }
 
-  private boolean answered(long now) {
+  private boolean answered(long sentAt) {
     boolean recovered = state == State.OUTAGE;
-    lastAnswered = now;
+    lastAnsweredSentAt = Math.max(lastAnsweredSentAt, sentAt);
     failuresInARow = 0;
     probesFailed = 0;
     nextAttempt = 0;
-    enter(State.DELIVERING, now);
+    enter(State.DELIVERING);
     return recovered;
   }
 
   /**
-   * A failure worth retrying of a request sent at {@code sentAtMillis}. Returns true when this starts an outage.
-   * A request that was on its way while the endpoint answered others failed on its own: it counts for no outage.
+   * A failure worth retrying of a request sent at {@code sentAt} (monotonic). Returns true when this starts an
+   * outage. A request sent before one the endpoint answered failed on its own ({@link #ownFailure}): it counts
+   * toward no outage.
    */
-  boolean failed(RetryPolicy.Failure f, long sentAtMillis) {
-    long now = clock.getAsLong();
-    error(f, now);
-    if (sentAtMillis < lastAnswered) {
-      if (state == State.DELIVERING) {
-        enter(State.BACKING_OFF, now);
+  boolean failed(RetryPolicy.Failure f, long sentAt) {
+    long now = monotonic.getAsLong();
+    error(f);
+    if (state == State.OUTAGE) {
+      if (sentAt >= since) { // a probe; requests sent before the outage began say nothing new
+        probesFailed++;
+        nextAttempt = now + delay(f);
       }
       publish();
       return false;
     }
-    if (state == State.OUTAGE) {
-      if (sentAtMillis >= since) { // a probe; requests sent before the outage began say nothing new
-        probesFailed++;
-        nextAttempt = now + policy.delay(f, probesFailed, Instant.ofEpochMilli(now)).toMillis();
-      }
-      publish();
+    if (sentAt < lastAnsweredSentAt) {
+      enter(State.BACKING_OFF);
       return false;
     }
     if (++failuresInARow < OUTAGE_AFTER) {
-      enter(State.BACKING_OFF, now);
+      enter(State.BACKING_OFF);
       return false;
     }
     probesFailed = 1;
-    nextAttempt = now + policy.delay(f, probesFailed, Instant.ofEpochMilli(now)).toMillis();
-    enter(State.OUTAGE, now);
+    nextAttempt = now + delay(f);
+    outageBegan = now;
+    enter(State.OUTAGE);
     return true;
   }
 
-  /** Whether the endpoint answered a request after {@code millis}: a failure since then is the failing request's own. */
-  boolean answeredSince(long millis) {
-    return lastAnswered > millis;
+  /**
+   * Whether the failure of a request sent at {@code sentAt} (monotonic) is the request's own, so it spends the
+   * request's retry budget: the endpoint answered a request sent after it, is not in outage, and no outage began
+   * since it was sent (the failure may have been the outage's). The answer may come only after the failure, so a
+   * failure not known as its own yet may be asked about again later.
+   */
+  boolean ownFailure(long sentAt) {
+    return state != State.OUTAGE && sentAt < lastAnsweredSentAt && sentAt > outageBegan;
+  }
+
+  private long delay(RetryPolicy.Failure f) {
+    return policy.delay(f, probesFailed, Instant.ofEpochMilli(wall.getAsLong())).toMillis();
   }
 
   boolean inOutage() {
     return state == State.OUTAGE;
   }
 
-  /** In outage, when the next probe may go. */
+  /** In outage, when the next probe may go (monotonic). */
   long nextAttemptMillis() {
     return nextAttempt;
   }
 
-  /** Backing off, a request's retry is due at {@code millis}; the earliest one still ahead is shown. */
+  /** Backing off, a request's retry is due at {@code millis} (monotonic); the earliest one still ahead is shown. */
   void retryAt(long millis) {
-    if (state == State.BACKING_OFF && (nextAttempt <= clock.getAsLong() || millis < nextAttempt)) {
+    if (state == State.BACKING_OFF && (nextAttempt <= monotonic.getAsLong() || millis < nextAttempt)) {
       nextAttempt = millis;
       publish();
     }
@@ -154,21 +176,24 @@ public final class EndpointHealth {
     return snapshot;
   }
 
-  private void error(RetryPolicy.Failure f, long now) {
-    lastErrorAt = now;
+  private void error(RetryPolicy.Failure f) {
+    lastErrorAt = wall.getAsLong();
     lastErrorStatus = f.status();
     lastError = f.reason();
   }
 
-  private void enter(State next, long now) {
+  private void enter(State next) {
     if (state != next) {
       state = next;
-      since = now;
+      since = monotonic.getAsLong();
+      sinceWall = wall.getAsLong();
     }
     publish();
   }
 
+  /** Shows the state with wall-clock times: the next attempt as the wall clock's now plus the wait left. */
   private void publish() {
-    snapshot = new Snapshot(state, since, nextAttempt, lastSuccess, lastErrorAt, lastErrorStatus, lastError);
+    long nextAttemptWall = nextAttempt == 0 ? 0 : wall.getAsLong() + (nextAttempt - monotonic.getAsLong());
+    snapshot = new Snapshot(state, sinceWall, nextAttemptWall, lastSuccess, lastErrorAt, lastErrorStatus, lastError);
   }
 }

@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * <p>An endpoint that answers nothing is in outage ({@link EndpointHealth}), which is no record's failure: the
  * requests wait in the queue and one at a time goes as a probe, the next after a backoff growing to
  * {@code max_backoff_period}, for as long as it takes. A record spends its {@code max_backoff_retries} only on a
- * failure while the endpoint answered other requests since its previous one, and goes to the dead-letter topic only
- * then, or when refused for good. Records keep coming into the window while some are retried, so a record the
+ * failure of its own: the endpoint answered a request sent after the failed one, and is not in outage. It goes to the
+ * dead-letter topic only when that budget is spent (a batch is first split into single records), or when refused for
+ * good. Records keep coming into the window while some are retried, so a record the
  * endpoint fails on its own cannot pass for an outage: the other records show the endpoint serving.
  */
 public final class EndpointVerticle extends VerticleBase {
@@ -85,7 +86,7 @@ public final class EndpointVerticle extends VerticleBase {
     this.consumerConfig = Map.copyOf(consumerConfig);
     this.deadLetters = new DeadLetters(producer, deadLetterTopic);
     this.retryPolicy = RetryPolicy.of(endpoint, () -> ThreadLocalRandom.current().nextDouble());
-    this.health = new EndpointHealth(retryPolicy, settings.clockMillis());
+    this.health = new EndpointHealth(retryPolicy, settings.monotonicMillis(), settings.clockMillis());
     publishHealth();
   }
 
@@ -97,7 +98,7 @@ public final class EndpointVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     batcher = new Batcher(vertx, Batcher.BATCH_BYTES, Batcher.BATCH_LINGER_MS, this::attempt);
-    queue = new SendQueue(vertx, health, settings.clockMillis(), EndpointClients.MAX_CONNECTIONS, this::transmit);
+    queue = new SendQueue(vertx, health, settings.monotonicMillis(), EndpointClients.MAX_CONNECTIONS, this::transmit);
     return EndpointSender.start(vertx, describe(), endpoint, settings, () -> stopping).compose(started -> {
       sender = started;
       return subscribe(sender.proxy());
@@ -170,8 +171,9 @@ public final class EndpointVerticle extends VerticleBase {
   private void transmit(Send s) {
     s.attempts++;
     s.lastAttemptMillis = settings.clockMillis().getAsLong();
+    s.sentAt = settings.monotonicMillis().getAsLong();
     if (s.firstAttemptMillis == 0) {
-      s.firstAttemptMillis = s.sinceMillis = s.lastAttemptMillis;
+      s.firstAttemptMillis = s.lastAttemptMillis;
     }
     long sentAt = System.nanoTime();
     sender.send(s).onComplete(ar -> {
@@ -199,7 +201,7 @@ public final class EndpointVerticle extends VerticleBase {
     }
     if (outcome.delivered()) {
       long outageSince = health.snapshot().sinceMillis();
-      if (health.delivered()) {
+      if (health.delivered(s.sentAt)) {
         LOG.info("{}: delivering again after {} s in outage", describe(),
             (settings.clockMillis().getAsLong() - outageSince) / 1000);
       }
@@ -209,7 +211,7 @@ public final class EndpointVerticle extends VerticleBase {
     }
     RetryPolicy.Failure f = outcome.failure();
     if (!retryPolicy.retryable(f)) {
-      if (health.refused(f)) {
+      if (health.refused(f, s.sentAt)) {
         LOG.info("{}: answering again after an outage", describe());
       }
       publishHealth();
@@ -224,31 +226,45 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   /**
-   * A failure worth retrying. It spends the record's budget only if the endpoint answered other requests since the
-   * record's previous failure; in an outage the request waits for its turn as the probe instead of a timer of its own.
+   * A failure worth retrying. In an outage the request waits for its turn as the probe instead of a timer of its
+   * own, and spends nothing. Otherwise it spends the record's budget only if it is the request's own
+   * ({@link EndpointHealth#ownFailure}: the endpoint answered a request sent after it), known now or at the request's
+   * next failure, when the answers to the requests sent during its flight are in. A batch out of budget is
+   * sent again record by record, so only a failing record reaches the dead-letter topic.
    */
   private void retry(Send s, RetryPolicy.Failure f) {
-    long now = settings.clockMillis().getAsLong();
-    if (health.answeredSince(s.sinceMillis)) {
-      s.spent++;
-    }
-    s.sinceMillis = now;
-    if (health.failed(f, s.lastAttemptMillis)) {
+    if (health.failed(f, s.sentAt)) {
       LOG.warn("{}: endpoint in outage, probing it until it answers (no profile is dead-lettered meanwhile): {}",
           describe(), f.reason());
     }
     publishHealth();
-    RetryPolicy.Decision decision = retryPolicy.decide(f, s.spent, Instant.ofEpochMilli(now));
-    if (!decision.retry()) {
-      s.deliveries.forEach(d -> deadLetter(s, d, decision.reason(), f.status()));
-      return;
-    }
-    metrics.retries().increment();
     if (health.inOutage()) {
+      s.unchargedSentAt = Long.MIN_VALUE;
+      metrics.retries().increment();
       queue.waitForProbe(s);
       return;
     }
-    health.retryAt(now + decision.delay().toMillis());
+    if (s.unchargedSentAt != Long.MIN_VALUE && health.ownFailure(s.unchargedSentAt)) {
+      s.spent++; // the previous failure: the endpoint has answered a request sent after it since
+    }
+    s.unchargedSentAt = Long.MIN_VALUE;
+    if (health.ownFailure(s.sentAt)) {
+      s.spent++;
+    } else {
+      s.unchargedSentAt = s.sentAt;
+    }
+    Instant now = Instant.ofEpochMilli(settings.clockMillis().getAsLong());
+    RetryPolicy.Decision decision = retryPolicy.decide(f, s.spent, now);
+    if (!decision.retry()) {
+      if (s.deliveries.size() > 1) {
+        split(s, decision.reason());
+      } else {
+        s.deliveries.forEach(d -> deadLetter(s, d, decision.reason(), f.status()));
+      }
+      return;
+    }
+    metrics.retries().increment();
+    health.retryAt(settings.monotonicMillis().getAsLong() + decision.delay().toMillis());
     publishHealth();
     window.retryLater(s.deliveries, decision.delay(), () -> attempt(s));
   }
@@ -262,11 +278,11 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   /**
-   * A batch the endpoint refused for good: one of its records may be the cause, so each is sent again on its own
-   * and only the refused ones reach the dead-letter topic.
+   * A batch the endpoint refused for good, or that ran out of retries: one of its records may be the cause, so each
+   * is sent again on its own (with a budget of its own) and only the failing ones reach the dead-letter topic.
    */
   private void split(Send batch, String reason) {
-    LOG.info("{}: batch of {} records refused ({}); sending them one by one", describe(), batch.deliveries.size(), reason);
+    LOG.info("{}: batch of {} records failed ({}); sending them one by one", describe(), batch.deliveries.size(), reason);
     batch.singles().forEach(this::attempt);
   }
 

@@ -16,13 +16,20 @@ import io.pyrogate.config.Endpoint;
  *
  * <p>What is retried: no answer (connection error, timeout), 408, 429 (unless {@code retry_on_http_429 =
  * false}), 5xx, and Connect error codes Alloy retries (deadline_exceeded, unknown, internal, unavailable,
- * data_loss, aborted; resource_exhausted like 429). Any other answer is final. The n-th wait is random in
+ * data_loss, aborted; resource_exhausted like 429). A code Connect does not define (a proxy's JSON body) is
+ * ignored and the HTTP status decides, so a 502 or 503 from a proxy stays retried. Any other answer is final.
+ * The n-th wait is random in
  * [min·2^(n-1), min·2^n), capped at max, as Alloy's (dskit) backoff; a server's {@code Retry-After} is
  * honoured instead when it asks for longer, still capped at max.
  */
 public record RetryPolicy(Duration min, Duration max, int maxAttempts, boolean retryOn429, DoubleSupplier random) {
   private static final Set<String> RETRIED_CONNECT_CODES =
       Set.of("deadline_exceeded", "unknown", "internal", "unavailable", "data_loss", "aborted");
+  /** The codes Connect defines; a body with any other code (e.g. from a proxy) is classified by its HTTP status. */
+  private static final Set<String> CONNECT_CODES = Set.of("canceled", "unknown", "invalid_argument",
+      "deadline_exceeded", "not_found", "already_exists", "permission_denied", "resource_exhausted",
+      "failed_precondition", "aborted", "out_of_range", "unimplemented", "internal", "unavailable", "data_loss",
+      "unauthenticated");
 
   public RetryPolicy {
     if (min.isNegative() || max.compareTo(min) < 0) {
@@ -58,7 +65,7 @@ public record RetryPolicy(Duration min, Duration max, int maxAttempts, boolean r
     if (f.status() == 429 || "resource_exhausted".equals(f.connectCode())) {
       return retryOn429;
     }
-    if (f.connectCode() != null) {
+    if (f.connectCode() != null && CONNECT_CODES.contains(f.connectCode())) {
       return RETRIED_CONNECT_CODES.contains(f.connectCode());
     }
     return f.status() == 408 || f.status() >= 500;

@@ -22,10 +22,15 @@ final class Send {
   int attempts;
   long firstAttemptMillis;
   long lastAttemptMillis;
-  /** Failures that spent the retry budget: those while the endpoint answered other requests. */
+  /** Failures that spent the retry budget: the request's own ({@link EndpointHealth#ownFailure}). */
   int spent;
-  /** The last failure, or the first attempt before any: a failure counts if the endpoint answered since. */
-  long sinceMillis;
+  /** When the last attempt was sent, on the monotonic clock. */
+  long sentAt;
+  /**
+   * The send time of a failed attempt not known yet as the request's own failure (the endpoint had not yet answered
+   * a request sent after it), asked about again at the next failure; {@link Long#MIN_VALUE} when none.
+   */
+  long unchargedSentAt = Long.MIN_VALUE;
 
   Send(String tenant) {
     this.tenant = tenant;

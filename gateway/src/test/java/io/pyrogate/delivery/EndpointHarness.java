@@ -83,6 +83,14 @@ final class EndpointHarness implements AutoCloseable {
         RecordCodec.key(tenant, "svc")));
   }
 
+  /** Stores profiles of {@code tenant} all at once, so they reach the endpoint in one request. */
+  void storeTogether(String tenant, List<PushRequest> requests) {
+    await(Future.all(requests.stream()
+        .map(r -> receiver.append(ProfileRecord.push(tenant, r.toByteArray(), System.currentTimeMillis()),
+            RecordCodec.key(tenant, "svc")))
+        .toList()));
+  }
+
   /** Every record of the dead-letter topic so far. */
   List<ConsumerRecord<String, byte[]>> allDeadLetters() {
     return TestKafka.readAll(deadLetterTopic);

@@ -135,6 +135,62 @@ class OutageTest {
     }
   }
 
+  @Test
+  void aCrashLoopingEndpointThatServesOneRequestAfterEachRestartDeadLettersNothing() {
+    try (FakePyroscope pyroscope = new FakePyroscope().respondWith(503, "crashed");
+         EndpointHarness harness = new EndpointHarness(EndpointHarness.endpoint(endpointBlock(pyroscope.url()), Map.of()),
+             EndpointClients.Settings.system(), List.of())) {
+      List<String> sent = storeProfiles(harness, "t");
+      // Each time the endpoint is in outage it comes back for one request (the probe), then fails everything again.
+      for (int cycle = 0; pyroscope.deliveredSampleIds().size() < sent.size(); cycle++) {
+        assertThat(cycle).as("one profile gets through per restart").isLessThan(3 * PROFILES);
+        await().atMost(Duration.ofSeconds(30)).until(() -> harness.health().state() == EndpointHealth.State.OUTAGE);
+        int before = pyroscope.delivered().size();
+        pyroscope.succeedNext(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() > before);
+      }
+      assertThat(pyroscope.deliveredSampleIds()).containsExactlyInAnyOrderElementsOf(sent);
+      assertThat(pyroscope.received().size()).as("each profile failed more than its 3 attempts")
+          .isGreaterThan(3 * PROFILES + PROFILES);
+      assertThat(harness.allDeadLetters()).extracting(ConsumerRecord::key).isEmpty();
+    }
+  }
+
+  @Test
+  void aBatchOutOfRetriesIsSentRecordByRecordSoOnlyTheFailingRecordIsDeadLettered() {
+    byte[] marker = "poisoned-profile".getBytes(StandardCharsets.UTF_8);
+    byte[] batchedMarker = "batched-with-poison".getBytes(StandardCharsets.UTF_8);
+    try (FakePyroscope pyroscope = new FakePyroscope().refuseWhen(body -> contains(body, marker), 500, "boom");
+         EndpointHarness harness = new EndpointHarness(EndpointHarness.endpoint(endpointBlock(pyroscope.url()), Map.of()),
+             EndpointClients.Settings.system(), List.of())) {
+      PushRequest poison = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of("kind", "poisoned-profile"));
+      List<PushRequest> batch = new ArrayList<>(List.of(poison));
+      List<String> batchedIds = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        PushRequest request = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of("kind", "batched-with-poison"));
+        batchedIds.addAll(Profiles.sampleIds(request));
+        batch.add(request);
+      }
+      harness.storeTogether("batch", batch);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      String dropped = "pyroscope_write_dropped_profiles_total{component_id=\"pyroscope.write.w\",endpoint=\""
+          + pyroscope.url() + "\"} 1.0";
+      // Other profiles keep coming and the endpoint accepts them: the batch fails on its own.
+      for (int i = 0; !harness.metrics().contains(dropped); i++) {
+        assertThat(System.nanoTime()).as("the poisoned profile was dead-lettered").isLessThan(deadline);
+        harness.store("other", Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of("i", Integer.toString(i))));
+      }
+
+      assertThat(pyroscope.received()).as("the poisoned profile went in a batch")
+          .anyMatch(r -> contains(r.body(), marker) && contains(r.body(), batchedMarker));
+      List<ConsumerRecord<String, byte[]>> dead = harness.deadLetters(1);
+      assertThat(dead).extracting(ConsumerRecord::value).containsExactly(poison.toByteArray());
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(pyroscope.deliveredSampleIds()).containsAll(batchedIds));
+      assertThat(harness.allDeadLetters()).hasSize(1);
+    }
+  }
+
   private static long poisonAttempts(FakePyroscope pyroscope, byte[] marker) {
     return pyroscope.received().stream().filter(r -> contains(r.body(), marker)).count();
   }

@@ -47,6 +47,19 @@ class RetryPolicyTest {
     assertThat(lowest.retryable(new RetryPolicy.Failure(400, code, null, code))).isEqualTo(retried);
   }
 
+  @ParameterizedTest(name = "HTTP {0} with code {1} retried: {2}")
+  @CsvSource({"502,something,true", "503,Unavailable,true", "504,,true", "429,proxy_busy,true", "408,x,true",
+      "400,something,false", "404,not_a_code,false"})
+  void aCodeConnectDoesNotDefineIsIgnoredForTheHttpStatus(int status, String code, boolean retried) {
+    assertThat(lowest.retryable(new RetryPolicy.Failure(status, code, null, "x"))).isEqualTo(retried);
+  }
+
+  @Test
+  void aServerErrorWithAFinalConnectCodeIsFinalAsInAlloy() {
+    assertThat(lowest.retryable(new RetryPolicy.Failure(503, "invalid_argument", null, "x"))).isFalse();
+    assertThat(lowest.retryable(new RetryPolicy.Failure(500, "internal", null, "x"))).isTrue();
+  }
+
   @Test
   void retryOnHttp429FalseMakes429AndResourceExhaustedFinal() {
     RetryPolicy no429 = new RetryPolicy(Duration.ofMillis(500), Duration.ofMinutes(5), 10, false, () -> 0.0);

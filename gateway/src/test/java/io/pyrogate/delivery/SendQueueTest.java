@@ -25,7 +25,8 @@ class SendQueueTest {
   private final Context loop = vertx.getOrCreateContext();
   private final AtomicLong now = new AtomicLong(1_000_000);
   private final EndpointHealth health =
-      new EndpointHealth(new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), 3, true, () -> 0.0), now::get);
+      new EndpointHealth(new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), 3, true, () -> 0.0),
+          now::get, now::get);
   private final List<Send> sent = new CopyOnWriteArrayList<>();
   private long offset;
 
@@ -83,7 +84,7 @@ class SendQueueTest {
     });
     assertThat(sent).containsExactly(a); // one probe at a time
     onLoop(() -> {
-      health.delivered();
+      health.delivered(now.get());
       queue.completed(a);
       queue.pump();
       return null;

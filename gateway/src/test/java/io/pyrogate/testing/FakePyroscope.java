@@ -48,6 +48,7 @@ public final class FakePyroscope implements AutoCloseable {
   private final AtomicReference<String> failureRetryAfter = new AtomicReference<>();
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private final AtomicInteger failureStatus = new AtomicInteger(503);
+  private final AtomicInteger successesLeft = new AtomicInteger();
   private volatile boolean blackhole;
   private volatile boolean echo;
   private final java.util.concurrent.atomic.AtomicLong delayMillis = new java.util.concurrent.atomic.AtomicLong();
@@ -95,7 +96,8 @@ public final class FakePyroscope implements AutoCloseable {
         received.add(new Request(req.method().name(), req.path(), req.query(), headers, body.getBytes(), 0, System.nanoTime()));
         return; // accept, never answer
       }
-      int code = failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? failureStatus.get() : status.get();
+      int code = failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? failureStatus.get()
+          : successesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 200 : status.get();
       boolean failure = code == failureStatus.get() && code / 100 != 2;
       Refusal refuse = refusal;
       if (refuse != null && refuse.body().test(body.getBytes())) {
@@ -170,6 +172,12 @@ public final class FakePyroscope implements AutoCloseable {
   public FakePyroscope failNext(int n, int code) {
     failureStatus.set(code);
     failuresLeft.set(n);
+    return this;
+  }
+
+  /** Answer the next {@code n} requests with 200, then the normal status, like a crash-looping server up a moment. */
+  public FakePyroscope succeedNext(int n) {
+    successesLeft.set(n);
     return this;
   }
 
