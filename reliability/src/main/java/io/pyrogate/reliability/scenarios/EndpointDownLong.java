@@ -35,10 +35,13 @@ final class EndpointDownLong implements Scenario {
     RecordingEndpoint a = h.endpoint("a", false);
     AlloyConfig config = h.embeddedConfig();
     String settings;
+    Duration maxBackoff;
     if (h.settings().quick()) {
+      maxBackoff = Duration.ofSeconds(1);
       config.kafka("consumer = { \"max.poll.interval.ms\" = \"10000\" }").endpoint(a, "max_backoff_period = \"1s\"");
       settings = "max.poll.interval.ms 10 s, max_backoff_period 1s, other retry settings Alloy's defaults";
     } else {
+      maxBackoff = Duration.ofMinutes(5); // Alloy's default max_backoff_period
       config.endpoint(a);
       settings = "Kafka's and Alloy's defaults (max.poll.interval.ms 5 min, 10 retries, 500ms..5m backoff)";
     }
@@ -48,13 +51,18 @@ final class EndpointDownLong implements Scenario {
     load.await(Duration.ofSeconds(60));
     Harness.until(outage.minusNanos(System.nanoTime() - t0), () -> !g.process().alive());
     a.up();
-    h.awaitSettled(load.acknowledged(), List.of(a), config.bootstrap(), Duration.ofSeconds(180));
+    // In an outage the endpoint is probed with a backoff growing to max_backoff_period: the probe that finds it back
+    // may come that long after it is up, and then everything waiting goes out.
+    long upAt = System.nanoTime();
+    h.awaitSettled(load.acknowledged(), List.of(a), config.bootstrap(), maxBackoff.plusSeconds(120));
+    long deliveredAfter = (System.nanoTime() - upAt) / 1_000_000_000L;
     Counts c = h.counts(load.acknowledged(), List.of(a), config.bootstrap(), Set.of());
     String log = g.process().output();
     Verdict v = new Verdict().noLoss(c)
         .promise(c.duplicates() == 0, c.duplicates() + " duplicate deliveries without any crash")
         .promise(g.process().alive(), "pyrogate exited during the outage")
-        .note("settings: " + settings + "; endpoint down " + outage.toSeconds() + " s")
+        .note("settings: " + settings + "; endpoint down " + outage.toSeconds() + " s; settled "
+            + deliveredAfter + " s after it was up (the next probe is at most max_backoff_period away)")
         .note("log says the consumer left its group (poll timeout): " + log.contains("consumer poll timeout has expired"))
         .note("answers: " + load.byStatus());
     return h.result(count + " pushes at " + rate + "/s, endpoint down " + outage.toSeconds() + " s", c, v,
