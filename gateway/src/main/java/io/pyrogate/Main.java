@@ -1,5 +1,12 @@
 package io.pyrogate;
 
+import io.pyrogate.config.ConfigException;
+import io.pyrogate.config.ConfigLoader;
+import io.pyrogate.config.GatewayConfig;
+import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.golang.Durations;
+import io.pyrogate.kafka.DeadLetterReplay;
+import io.pyrogate.ops.Reloader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,14 +15,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-
-import io.pyrogate.config.ConfigException;
-import io.pyrogate.config.ConfigLoader;
-import io.pyrogate.config.GatewayConfig;
-import io.pyrogate.config.KafkaSettings;
-import io.pyrogate.golang.Durations;
-import io.pyrogate.kafka.DeadLetterReplay;
-import io.pyrogate.ops.Reloader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -25,8 +24,12 @@ import picocli.CommandLine.Parameters;
 import sun.misc.Signal;
 
 /** The command line: parse, load the config, start, wait for SIGTERM. Flags mirror Alloy's. */
-@Command(name = "pyrogate", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
-    description = "Durable gateway for continuous-profiling data: Pyroscope push in, Kafka as the buffer, Pyroscope endpoints out.",
+@Command(
+    name = "pyrogate",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
+    description =
+        "Durable gateway for continuous-profiling data: Pyroscope push in, Kafka as the buffer, Pyroscope endpoints out.",
     subcommands = {Main.Run.class, Main.Validate.class, Main.Replay.class, Main.PrintVersion.class})
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -62,21 +65,31 @@ public final class Main {
     @Parameters(index = "0", paramLabel = "CONFIG", description = "Alloy configuration file")
     Path config;
 
-    @Option(names = "--server.http.listen-addr", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:12345",
+    @Option(
+        names = "--server.http.listen-addr",
+        paramLabel = "HOST:PORT",
+        defaultValue = "127.0.0.1:12345",
         description = "Address of /-/ready, /-/healthy (default: ${DEFAULT-VALUE})")
     String listenAddr;
 
-    @Option(names = "--storage.path", paramLabel = "DIR", defaultValue = "data",
-        description = "Where pyrogate keeps its data; the embedded Kafka broker's under DIR/kafka (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--storage.path",
+        paramLabel = "DIR",
+        defaultValue = "data",
+        description =
+            "Where pyrogate keeps its data; the embedded Kafka broker's under DIR/kafka (default: ${DEFAULT-VALUE})")
     Path storagePath;
 
-    @Option(names = "--shutdown.timeout", paramLabel = "DURATION", defaultValue = "25s",
-        description = "How long a stop (SIGTERM, SIGINT) may take before pyrogate exits anyway; fits Kubernetes' "
-            + "default terminationGracePeriodSeconds of 30 (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--shutdown.timeout",
+        paramLabel = "DURATION",
+        defaultValue = "25s",
+        description =
+            "How long a stop (SIGTERM, SIGINT) may take before pyrogate exits anyway; fits Kubernetes' "
+                + "default terminationGracePeriodSeconds of 30 (default: ${DEFAULT-VALUE})")
     String shutdownTimeout;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -89,7 +102,8 @@ public final class Main {
       try {
         stopTimeout = Durations.parse(shutdownTimeout);
         if (stopTimeout.isNegative()) {
-          throw new IllegalArgumentException("must not be negative, got \"" + shutdownTimeout + "\"");
+          throw new IllegalArgumentException(
+              "must not be negative, got \"" + shutdownTimeout + "\"");
         }
       } catch (IllegalArgumentException e) {
         err.println("--shutdown.timeout: " + e.getMessage());
@@ -107,8 +121,15 @@ public final class Main {
       onSighup(() -> reloadOnSighup(running.get()));
       Gateway gateway;
       try {
-        gateway = Gateway.start(loaded, new Gateway.Options(storagePath, management.host(), management.port(),
-            Runtime.getRuntime().availableProcessors()), this::reread);
+        gateway =
+            Gateway.start(
+                loaded,
+                new Gateway.Options(
+                    storagePath,
+                    management.host(),
+                    management.port(),
+                    Runtime.getRuntime().availableProcessors()),
+                this::reread);
       } catch (RuntimeException e) {
         LOG.error("pyrogate could not start: {}", e.getMessage());
         err.println("pyrogate could not start: " + e.getMessage());
@@ -118,11 +139,15 @@ public final class Main {
       running.set(gateway);
       CountDownLatch stopped = new CountDownLatch(1);
       onStopSignals(stopTimeout);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        LOG.info("shutting down (at most {} ms)", stopTimeout.toMillis());
-        gateway.stop(stopTimeout);
-        stopped.countDown();
-      }, "pyrogate-shutdown"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    LOG.info("shutting down (at most {} ms)", stopTimeout.toMillis());
+                    gateway.stop(stopTimeout);
+                    stopped.countDown();
+                  },
+                  "pyrogate-shutdown"));
       try {
         stopped.await();
       } catch (InterruptedException e) {
@@ -131,7 +156,10 @@ public final class Main {
       return 0;
     }
 
-    /** What a reload runs: the configuration file read, evaluated and validated again, every error collected. */
+    /**
+     * What a reload runs: the configuration file read, evaluated and validated again, every error
+     * collected.
+     */
     private GatewayConfig reread() {
       ConfigLoader.Result result = ConfigLoader.load(config, System::getenv);
       String warnings = result.renderedWarnings();
@@ -157,47 +185,57 @@ public final class Main {
     }
   }
 
-  /** Runs {@code action} on every SIGHUP, as Alloy reloads its configuration; logs when the platform has none. */
+  /**
+   * Runs {@code action} on every SIGHUP, as Alloy reloads its configuration; logs when the platform
+   * has none.
+   */
   static void onSighup(Runnable action) {
     try {
       Signal.handle(new Signal("HUP"), signal -> action.run());
     } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
-      LOG.warn("SIGHUP reload is unavailable on this platform ({}); use POST /-/reload",
-          e.getMessage());
+      LOG.warn(
+          "SIGHUP reload is unavailable on this platform ({}); use POST /-/reload", e.getMessage());
     }
   }
 
   /**
-   * SIGTERM and SIGINT stop pyrogate, exiting with 128 + the signal's number (143, 130) as the JVM's own handler
-   * does; a second one while stopping exits at once, with the same status.
+   * SIGTERM and SIGINT stop pyrogate, exiting with 128 + the signal's number (143, 130) as the
+   * JVM's own handler does; a second one while stopping exits at once, with the same status.
    */
   static void onStopSignals(Duration stopTimeout) {
     AtomicBoolean stopping = new AtomicBoolean();
     for (String name : List.of("TERM", "INT")) {
       try {
-        Signal.handle(new Signal(name), signal -> {
-          int status = 128 + signal.getNumber();
-          if (stopping.compareAndSet(false, true)) {
-            LOG.info("SIG{}: stopping within {} ms; a second SIGTERM or SIGINT exits at once", name, stopTimeout.toMillis());
-            System.exit(status); // runs the shutdown hook; this handler has its own thread
-          } else {
-            LOG.warn("SIG{} while stopping: exiting at once", name);
-            Runtime.getRuntime().halt(status);
-          }
-        });
+        Signal.handle(
+            new Signal(name),
+            signal -> {
+              int status = 128 + signal.getNumber();
+              if (stopping.compareAndSet(false, true)) {
+                LOG.info(
+                    "SIG{}: stopping within {} ms; a second SIGTERM or SIGINT exits at once",
+                    name,
+                    stopTimeout.toMillis());
+                System.exit(status); // runs the shutdown hook; this handler has its own thread
+              } else {
+                LOG.warn("SIG{} while stopping: exiting at once", name);
+                Runtime.getRuntime().halt(status);
+              }
+            });
       } catch (IllegalArgumentException | UnsupportedOperationException e) {
         LOG.warn("SIG{} keeps the JVM's own handling on this platform ({})", name, e.getMessage());
       }
     }
   }
 
-  @Command(name = "validate", description = "Check a configuration file; print every error, or a summary of what would run.")
+  @Command(
+      name = "validate",
+      description =
+          "Check a configuration file; print every error, or a summary of what would run.")
   static final class Validate implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CONFIG", description = "Alloy configuration file")
     Path config;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -210,24 +248,40 @@ public final class Main {
     }
   }
 
-  @Command(name = "replay", description = "Move dead letters of a pyroscope.write back into its topic, each for the "
-      + "endpoint that gave up on it. Each dead letter is replayed once; --since replays again from a time.")
+  @Command(
+      name = "replay",
+      description =
+          "Move dead letters of a pyroscope.write back into its topic, each for the "
+              + "endpoint that gave up on it. Each dead letter is replayed once; --since replays again from a time.")
   static final class Replay implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "Alloy configuration file pyrogate runs with")
+    @Parameters(
+        index = "0",
+        paramLabel = "CONFIG",
+        description = "Alloy configuration file pyrogate runs with")
     Path config;
 
-    @Option(names = "--write", required = true, paramLabel = "LABEL", description = "the pyroscope.write component")
+    @Option(
+        names = "--write",
+        required = true,
+        paramLabel = "LABEL",
+        description = "the pyroscope.write component")
     String write;
 
-    @Option(names = "--endpoint", paramLabel = "NAME", description = "only the dead letters of this endpoint")
+    @Option(
+        names = "--endpoint",
+        paramLabel = "NAME",
+        description = "only the dead letters of this endpoint")
     String endpoint;
 
-    @Option(names = "--since", paramLabel = "TIME", description = "dead letters written since TIME "
-        + "(RFC 3339, e.g. 2026-11-25T10:00:00Z, or a duration ago, e.g. 2h), replayed even if replayed before")
+    @Option(
+        names = "--since",
+        paramLabel = "TIME",
+        description =
+            "dead letters written since TIME "
+                + "(RFC 3339, e.g. 2026-11-25T10:00:00Z, or a duration ago, e.g. 2h), replayed even if replayed before")
     String since;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -241,9 +295,18 @@ public final class Main {
         err.println("--write: no pyroscope.write \"" + write + "\" in " + config);
         return EXIT_CONFIG;
       }
-      if (endpoint != null && writeComponent.get().endpoints().stream().noneMatch(e -> e.name().equals(endpoint))) {
-        err.println("--endpoint: pyroscope.write \"" + write + "\" has no endpoint named \"" + endpoint + "\" (it has "
-            + writeComponent.get().endpoints().stream().map(e -> "\"" + e.name() + "\"").toList() + ")");
+      if (endpoint != null
+          && writeComponent.get().endpoints().stream().noneMatch(e -> e.name().equals(endpoint))) {
+        err.println(
+            "--endpoint: pyroscope.write \""
+                + write
+                + "\" has no endpoint named \""
+                + endpoint
+                + "\" (it has "
+                + writeComponent.get().endpoints().stream()
+                    .map(e -> "\"" + e.name() + "\"")
+                    .toList()
+                + ")");
         return EXIT_CONFIG;
       }
       java.time.Instant from;
@@ -253,14 +316,20 @@ public final class Main {
         err.println("--since: " + e.getMessage());
         return EXIT_CONFIG;
       }
-      KafkaSettings kafka = loaded.kafka().embedded()
-          ? loaded.kafka().withBootstrapServers(loaded.kafka().embeddedListenAddress()) : loaded.kafka();
+      KafkaSettings kafka =
+          loaded.kafka().embedded()
+              ? loaded.kafka().withBootstrapServers(loaded.kafka().embeddedListenAddress())
+              : loaded.kafka();
       try {
         new DeadLetterReplay(kafka, write, endpoint, from, spec.commandLine().getOut()).run();
         return 0;
       } catch (RuntimeException e) {
-        err.println("replay failed: " + e.getMessage() + (loaded.kafka().embedded()
-            ? " (the embedded broker runs inside pyrogate: is pyrogate running with this configuration?)" : ""));
+        err.println(
+            "replay failed: "
+                + e.getMessage()
+                + (loaded.kafka().embedded()
+                    ? " (the embedded broker runs inside pyrogate: is pyrogate running with this configuration?)"
+                    : ""));
         return EXIT_STARTUP;
       }
     }
@@ -272,8 +341,11 @@ public final class Main {
         try {
           return java.time.Instant.now().minus(Durations.parse(s));
         } catch (IllegalArgumentException notADuration) {
-          throw new IllegalArgumentException("expected an RFC 3339 time such as 2026-11-25T10:00:00Z or a duration "
-              + "such as 2h, got \"" + s + "\"");
+          throw new IllegalArgumentException(
+              "expected an RFC 3339 time such as 2026-11-25T10:00:00Z or a duration "
+                  + "such as 2h, got \""
+                  + s
+                  + "\"");
         }
       }
     }
@@ -281,8 +353,7 @@ public final class Main {
 
   @Command(name = "version", description = "Print the version.")
   static final class PrintVersion implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
@@ -308,7 +379,8 @@ public final class Main {
       try {
         port = Integer.parseInt(s.substring(colon + 1));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("port must be a number, got \"" + s.substring(colon + 1) + "\"");
+        throw new IllegalArgumentException(
+            "port must be a number, got \"" + s.substring(colon + 1) + "\"");
       }
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be within 0-65535, got " + port);

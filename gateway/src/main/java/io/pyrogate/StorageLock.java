@@ -11,12 +11,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The exclusive lock pyrogate holds on its {@code --storage.path} ({@code <storage.path>/pyrogate.lock}) while it
- * runs, taken before any Kafka component opens a file there. Kafka's own {@code .lock} is taken too late: a second
- * instance's controller opened the metadata log before it was refused, and corrupted the running broker's log.
+ * The exclusive lock pyrogate holds on its {@code --storage.path} ({@code
+ * <storage.path>/pyrogate.lock}) while it runs, taken before any Kafka component opens a file
+ * there. Kafka's own {@code .lock} is taken too late: a second instance's controller opened the
+ * metadata log before it was refused, and corrupted the running broker's log.
  *
- * <p>The lock is an OS file lock, so it is released when the process dies, however it dies; the file keeps the
- * pid of the holder for the message a second instance prints.
+ * <p>The lock is an OS file lock, so it is released when the process dies, however it dies; the
+ * file keeps the pid of the holder for the message a second instance prints.
  */
 public final class StorageLock implements AutoCloseable {
   static final String FILE_NAME = "pyrogate.lock";
@@ -34,7 +35,8 @@ public final class StorageLock implements AutoCloseable {
   /**
    * Locks {@code storagePath} (created if missing) for this process.
    *
-   * @throws IllegalStateException naming the path and the holder's pid when another instance holds it
+   * @throws IllegalStateException naming the path and the holder's pid when another instance holds
+   *     it
    */
   public static StorageLock acquire(Path storagePath) {
     Path dir = storagePath.toAbsolutePath().normalize();
@@ -42,7 +44,9 @@ public final class StorageLock implements AutoCloseable {
     FileChannel channel = null;
     try {
       Files.createDirectories(dir);
-      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       FileLock lock;
       try {
         lock = channel.tryLock();
@@ -52,11 +56,18 @@ public final class StorageLock implements AutoCloseable {
       if (lock == null) {
         String holder = holder(channel);
         channel.close();
-        throw new IllegalStateException("storage path " + dir + " is in use by another pyrogate"
-            + (holder.isEmpty() ? "" : " (pid " + holder + ")") + "; give each instance its own --storage.path");
+        throw new IllegalStateException(
+            "storage path "
+                + dir
+                + " is in use by another pyrogate"
+                + (holder.isEmpty() ? "" : " (pid " + holder + ")")
+                + "; give each instance its own --storage.path");
       }
       channel.truncate(0);
-      channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+      channel.write(
+          ByteBuffer.wrap(
+              (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
+          0);
       channel.force(false);
       return new StorageLock(file, channel, lock);
     } catch (IOException e) {
@@ -76,7 +87,10 @@ public final class StorageLock implements AutoCloseable {
     return file;
   }
 
-  /** Releases the lock; the file stays (removing it could race with a next instance that already opened it). */
+  /**
+   * Releases the lock; the file stays (removing it could race with a next instance that already
+   * opened it).
+   */
   @Override
   public void close() {
     try {

@@ -7,11 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
@@ -19,23 +14,44 @@ import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.SmallDisk;
 import io.pyrogate.testing.TestGateways;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.utils.internals.Exit;
 import org.junit.jupiter.api.Test;
 
-/** The embedded broker's disk fills up (a real tmpfs): stopping, recovering, and ingest agreeing with readiness. */
+/**
+ * The embedded broker's disk fills up (a real tmpfs): stopping, recovering, and ingest agreeing
+ * with readiness.
+ */
 class BrokerFaultTest {
 
   @Test
   void aStopAfterTheDiskFilledUpFinishesWithinItsDeadline() {
     int ingest = freePort();
-    try (SmallDisk disk = SmallDisk.mountOrSkip(64); FakePyroscope pyroscope = new FakePyroscope()) {
-      Gateway gateway = Gateway.start(embedded(ingest, pyroscope), TestGateways.options(disk.path()));
+    try (SmallDisk disk = SmallDisk.mountOrSkip(64);
+        FakePyroscope pyroscope = new FakePyroscope()) {
+      Gateway gateway =
+          Gateway.start(embedded(ingest, pyroscope), TestGateways.options(disk.path()));
       int management = gateway.managementPort();
-      await().atMost(Duration.ofSeconds(10)).until(() -> get(management, "/-/ready").statusCode() == 200);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> get(management, "/-/ready").statusCode() == 200);
       disk.fill();
-      await().atMost(Duration.ofSeconds(60)).until(() ->
-          TestGateways.push(ingest, Profiles.push("full", Profiles.jvmStacksPprof(1), Map.of()).toByteArray()).statusCode() == 503);
-      await().atMost(Duration.ofSeconds(30)).until(() -> get(management, "/-/ready").statusCode() == 503);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  TestGateways.push(
+                              ingest,
+                              Profiles.push("full", Profiles.jvmStacksPprof(1), Map.of())
+                                  .toByteArray())
+                          .statusCode()
+                      == 503);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> get(management, "/-/ready").statusCode() == 503);
 
       long began = System.nanoTime();
       gateway.stop(Duration.ofSeconds(3));
@@ -45,27 +61,54 @@ class BrokerFaultTest {
   }
 
   @Test
-  void afterTheDiskFilledUpIngestAnswers503WhileNotReadyAndBothRecoverByThemselvesWhenSpaceReturns() {
+  void
+      afterTheDiskFilledUpIngestAnswers503WhileNotReadyAndBothRecoverByThemselvesWhenSpaceReturns() {
     int ingest = freePort();
-    try (SmallDisk disk = SmallDisk.mountOrSkip(64); FakePyroscope pyroscope = new FakePyroscope();
-         Gateway gateway = Gateway.start(embedded(ingest, pyroscope), TestGateways.options(disk.path()))) {
+    try (SmallDisk disk = SmallDisk.mountOrSkip(64);
+        FakePyroscope pyroscope = new FakePyroscope();
+        Gateway gateway =
+            Gateway.start(embedded(ingest, pyroscope), TestGateways.options(disk.path()))) {
       int management = gateway.managementPort();
-      await().atMost(Duration.ofSeconds(10)).until(() -> get(management, "/-/ready").statusCode() == 200);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> get(management, "/-/ready").statusCode() == 200);
       var before = Profiles.push("before", Profiles.jvmStacksPprof(1), Map.of());
       assertThat(TestGateways.push(ingest, before.toByteArray()).statusCode()).isEqualTo(200);
 
       disk.fill();
-      await().atMost(Duration.ofSeconds(60)).until(() ->
-          TestGateways.push(ingest, Profiles.push("full", Profiles.jvmStacksPprof(1), Map.of()).toByteArray()).statusCode() == 503);
-      await().atMost(Duration.ofSeconds(30)).until(() -> get(management, "/-/ready").statusCode() == 503);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  TestGateways.push(
+                              ingest,
+                              Profiles.push("full", Profiles.jvmStacksPprof(1), Map.of())
+                                  .toByteArray())
+                          .statusCode()
+                      == 503);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> get(management, "/-/ready").statusCode() == 503);
       assertAgree(ingest, management);
 
       disk.free();
-      await().atMost(Duration.ofSeconds(60)).until(() -> get(management, "/-/ready").statusCode() == 200);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> get(management, "/-/ready").statusCode() == 200);
       var after = Profiles.push("after", Profiles.jvmStacksPprof(1), Map.of());
-      await().atMost(Duration.ofSeconds(30)).until(() -> TestGateways.push(ingest, after.toByteArray()).statusCode() == 200);
-      await().atMost(Duration.ofSeconds(60)).until(() -> pyroscope.deliveredSampleIds()
-          .containsAll(List.of(Profiles.sampleIds(before).get(0), Profiles.sampleIds(after).get(0))));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> TestGateways.push(ingest, after.toByteArray()).statusCode() == 200);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  pyroscope
+                      .deliveredSampleIds()
+                      .containsAll(
+                          List.of(
+                              Profiles.sampleIds(before).get(0),
+                              Profiles.sampleIds(after).get(0))));
     }
   }
 
@@ -74,19 +117,35 @@ class BrokerFaultTest {
     int ingest = freePort();
     Path storage = TestGateways.tempDir();
     try (FakePyroscope pyroscope = new FakePyroscope();
-         Gateway gateway = Gateway.start(embedded(ingest, pyroscope), TestGateways.options(storage))) {
+        Gateway gateway =
+            Gateway.start(embedded(ingest, pyroscope), TestGateways.options(storage))) {
       int management = gateway.managementPort();
-      await().atMost(Duration.ofSeconds(10)).until(() -> get(management, "/-/ready").statusCode() == 200);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> get(management, "/-/ready").statusCode() == 200);
 
-      // What Kafka's fatal paths call; the broker itself keeps answering, as after a real fault it partly does.
-      assertThatThrownBy(() -> Exit.exit(1, "injected fault in " + storage.resolve("kafka").toAbsolutePath().normalize()))
+      // What Kafka's fatal paths call; the broker itself keeps answering, as after a real fault it
+      // partly does.
+      assertThatThrownBy(
+              () ->
+                  Exit.exit(
+                      1,
+                      "injected fault in " + storage.resolve("kafka").toAbsolutePath().normalize()))
           .hasMessageContaining("injected fault");
 
-      await().atMost(Duration.ofSeconds(10)).until(() -> get(management, "/-/ready").statusCode() == 503);
-      await().atMost(Duration.ofSeconds(60)).until(() -> get(management, "/-/ready").statusCode() == 200);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> get(management, "/-/ready").statusCode() == 503);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> get(management, "/-/ready").statusCode() == 200);
       var after = Profiles.push("after-fault", Profiles.jvmStacksPprof(1), Map.of());
-      await().atMost(Duration.ofSeconds(30)).until(() -> TestGateways.push(ingest, after.toByteArray()).statusCode() == 200);
-      await().atMost(Duration.ofSeconds(60)).until(() -> pyroscope.deliveredSampleIds().contains(Profiles.sampleIds(after).get(0)));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> TestGateways.push(ingest, after.toByteArray()).statusCode() == 200);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> pyroscope.deliveredSampleIds().contains(Profiles.sampleIds(after).get(0)));
     }
   }
 
@@ -94,7 +153,10 @@ class BrokerFaultTest {
   private static void assertAgree(int ingest, int management) {
     var ready = get(management, "/-/ready");
     long began = System.nanoTime();
-    var push = TestGateways.push(ingest, Profiles.push("while-down", Profiles.jvmStacksPprof(1), Map.of()).toByteArray());
+    var push =
+        TestGateways.push(
+            ingest,
+            Profiles.push("while-down", Profiles.jvmStacksPprof(1), Map.of()).toByteArray());
     assertThat(ready.statusCode()).isEqualTo(503);
     assertThat(push.statusCode()).as(push.body()).isEqualTo(503);
     assertThat(push.headers().firstValue("Retry-After")).hasValue("1");
@@ -103,6 +165,11 @@ class BrokerFaultTest {
 
   private static GatewayConfig embedded(int ingest, FakePyroscope pyroscope) {
     KafkaSettings kafka = new KafkaSettings(List.of(), "127.0.0.1:0", "fault.", 1, (short) 1);
-    return config(kafka, ingest, List.of(new WriteComponent("w", List.of(TestGateways.endpoint("a", pyroscope.url())), Map.of())));
+    return config(
+        kafka,
+        ingest,
+        List.of(
+            new WriteComponent(
+                "w", List.of(TestGateways.endpoint("a", pyroscope.url())), Map.of())));
   }
 }

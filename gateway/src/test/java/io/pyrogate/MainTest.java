@@ -2,6 +2,8 @@ package io.pyrogate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pyrogate.testing.TestGateways;
+import io.pyrogate.testing.TestKafka;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -9,9 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import io.pyrogate.testing.TestGateways;
-import io.pyrogate.testing.TestKafka;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -35,7 +34,9 @@ class MainTest {
 
   @Test
   void validateSummarisesAGoodConfig() throws IOException {
-    Path file = config("""
+    Path file =
+        config(
+            """
         pyroscope.receive_http "default" {
           forward_to = [pyroscope.write.staging.receiver]
         }
@@ -52,13 +53,19 @@ class MainTest {
         }
         """);
     assertThat(run("validate", file.toString())).isZero();
-    assertThat(out.toString()).isEqualTo(file + ": OK: 1 pyroscope.write (2 endpoints), 1 pyroscope.receive_http, kafka embedded\n");
-    assertThat(err.toString()).contains(file + ":12:1: warning: pyrogate does not run \"pyroscope.scrape\"");
+    assertThat(out.toString())
+        .isEqualTo(
+            file
+                + ": OK: 1 pyroscope.write (2 endpoints), 1 pyroscope.receive_http, kafka embedded\n");
+    assertThat(err.toString())
+        .contains(file + ":12:1: warning: pyrogate does not run \"pyroscope.scrape\"");
   }
 
   @Test
   void validateListsEveryErrorAndExitsOne() throws IOException {
-    Path file = config("""
+    Path file =
+        config(
+            """
         pyroscope.write "staging" {
           endpoint {
             url = "ftp://a"
@@ -75,7 +82,9 @@ class MainTest {
 
   @Test
   void runRefusesAShutdownTimeoutThatIsNoDuration() throws IOException {
-    Path file = config("""
+    Path file =
+        config(
+            """
         pyroscope.write "staging" {
           endpoint {
             url = "http://a:4040"
@@ -91,23 +100,33 @@ class MainTest {
   @Test
   void runRefusesAMissingFile() {
     assertThat(run("run", "/nonexistent/pyrogate.alloy")).isEqualTo(1);
-    assertThat(err.toString()).contains("cannot read configuration file /nonexistent/pyrogate.alloy");
+    assertThat(err.toString())
+        .contains("cannot read configuration file /nonexistent/pyrogate.alloy");
   }
 
   @Test
   void runExitsTwoWhenTheServerAddressIsTaken() throws IOException {
-    Path file = config("""
+    Path file =
+        config(
+            """
         kafka {
           bootstrap_servers = ["%s"]
         }
-        """.formatted(TestKafka.bootstrapServers()));
+        """
+                .formatted(TestKafka.bootstrapServers()));
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress("127.0.0.1", 0));
-      int code = run("run", file.toString(), "--server.http.listen-addr=127.0.0.1:" + taken.getLocalPort(),
-          "--storage.path=" + TestGateways.tempDir());
+      int code =
+          run(
+              "run",
+              file.toString(),
+              "--server.http.listen-addr=127.0.0.1:" + taken.getLocalPort(),
+              "--storage.path=" + TestGateways.tempDir());
       assertThat(code).isEqualTo(2);
-      assertThat(err.toString()).contains("pyrogate could not start: cannot listen on --server.http.listen-addr 127.0.0.1:"
-          + taken.getLocalPort());
+      assertThat(err.toString())
+          .contains(
+              "pyrogate could not start: cannot listen on --server.http.listen-addr 127.0.0.1:"
+                  + taken.getLocalPort());
     }
   }
 
@@ -115,12 +134,15 @@ class MainTest {
   void runRejectsAMalformedListenAddress() throws IOException {
     Path file = config("");
     assertThat(run("run", file.toString(), "--server.http.listen-addr=12345")).isEqualTo(1);
-    assertThat(err.toString()).contains("--server.http.listen-addr: expected HOST:PORT, got \"12345\"");
+    assertThat(err.toString())
+        .contains("--server.http.listen-addr: expected HOST:PORT, got \"12345\"");
   }
 
   @Test
   void replayExplainsWhatIsWrongWithItsArguments() throws IOException {
-    Path file = config("""
+    Path file =
+        config(
+            """
         kafka {
           bootstrap_servers = ["%s"]
           topic_prefix      = "replay-cli-%d."
@@ -131,11 +153,13 @@ class MainTest {
             name = "a"
           }
         }
-        """.formatted(TestKafka.bootstrapServers(), System.nanoTime()));
+        """
+                .formatted(TestKafka.bootstrapServers(), System.nanoTime()));
     assertThat(run("replay", "--write", "nope", file.toString())).isEqualTo(1);
     assertThat(err.toString()).contains("--write: no pyroscope.write \"nope\" in " + file);
     assertThat(run("replay", "--write", "w", "--endpoint", "b", file.toString())).isEqualTo(1);
-    assertThat(err.toString()).contains("--endpoint: pyroscope.write \"w\" has no endpoint named \"b\" (it has [\"a\"])");
+    assertThat(err.toString())
+        .contains("--endpoint: pyroscope.write \"w\" has no endpoint named \"b\" (it has [\"a\"])");
     assertThat(run("replay", "--write", "w", "--since", "yesterday", file.toString())).isEqualTo(1);
     assertThat(err.toString()).contains("--since: expected an RFC 3339 time");
     assertThat(run("replay", "--write", "w", "--since", "2h", file.toString())).isEqualTo(2);

@@ -6,6 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.pyrogate.config.ConfigLoader;
+import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.kafka.KafkaDefaults;
+import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.Profiles;
+import io.pyrogate.testing.TestGateways;
+import io.pyrogate.testing.TestKafka;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,15 +38,6 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import io.pyrogate.config.ConfigLoader;
-import io.pyrogate.config.KafkaSettings;
-import io.pyrogate.kafka.KafkaDefaults;
-import io.pyrogate.proto.push.v1.PushRequest;
-import io.pyrogate.testing.FakePyroscope;
-import io.pyrogate.testing.Profiles;
-import io.pyrogate.testing.TestGateways;
-import io.pyrogate.testing.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -49,9 +48,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Live reload as an Alloy user expects it: the config file is edited, {@code POST /-/reload} applies what
- * changed and leaves the rest running; an invalid file, or a change only a restart can apply, is refused
- * with the reason and the running configuration stays.
+ * Live reload as an Alloy user expects it: the config file is edited, {@code POST /-/reload}
+ * applies what changed and leaves the rest running; an invalid file, or a change only a restart can
+ * apply, is refused with the reason and the running configuration stays.
  */
 class ReloadTest {
   private final List<AutoCloseable> closeLast = new ArrayList<>();
@@ -76,14 +75,16 @@ class ReloadTest {
   }
 
   @Test
-  void anAddedEndpointReceivesWhatIsPushedNextWhileUnchangedComponentsKeepRunningUntouched() throws IOException {
+  void anAddedEndpointReceivesWhatIsPushedNextWhileUnchangedComponentsKeepRunningUntouched()
+      throws IOException {
     FakePyroscope a = pyroscope();
     FakePyroscope b = pyroscope();
     int ingest = freePort();
     String receiver = receiver("default", ingest, "w");
     start(receiver + write("w", endpoint("a", a.url(), "")));
     Map<String, String> before = gateway.deploymentIds();
-    assertThat(before).containsOnlyKeys("pyroscope.write.w endpoint \"a\"", "pyroscope.receive_http.default");
+    assertThat(before)
+        .containsOnlyKeys("pyroscope.write.w endpoint \"a\"", "pyroscope.receive_http.default");
 
     try (Socket keptAlive = new Socket("127.0.0.1", ingest)) {
       assertThat(exchange(keptAlive)).startsWith("HTTP/1.1 405");
@@ -93,19 +94,27 @@ class ReloadTest {
 
       assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
       assertThat(reload.body()).isEqualTo("added: pyroscope.write.w endpoint \"b\"\n");
-      assertThat(exchange(keptAlive)).as("a connection to the unchanged receiver stays open").startsWith("HTTP/1.1 405");
+      assertThat(exchange(keptAlive))
+          .as("a connection to the unchanged receiver stays open")
+          .startsWith("HTTP/1.1 405");
     }
     Map<String, String> after = gateway.deploymentIds();
-    assertThat(after).containsEntry("pyroscope.write.w endpoint \"a\"", before.get("pyroscope.write.w endpoint \"a\""))
-        .containsEntry("pyroscope.receive_http.default", before.get("pyroscope.receive_http.default"))
+    assertThat(after)
+        .containsEntry(
+            "pyroscope.write.w endpoint \"a\"", before.get("pyroscope.write.w endpoint \"a\""))
+        .containsEntry(
+            "pyroscope.receive_http.default", before.get("pyroscope.receive_http.default"))
         .containsKey("pyroscope.write.w endpoint \"b\"");
 
     PushRequest profile = profile();
     assertThat(push(ingest, profile.toByteArray()).statusCode()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(deliveredIds(a)).containsAll(Profiles.sampleIds(profile));
-      assertThat(deliveredIds(b)).containsAll(Profiles.sampleIds(profile));
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(deliveredIds(a)).containsAll(Profiles.sampleIds(profile));
+              assertThat(deliveredIds(b)).containsAll(Profiles.sampleIds(profile));
+            });
 
     HttpResponse<String> again = reload();
     assertThat(again.statusCode()).isEqualTo(200);
@@ -114,7 +123,8 @@ class ReloadTest {
   }
 
   @Test
-  void aChangedEndpointIsRedeployedWithItsNewHeadersAndARemovedOneStopsReceiving() throws IOException {
+  void aChangedEndpointIsRedeployedWithItsNewHeadersAndARemovedOneStopsReceiving()
+      throws IOException {
     FakePyroscope a = pyroscope();
     FakePyroscope b = pyroscope();
     int ingest = freePort();
@@ -122,32 +132,49 @@ class ReloadTest {
     start(receiver + write("w", endpoint("a", a.url(), "") + endpoint("b", b.url(), "")));
     PushRequest first = profile();
     assertThat(push(ingest, first.toByteArray()).statusCode()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(30)).until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(first))
-        && deliveredIds(b).containsAll(Profiles.sampleIds(first)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                deliveredIds(a).containsAll(Profiles.sampleIds(first))
+                    && deliveredIds(b).containsAll(Profiles.sampleIds(first)));
     Map<String, String> before = gateway.deploymentIds();
 
-    rewrite(receiver + write("w", endpoint("a", a.url(), "headers = { \"X-Added\" = \"after-reload\" }")));
+    rewrite(
+        receiver
+            + write("w", endpoint("a", a.url(), "headers = { \"X-Added\" = \"after-reload\" }")));
     HttpResponse<String> reload = reload();
 
     assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
-    assertThat(reload.body()).isEqualTo("changed: pyroscope.write.w endpoint \"a\"\n"
-        + "removed: pyroscope.write.w endpoint \"b\"\n");
+    assertThat(reload.body())
+        .isEqualTo(
+            "changed: pyroscope.write.w endpoint \"a\"\n"
+                + "removed: pyroscope.write.w endpoint \"b\"\n");
     Map<String, String> after = gateway.deploymentIds();
-    assertThat(after).containsOnlyKeys("pyroscope.write.w endpoint \"a\"", "pyroscope.receive_http.default")
-        .containsEntry("pyroscope.receive_http.default", before.get("pyroscope.receive_http.default"));
-    assertThat(after.get("pyroscope.write.w endpoint \"a\"")).isNotEqualTo(before.get("pyroscope.write.w endpoint \"a\""));
+    assertThat(after)
+        .containsOnlyKeys("pyroscope.write.w endpoint \"a\"", "pyroscope.receive_http.default")
+        .containsEntry(
+            "pyroscope.receive_http.default", before.get("pyroscope.receive_http.default"));
+    assertThat(after.get("pyroscope.write.w endpoint \"a\""))
+        .isNotEqualTo(before.get("pyroscope.write.w endpoint \"a\""));
     int bReceivedBefore = b.received().size();
 
     PushRequest second = profile();
     assertThat(push(ingest, second.toByteArray()).statusCode()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(30)).until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(second)));
-    assertThat(a.delivered()).filteredOn(r -> ids(r).containsAll(Profiles.sampleIds(second)))
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(second)));
+    assertThat(a.delivered())
+        .filteredOn(r -> ids(r).containsAll(Profiles.sampleIds(second)))
         .allSatisfy(r -> assertThat(r.headers()).containsEntry("x-added", "after-reload"));
-    assertThat(b.received()).as("the removed endpoint was undeployed before the reload answered").hasSize(bReceivedBefore);
+    assertThat(b.received())
+        .as("the removed endpoint was undeployed before the reload answered")
+        .hasSize(bReceivedBefore);
   }
 
   @Test
-  void anInvalidFileIsRefusedWithItsPositionsAndTheRunningConfigurationKeepsDelivering() throws IOException {
+  void anInvalidFileIsRefusedWithItsPositionsAndTheRunningConfigurationKeepsDelivering()
+      throws IOException {
     FakePyroscope a = pyroscope();
     FakePyroscope b = pyroscope();
     int ingest = freePort();
@@ -155,24 +182,36 @@ class ReloadTest {
     start(receiver + write("w", endpoint("a", a.url(), "")));
     Map<String, String> before = gateway.deploymentIds();
 
-    // A syntax error: an attribute without a value. The endpoint added with it must not start either.
-    rewrite(receiver + write("w", endpoint("a", a.url(), "") + endpoint("b", b.url(), "remote_timeout =")));
+    // A syntax error: an attribute without a value. The endpoint added with it must not start
+    // either.
+    rewrite(
+        receiver
+            + write("w", endpoint("a", a.url(), "") + endpoint("b", b.url(), "remote_timeout =")));
     HttpResponse<String> syntax = reload();
     assertThat(syntax.statusCode()).isEqualTo(400);
-    assertThat(syntax.body()).contains(file + ":" + lineOf("remote_timeout =") + ":21: error: expected expression, got newline")
+    assertThat(syntax.body())
+        .contains(
+            file
+                + ":"
+                + lineOf("remote_timeout =")
+                + ":21: error: expected expression, got newline")
         .contains("remote_timeout =\n");
 
     // A valid syntax with an argument pyroscope.write does not have.
-    rewrite(receiver + write("w", endpoint("a", a.url(), "") + endpoint("b", b.url(), "urll = \"x\"")));
+    rewrite(
+        receiver + write("w", endpoint("a", a.url(), "") + endpoint("b", b.url(), "urll = \"x\"")));
     HttpResponse<String> unknown = reload();
     assertThat(unknown.statusCode()).isEqualTo(400);
-    assertThat(unknown.body()).contains(file + ":" + lineOf("urll") + ":5: error: unrecognized attribute \"urll\"")
+    assertThat(unknown.body())
+        .contains(file + ":" + lineOf("urll") + ":5: error: unrecognized attribute \"urll\"")
         .contains("did you mean \"url\"?");
 
     assertThat(gateway.deploymentIds()).isEqualTo(before);
     PushRequest profile = profile();
     assertThat(push(ingest, profile.toByteArray()).statusCode()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(30)).until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(profile)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(profile)));
     assertThat(b.received()).isEmpty();
   }
 
@@ -185,8 +224,11 @@ class ReloadTest {
     start(receiver + write("w", endpoint("a", a.url(), "")));
     Map<String, String> before = gateway.deploymentIds();
 
-    Files.writeString(file, kafkaBlock(kafka, "partitions = 3") + receiver
-        + write("w", endpoint("a", a.url(), "") + endpoint("b", b.url(), "")));
+    Files.writeString(
+        file,
+        kafkaBlock(kafka, "partitions = 3")
+            + receiver
+            + write("w", endpoint("a", a.url(), "") + endpoint("b", b.url(), "")));
     HttpResponse<String> reload = reload();
 
     assertThat(reload.statusCode()).isEqualTo(400);
@@ -194,7 +236,9 @@ class ReloadTest {
     assertThat(gateway.deploymentIds()).isEqualTo(before);
     PushRequest profile = profile();
     assertThat(push(ingest, profile.toByteArray()).statusCode()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(30)).until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(profile)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(profile)));
     assertThat(b.received()).isEmpty();
   }
 
@@ -212,49 +256,69 @@ class ReloadTest {
     assertThat(added.body()).isEqualTo("added: pyroscope.receive_http.second\n");
     PushRequest viaSecond = profile();
     assertThat(push(second, viaSecond.toByteArray()).statusCode()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(30)).until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(viaSecond)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(viaSecond)));
 
     rewrite(receiver("second", second, "w") + writes);
     HttpResponse<String> removed = reload();
     assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
     assertThat(removed.body()).isEqualTo("removed: pyroscope.receive_http.first\n");
-    assertThatThrownBy(() -> new Socket("127.0.0.1", first).close()).isInstanceOf(ConnectException.class);
+    assertThatThrownBy(() -> new Socket("127.0.0.1", first).close())
+        .isInstanceOf(ConnectException.class);
     assertThat(push(second, profile().toByteArray()).statusCode()).isEqualTo(200);
   }
 
   @Test
-  void aNewWriteGetsItsTopicsAndEndpointsBeforeTheReceiverWhoseForwardToChangedIsReplaced() throws Exception {
+  void aNewWriteGetsItsTopicsAndEndpointsBeforeTheReceiverWhoseForwardToChangedIsReplaced()
+      throws Exception {
     FakePyroscope a = pyroscope();
     FakePyroscope c = pyroscope();
     int ingest = freePort();
     start(receiver("default", ingest, "w") + write("w", endpoint("a", a.url(), "")));
     Map<String, String> before = gateway.deploymentIds();
 
-    rewrite(receiver("default", ingest, "w", "w2") + write("w", endpoint("a", a.url(), ""))
-        + write("w2", endpoint("c", c.url(), "")));
+    rewrite(
+        receiver("default", ingest, "w", "w2")
+            + write("w", endpoint("a", a.url(), ""))
+            + write("w2", endpoint("c", c.url(), "")));
     HttpResponse<String> reload = reload();
 
     assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
-    assertThat(reload.body()).isEqualTo("added: pyroscope.write.w2, pyroscope.write.w2 endpoint \"c\"\n"
-        + "changed: pyroscope.receive_http.default\n");
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+    assertThat(reload.body())
+        .isEqualTo(
+            "added: pyroscope.write.w2, pyroscope.write.w2 endpoint \"c\"\n"
+                + "changed: pyroscope.receive_http.default\n");
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
       Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      assertThat(topics).contains(kafka.topicPrefix() + "write.w2", kafka.topicPrefix() + "write.w2.dlq");
+      assertThat(topics)
+          .contains(kafka.topicPrefix() + "write.w2", kafka.topicPrefix() + "write.w2.dlq");
     }
     Map<String, String> after = gateway.deploymentIds();
-    assertThat(after.get("pyroscope.receive_http.default")).isNotEqualTo(before.get("pyroscope.receive_http.default"));
-    assertThat(after).containsEntry("pyroscope.write.w endpoint \"a\"", before.get("pyroscope.write.w endpoint \"a\""));
+    assertThat(after.get("pyroscope.receive_http.default"))
+        .isNotEqualTo(before.get("pyroscope.receive_http.default"));
+    assertThat(after)
+        .containsEntry(
+            "pyroscope.write.w endpoint \"a\"", before.get("pyroscope.write.w endpoint \"a\""));
 
     PushRequest profile = profile();
     assertThat(push(ingest, profile.toByteArray()).statusCode()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(30)).until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(profile))
-        && deliveredIds(c).containsAll(Profiles.sampleIds(profile)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                deliveredIds(a).containsAll(Profiles.sampleIds(profile))
+                    && deliveredIds(c).containsAll(Profiles.sampleIds(profile)));
 
     rewrite(receiver("default", ingest, "w2") + write("w2", endpoint("c", c.url(), "")));
     HttpResponse<String> dropW = reload();
     assertThat(dropW.statusCode()).as(dropW.body()).isEqualTo(200);
-    assertThat(dropW.body()).isEqualTo("changed: pyroscope.receive_http.default\n"
-        + "removed: pyroscope.write.w endpoint \"a\", pyroscope.write.w\n");
+    assertThat(dropW.body())
+        .isEqualTo(
+            "changed: pyroscope.receive_http.default\n"
+                + "removed: pyroscope.write.w endpoint \"a\", pyroscope.write.w\n");
   }
 
   @Test
@@ -272,7 +336,9 @@ class ReloadTest {
     assertThat(reload.body()).isEqualTo("changed: pyroscope.receive_http.default\n");
     PushRequest profile = profile();
     assertThat(push(ingest, profile.toByteArray()).statusCode()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(30)).until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(profile)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(profile)));
   }
 
   @Test
@@ -286,10 +352,14 @@ class ReloadTest {
     HttpResponse<String> reload = reload();
 
     assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
-    assertThat(reload.body()).isEqualTo("added: pyroscope.receive_http.new_name\nremoved: pyroscope.receive_http.old_name\n");
+    assertThat(reload.body())
+        .isEqualTo(
+            "added: pyroscope.receive_http.new_name\nremoved: pyroscope.receive_http.old_name\n");
     PushRequest profile = profile();
     assertThat(push(ingest, profile.toByteArray()).statusCode()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(30)).until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(profile)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(profile)));
   }
 
   @Test
@@ -305,13 +375,18 @@ class ReloadTest {
       HttpResponse<String> reload = reload();
 
       assertThat(reload.statusCode()).as(reload.body()).isEqualTo(500);
-      assertThat(reload.body()).startsWith("reload failed: pyroscope.receive_http \"default\" cannot listen on 127.0.0.1:"
-          + taken.getLocalPort()).endsWith("; nothing was changed\n");
+      assertThat(reload.body())
+          .startsWith(
+              "reload failed: pyroscope.receive_http \"default\" cannot listen on 127.0.0.1:"
+                  + taken.getLocalPort())
+          .endsWith("; nothing was changed\n");
     }
     assertThat(gateway.deploymentIds()).isEqualTo(before);
     PushRequest profile = profile();
     assertThat(push(ingest, profile.toByteArray()).statusCode()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(30)).until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(profile)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(profile)));
   }
 
   @Test
@@ -322,25 +397,39 @@ class ReloadTest {
     start(components);
     String userTopic = "reload-user-profiles-" + UUID.randomUUID();
     PushRequest produced = profile();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()));
-         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers())))) {
-      admin.createTopics(List.of(new NewTopic(userTopic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-      producer.send(new ProducerRecord<>(userTopic, produced.toByteArray())).get(30, TimeUnit.SECONDS);
+    try (Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()));
+        KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(
+                new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers())))) {
+      admin
+          .createTopics(List.of(new NewTopic(userTopic, 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      producer
+          .send(new ProducerRecord<>(userTopic, produced.toByteArray()))
+          .get(30, TimeUnit.SECONDS);
     }
 
-    rewrite(components + """
+    rewrite(
+        components
+            + """
         pyroscope.receive_kafka "users" {
           brokers    = ["%s"]
           topics     = ["%s"]
           group_id   = "reload-%s"
           forward_to = [pyroscope.write.w.receiver]
         }
-        """.formatted(TestKafka.bootstrapServers(), userTopic, UUID.randomUUID()));
+        """
+                .formatted(TestKafka.bootstrapServers(), userTopic, UUID.randomUUID()));
     HttpResponse<String> added = reload();
 
     assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
     assertThat(added.body()).isEqualTo("added: pyroscope.receive_kafka.users\n");
-    await().atMost(Duration.ofSeconds(30)).until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(produced)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(produced)));
 
     rewrite(components);
     HttpResponse<String> removed = reload();
@@ -361,14 +450,16 @@ class ReloadTest {
     CyclicBarrier together = new CyclicBarrier(2);
     List<CompletableFuture<HttpResponse<String>>> reloads = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      reloads.add(CompletableFuture.supplyAsync(() -> {
-        try {
-          together.await(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-        return reload();
-      }));
+      reloads.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  together.await(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+                return reload();
+              }));
     }
     List<String> bodies = new ArrayList<>();
     for (CompletableFuture<HttpResponse<String>> r : reloads) {
@@ -377,7 +468,9 @@ class ReloadTest {
       bodies.add(response.body());
     }
 
-    assertThat(bodies).containsExactlyInAnyOrder("added: pyroscope.write.w endpoint \"b\"\n", "config unchanged\n");
+    assertThat(bodies)
+        .containsExactlyInAnyOrder(
+            "added: pyroscope.write.w endpoint \"b\"\n", "config unchanged\n");
     assertThat(gateway.deploymentIds()).hasSize(3);
   }
 
@@ -395,15 +488,17 @@ class ReloadTest {
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {
       CompletableFuture<Throwable> refused = new CompletableFuture<>();
-      vertx.runOnContext(v -> {
-        try {
-          gateway.reload(ConfigLoader.load(file, System::getenv).config());
-          refused.complete(null);
-        } catch (RuntimeException e) {
-          refused.complete(e);
-        }
-      });
-      assertThat(refused.get(30, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+      vertx.runOnContext(
+          v -> {
+            try {
+              gateway.reload(ConfigLoader.load(file, System::getenv).config());
+              refused.complete(null);
+            } catch (RuntimeException e) {
+              refused.complete(e);
+            }
+          });
+      assertThat(refused.get(30, TimeUnit.SECONDS))
+          .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("event loop");
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -414,8 +509,11 @@ class ReloadTest {
 
   private void start(String components) throws IOException {
     Files.writeString(file, kafkaBlock(kafka, "") + components);
-    gateway = Gateway.start(ConfigLoader.load(file, System::getenv).config(), TestGateways.options(TestGateways.tempDir()),
-        () -> ConfigLoader.load(file, System::getenv).config());
+    gateway =
+        Gateway.start(
+            ConfigLoader.load(file, System::getenv).config(),
+            TestGateways.options(TestGateways.tempDir()),
+            () -> ConfigLoader.load(file, System::getenv).config());
   }
 
   /** Writes the components with the same kafka block as at start. */
@@ -441,7 +539,11 @@ class ReloadTest {
           replication_factor = 1
           %s
         }
-        """.formatted(TestKafka.bootstrapServers(), kafka.topicPrefix(), extra.isEmpty() ? "partitions = 2" : extra);
+        """
+        .formatted(
+            TestKafka.bootstrapServers(),
+            kafka.topicPrefix(),
+            extra.isEmpty() ? "partitions = 2" : extra);
   }
 
   private static String receiver(String label, int port, String... writes) {
@@ -457,7 +559,8 @@ class ReloadTest {
           }
           forward_to = [%s]
         }
-        """.formatted(label, port, String.join(", ", targets));
+        """
+        .formatted(label, port, String.join(", ", targets));
   }
 
   private static String write(String label, String endpoints) {
@@ -473,7 +576,8 @@ class ReloadTest {
             max_backoff_period = "500ms"
             %s
           }
-        """.formatted(name, url, extra);
+        """
+        .formatted(name, url, extra);
   }
 
   /** The 1-based line of the file holding {@code text}. */
@@ -505,18 +609,25 @@ class ReloadTest {
     }
   }
 
-  /** A GET of the push path on a kept-alive connection (answered 405); returns the status line and headers. */
+  /**
+   * A GET of the push path on a kept-alive connection (answered 405); returns the status line and
+   * headers.
+   */
   private static String exchange(Socket socket) throws IOException {
     socket.setSoTimeout(10_000);
-    socket.getOutputStream().write("GET /push.v1.PusherService/Push HTTP/1.1\r\nHost: x\r\n\r\n"
-        .getBytes(StandardCharsets.US_ASCII));
+    socket
+        .getOutputStream()
+        .write(
+            "GET /push.v1.PusherService/Push HTTP/1.1\r\nHost: x\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
     socket.getOutputStream().flush();
     InputStream in = socket.getInputStream();
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
       int c = in.read();
       if (c < 0) {
-        throw new UncheckedIOException(new IOException("connection closed; got " + head.toString(StandardCharsets.US_ASCII)));
+        throw new UncheckedIOException(
+            new IOException("connection closed; got " + head.toString(StandardCharsets.US_ASCII)));
       }
       head.write(c);
     }

@@ -7,12 +7,6 @@ import static io.pyrogate.testing.TestGateways.push;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
@@ -20,21 +14,38 @@ import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Nothing acknowledged is lost when pyrogate — embedded broker included — stops while an endpoint is down. */
+/**
+ * Nothing acknowledged is lost when pyrogate — embedded broker included — stops while an endpoint
+ * is down.
+ */
 class RestartTest {
 
   @Test
   void profilesAcknowledgedWhileTheEndpointWasDownAreDeliveredAfterARestart() {
     Path storage = TestGateways.tempDir();
     int ingestPort = freePort();
-    KafkaSettings embedded = new KafkaSettings(List.of(), "127.0.0.1:" + freePort(),
-        KafkaSettings.DEFAULT_TOPIC_PREFIX, 2, (short) -1);
+    KafkaSettings embedded =
+        new KafkaSettings(
+            List.of(),
+            "127.0.0.1:" + freePort(),
+            KafkaSettings.DEFAULT_TOPIC_PREFIX,
+            2,
+            (short) -1);
     List<String> acknowledged = new ArrayList<>();
-    try (FakePyroscope pyroscope = new FakePyroscope().respondWith(503, "{\"code\":\"unavailable\"}")) {
-      GatewayConfig config = config(embedded, ingestPort,
-          List.of(new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of())));
+    try (FakePyroscope pyroscope =
+        new FakePyroscope().respondWith(503, "{\"code\":\"unavailable\"}")) {
+      GatewayConfig config =
+          config(
+              embedded,
+              ingestPort,
+              List.of(new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of())));
 
       try (Gateway first = Gateway.start(config, TestGateways.options(storage))) {
         for (int i = 0; i < 10; i++) {
@@ -48,8 +59,10 @@ class RestartTest {
 
       pyroscope.respondWith(200, "");
       try (Gateway second = Gateway.start(config, TestGateways.options(storage))) {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-            assertThat(pyroscope.deliveredSampleIds()).containsAll(acknowledged));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () -> assertThat(pyroscope.deliveredSampleIds()).containsAll(acknowledged));
       }
     }
   }

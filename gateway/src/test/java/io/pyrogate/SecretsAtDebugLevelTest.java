@@ -3,6 +3,12 @@ package io.pyrogate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.FakeTokenServer;
+import io.pyrogate.testing.Profiles;
+import io.pyrogate.testing.TestGateways;
+import io.pyrogate.testing.TestKafka;
+import io.pyrogate.testing.TestPki;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -15,24 +21,18 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import io.pyrogate.testing.FakePyroscope;
-import io.pyrogate.testing.FakeTokenServer;
-import io.pyrogate.testing.Profiles;
-import io.pyrogate.testing.TestGateways;
-import io.pyrogate.testing.TestKafka;
-import io.pyrogate.testing.TestPki;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
 /**
- * pyrogate run as its own process, at DEBUG for itself, Kafka, Vert.x and Netty, with every kind of secret configured:
- * endpoints with a bearer token, basic credentials, authorization credentials, oauth2 (client secret and
- * endpoint_params), token-only URL user info and secret headers, all answering 503 with the request's headers and
- * body echoed; Kafka producer properties Kafka treats as passwords; a receive_kafka source with a SASL password and
- * a TLS client key (its broker speaks plaintext, so every connection fails and is logged). No secret may appear in
- * the log, /metrics, /-/ready, a reload's answer, or any header of the dead-letter records.
+ * pyrogate run as its own process, at DEBUG for itself, Kafka, Vert.x and Netty, with every kind of
+ * secret configured: endpoints with a bearer token, basic credentials, authorization credentials,
+ * oauth2 (client secret and endpoint_params), token-only URL user info and secret headers, all
+ * answering 503 with the request's headers and body echoed; Kafka producer properties Kafka treats
+ * as passwords; a receive_kafka source with a SASL password and a TLS client key (its broker speaks
+ * plaintext, so every connection fails and is logged). No secret may appear in the log, /metrics,
+ * /-/ready, a reload's answer, or any header of the dead-letter records.
  */
 class SecretsAtDebugLevelTest {
   private static final String SECRET = "hunter2";
@@ -45,26 +45,38 @@ class SecretsAtDebugLevelTest {
     Path dir = TestGateways.tempDir();
     int ingest = TestGateways.freePort();
     int management = TestGateways.freePort();
-    // 400 (final) and not 503: an endpoint answering 503 to everything is in outage, and nothing is dead-lettered.
+    // 400 (final) and not 503: an endpoint answering 503 to everything is in outage, and nothing is
+    // dead-lettered.
     try (FakePyroscope pyroscope = new FakePyroscope().echoRequests(400);
-         FakeTokenServer tokens = new FakeTokenServer().tokenPrefix(SECRET + "-token-")) {
+        FakeTokenServer tokens = new FakeTokenServer().tokenPrefix(SECRET + "-token-")) {
       Path config = dir.resolve("pyrogate.alloy");
       Files.writeString(config, config(prefix, ingest, pyroscope, tokens, "2"));
       Path log = dir.resolve("pyrogate.log");
       Process pyrogate = start(config, dir.resolve("data"), management, log);
       try {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(200))
             .until(() -> ready(management) || !pyrogate.isAlive());
-        assertThat(pyrogate.isAlive()).as("pyrogate runs; its log: %s", Files.readString(log)).isTrue();
+        assertThat(pyrogate.isAlive())
+            .as("pyrogate runs; its log: %s", Files.readString(log))
+            .isTrue();
 
-        assertThat(TestGateways.push(ingest, Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray())
-            .statusCode()).isEqualTo(200);
-        // One attempt at each of the five endpoints, refused for good: each dead-letters the profile.
+        assertThat(
+                TestGateways.push(
+                        ingest,
+                        Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray())
+                    .statusCode())
+            .isEqualTo(200);
+        // One attempt at each of the five endpoints, refused for good: each dead-letters the
+        // profile.
         await().atMost(Duration.ofSeconds(90)).until(() -> pyroscope.received().size() >= 5);
         List<ConsumerRecord<String, byte[]>> dead = TestKafka.read(prefix + "write.w.dlq", 5);
         assertThat(dead).hasSize(5);
-        assertThat(pyroscope.received()).extracting(r -> r.headers().toString())
-            .anyMatch(h -> h.contains(SECRET + "-bearer")).anyMatch(h -> h.contains(SECRET + "-token-"));
+        assertThat(pyroscope.received())
+            .extracting(r -> r.headers().toString())
+            .anyMatch(h -> h.contains(SECRET + "-bearer"))
+            .anyMatch(h -> h.contains(SECRET + "-token-"));
 
         List<String> shown = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : dead) {
@@ -78,8 +90,13 @@ class SecretsAtDebugLevelTest {
         shown.add(metrics);
         shown.add(TestGateways.get(management, "/-/ready").body());
         Files.writeString(config, config(prefix, ingest, pyroscope, tokens, "3"));
-        String reload = TestGateways.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management + "/-/reload"))
-            .POST(HttpRequest.BodyPublishers.noBody()).build()).body();
+        String reload =
+            TestGateways.send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + management + "/-/reload"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build())
+                .body();
         assertThat(reload).contains("changed");
         shown.add(reload);
         assertThat(shown).allSatisfy(SecretsAtDebugLevelTest::assertNoSecret);
@@ -88,7 +105,10 @@ class SecretsAtDebugLevelTest {
         assertThat(pyrogate.waitFor(60, TimeUnit.SECONDS)).isTrue();
       }
       String logs = Files.readString(log);
-      assertThat(logs).contains("[DEBUG]").contains("moved to the dead-letter topic").contains("effective configuration")
+      assertThat(logs)
+          .contains("[DEBUG]")
+          .contains("moved to the dead-letter topic")
+          .contains("effective configuration")
           .contains("configuration reloaded");
       assertNoSecret(logs);
     }
@@ -96,25 +116,39 @@ class SecretsAtDebugLevelTest {
 
   private static void assertNoSecret(String text) {
     String keyBody = CLIENT.keyPem().lines().skip(2).findFirst().orElseThrow();
-    assertThat(text).doesNotContain(SECRET).doesNotContain(base64("u:" + SECRET + "-basic"))
-        .doesNotContain(base64(SECRET + "-userinfo")).doesNotContain(keyBody);
+    assertThat(text)
+        .doesNotContain(SECRET)
+        .doesNotContain(base64("u:" + SECRET + "-basic"))
+        .doesNotContain(base64(SECRET + "-userinfo"))
+        .doesNotContain(keyBody);
   }
 
   private static String base64(String s) {
     return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static Process start(Path config, Path storage, int management, Path log) throws IOException {
-    ProcessBuilder b = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-        "-Dorg.slf4j.simpleLogger.log.io.pyrogate=debug",
-        "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=debug",
-        "-Dorg.slf4j.simpleLogger.log.io.vertx=debug",
-        "-Dorg.slf4j.simpleLogger.log.io.netty=debug",
-        Main.class.getName(), "run", config.toString(), "--storage.path", storage.toString(),
-        "--server.http.listen-addr", "127.0.0.1:" + management)
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+  private static Process start(Path config, Path storage, int management, Path log)
+      throws IOException {
+    ProcessBuilder b =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-Dorg.slf4j.simpleLogger.log.io.pyrogate=debug",
+                "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=debug",
+                "-Dorg.slf4j.simpleLogger.log.io.vertx=debug",
+                "-Dorg.slf4j.simpleLogger.log.io.netty=debug",
+                Main.class.getName(),
+                "run",
+                config.toString(),
+                "--storage.path",
+                storage.toString(),
+                "--server.http.listen-addr",
+                "127.0.0.1:" + management)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     b.environment().put("KAFKA_CA", CA.certPem());
     b.environment().put("KAFKA_CERT", CLIENT.certPem());
     b.environment().put("KAFKA_KEY", CLIENT.keyPem());
@@ -129,11 +163,17 @@ class SecretsAtDebugLevelTest {
     }
   }
 
-  /** @param retries max_backoff_retries of every endpoint: changing it makes a reload change the endpoints */
-  private static String config(String prefix, int ingest, FakePyroscope pyroscope, FakeTokenServer tokens, String retries) {
+  /**
+   * @param retries max_backoff_retries of every endpoint: changing it makes a reload change the
+   *     endpoints
+   */
+  private static String config(
+      String prefix, int ingest, FakePyroscope pyroscope, FakeTokenServer tokens, String retries) {
     String url = pyroscope.url();
-    String backoff = "    min_backoff_period = \"20ms\"\n    max_backoff_period = \"100ms\"\n    max_backoff_retries = "
-        + retries + "\n";
+    String backoff =
+        "    min_backoff_period = \"20ms\"\n    max_backoff_period = \"100ms\"\n    max_backoff_retries = "
+            + retries
+            + "\n";
     return """
         kafka {
           bootstrap_servers = ["%1$s"]
@@ -205,7 +245,15 @@ class SecretsAtDebugLevelTest {
             headers = { "X-Auth-Token" = "%3$s-header" }
         %6$s  }
         }
-        """.formatted(TestKafka.bootstrapServers(), prefix, SECRET, ingest, url, backoff, tokens.url(),
-        url.replace("://", "://" + SECRET + "-userinfo@"));
+        """
+        .formatted(
+            TestKafka.bootstrapServers(),
+            prefix,
+            SECRET,
+            ingest,
+            url,
+            backoff,
+            tokens.url(),
+            url.replace("://", "://" + SECRET + "-userinfo@"));
   }
 }

@@ -4,6 +4,10 @@ import static io.pyrogate.testing.TestGateways.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.Profiles;
+import io.pyrogate.testing.SmallDisk;
+import io.pyrogate.testing.TestGateways;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,28 +15,27 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import io.pyrogate.testing.FakePyroscope;
-import io.pyrogate.testing.Profiles;
-import io.pyrogate.testing.SmallDisk;
-import io.pyrogate.testing.TestGateways;
 import org.junit.jupiter.api.Test;
 
 /**
- * Finding 5 of issue 15, with pyrogate as its own process ({@code pyrogate run}) whose embedded broker's disk fills
- * up: SIGTERM exits within {@code --shutdown.timeout} with 143, and a second signal while stopping exits at once.
+ * Finding 5 of issue 15, with pyrogate as its own process ({@code pyrogate run}) whose embedded
+ * broker's disk fills up: SIGTERM exits within {@code --shutdown.timeout} with 143, and a second
+ * signal while stopping exits at once.
  */
 class StopDeadlineProcessTest {
 
   @Test
   void aSigtermAfterTheDiskFilledUpExitsWith143WithinTheShutdownTimeout() throws Exception {
-    try (SmallDisk disk = SmallDisk.mountOrSkip(64); FakePyroscope pyroscope = new FakePyroscope()) {
+    try (SmallDisk disk = SmallDisk.mountOrSkip(64);
+        FakePyroscope pyroscope = new FakePyroscope()) {
       Running pyrogate = startAndFill(disk, pyroscope, "3s");
       try {
         long began = System.nanoTime();
         pyrogate.process.destroy(); // SIGTERM
         assertThat(pyrogate.process.waitFor(30, TimeUnit.SECONDS)).as(pyrogate.log()).isTrue();
-        assertThat(Duration.ofNanos(System.nanoTime() - began)).as(pyrogate.log()).isLessThan(Duration.ofSeconds(8));
+        assertThat(Duration.ofNanos(System.nanoTime() - began))
+            .as(pyrogate.log())
+            .isLessThan(Duration.ofSeconds(8));
         assertThat(pyrogate.process.exitValue()).isEqualTo(143);
       } finally {
         pyrogate.process.destroyForcibly();
@@ -42,15 +45,22 @@ class StopDeadlineProcessTest {
 
   @Test
   void aSigintWhileStoppingExitsAtOnceWith130() throws Exception {
-    try (SmallDisk disk = SmallDisk.mountOrSkip(64); FakePyroscope pyroscope = new FakePyroscope()) {
+    try (SmallDisk disk = SmallDisk.mountOrSkip(64);
+        FakePyroscope pyroscope = new FakePyroscope()) {
       Running pyrogate = startAndFill(disk, pyroscope, "120s");
       try {
         pyrogate.process.destroy(); // SIGTERM: the stop starts and waits on the failed broker
-        await().atMost(Duration.ofSeconds(10)).until(() -> pyrogate.log().contains("shutting down"));
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> pyrogate.log().contains("shutting down"));
         assertThat(pyrogate.process.isAlive()).as(pyrogate.log()).isTrue();
 
         long began = System.nanoTime();
-        assertThat(new ProcessBuilder("kill", "-INT", Long.toString(pyrogate.process.pid())).start().waitFor()).isZero();
+        assertThat(
+                new ProcessBuilder("kill", "-INT", Long.toString(pyrogate.process.pid()))
+                    .start()
+                    .waitFor())
+            .isZero();
         assertThat(pyrogate.process.waitFor(30, TimeUnit.SECONDS)).as(pyrogate.log()).isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(5));
         assertThat(pyrogate.process.exitValue()).as(pyrogate.log()).isEqualTo(130);
@@ -68,10 +78,12 @@ class StopDeadlineProcessTest {
   }
 
   /**
-   * Starts pyrogate with its data on {@code disk}, waits until it is ready, fills the disk and waits for 503. A port
-   * {@code freePort()} chose may be taken by another process before pyrogate binds it: then it starts again on others.
+   * Starts pyrogate with its data on {@code disk}, waits until it is ready, fills the disk and
+   * waits for 503. A port {@code freePort()} chose may be taken by another process before pyrogate
+   * binds it: then it starts again on others.
    */
-  private static Running startAndFill(SmallDisk disk, FakePyroscope pyroscope, String shutdownTimeout) throws IOException {
+  private static Running startAndFill(
+      SmallDisk disk, FakePyroscope pyroscope, String shutdownTimeout) throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
         return tryStartAndFill(disk, pyroscope, shutdownTimeout);
@@ -90,13 +102,15 @@ class StopDeadlineProcessTest {
     }
   }
 
-  private static Running tryStartAndFill(SmallDisk disk, FakePyroscope pyroscope, String shutdownTimeout)
-      throws IOException {
+  private static Running tryStartAndFill(
+      SmallDisk disk, FakePyroscope pyroscope, String shutdownTimeout) throws IOException {
     Path dir = TestGateways.tempDir();
     int ingest = freePort();
     int management = freePort();
     Path config = dir.resolve("pyrogate.alloy");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         kafka {
           embedded_listen_address = "127.0.0.1:%d"
         }
@@ -112,25 +126,51 @@ class StopDeadlineProcessTest {
             url = "%s"
           }
         }
-        """.formatted(freePort(), ingest, pyroscope.url()));
+        """
+            .formatted(freePort(), ingest, pyroscope.url()));
     Path log = dir.resolve("pyrogate.log");
-    Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "run", config.toString(), "--server.http.listen-addr=127.0.0.1:" + management,
-        "--storage.path=" + disk.path(), "--shutdown.timeout=" + shutdownTimeout))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Main.class.getName(),
+                    "run",
+                    config.toString(),
+                    "--server.http.listen-addr=127.0.0.1:" + management,
+                    "--storage.path=" + disk.path(),
+                    "--shutdown.timeout=" + shutdownTimeout))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     Running running = new Running(process, log);
     try {
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-        if (!process.isAlive() && running.log().contains("Address already in use")) {
-          throw new PortTaken(running.log());
-        }
-        assertThat(process.isAlive()).as("pyrogate exited early:\n%s", running.log()).isTrue();
-        return status(management) == 200;
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                if (!process.isAlive() && running.log().contains("Address already in use")) {
+                  throw new PortTaken(running.log());
+                }
+                assertThat(process.isAlive())
+                    .as("pyrogate exited early:\n%s", running.log())
+                    .isTrue();
+                return status(management) == 200;
+              });
       disk.fill();
-      await().atMost(Duration.ofSeconds(60)).until(() -> TestGateways.push(ingest,
-          Profiles.push("full", Profiles.jvmStacksPprof(1), Map.of()).toByteArray()).statusCode() == 503);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  TestGateways.push(
+                              ingest,
+                              Profiles.push("full", Profiles.jvmStacksPprof(1), Map.of())
+                                  .toByteArray())
+                          .statusCode()
+                      == 503);
       return running;
     } catch (RuntimeException | Error e) {
       process.destroyForcibly();

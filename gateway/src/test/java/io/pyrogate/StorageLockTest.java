@@ -6,6 +6,12 @@ import static io.pyrogate.testing.TestGateways.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pyrogate.config.GatewayConfig;
+import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.config.WriteComponent;
+import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.Profiles;
+import io.pyrogate.testing.TestGateways;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -13,16 +19,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import io.pyrogate.config.GatewayConfig;
-import io.pyrogate.config.KafkaSettings;
-import io.pyrogate.config.WriteComponent;
-import io.pyrogate.testing.FakePyroscope;
-import io.pyrogate.testing.Profiles;
-import io.pyrogate.testing.TestGateways;
 import org.junit.jupiter.api.Test;
 
-/** Finding 4 of issue 15: a second instance on the same --storage.path must not touch the running one. */
+/**
+ * Finding 4 of issue 15: a second instance on the same --storage.path must not touch the running
+ * one.
+ */
 class StorageLockTest {
 
   @Test
@@ -30,11 +32,15 @@ class StorageLockTest {
     Path storage = TestGateways.tempDir();
     int ingest = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope();
-         Gateway first = Gateway.start(embedded(ingest, pyroscope), TestGateways.options(storage))) {
+        Gateway first = Gateway.start(embedded(ingest, pyroscope), TestGateways.options(storage))) {
       for (int i = 0; i < 3; i++) {
-        assertThatThrownBy(() -> Gateway.start(embedded(freePort(), pyroscope), TestGateways.options(storage)))
+        assertThatThrownBy(
+                () -> Gateway.start(embedded(freePort(), pyroscope), TestGateways.options(storage)))
             .isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("storage path " + storage.toAbsolutePath().normalize() + " is in use by another pyrogate")
+            .hasMessageContaining(
+                "storage path "
+                    + storage.toAbsolutePath().normalize()
+                    + " is in use by another pyrogate")
             .hasMessageContaining("(pid " + ProcessHandle.current().pid() + ")");
       }
 
@@ -42,7 +48,8 @@ class StorageLockTest {
       var pushed = Profiles.push("still-serving", Profiles.jvmStacksPprof(1), Map.of());
       var response = TestGateways.push(ingest, pushed.toByteArray());
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
           .until(() -> pyroscope.deliveredSampleIds().contains(Profiles.sampleIds(pushed).get(0)));
     }
   }
@@ -50,11 +57,19 @@ class StorageLockTest {
   @Test
   void aLockHeldByAnotherProcessIsRefusedNamingItsPidAndFreedWhenItExits() throws Exception {
     Path storage = TestGateways.tempDir();
-    Process holder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), Holder.class.getName(), storage.toString())
-        .redirectErrorStream(true).start();
+    Process holder =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Holder.class.getName(),
+                storage.toString())
+            .redirectErrorStream(true)
+            .start();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
       assertThat(out.readLine()).isEqualTo("locked");
 
       assertThatThrownBy(() -> StorageLock.acquire(storage))
@@ -71,7 +86,12 @@ class StorageLockTest {
 
   private static GatewayConfig embedded(int ingest, FakePyroscope pyroscope) {
     KafkaSettings kafka = new KafkaSettings(List.of(), "127.0.0.1:0", "lock.", 1, (short) 1);
-    return config(kafka, ingest, List.of(new WriteComponent("w", List.of(TestGateways.endpoint("a", pyroscope.url())), Map.of())));
+    return config(
+        kafka,
+        ingest,
+        List.of(
+            new WriteComponent(
+                "w", List.of(TestGateways.endpoint("a", pyroscope.url())), Map.of())));
   }
 
   /** A separate process that holds the lock until it is killed. */

@@ -8,15 +8,15 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 /**
- * {@code pyrogate validate} on real Alloy files and on broken ones, compared with the expected output in
- * {@code golden/NAME.golden} (exit code, stdout, stderr). Regenerate after a deliberate change with
- * {@code scripts/test -Dtest=ValidateGoldenTest -Dgolden.update=true} and review the diff.
+ * {@code pyrogate validate} on real Alloy files and on broken ones, compared with the expected
+ * output in {@code golden/NAME.golden} (exit code, stdout, stderr). Regenerate after a deliberate
+ * change with {@code scripts/test -Dtest=ValidateGoldenTest -Dgolden.update=true} and review the
+ * diff.
  */
 class ValidateGoldenTest {
   private static final Path DIR = Path.of("src/test/resources/io/pyrogate/config/golden");

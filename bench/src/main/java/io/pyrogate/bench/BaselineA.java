@@ -1,5 +1,9 @@
 package io.pyrogate.bench;
 
+import io.pyrogate.kafka.KafkaDefaults;
+import io.pyrogate.record.ProfileRecord;
+import io.pyrogate.record.RecordCodec;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,11 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.pyrogate.kafka.KafkaDefaults;
-import io.pyrogate.record.ProfileRecord;
-import io.pyrogate.record.RecordCodec;
-import io.vertx.core.json.JsonObject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -22,25 +21,32 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Baseline A, the durable limit: a plain kafka-clients producer with pyrogate's own producer settings
- * ({@link KafkaDefaults#producer}: acks=all, idempotence, no compression, 1 MiB batches) writes the same records pyrogate
- * writes (same value, headers, key spread, partitions) to the same broker as fast as it can, then a plain
- * consumer with pyrogate's consumer settings reads them back.
+ * Baseline A, the durable limit: a plain kafka-clients producer with pyrogate's own producer
+ * settings ({@link KafkaDefaults#producer}: acks=all, idempotence, no compression, 1 MiB batches)
+ * writes the same records pyrogate writes (same value, headers, key spread, partitions) to the same
+ * broker as fast as it can, then a plain consumer with pyrogate's consumer settings reads them
+ * back.
  */
 public final class BaselineA {
-  private BaselineA() {
-  }
+  private BaselineA() {}
 
-  public static JsonObject run(String bootstrap, int partitions, Payloads payloads, double seconds) throws Exception {
+  public static JsonObject run(String bootstrap, int partitions, Payloads payloads, double seconds)
+      throws Exception {
     String topic = "bench.baseline-a." + System.nanoTime();
     try (Admin admin = Admin.create(KafkaDefaults.admin(bootstrap))) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
     for (int i = 0; i < Payloads.SERVICES; i++) {
       byte[] value = payloads.push(i).toByteArray();
-      records.add(RecordCodec.toKafka(topic, RecordCodec.key(null, "bench-app-" + i),
-          ProfileRecord.push(null, value, System.currentTimeMillis())));
+      records.add(
+          RecordCodec.toKafka(
+              topic,
+              RecordCodec.key(null, "bench-app-" + i),
+              ProfileRecord.push(null, value, System.currentTimeMillis())));
     }
     long valueBytes = records.get(0).value().length;
     Map<String, Object> pc = new HashMap<>(KafkaDefaults.producer(bootstrap));
@@ -55,31 +61,36 @@ public final class BaselineA {
       // Warm-up: connections, metadata, JIT; not counted.
       long warmEnd = System.nanoTime() + (long) (Math.min(seconds, 5) * 1e9);
       for (int i = 0; System.nanoTime() < warmEnd; i++) {
-        producer.send(records.get(i % records.size()), (md, e) -> {
-          if (e != null) {
-            warmupFailed.incrementAndGet();
-          }
-        });
+        producer.send(
+            records.get(i % records.size()),
+            (md, e) -> {
+              if (e != null) {
+                warmupFailed.incrementAndGet();
+              }
+            });
       }
       producer.flush();
       start = System.nanoTime();
       long deadline = start + (long) (seconds * 1e9);
       while (System.nanoTime() < deadline) {
-        producer.send(records.get((int) (sent % records.size())), (md, e) -> {
-          if (e == null) {
-            acked.incrementAndGet();
-            lastAck.accumulateAndGet(System.nanoTime(), Math::max);
-          } else {
-            failed.incrementAndGet();
-          }
-        });
+        producer.send(
+            records.get((int) (sent % records.size())),
+            (md, e) -> {
+              if (e == null) {
+                acked.incrementAndGet();
+                lastAck.accumulateAndGet(System.nanoTime(), Math::max);
+              } else {
+                failed.incrementAndGet();
+              }
+            });
         sent++;
       }
       producer.flush();
     }
     double produceSeconds = (lastAck.get() - start) / 1e9;
 
-    Map<String, Object> cc = new HashMap<>(KafkaDefaults.consumer(bootstrap, "bench-baseline-a-" + System.nanoTime()));
+    Map<String, Object> cc =
+        new HashMap<>(KafkaDefaults.consumer(bootstrap, "bench-baseline-a-" + System.nanoTime()));
     long consumed = 0;
     long firstPoll = 0;
     long lastPoll = 0;

@@ -1,5 +1,10 @@
 package io.pyrogate.bench;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,18 +14,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-
 /**
- * Runs every benchmark of issue 7 in one go and appends one JSON line per result to
- * {@code OUT/results.jsonl}: startup, baseline A, ingest only at fixed offered rates and max, end to end with
- * one endpoint, with three healthy endpoints and with one of three blackholed, heap over a period with that
- * endpoint down, and baseline B (nginx). Everything listens and connects on 127.0.0.1 only, and every step is
- * bounded in time.
+ * Runs every benchmark of issue 7 in one go and appends one JSON line per result to {@code
+ * OUT/results.jsonl}: startup, baseline A, ingest only at fixed offered rates and max, end to end
+ * with one endpoint, with three healthy endpoints and with one of three blackholed, heap over a
+ * period with that endpoint down, and baseline B (nginx). Everything listens and connects on
+ * 127.0.0.1 only, and every step is bounded in time.
  *
  * <pre>
  * BenchRun --jar gateway/target/pyrogate.jar --out bench/target/bench [--duration 20] [--heap-seconds 180]
@@ -31,8 +30,13 @@ import io.vertx.core.json.JsonObject;
 public final class BenchRun {
   /** Length of one warm-up load run; the JIT's share is measured over each. */
   private static final double WARMUP_CHUNK_S = 10;
-  /** Shortest warm-up, unless {@code --warmup} is shorter: the JIT is never quiet in the first minute. */
+
+  /**
+   * Shortest warm-up, unless {@code --warmup} is shorter: the JIT is never quiet in the first
+   * minute.
+   */
   private static final double WARMUP_MIN_S = 60;
+
   /** The compiler threads' share of one core under which the JIT counts as settled. */
   private static final double JIT_SETTLED = 0.05;
 
@@ -40,18 +44,34 @@ public final class BenchRun {
   private final Path out;
   private final double duration;
   private final double heapSeconds;
-  /** Most seconds of max-rate load each pyrogate process gets before its first measured step (JIT warm-up). */
+
+  /**
+   * Most seconds of max-rate load each pyrogate process gets before its first measured step (JIT
+   * warm-up).
+   */
   private final double warmup;
+
   private final double[] rates;
   private final int connections;
   private final Path nginx;
   private final List<String> javaOpts;
   private final Path results;
-  /** Steps to run (startup, baseline_a, ingest, e2e_1, e2e_3, blackhole, baseline_b); empty: all. */
+
+  /**
+   * Steps to run (startup, baseline_a, ingest, e2e_1, e2e_3, blackhole, baseline_b); empty: all.
+   */
   private java.util.Set<String> only = java.util.Set.of();
 
-  private BenchRun(Path jar, Path out, double duration, double heapSeconds, double warmup, double[] rates,
-                   int connections, Path nginx, List<String> javaOpts) {
+  private BenchRun(
+      Path jar,
+      Path out,
+      double duration,
+      double heapSeconds,
+      double warmup,
+      double[] rates,
+      int connections,
+      Path nginx,
+      List<String> javaOpts) {
     this.jar = jar;
     this.out = out;
     this.duration = duration;
@@ -78,22 +98,54 @@ public final class BenchRun {
     for (int i = 0; i < args.length; i++) {
       String v = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
-        case "--jar": jar = Path.of(v); i++; break;
-        case "--out": out = Path.of(v); i++; break;
-        case "--duration": duration = Double.parseDouble(v); i++; break;
-        case "--heap-seconds": heap = Double.parseDouble(v); i++; break;
-        case "--warmup": warmup = Double.parseDouble(v); i++; break;
-        case "--rates": rates = Arrays.stream(v.split(",")).mapToDouble(Double::parseDouble).toArray(); i++; break;
-        case "--connections": connections = Integer.parseInt(v); i++; break;
-        case "--nginx": nginx = v.isEmpty() ? null : Path.of(v); i++; break;
-        case "--only": only = java.util.Set.of(v.split(",")); i++; break;
-        case "--java-opts": javaOpts = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+")); i++; break;
-        default: throw new IllegalArgumentException("unknown argument " + args[i]);
+        case "--jar":
+          jar = Path.of(v);
+          i++;
+          break;
+        case "--out":
+          out = Path.of(v);
+          i++;
+          break;
+        case "--duration":
+          duration = Double.parseDouble(v);
+          i++;
+          break;
+        case "--heap-seconds":
+          heap = Double.parseDouble(v);
+          i++;
+          break;
+        case "--warmup":
+          warmup = Double.parseDouble(v);
+          i++;
+          break;
+        case "--rates":
+          rates = Arrays.stream(v.split(",")).mapToDouble(Double::parseDouble).toArray();
+          i++;
+          break;
+        case "--connections":
+          connections = Integer.parseInt(v);
+          i++;
+          break;
+        case "--nginx":
+          nginx = v.isEmpty() ? null : Path.of(v);
+          i++;
+          break;
+        case "--only":
+          only = java.util.Set.of(v.split(","));
+          i++;
+          break;
+        case "--java-opts":
+          javaOpts = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
+          i++;
+          break;
+        default:
+          throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     Files.createDirectories(out);
     Files.deleteIfExists(out.resolve("results.jsonl"));
-    BenchRun run = new BenchRun(jar, out, duration, heap, warmup, rates, connections, nginx, javaOpts);
+    BenchRun run =
+        new BenchRun(jar, out, duration, heap, warmup, rates, connections, nginx, javaOpts);
     run.only = only;
     run.runAll();
     // Receivers and clients are non-daemon Vert.x threads; the run is over.
@@ -106,83 +158,183 @@ public final class BenchRun {
     List<LoadGen.Target> ingest = new ArrayList<>();
     byte[] multipart = payloads.ingestMultipart();
     for (int i = 0; i < Payloads.SERVICES; i++) {
-      push.add(new LoadGen.Target("/push.v1.PusherService/Push", "application/proto", Buffer.buffer(payloads.push(i).toByteArray())));
-      ingest.add(new LoadGen.Target("/ingest?" + Payloads.ingestQuery(i), Payloads.ingestContentType(), Buffer.buffer(multipart)));
+      push.add(
+          new LoadGen.Target(
+              "/push.v1.PusherService/Push",
+              "application/proto",
+              Buffer.buffer(payloads.push(i).toByteArray())));
+      ingest.add(
+          new LoadGen.Target(
+              "/ingest?" + Payloads.ingestQuery(i),
+              Payloads.ingestContentType(),
+              Buffer.buffer(multipart)));
     }
-    emit(new JsonObject().put("bench", "run").put("duration_s", duration).put("warmup_s", warmup)
-        .put("warmup_min_s", Math.min(warmup, WARMUP_MIN_S)).put("warmup_chunk_s", WARMUP_CHUNK_S)
-        .put("jit_settled_share", JIT_SETTLED).put("heap_s", heapSeconds));
-    emit(new JsonObject().put("bench", "payloads").put("push_request_bytes", push.get(0).body().length())
-        .put("pprof_gz_bytes", payloads.pprofGz().length).put("jfr_gz_bytes", payloads.jfrGz().length)
-        .put("ingest_multipart_bytes", multipart.length));
+    emit(
+        new JsonObject()
+            .put("bench", "run")
+            .put("duration_s", duration)
+            .put("warmup_s", warmup)
+            .put("warmup_min_s", Math.min(warmup, WARMUP_MIN_S))
+            .put("warmup_chunk_s", WARMUP_CHUNK_S)
+            .put("jit_settled_share", JIT_SETTLED)
+            .put("heap_s", heapSeconds));
+    emit(
+        new JsonObject()
+            .put("bench", "payloads")
+            .put("push_request_bytes", push.get(0).body().length())
+            .put("pprof_gz_bytes", payloads.pprofGz().length)
+            .put("jfr_gz_bytes", payloads.jfrGz().length)
+            .put("ingest_multipart_bytes", multipart.length));
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     try (LoadGen gen = new LoadGen(vertx);
-         Receiver r1 = Receiver.start(vertx, false);
-         Receiver r2 = Receiver.start(vertx, false);
-         Receiver r3 = Receiver.start(vertx, false);
-         Receiver hole = Receiver.start(vertx, true)) {
+        Receiver r1 = Receiver.start(vertx, false);
+        Receiver r2 = Receiver.start(vertx, false);
+        Receiver r3 = Receiver.start(vertx, false);
+        Receiver hole = Receiver.start(vertx, true)) {
       // 1. Startup, baseline A on the same broker, ingest only.
-      if (want("startup") || want("baseline_a") || want("ingest")) try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-ingest"), List.of(), javaOpts)) {
-        emit(memory(new JsonObject().put("bench", "startup").put("ready_ms", p.startupMillis()), p));
-        // The warm-up also warms the broker that baseline A writes to.
-        warmUp("ingest", gen, p, push, List.of());
-        log("baseline A against pyrogate's embedded broker");
-        if (want("baseline_a")) emit(memory(BaselineA.run(p.bootstrapServers(), 8, payloads, duration).put("bench", "baseline_a"), p));
-        if (want("ingest")) {
-        // Baseline A leaves gigabytes for the kernel to write back, which can stall the broker under the open-loop
-        // steps that follow (in one run without this, 300 req/s had a p99 of 51 ms between steps of 11 and 8 ms).
-        if (want("baseline_a")) settle();
-        for (double rate : rates) {
-          log("ingest at " + rate + " req/s");
-          emit(memory(cpu(p, () -> gen.run(LoadGen.Options.of(p.ingestPort(), rate, duration), push)).put("bench", "ingest"), p));
+      if (want("startup") || want("baseline_a") || want("ingest"))
+        try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-ingest"), List.of(), javaOpts)) {
+          emit(
+              memory(
+                  new JsonObject().put("bench", "startup").put("ready_ms", p.startupMillis()), p));
+          // The warm-up also warms the broker that baseline A writes to.
+          warmUp("ingest", gen, p, push, List.of());
+          log("baseline A against pyrogate's embedded broker");
+          if (want("baseline_a"))
+            emit(
+                memory(
+                    BaselineA.run(p.bootstrapServers(), 8, payloads, duration)
+                        .put("bench", "baseline_a"),
+                    p));
+          if (want("ingest")) {
+            // Baseline A leaves gigabytes for the kernel to write back, which can stall the broker
+            // under the open-loop
+            // steps that follow (in one run without this, 300 req/s had a p99 of 51 ms between
+            // steps of 11 and 8 ms).
+            if (want("baseline_a")) settle();
+            for (double rate : rates) {
+              log("ingest at " + rate + " req/s");
+              emit(
+                  memory(
+                      cpu(
+                              p,
+                              () ->
+                                  gen.run(LoadGen.Options.of(p.ingestPort(), rate, duration), push))
+                          .put("bench", "ingest"),
+                      p));
+            }
+            log("ingest at max");
+            emit(
+                memory(
+                    cpu(
+                            p,
+                            () ->
+                                gen.run(
+                                    LoadGen.Options.of(p.ingestPort(), 0, duration)
+                                        .withConnections(connections),
+                                    push))
+                        .put("bench", "ingest"),
+                    p));
+            log("ingest (JFR multipart to /ingest) at max");
+            emit(
+                memory(
+                    cpu(
+                            p,
+                            () ->
+                                gen.run(
+                                    LoadGen.Options.of(p.ingestPort(), 0, duration)
+                                        .withConnections(connections),
+                                    ingest))
+                        .put("bench", "ingest_jfr"),
+                    p));
+          }
+          // Baseline A again after the ingest steps: the machine's noise shows as the spread of the
+          // two.
+          log("baseline A again");
+          if (want("baseline_a")) settle();
+          if (want("baseline_a"))
+            emit(
+                memory(
+                    BaselineA.run(p.bootstrapServers(), 8, payloads, duration)
+                        .put("bench", "baseline_a"),
+                    p));
         }
-        log("ingest at max");
-        emit(memory(cpu(p, () -> gen.run(LoadGen.Options.of(p.ingestPort(), 0, duration).withConnections(connections), push))
-            .put("bench", "ingest"), p));
-        log("ingest (JFR multipart to /ingest) at max");
-        emit(memory(cpu(p, () -> gen.run(LoadGen.Options.of(p.ingestPort(), 0, duration).withConnections(connections), ingest))
-            .put("bench", "ingest_jfr"), p));
-        }
-        // Baseline A again after the ingest steps: the machine's noise shows as the spread of the two.
-        log("baseline A again");
-        if (want("baseline_a")) settle();
-        if (want("baseline_a")) emit(memory(BaselineA.run(p.bootstrapServers(), 8, payloads, duration).put("bench", "baseline_a"), p));
-      }
 
       // 2. End to end, one endpoint.
-      if (want("e2e_1")) try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-1"), List.of(new Pyrogate.Endpoint("a", r1.port())), javaOpts)) {
-        warmUp("e2e 1 endpoint", gen, p, push, List.of(r1));
-        log("end to end, 1 endpoint, max");
-        emit(memory(cpu(p, () -> endToEnd(gen, p, push, List.of(r1))).put("bench", "e2e_1"), p));
-      }
+      if (want("e2e_1"))
+        try (Pyrogate p =
+            Pyrogate.start(
+                jar,
+                out.resolve("run-e2e-1"),
+                List.of(new Pyrogate.Endpoint("a", r1.port())),
+                javaOpts)) {
+          warmUp("e2e 1 endpoint", gen, p, push, List.of(r1));
+          log("end to end, 1 endpoint, max");
+          emit(memory(cpu(p, () -> endToEnd(gen, p, push, List.of(r1))).put("bench", "e2e_1"), p));
+        }
 
       // 3. Three endpoints all healthy, then one of three blackholed, then heap with it down.
-      if (want("e2e_3")) try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-3"), List.of(new Pyrogate.Endpoint("a", r1.port()),
-          new Pyrogate.Endpoint("b", r2.port()), new Pyrogate.Endpoint("c", r3.port())), javaOpts)) {
-        warmUp("e2e 3 healthy", gen, p, push, List.of(r1, r2, r3));
-        log("end to end, 3 healthy endpoints, max");
-        emit(memory(cpu(p, () -> endToEnd(gen, p, push, List.of(r1, r2))).put("bench", "e2e_3_healthy"), p));
-      }
-      if (want("blackhole")) try (Pyrogate p = Pyrogate.start(jar, out.resolve("run-e2e-3bh"), List.of(new Pyrogate.Endpoint("a", r1.port()),
-          new Pyrogate.Endpoint("b", r2.port()), new Pyrogate.Endpoint("c", hole.port())), javaOpts)) {
-        warmUp("e2e 1 of 3 blackholed", gen, p, push, List.of(r1, r2));
-        log("end to end, 2 healthy + 1 blackholed endpoint, max");
-        emit(memory(cpu(p, () -> endToEnd(gen, p, push, List.of(r1, r2))).put("bench", "e2e_3_blackhole"), p));
-        log("heap for " + heapSeconds + " s with one endpoint down, 100 req/s");
-        emit(heapOverTime(gen, p, push, List.of(r1, r2)));
-      }
+      if (want("e2e_3"))
+        try (Pyrogate p =
+            Pyrogate.start(
+                jar,
+                out.resolve("run-e2e-3"),
+                List.of(
+                    new Pyrogate.Endpoint("a", r1.port()),
+                    new Pyrogate.Endpoint("b", r2.port()),
+                    new Pyrogate.Endpoint("c", r3.port())),
+                javaOpts)) {
+          warmUp("e2e 3 healthy", gen, p, push, List.of(r1, r2, r3));
+          log("end to end, 3 healthy endpoints, max");
+          emit(
+              memory(
+                  cpu(p, () -> endToEnd(gen, p, push, List.of(r1, r2)))
+                      .put("bench", "e2e_3_healthy"),
+                  p));
+        }
+      if (want("blackhole"))
+        try (Pyrogate p =
+            Pyrogate.start(
+                jar,
+                out.resolve("run-e2e-3bh"),
+                List.of(
+                    new Pyrogate.Endpoint("a", r1.port()),
+                    new Pyrogate.Endpoint("b", r2.port()),
+                    new Pyrogate.Endpoint("c", hole.port())),
+                javaOpts)) {
+          warmUp("e2e 1 of 3 blackholed", gen, p, push, List.of(r1, r2));
+          log("end to end, 2 healthy + 1 blackholed endpoint, max");
+          emit(
+              memory(
+                  cpu(p, () -> endToEnd(gen, p, push, List.of(r1, r2)))
+                      .put("bench", "e2e_3_blackhole"),
+                  p));
+          log("heap for " + heapSeconds + " s with one endpoint down, 100 req/s");
+          emit(heapOverTime(gen, p, push, List.of(r1, r2)));
+        }
 
       // 4. Baseline B: nginx relaying to the same receiver.
       if (!want("baseline_b")) {
         log("baseline B not asked for");
       } else if (nginx != null) {
-        try (Nginx n = Nginx.start(nginx, out.resolve("nginx"), r1.port(), Runtime.getRuntime().availableProcessors())) {
-          gen.run(LoadGen.Options.of(n.port(), 0, Math.max(2, Math.min(warmup, 10))).withConnections(connections), push);
+        try (Nginx n =
+            Nginx.start(
+                nginx,
+                out.resolve("nginx"),
+                r1.port(),
+                Runtime.getRuntime().availableProcessors())) {
+          gen.run(
+              LoadGen.Options.of(n.port(), 0, Math.max(2, Math.min(warmup, 10)))
+                  .withConnections(connections),
+              push);
           log("baseline B (nginx) at 300 req/s and max");
-          emit(gen.run(LoadGen.Options.of(n.port(), 300, duration), push).put("bench", "baseline_b"));
+          emit(
+              gen.run(LoadGen.Options.of(n.port(), 300, duration), push)
+                  .put("bench", "baseline_b"));
           long before = r1.profiles();
-          JsonObject max = gen.run(LoadGen.Options.of(n.port(), 0, duration).withConnections(connections), push);
+          JsonObject max =
+              gen.run(LoadGen.Options.of(n.port(), 0, duration).withConnections(connections), push);
           emit(max.put("bench", "baseline_b").put("received", r1.profiles() - before));
         }
       } else {
@@ -192,13 +344,15 @@ public final class BenchRun {
   }
 
   /**
-   * Max-rate load, not measured, until pyrogate's JIT compilers go quiet, so that the measured steps see the steady
-   * state of a long-running gateway. With Kafka's broker in the same JVM there is a lot of code to compile: on 2
-   * cores under load, the compiler threads use half of one core for the first minute and settle after two to three.
-   * Settled means under {@link #JIT_SETTLED} of one core over the last two {@link #WARMUP_CHUNK_S} s chunks; the
-   * warm-up lasts at least {@link #WARMUP_MIN_S} s (or {@code --warmup}, if shorter) and at most {@code --warmup}.
+   * Max-rate load, not measured, until pyrogate's JIT compilers go quiet, so that the measured
+   * steps see the steady state of a long-running gateway. With Kafka's broker in the same JVM there
+   * is a lot of code to compile: on 2 cores under load, the compiler threads use half of one core
+   * for the first minute and settle after two to three. Settled means under {@link #JIT_SETTLED} of
+   * one core over the last two {@link #WARMUP_CHUNK_S} s chunks; the warm-up lasts at least {@link
+   * #WARMUP_MIN_S} s (or {@code --warmup}, if shorter) and at most {@code --warmup}.
    */
-  private void warmUp(String process, LoadGen gen, Pyrogate p, List<LoadGen.Target> push, List<Receiver> healthy)
+  private void warmUp(
+      String process, LoadGen gen, Pyrogate p, List<LoadGen.Target> push, List<Receiver> healthy)
       throws IOException {
     if (warmup <= 0) {
       return;
@@ -209,20 +363,28 @@ public final class BenchRun {
     long ok = 0;
     double[] jit = {1, 1};
     double elapsed = 0;
-    while (elapsed < warmup && (elapsed < Math.min(warmup, WARMUP_MIN_S) || !(Math.max(jit[0], jit[1]) < JIT_SETTLED))) {
+    while (elapsed < warmup
+        && (elapsed < Math.min(warmup, WARMUP_MIN_S)
+            || !(Math.max(jit[0], jit[1]) < JIT_SETTLED))) {
       long jit0 = p.compilerCpuNanos();
       long c0 = System.nanoTime();
-      JsonObject chunk = gen.run(LoadGen.Options.of(p.ingestPort(), 0, Math.min(WARMUP_CHUNK_S, warmup - elapsed))
-          .withConnections(connections), push);
+      JsonObject chunk =
+          gen.run(
+              LoadGen.Options.of(p.ingestPort(), 0, Math.min(WARMUP_CHUNK_S, warmup - elapsed))
+                  .withConnections(connections),
+              push);
       ok += chunk.getLong("ok");
       jit[0] = jit[1];
       long jit1 = p.compilerCpuNanos();
-      // Unknown (no /proc): NaN, which never counts as settled, so the report says so instead of claiming 0 %.
-      jit[1] = jit0 < 0 || jit1 < 0 ? Double.NaN : (jit1 - jit0) / (double) (System.nanoTime() - c0);
+      // Unknown (no /proc): NaN, which never counts as settled, so the report says so instead of
+      // claiming 0 %.
+      jit[1] =
+          jit0 < 0 || jit1 < 0 ? Double.NaN : (jit1 - jit0) / (double) (System.nanoTime() - c0);
       elapsed = (System.nanoTime() - t0) / 1e9;
     }
     double rate = ok / elapsed;
-    // The measured step must not start with a backlog: the healthy endpoints catch up first (bounded).
+    // The measured step must not start with a backlog: the healthy endpoints catch up first
+    // (bounded).
     long deadline = System.nanoTime() + (long) ((warmup + 30) * 1e9);
     boolean caughtUp = false;
     while (!caughtUp && System.nanoTime() < deadline) {
@@ -235,24 +397,42 @@ public final class BenchRun {
       }
     }
     boolean settled = Math.max(jit[0], jit[1]) < JIT_SETTLED;
-    log(String.format(Locale.ROOT, "warm-up (%s): %.0f s, %.0f req/s, JIT %.0f %% of one core in the last %.0f s%s%s",
-        process, elapsed, rate, jit[1] * 100, WARMUP_CHUNK_S, settled ? "" : " (not settled)",
-        caughtUp ? "" : "; the endpoints did not catch up"));
-    emit(new JsonObject().put("bench", "warmup").put("process", process).put("seconds", LoadGen.round(elapsed, 1))
-        .put("rps", LoadGen.round(rate, 1)).put("jit_share", Double.isNaN(jit[1]) ? null : LoadGen.round(jit[1], 3))
-        .put("settled", settled));
+    log(
+        String.format(
+            Locale.ROOT,
+            "warm-up (%s): %.0f s, %.0f req/s, JIT %.0f %% of one core in the last %.0f s%s%s",
+            process,
+            elapsed,
+            rate,
+            jit[1] * 100,
+            WARMUP_CHUNK_S,
+            settled ? "" : " (not settled)",
+            caughtUp ? "" : "; the endpoints did not catch up"));
+    emit(
+        new JsonObject()
+            .put("bench", "warmup")
+            .put("process", process)
+            .put("seconds", LoadGen.round(elapsed, 1))
+            .put("rps", LoadGen.round(rate, 1))
+            .put("jit_share", Double.isNaN(jit[1]) ? null : LoadGen.round(jit[1], 3))
+            .put("settled", settled));
     settle();
   }
 
   /**
-   * Writes the dirty page cache to disk before a measured step ({@code sync}, at most 2 minutes). A minute at max
-   * rate leaves gigabytes of Kafka log unwritten, and the kernel's writeback then throttles the broker in
-   * whatever step comes next: the two baseline A runs of one bench differed by a factor of two without it.
+   * Writes the dirty page cache to disk before a measured step ({@code sync}, at most 2 minutes). A
+   * minute at max rate leaves gigabytes of Kafka log unwritten, and the kernel's writeback then
+   * throttles the broker in whatever step comes next: the two baseline A runs of one bench differed
+   * by a factor of two without it.
    */
   private static void settle() {
     long t0 = System.nanoTime();
     try {
-      Process sync = new ProcessBuilder("sync").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process sync =
+          new ProcessBuilder("sync")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (!sync.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
         sync.destroyForcibly();
       }
@@ -261,7 +441,9 @@ public final class BenchRun {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    log(String.format(Locale.ROOT, "page cache written to disk in %.1f s", (System.nanoTime() - t0) / 1e9));
+    log(
+        String.format(
+            Locale.ROOT, "page cache written to disk in %.1f s", (System.nanoTime() - t0) / 1e9));
   }
 
   private boolean want(String step) {
@@ -269,10 +451,12 @@ public final class BenchRun {
   }
 
   /** Max load into pyrogate; delivered profiles per healthy receiver during the load window. */
-  private JsonObject endToEnd(LoadGen gen, Pyrogate p, List<LoadGen.Target> push, List<Receiver> healthy) {
+  private JsonObject endToEnd(
+      LoadGen gen, Pyrogate p, List<LoadGen.Target> push, List<Receiver> healthy) {
     long[] before = healthy.stream().mapToLong(Receiver::profiles).toArray();
     long t0 = System.nanoTime();
-    JsonObject load = gen.run(LoadGen.Options.of(p.ingestPort(), 0, duration).withConnections(connections), push);
+    JsonObject load =
+        gen.run(LoadGen.Options.of(p.ingestPort(), 0, duration).withConnections(connections), push);
     double window = (System.nanoTime() - t0) / 1e9;
     JsonArray perEndpoint = new JsonArray();
     double sum = 0;
@@ -281,7 +465,8 @@ public final class BenchRun {
       perEndpoint.add(LoadGen.round(rate, 1));
       sum += rate;
     }
-    // Let delivery catch up (bounded) so the next step starts from a quiet gateway, and report how long.
+    // Let delivery catch up (bounded) so the next step starts from a quiet gateway, and report how
+    // long.
     long accepted = load.getLong("ok");
     long drainStart = System.nanoTime();
     long drainDeadline = drainStart + (long) ((duration * 3 + 10) * 1e9);
@@ -296,7 +481,8 @@ public final class BenchRun {
       }
       sleep(100);
     }
-    // End to end: every accepted profile delivered to every healthy endpoint, from the load's start until
+    // End to end: every accepted profile delivered to every healthy endpoint, from the load's start
+    // until
     // the last endpoint caught up.
     double total = (System.nanoTime() - t0) / 1e9;
     JsonArray e2e = new JsonArray();
@@ -315,26 +501,35 @@ public final class BenchRun {
         .put("catch_up_s", LoadGen.round((System.nanoTime() - drainStart) / 1e9, 3));
   }
 
-  private JsonObject heapOverTime(LoadGen gen, Pyrogate p, List<LoadGen.Target> push, List<Receiver> healthy) {
+  private JsonObject heapOverTime(
+      LoadGen gen, Pyrogate p, List<LoadGen.Target> push, List<Receiver> healthy) {
     JsonArray heap = new JsonArray();
     JsonArray rss = new JsonArray();
     double every = heapSeconds >= 60 ? 5 : 1;
-    Thread sampler = new Thread(() -> {
-      long t0 = System.nanoTime();
-      while (!Thread.currentThread().isInterrupted() && (System.nanoTime() - t0) / 1e9 < heapSeconds + 30) {
-        long[] h = p.heap();
-        long r = p.rssBytes();
-        synchronized (heap) {
-          heap.add(new JsonArray().add(LoadGen.round((System.nanoTime() - t0) / 1e9, 1)).add(h[0]).add(h[1]));
-          rss.add(r);
-        }
-        try {
-          Thread.sleep((long) (every * 1000));
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "heap-sampler");
+    Thread sampler =
+        new Thread(
+            () -> {
+              long t0 = System.nanoTime();
+              while (!Thread.currentThread().isInterrupted()
+                  && (System.nanoTime() - t0) / 1e9 < heapSeconds + 30) {
+                long[] h = p.heap();
+                long r = p.rssBytes();
+                synchronized (heap) {
+                  heap.add(
+                      new JsonArray()
+                          .add(LoadGen.round((System.nanoTime() - t0) / 1e9, 1))
+                          .add(h[0])
+                          .add(h[1]));
+                  rss.add(r);
+                }
+                try {
+                  Thread.sleep((long) (every * 1000));
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "heap-sampler");
     sampler.setDaemon(true);
     long[] before = healthy.stream().mapToLong(Receiver::profiles).toArray();
     sampler.start();
@@ -369,18 +564,28 @@ public final class BenchRun {
           lastMin = Math.min(lastMin, h);
         }
       }
-      return memory(new JsonObject().put("bench", "heap_endpoint_down").put("seconds", heapSeconds)
-          .put("offered_rps", 100).put("load", load).put("delivered_healthy", delivered)
-          .put("heap_floor_first_third", firstMin).put("heap_floor_last_third", lastMin).put("heap_max", maxHeap)
-          .put("live_data_first_third", liveFirst).put("live_data_last_third", liveLast)
-          .put("heap_samples", heap.copy()).put("rss_samples", rss.copy()), p);
+      return memory(
+          new JsonObject()
+              .put("bench", "heap_endpoint_down")
+              .put("seconds", heapSeconds)
+              .put("offered_rps", 100)
+              .put("load", load)
+              .put("delivered_healthy", delivered)
+              .put("heap_floor_first_third", firstMin)
+              .put("heap_floor_last_third", lastMin)
+              .put("heap_max", maxHeap)
+              .put("live_data_first_third", liveFirst)
+              .put("live_data_last_third", liveLast)
+              .put("heap_samples", heap.copy())
+              .put("rss_samples", rss.copy()),
+          p);
     }
   }
 
   /**
-   * Runs a step and adds the CPU time pyrogate's process and the bench JVM (load generator and receivers) used
-   * during it, and pyrogate's CPU per accepted request: an efficiency figure that the machine's noise moves
-   * less than throughput.
+   * Runs a step and adds the CPU time pyrogate's process and the bench JVM (load generator and
+   * receivers) used during it, and pyrogate's CPU per accepted request: an efficiency figure that
+   * the machine's noise moves less than throughput.
    */
   private static JsonObject cpu(Pyrogate p, java.util.function.Supplier<JsonObject> step) {
     long pyrogate0 = p.cpuNanos();

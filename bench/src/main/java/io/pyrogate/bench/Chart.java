@@ -9,18 +9,20 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-
 import javax.imageio.ImageIO;
 
-/** A latency-vs-offered-rate line chart drawn with java.awt (headless), log scale on the latency axis. */
+/**
+ * A latency-vs-offered-rate line chart drawn with java.awt (headless), log scale on the latency
+ * axis.
+ */
 final class Chart {
-  record Series(String name, Color color, double[] values) {
-  }
+  record Series(String name, Color color, double[] values) {}
 
-  private Chart() {
-  }
+  private Chart() {}
 
-  static void latency(Path file, String title, List<String> xLabels, List<Series> series, double goalMs) throws IOException {
+  static void latency(
+      Path file, String title, List<String> xLabels, List<Series> series, double goalMs)
+      throws IOException {
     System.setProperty("java.awt.headless", "true");
     int w = 900;
     int h = 560;
@@ -31,7 +33,8 @@ final class Chart {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, w, h);
     double min = Double.MAX_VALUE;
@@ -81,13 +84,16 @@ final class Chart {
       String label = xLabels.get(i);
       g.drawString(label, x - g.getFontMetrics().stringWidth(label) / 2, top + ph + 20);
     }
-    g.drawString("offered rate (req/s); \"max\" = closed loop, as fast as answered", left, top + ph + 45);
+    g.drawString(
+        "offered rate (req/s); \"max\" = closed loop, as fast as answered", left, top + ph + 45);
     g.setColor(Color.BLACK);
     g.drawRect(left, top, pw, ph);
     // Goal line.
     int gy = yOf(goalMs, lo, hi, top, ph);
     g.setColor(new Color(200, 0, 0));
-    g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 6}, 0));
+    g.setStroke(
+        new BasicStroke(
+            1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 6}, 0));
     g.drawLine(left, gy, left + pw, gy);
     g.drawString("p99 goal " + format(goalMs) + " ms", left + 8, gy - 6);
     int legendY = top + 10;

@@ -1,14 +1,5 @@
 package io.pyrogate.bench;
 
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
@@ -21,27 +12,36 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * An HTTP load generator on 127.0.0.1.
  *
- * <p>Open loop ({@code rate > 0}): request i is due at {@code start + i / rate}, whether or not earlier ones
- * were answered, and its latency is measured from that intended time, so a stalled server is charged for
- * every request it delayed (no coordinated omission). Requests wait in the client's connection pool when
- * every connection is busy; that wait counts as latency too. At most {@code maxInFlight} requests are
- * outstanding; a request due while that many are outstanding is not sent and counted as {@code not_sent}.
+ * <p>Open loop ({@code rate > 0}): request i is due at {@code start + i / rate}, whether or not
+ * earlier ones were answered, and its latency is measured from that intended time, so a stalled
+ * server is charged for every request it delayed (no coordinated omission). Requests wait in the
+ * client's connection pool when every connection is busy; that wait counts as latency too. At most
+ * {@code maxInFlight} requests are outstanding; a request due while that many are outstanding is
+ * not sent and counted as {@code not_sent}.
  *
- * <p>Max ({@code rate == 0}): {@code connections} loops each send the next request as soon as the last one
- * was answered, for the duration; latency is measured from the send.
+ * <p>Max ({@code rate == 0}): {@code connections} loops each send the next request as soon as the
+ * last one was answered, for the duration; latency is measured from the send.
  *
  * <p>Every run is bounded: the schedule is {@code rate * duration} requests, then it waits at most
  * {@code drainTimeoutMs} for outstanding answers (counted as {@code timeout} when missing).
  */
 public final class LoadGen implements AutoCloseable {
   /**
-   * One request to send: path with query, content type, body. The body is kept in native memory and sent as a view
-   * of it, so that the load generator, which shares the cores with what it measures, writes it to the socket
-   * without first copying it out of the Java heap for every request.
+   * One request to send: path with query, content type, body. The body is kept in native memory and
+   * sent as a view of it, so that the load generator, which shares the cores with what it measures,
+   * writes it to the socket without first copying it out of the Java heap for every request.
    */
   public record Target(String path, String contentType, Buffer body) {
     public Target {
@@ -51,8 +51,14 @@ public final class LoadGen implements AutoCloseable {
     }
   }
 
-  public record Options(String host, int port, double rate, double durationSeconds, int connections, int maxInFlight,
-                        long drainTimeoutMs) {
+  public record Options(
+      String host,
+      int port,
+      double rate,
+      double durationSeconds,
+      int connections,
+      int maxInFlight,
+      long drainTimeoutMs) {
     public Options {
       if (connections < 1 || maxInFlight < 1 || durationSeconds <= 0 || rate < 0) {
         throw new IllegalArgumentException("bad load options");
@@ -91,10 +97,15 @@ public final class LoadGen implements AutoCloseable {
     if (targets.isEmpty()) {
       throw new IllegalArgumentException("no targets");
     }
-    HttpClientAgent client = vertx.createHttpClient(
-        new HttpClientOptions().setDefaultHost(o.host()).setDefaultPort(o.port()).setKeepAlive(true)
-            .setTcpNoDelay(true).setConnectTimeout(5_000),
-        new PoolOptions().setHttp1MaxSize(o.connections()).setMaxWaitQueueSize(-1));
+    HttpClientAgent client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setDefaultHost(o.host())
+                .setDefaultPort(o.port())
+                .setKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setConnectTimeout(5_000),
+            new PoolOptions().setHttp1MaxSize(o.connections()).setMaxWaitQueueSize(-1));
     try {
       Run run = new Run(o, client, targets);
       return o.rate() > 0 ? run.openLoop() : run.closedLoop();
@@ -131,12 +142,14 @@ public final class LoadGen implements AutoCloseable {
       this.o = o;
       this.client = client;
       this.targets = targets;
-      long expected = o.rate() > 0 ? (long) Math.ceil(o.rate() * o.durationSeconds()) : MAX_LATENCY_SAMPLES;
+      long expected =
+          o.rate() > 0 ? (long) Math.ceil(o.rate() * o.durationSeconds()) : MAX_LATENCY_SAMPLES;
       this.latencies = new long[(int) Math.min(MAX_LATENCY_SAMPLES, Math.max(1, expected))];
       int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
       this.contexts = new Context[loops];
       for (int i = 0; i < loops; i++) {
-        // A fresh event-loop context per call from a non-Vert.x thread: requests spread over the loops.
+        // A fresh event-loop context per call from a non-Vert.x thread: requests spread over the
+        // loops.
         contexts[i] = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
       }
     }
@@ -191,31 +204,40 @@ public final class LoadGen implements AutoCloseable {
 
     private void send(Target t, long intended, Runnable then) {
       bytesSent.addAndGet(t.body().length());
-      client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(t.path())
-              .putHeader("Content-Type", t.contentType()).setIdleTimeout(30_000))
+      client
+          .request(
+              new RequestOptions()
+                  .setMethod(HttpMethod.POST)
+                  .setURI(t.path())
+                  .putHeader("Content-Type", t.contentType())
+                  .setIdleTimeout(30_000))
           .compose(req -> req.send(t.body()))
           .compose(resp -> resp.body().map(b -> resp.statusCode()))
-          .onComplete(ar -> {
-            long now = System.nanoTime();
-            inFlight.decrementAndGet();
-            done.incrementAndGet();
-            lastCompletion.accumulateAndGet(now, Math::max);
-            if (ar.succeeded() && ar.result() / 100 == 2) {
-              ok.incrementAndGet();
-              int slot = recorded.getAndIncrement();
-              if (slot < latencies.length) {
-                latencies[slot] = now - intended;
-              }
-            } else {
-              String key = ar.succeeded() ? "http_" + ar.result() : "io_" + ar.cause().getClass().getSimpleName();
-              synchronized (errors) {
-                errors.merge(key, 1L, Long::sum);
-              }
-            }
-            if (then != null) {
-              then.run();
-            }
-          });
+          .onComplete(
+              ar -> {
+                long now = System.nanoTime();
+                inFlight.decrementAndGet();
+                done.incrementAndGet();
+                lastCompletion.accumulateAndGet(now, Math::max);
+                if (ar.succeeded() && ar.result() / 100 == 2) {
+                  ok.incrementAndGet();
+                  int slot = recorded.getAndIncrement();
+                  if (slot < latencies.length) {
+                    latencies[slot] = now - intended;
+                  }
+                } else {
+                  String key =
+                      ar.succeeded()
+                          ? "http_" + ar.result()
+                          : "io_" + ar.cause().getClass().getSimpleName();
+                  synchronized (errors) {
+                    errors.merge(key, 1L, Long::sum);
+                  }
+                }
+                if (then != null) {
+                  then.run();
+                }
+              });
     }
 
     private JsonObject finish(long scheduled) {
@@ -279,16 +301,20 @@ public final class LoadGen implements AutoCloseable {
   /** Command line: LoadGen PORT RATE SECONDS PATH CONTENT_TYPE FILE [CONNECTIONS]; rate 0 = max. */
   public static void main(String[] args) throws Exception {
     if (args.length < 6) {
-      System.err.println("usage: LoadGen PORT RATE SECONDS PATH CONTENT_TYPE BODY_FILE [CONNECTIONS]");
+      System.err.println(
+          "usage: LoadGen PORT RATE SECONDS PATH CONTENT_TYPE BODY_FILE [CONNECTIONS]");
       System.exit(2);
     }
     byte[] body = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(args[5]));
-    Options o = Options.of(Integer.parseInt(args[0]), Double.parseDouble(args[1]), Double.parseDouble(args[2]));
+    Options o =
+        Options.of(
+            Integer.parseInt(args[0]), Double.parseDouble(args[1]), Double.parseDouble(args[2]));
     if (args.length > 6) {
       o = o.withConnections(Integer.parseInt(args[6]));
     }
     try (LoadGen g = new LoadGen()) {
-      System.out.println(g.run(o, List.of(new Target(args[3], args[4], Buffer.buffer(body)))).encode());
+      System.out.println(
+          g.run(o, List.of(new Target(args[3], args[4], Buffer.buffer(body)))).encode());
     }
   }
 

@@ -7,8 +7,7 @@ import java.util.Locale;
 
 /** What the reports say about the machine, read from /proc. */
 public final class Machine {
-  private Machine() {
-  }
+  private Machine() {}
 
   public static String cpuModel() {
     return field(Path.of("/proc/cpuinfo"), "model name");
@@ -16,7 +15,9 @@ public final class Machine {
 
   public static String memTotal() {
     String kb = field(Path.of("/proc/meminfo"), "MemTotal").replaceAll("[^0-9]", "");
-    return kb.isEmpty() ? "unknown" : String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(kb) / 1048576.0);
+    return kb.isEmpty()
+        ? "unknown"
+        : String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(kb) / 1048576.0);
   }
 
   private static String field(Path file, String name) {

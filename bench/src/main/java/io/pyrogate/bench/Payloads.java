@@ -1,5 +1,10 @@
 package io.pyrogate.bench;
 
+import com.google.protobuf.ByteString;
+import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.proto.push.v1.RawProfileSeries;
+import io.pyrogate.proto.push.v1.RawSample;
+import io.pyrogate.proto.types.v1.LabelPair;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,25 +26,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
-
-import com.google.protobuf.ByteString;
-import io.pyrogate.proto.push.v1.PushRequest;
-import io.pyrogate.proto.push.v1.RawProfileSeries;
-import io.pyrogate.proto.push.v1.RawSample;
-import io.pyrogate.proto.types.v1.LabelPair;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Real Java CPU profiles for the benchmarks: a JFR recording (execution samples) of this JVM doing real
- * work, gzipped as the pyroscope-java agent uploads it, and a gzipped pprof built from the same samples.
- * They are generated once and kept in a directory (bench/target/payloads).
+ * Real Java CPU profiles for the benchmarks: a JFR recording (execution samples) of this JVM doing
+ * real work, gzipped as the pyroscope-java agent uploads it, and a gzipped pprof built from the
+ * same samples. They are generated once and kept in a directory (bench/target/payloads).
  */
 public final class Payloads {
-  /** Services the load is spread over: record keys are tenant/service, so this spreads partitions. */
+  /**
+   * Services the load is spread over: record keys are tenant/service, so this spreads partitions.
+   */
   public static final int SERVICES = 16;
+
   static final String BOUNDARY = "pyrogate-bench-boundary-7d1f0c";
 
   private final byte[] jfrGz;
@@ -75,7 +77,10 @@ public final class Payloads {
     }
   }
 
-  /** A push.v1 request for service {@code i}, one series with one sample, labelled as the Java SDK does. */
+  /**
+   * A push.v1 request for service {@code i}, one series with one sample, labelled as the Java SDK
+   * does.
+   */
   public PushRequest push(int service) {
     RawProfileSeries.Builder s = RawProfileSeries.newBuilder();
     label(s, "__name__", "process_cpu");
@@ -83,15 +88,21 @@ public final class Payloads {
     label(s, "hostname", "bench-host-" + service);
     label(s, "pyroscope_spy", "javaspy");
     label(s, "region", "eu-west-1");
-    s.addSamples(RawSample.newBuilder().setRawProfile(ByteString.copyFrom(pprofGz)).setID(UUID.randomUUID().toString()));
+    s.addSamples(
+        RawSample.newBuilder()
+            .setRawProfile(ByteString.copyFrom(pprofGz))
+            .setID(UUID.randomUUID().toString()));
     return PushRequest.newBuilder().addSeries(s).build();
   }
 
   /** The multipart body pyroscope-java uploads to /ingest: a {@code jfr} part (gzipped JFR). */
   public byte[] ingestMultipart() {
     ByteArrayOutputStream out = new ByteArrayOutputStream(jfrGz.length + 512);
-    String head = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"jfr\"; filename=\"jfr\"\r\n"
-        + "Content-Type: application/octet-stream\r\n\r\n";
+    String head =
+        "--"
+            + BOUNDARY
+            + "\r\nContent-Disposition: form-data; name=\"jfr\"; filename=\"jfr\"\r\n"
+            + "Content-Type: application/octet-stream\r\n\r\n";
     out.writeBytes(head.getBytes(StandardCharsets.US_ASCII));
     out.writeBytes(jfrGz);
     out.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -105,7 +116,14 @@ public final class Payloads {
   /** The query pyroscope-java sends with a JFR upload, for service {@code i}. */
   public static String ingestQuery(int service) {
     long now = System.currentTimeMillis() / 1000;
-    return "name=bench-app-" + service + "%7Bhostname%3Dbench-host-" + service + "%7D&from=" + (now - 10) + "&until=" + now
+    return "name=bench-app-"
+        + service
+        + "%7Bhostname%3Dbench-host-"
+        + service
+        + "%7D&from="
+        + (now - 10)
+        + "&until="
+        + now
         + "&format=jfr&sampleRate=100&spyName=javaspy&units=samples&aggregationType=sum";
   }
 
@@ -115,7 +133,9 @@ public final class Payloads {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** Records execution samples of real work until the gzipped JFR reaches about {@code targetBytes}. */
+  /**
+   * Records execution samples of real work until the gzipped JFR reaches about {@code targetBytes}.
+   */
   static Payloads generate(Path dir, int targetBytes) throws IOException {
     Path file = dir.resolve("recording.jfr");
     byte[] jfrGz = null;
@@ -127,12 +147,17 @@ public final class Payloads {
       }
     }
     List<RecordedEvent> events = RecordingFile.readAllEvents(file);
-    events.removeIf(e -> !e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null);
-    // Each sample carries a span_id label, as with pyroscope's OpenTelemetry span profiles; the sample
+    events.removeIf(
+        e ->
+            !e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null);
+    // Each sample carries a span_id label, as with pyroscope's OpenTelemetry span profiles; the
+    // sample
     // count is scaled until the gzipped pprof is about the target size.
     int count = events.size();
     byte[] pprofGz = pprof(events, count);
-    for (int round = 0; round < 4 && Math.abs(pprofGz.length - targetBytes) > targetBytes / 20; round++) {
+    for (int round = 0;
+        round < 4 && Math.abs(pprofGz.length - targetBytes) > targetBytes / 20;
+        round++) {
       count = (int) Math.max(1, Math.min(200_000, (long) count * targetBytes / pprofGz.length));
       pprofGz = pprof(events, count);
     }
@@ -145,11 +170,18 @@ public final class Payloads {
       RecordedEvent e = events.get(i % events.size());
       List<Pprof.Frame> frames = new ArrayList<>();
       for (RecordedFrame f : e.getStackTrace().getFrames()) {
-        frames.add(new Pprof.Frame(f.getMethod().getType().getName() + "." + f.getMethod().getName(),
-            f.getMethod().getType().getName().replace('.', '/') + ".java", f.getLineNumber()));
+        frames.add(
+            new Pprof.Frame(
+                f.getMethod().getType().getName() + "." + f.getMethod().getName(),
+                f.getMethod().getType().getName().replace('.', '/') + ".java",
+                f.getLineNumber()));
       }
-      String thread = e.getThread("sampledThread") == null ? "?" : e.getThread("sampledThread").getJavaName();
-      p.addSample(frames, String.valueOf(thread), Long.toHexString(new Random(i).nextLong() | Long.MIN_VALUE));
+      String thread =
+          e.getThread("sampledThread") == null ? "?" : e.getThread("sampledThread").getJavaName();
+      p.addSample(
+          frames,
+          String.valueOf(thread),
+          Long.toHexString(new Random(i).nextLong() | Long.MIN_VALUE));
     }
     return gzip(p.toByteArray(System.currentTimeMillis() * 1_000_000L, 10_000_000_000L));
   }
@@ -240,13 +272,22 @@ public final class Payloads {
     }
   }
 
-  private static final Pattern LOG_LINE = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) (\\w+) \\[(.*?)] (.*)");
+  private static final Pattern LOG_LINE =
+      Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) (\\w+) \\[(.*?)] (.*)");
 
   private static long regexScan(Random r) {
     long n = 0;
     for (int i = 0; i < 3_000; i++) {
-      String line = "2026-11-25 " + (r.nextBoolean() ? "INFO" : "WARN") + " [worker-" + r.nextInt(8) + "] request "
-          + r.nextInt(1_000_000) + " took " + r.nextInt(500) + " ms";
+      String line =
+          "2026-11-25 "
+              + (r.nextBoolean() ? "INFO" : "WARN")
+              + " [worker-"
+              + r.nextInt(8)
+              + "] request "
+              + r.nextInt(1_000_000)
+              + " took "
+              + r.nextInt(500)
+              + " ms";
       Matcher m = LOG_LINE.matcher(line);
       if (m.matches()) {
         n += m.group(4).length();
@@ -257,7 +298,9 @@ public final class Payloads {
 
   private static long bigMath(Random r, int depth) {
     if (depth == 0) {
-      return new BigInteger(512, r).modPow(BigInteger.valueOf(65_537), BigInteger.probablePrime(256, r)).bitLength();
+      return new BigInteger(512, r)
+          .modPow(BigInteger.valueOf(65_537), BigInteger.probablePrime(256, r))
+          .bitLength();
     }
     return bigMath(r, depth - 1) + 1;
   }
@@ -298,7 +341,15 @@ public final class Payloads {
   public static void main(String[] args) {
     Path dir = Path.of(args.length > 0 ? args[0] : "bench/target/payloads");
     Payloads p = load(dir, 50 * 1024);
-    System.out.println("jfr.gz " + p.jfrGz.length + " bytes, pprof.gz " + p.pprofGz.length + " bytes, push request "
-        + p.push(0).getSerializedSize() + " bytes, ingest multipart " + p.ingestMultipart().length + " bytes");
+    System.out.println(
+        "jfr.gz "
+            + p.jfrGz.length
+            + " bytes, pprof.gz "
+            + p.pprofGz.length
+            + " bytes, push request "
+            + p.push(0).getSerializedSize()
+            + " bytes, ingest multipart "
+            + p.ingestMultipart().length
+            + " bytes");
   }
 }

@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 
 /** Free TCP ports on 127.0.0.1 for the processes the benchmarks and the reliability suite start. */
 public final class Ports {
-  private Ports() {
-  }
+  private Ports() {}
 
   /** A free TCP port on 127.0.0.1. */
   public static int free() {

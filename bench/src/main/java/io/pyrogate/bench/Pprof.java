@@ -1,5 +1,6 @@
 package io.pyrogate.bench;
 
+import com.google.protobuf.CodedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,11 +9,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.google.protobuf.CodedOutputStream;
-
 /**
- * A small writer of the pprof format (perftools.profiles.Profile), field numbers from profile.proto.
- * Stacks are given leaf first, as pprof wants them.
+ * A small writer of the pprof format (perftools.profiles.Profile), field numbers from
+ * profile.proto. Stacks are given leaf first, as pprof wants them.
  */
 public final class Pprof {
   private final List<String> strings = new ArrayList<>(List.of(""));
@@ -29,8 +28,7 @@ public final class Pprof {
   }
 
   /** One frame: class.method in file at line. */
-  public record Frame(String function, String file, int line) {
-  }
+  public record Frame(String function, String file, int line) {}
 
   /** Adds a sample with values (samples=1, cpu=period) and thread and span_id labels. */
   public void addSample(List<Frame> leafFirst, String threadName, String spanId) {
@@ -131,10 +129,12 @@ public final class Pprof {
   }
 
   private long string(String s) {
-    return stringIds.computeIfAbsent(s, k -> {
-      strings.add(k);
-      return (long) strings.size() - 1;
-    });
+    return stringIds.computeIfAbsent(
+        s,
+        k -> {
+          strings.add(k);
+          return (long) strings.size() - 1;
+        });
   }
 
   private static byte[] valueType(long type, long unit) throws IOException {
@@ -146,7 +146,8 @@ public final class Pprof {
     return b.toByteArray();
   }
 
-  private static void writeMessage(ByteArrayOutputStream target, int field, byte[] message) throws IOException {
+  private static void writeMessage(ByteArrayOutputStream target, int field, byte[] message)
+      throws IOException {
     CodedOutputStream c = CodedOutputStream.newInstance(target);
     c.writeByteArray(field, message);
     c.flush();

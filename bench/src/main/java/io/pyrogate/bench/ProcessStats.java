@@ -12,17 +12,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Memory of a pyrogate process as the benchmarks and the reliability suite report it: RSS from /proc/PID/status and
- * heap from its own /metrics (the JVM's memory MXBeans through Micrometer), which costs the process nothing
- * compared with starting a jcmd JVM.
+ * Memory of a pyrogate process as the benchmarks and the reliability suite report it: RSS from
+ * /proc/PID/status and heap from its own /metrics (the JVM's memory MXBeans through Micrometer),
+ * which costs the process nothing compared with starting a jcmd JVM.
  */
 public final class ProcessStats {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{([^}]*)}\\s+([0-9.eE+]+)", Pattern.MULTILINE);
-  private static final Pattern LIVE = Pattern.compile("^jvm_gc_live_data_size_bytes(?:\\{[^}]*})?\\s+([0-9.eE+]+)", Pattern.MULTILINE);
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final Pattern HEAP =
+      Pattern.compile("^jvm_memory_used_bytes\\{([^}]*)}\\s+([0-9.eE+]+)", Pattern.MULTILINE);
+  private static final Pattern LIVE =
+      Pattern.compile(
+          "^jvm_gc_live_data_size_bytes(?:\\{[^}]*})?\\s+([0-9.eE+]+)", Pattern.MULTILINE);
 
-  private ProcessStats() {
-  }
+  private ProcessStats() {}
 
   /** Resident set size in bytes, from /proc/PID/status (-1 when unknown). */
   public static long rssBytes(long pid) {
@@ -39,14 +42,18 @@ public final class ProcessStats {
   }
 
   /**
-   * Heap used (the sum of the heap pools) and the old generation's size after the last GC
-   * ({@code jvm_gc_live_data_size_bytes}, what survives collections), read from the /metrics of the management
-   * server on 127.0.0.1:{@code managementPort}; both -1 when unknown.
+   * Heap used (the sum of the heap pools) and the old generation's size after the last GC ({@code
+   * jvm_gc_live_data_size_bytes}, what survives collections), read from the /metrics of the
+   * management server on 127.0.0.1:{@code managementPort}; both -1 when unknown.
    */
   public static long[] heap(int managementPort) {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       Matcher m = HEAP.matcher(r.body());
       double sum = 0;
       boolean any = false;
@@ -57,7 +64,9 @@ public final class ProcessStats {
         }
       }
       Matcher live = LIVE.matcher(r.body());
-      return new long[] {any ? (long) sum : -1, live.find() ? (long) Double.parseDouble(live.group(1)) : -1};
+      return new long[] {
+        any ? (long) sum : -1, live.find() ? (long) Double.parseDouble(live.group(1)) : -1
+      };
     } catch (IOException | RuntimeException e) {
       return new long[] {-1, -1};
     } catch (InterruptedException e) {

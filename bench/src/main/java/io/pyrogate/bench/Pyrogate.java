@@ -1,5 +1,6 @@
 package io.pyrogate.bench;
 
+import io.pyrogate.kafka.KafkaDefaults;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,23 +16,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import io.pyrogate.kafka.KafkaDefaults;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 
 /**
- * pyrogate run as a child process from the packaged jar, with its embedded Kafka, on 127.0.0.1 ports.
- * Memory is read with {@link ProcessStats}.
+ * pyrogate run as a child process from the packaged jar, with its embedded Kafka, on 127.0.0.1
+ * ports. Memory is read with {@link ProcessStats}.
  */
 public final class Pyrogate implements AutoCloseable {
   /** One endpoint of the write component. */
-  public record Endpoint(String name, int port) {
-  }
+  public record Endpoint(String name, int port) {}
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
   /** USER_HZ of /proc's tick counts: 100 on every Linux this runs on. */
   private static final long CLOCK_TICKS = 100;
 
@@ -44,7 +44,13 @@ public final class Pyrogate implements AutoCloseable {
   private final long startupMillis;
   private final Path dataDir;
 
-  private Pyrogate(Process process, Path dataDir, int ingestPort, int managementPort, int kafkaPort, long startupMillis) {
+  private Pyrogate(
+      Process process,
+      Path dataDir,
+      int ingestPort,
+      int managementPort,
+      int kafkaPort,
+      long startupMillis) {
     this.process = process;
     this.dataDir = dataDir;
     this.ingestPort = ingestPort;
@@ -53,8 +59,12 @@ public final class Pyrogate implements AutoCloseable {
     this.startupMillis = startupMillis;
   }
 
-  /** Starts pyrogate over a fresh data directory and waits until /-/ready answers 200 (at most 90 s). */
-  public static Pyrogate start(Path jar, Path dir, List<Endpoint> endpoints, List<String> javaOpts) {
+  /**
+   * Starts pyrogate over a fresh data directory and waits until /-/ready answers 200 (at most 90
+   * s).
+   */
+  public static Pyrogate start(
+      Path jar, Path dir, List<Endpoint> endpoints, List<String> javaOpts) {
     try {
       if (Files.exists(dir)) {
         deleteTree(dir);
@@ -68,18 +78,29 @@ public final class Pyrogate implements AutoCloseable {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.addAll(javaOpts);
-      cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-jar", jar.toString(), "run",
-          "--server.http.listen-addr=127.0.0.1:" + management, "--storage.path=" + dir.resolve("data"), config.toString()));
+      cmd.addAll(
+          List.of(
+              "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+              "-jar",
+              jar.toString(),
+              "run",
+              "--server.http.listen-addr=127.0.0.1:" + management,
+              "--storage.path=" + dir.resolve("data"),
+              config.toString()));
       long t0 = System.nanoTime();
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("pyrogate.log").toFile()).start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("pyrogate.log").toFile())
+              .start();
       Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
       // scripts/bench kills what is left by these pid files if this JVM itself is killed.
       Files.writeString(dir.resolve("pyrogate.pid"), Long.toString(p.pid()));
       long deadline = t0 + TimeUnit.SECONDS.toNanos(90);
       while (System.nanoTime() < deadline) {
         if (!p.isAlive()) {
-          throw new IllegalStateException("pyrogate exited with " + p.exitValue() + "; see " + dir.resolve("pyrogate.log"));
+          throw new IllegalStateException(
+              "pyrogate exited with " + p.exitValue() + "; see " + dir.resolve("pyrogate.log"));
         }
         if (get("http://127.0.0.1:" + management + "/-/ready") == 200) {
           long startup = (System.nanoTime() - t0) / 1_000_000;
@@ -91,7 +112,8 @@ public final class Pyrogate implements AutoCloseable {
         Thread.sleep(25);
       }
       p.destroyForcibly();
-      throw new IllegalStateException("pyrogate not ready within 90 s; see " + dir.resolve("pyrogate.log"));
+      throw new IllegalStateException(
+          "pyrogate not ready within 90 s; see " + dir.resolve("pyrogate.log"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -102,34 +124,49 @@ public final class Pyrogate implements AutoCloseable {
 
   /**
    * Ingest only writes tens of GB at max rate that nobody reads: pyrogate's topics keep at most
-   * {@value #RETAINED_BYTES_PER_PARTITION} bytes per partition in 256 MiB segments. Not with endpoints: a warm-up at
-   * max rate leaves delivery gigabytes behind, and the bench waits until every profile arrived.
+   * {@value #RETAINED_BYTES_PER_PARTITION} bytes per partition in 256 MiB segments. Not with
+   * endpoints: a warm-up at max rate leaves delivery gigabytes behind, and the bench waits until
+   * every profile arrived.
    */
   private static void boundDisk(String bootstrap) {
     try (Admin admin = Admin.create(KafkaDefaults.admin(bootstrap))) {
-      List<AlterConfigOp> ops = List.of(
-          new AlterConfigOp(new ConfigEntry("retention.bytes", Long.toString(RETAINED_BYTES_PER_PARTITION)), AlterConfigOp.OpType.SET),
-          new AlterConfigOp(new ConfigEntry("segment.bytes", Integer.toString(256 * 1024 * 1024)), AlterConfigOp.OpType.SET),
-          new AlterConfigOp(new ConfigEntry("file.delete.delay.ms", "1000"), AlterConfigOp.OpType.SET));
+      List<AlterConfigOp> ops =
+          List.of(
+              new AlterConfigOp(
+                  new ConfigEntry("retention.bytes", Long.toString(RETAINED_BYTES_PER_PARTITION)),
+                  AlterConfigOp.OpType.SET),
+              new AlterConfigOp(
+                  new ConfigEntry("segment.bytes", Integer.toString(256 * 1024 * 1024)),
+                  AlterConfigOp.OpType.SET),
+              new AlterConfigOp(
+                  new ConfigEntry("file.delete.delay.ms", "1000"), AlterConfigOp.OpType.SET));
       Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
       for (String topic : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
         changes.put(new ConfigResource(ConfigResource.Type.TOPIC, topic), ops);
       }
       admin.incrementalAlterConfigs(changes).all().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException("cannot bound the disk use of pyrogate's topics: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot bound the disk use of pyrogate's topics: " + e.getMessage(), e);
     }
   }
 
   static String config(int ingestPort, int kafkaPort, List<Endpoint> endpoints) {
     StringBuilder b = new StringBuilder();
-    b.append("kafka {\n  embedded_listen_address = \"127.0.0.1:").append(kafkaPort).append("\"\n}\n\n");
-    b.append("pyroscope.receive_http \"bench\" {\n  http {\n    listen_address = \"127.0.0.1\"\n    listen_port    = ")
-        .append(ingestPort).append("\n  }\n  forward_to = [pyroscope.write.bench.receiver]\n}\n\n");
+    b.append("kafka {\n  embedded_listen_address = \"127.0.0.1:")
+        .append(kafkaPort)
+        .append("\"\n}\n\n");
+    b.append(
+            "pyroscope.receive_http \"bench\" {\n  http {\n    listen_address = \"127.0.0.1\"\n    listen_port    = ")
+        .append(ingestPort)
+        .append("\n  }\n  forward_to = [pyroscope.write.bench.receiver]\n}\n\n");
     b.append("pyroscope.write \"bench\" {\n");
     for (Endpoint e : endpoints) {
-      b.append("  endpoint {\n    name = \"").append(e.name()).append("\"\n    url  = \"http://127.0.0.1:")
-          .append(e.port()).append("\"\n  }\n");
+      b.append("  endpoint {\n    name = \"")
+          .append(e.name())
+          .append("\"\n    url  = \"http://127.0.0.1:")
+          .append(e.port())
+          .append("\"\n  }\n");
     }
     b.append("}\n");
     return b.toString();
@@ -157,12 +194,13 @@ public final class Pyrogate implements AutoCloseable {
   }
 
   /**
-   * CPU time used so far by the JVM's JIT compiler threads ("C1/C2 CompilerThread"), from /proc/PID/task/TID/stat
-   * (-1 when unknown). The warm-up runs until these go quiet.
+   * CPU time used so far by the JVM's JIT compiler threads ("C1/C2 CompilerThread"), from
+   * /proc/PID/task/TID/stat (-1 when unknown). The warm-up runs until these go quiet.
    */
   public long compilerCpuNanos() {
     long ticks = 0;
-    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+    try (java.util.stream.Stream<Path> tasks =
+        Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
         String stat;
         try {
@@ -175,7 +213,8 @@ public final class Pyrogate implements AutoCloseable {
         if (!stat.substring(open + 1, close).matches("C\\d CompilerThre.*")) {
           continue;
         }
-        // After the command: state, then 10 fields, then utime and stime (fields 14 and 15 of proc(5)).
+        // After the command: state, then 10 fields, then utime and stime (fields 14 and 15 of
+        // proc(5)).
         String[] f = stat.substring(close + 2).split(" ");
         ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
       }
@@ -195,14 +234,17 @@ public final class Pyrogate implements AutoCloseable {
     return heap()[0];
   }
 
-  /** Heap used and the old generation's size after the last GC, both -1 when unknown (see {@link ProcessStats#heap}). */
+  /**
+   * Heap used and the old generation's size after the last GC, both -1 when unknown (see {@link
+   * ProcessStats#heap}).
+   */
   public long[] heap() {
     return ProcessStats.heap(managementPort);
   }
 
   /**
-   * SIGTERM, then SIGKILL after 20 s; then deletes the data directory (a minute at max rate writes several
-   * GB of records; the log stays).
+   * SIGTERM, then SIGKILL after 20 s; then deletes the data directory (a minute at max rate writes
+   * several GB of records; the log stays).
    */
   @Override
   public void close() {
@@ -216,7 +258,10 @@ public final class Pyrogate implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
-    System.err.printf(java.util.Locale.ROOT, "bench: pyrogate stopped in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    System.err.printf(
+        java.util.Locale.ROOT,
+        "bench: pyrogate stopped in %d ms%n",
+        (System.nanoTime() - t0) / 1_000_000);
     try {
       deleteTree(dataDir);
     } catch (IOException | UncheckedIOException e) {
@@ -226,8 +271,10 @@ public final class Pyrogate implements AutoCloseable {
 
   static int get(String url) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {

@@ -1,19 +1,17 @@
 package io.pyrogate.ingest;
 
-import java.io.ByteArrayInputStream;
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
-
 import com.google.protobuf.ByteString;
-
 import io.pyrogate.bench.Payloads;
 import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.pyrogate.proto.push.v1.RawSample;
 import io.pyrogate.pyroscope.ProfileEnvelope;
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -23,9 +21,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * What ingest does with every push body: {@code PushDecoder.decode} (optional gunzip, parse, the envelope check of
- * each raw profile, validate the series labels), and the envelope check alone on a gzipped and on a plain pprof
- * (its cost per profile). It lives in the gateway's package because the decoder is package-private.
+ * What ingest does with every push body: {@code PushDecoder.decode} (optional gunzip, parse, the
+ * envelope check of each raw profile, validate the series labels), and the envelope check alone on
+ * a gzipped and on a plain pprof (its cost per profile). It lives in the gateway's package because
+ * the decoder is package-private.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,7 +39,10 @@ public class PushDecodeBenchmark {
 
   @Setup
   public void setup() throws Exception {
-    Payloads payloads = Payloads.load(Path.of(System.getProperty("bench.payloads", "bench/target/bench/payloads")), 50 * 1024);
+    Payloads payloads =
+        Payloads.load(
+            Path.of(System.getProperty("bench.payloads", "bench/target/bench/payloads")),
+            50 * 1024);
     body = payloads.push(0).toByteArray();
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
@@ -53,9 +55,17 @@ public class PushDecodeBenchmark {
     try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(profileGz))) {
       profilePlain = in.readAllBytes();
     }
-    plainBody = PushRequest.newBuilder(request).setSeries(0, RawProfileSeries.newBuilder(request.getSeries(0))
-        .setSamples(0, RawSample.newBuilder(request.getSeries(0).getSamples(0))
-            .setRawProfile(ByteString.copyFrom(profilePlain)))).build().toByteArray();
+    plainBody =
+        PushRequest.newBuilder(request)
+            .setSeries(
+                0,
+                RawProfileSeries.newBuilder(request.getSeries(0))
+                    .setSamples(
+                        0,
+                        RawSample.newBuilder(request.getSeries(0).getSamples(0))
+                            .setRawProfile(ByteString.copyFrom(profilePlain))))
+            .build()
+            .toByteArray();
   }
 
   @Benchmark

@@ -1,16 +1,5 @@
 package io.pyrogate.config;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-
 import io.pyrogate.config.syntax.ArrayValue;
 import io.pyrogate.config.syntax.Attribute;
 import io.pyrogate.config.syntax.Block;
@@ -26,22 +15,33 @@ import io.pyrogate.config.syntax.Statement;
 import io.pyrogate.config.syntax.StringValue;
 import io.pyrogate.config.syntax.Value;
 import io.pyrogate.golang.Durations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * Reads the attributes and nested blocks of one block with types, reporting every problem to the shared
- * {@link Diagnostics} instead of stopping. {@link #finish()} reports what the schema did not ask for, with a
- * "did you mean" — so every decoder states its schema by what it reads.
+ * Reads the attributes and nested blocks of one block with types, reporting every problem to the
+ * shared {@link Diagnostics} instead of stopping. {@link #finish()} reports what the schema did not
+ * ask for, with a "did you mean" — so every decoder states its schema by what it reads.
  */
 final class BlockReader {
   /**
    * What one decoding pass shares.
    *
-   * @param validateOnly true for {@code pyrogate validate}: values that depend on components pyrogate does
-   *     not run are warnings there (the file is checked, not run); for {@code run} they are errors
+   * @param validateOnly true for {@code pyrogate validate}: values that depend on components
+   *     pyrogate does not run are warnings there (the file is checked, not run); for {@code run}
+   *     they are errors
    * @param secrets every secret value read, so diagnostics can show their source lines without them
    */
-  record Context(Evaluator evaluator, Diagnostics diags, boolean validateOnly, Set<String> secrets) {
-  }
+  record Context(
+      Evaluator evaluator, Diagnostics diags, boolean validateOnly, Set<String> secrets) {}
 
   private final String what;
   private final Position position;
@@ -64,8 +64,15 @@ final class BlockReader {
     for (Statement s : body) {
       if (s instanceof Attribute a) {
         if (attributes.containsKey(a.name())) {
-          diags.error(a.position(), "attribute \"" + a.name() + "\" may only be set once in " + what
-              + " (first set at " + attributes.get(a.name()).position() + ")");
+          diags.error(
+              a.position(),
+              "attribute \""
+                  + a.name()
+                  + "\" may only be set once in "
+                  + what
+                  + " (first set at "
+                  + attributes.get(a.name()).position()
+                  + ")");
         } else {
           attributes.put(a.name(), a);
         }
@@ -96,7 +103,9 @@ final class BlockReader {
     return Optional.ofNullable(attributes.get(name)).map(Attribute::position);
   }
 
-  /** The evaluated value of an attribute; empty when absent, null, or already reported as an error. */
+  /**
+   * The evaluated value of an attribute; empty when absent, null, or already reported as an error.
+   */
   Optional<Value> value(String name) {
     known.add(name);
     Attribute a = attributes.get(name);
@@ -108,8 +117,14 @@ final class BlockReader {
       return Optional.empty();
     }
     if (v instanceof ReferenceValue r) {
-      String message = "attribute \"" + name + "\" of " + what + " depends on " + r.path()
-          + ", a component pyrogate does not run; set the value directly or with sys.env(\"...\")";
+      String message =
+          "attribute \""
+              + name
+              + "\" of "
+              + what
+              + " depends on "
+              + r.path()
+              + ", a component pyrogate does not run; set the value directly or with sys.env(\"...\")";
       if (context.validateOnly()) {
         diags.warning(v.position(), message + " before running it with pyrogate");
       } else {
@@ -121,13 +136,15 @@ final class BlockReader {
   }
 
   Optional<String> string(String name) {
-    return value(name).flatMap(v -> {
-      if (v instanceof StringValue s) {
-        return Optional.of(s.value());
-      }
-      typeError(name, "string", v);
-      return Optional.empty();
-    });
+    return value(name)
+        .flatMap(
+            v -> {
+              if (v instanceof StringValue s) {
+                return Optional.of(s.value());
+              }
+              typeError(name, "string", v);
+              return Optional.empty();
+            });
   }
 
   String requiredString(String name) {
@@ -145,15 +162,17 @@ final class BlockReader {
   }
 
   Optional<Secret> secret(String name) {
-    return string(name).map(v -> {
-      secretValue(v);
-      return new Secret(v);
-    });
+    return string(name)
+        .map(
+            v -> {
+              secretValue(v);
+              return new Secret(v);
+            });
   }
 
   /**
-   * A secret set inline ({@code inline}) or as a file ({@code file}); null when neither is set. The caller reports
-   * when both are set; the inline one is kept then.
+   * A secret set inline ({@code inline}) or as a file ({@code file}); null when neither is set. The
+   * caller reports when both are set; the inline one is kept then.
    */
   SecretSource secretSource(String inline, String file) {
     Optional<Secret> value = secret(inline);
@@ -161,49 +180,75 @@ final class BlockReader {
     return value.map(SecretSource::inline).or(() -> path.map(SecretSource::file)).orElse(null);
   }
 
-  /** A value read as a plain string that is a secret all the same (an endpoint_params value, say). */
+  /**
+   * A value read as a plain string that is a secret all the same (an endpoint_params value, say).
+   */
   void secretValue(String value) {
     context.secrets().add(value);
   }
 
   Optional<Path> path(String name) {
-    return string(name).flatMap(s -> {
-      if (s.isEmpty()) {
-        diags.error(positionOf(name).orElse(position), "attribute \"" + name + "\" of " + what + " must not be empty");
-        return Optional.empty();
-      }
-      return Optional.of(Path.of(s));
-    });
+    return string(name)
+        .flatMap(
+            s -> {
+              if (s.isEmpty()) {
+                diags.error(
+                    positionOf(name).orElse(position),
+                    "attribute \"" + name + "\" of " + what + " must not be empty");
+                return Optional.empty();
+              }
+              return Optional.of(Path.of(s));
+            });
   }
 
   /** A {@code map(list(secret))} such as {@code { "X-Key" = ["a", "b"] }}. */
   Optional<Map<String, List<Secret>>> secretListMap(String name) {
-    return value(name).flatMap(v -> {
-      if (!(v instanceof ObjectValue o)) {
-        typeError(name, "object of string lists such as { \"X-Header\" = [\"value\"] }", v);
-        return Optional.empty();
-      }
-      Map<String, List<Secret>> out = new LinkedHashMap<>();
-      o.fields().forEach((k, e) -> {
-        if (e instanceof ArrayValue a) {
-          List<Secret> values = new ArrayList<>();
-          for (Value item : a.elements()) {
-            if (item instanceof StringValue s) {
-              secretValue(s.value());
-              values.add(new Secret(s.value()));
-            } else if (!(item instanceof ErrorValue)) {
-              diags.error(item.position(), "values of \"" + k + "\" in \"" + name + "\" of " + what
-                  + " must be strings, got " + item.typeName());
-            }
-          }
-          out.put(k, List.copyOf(values));
-        } else if (!(e instanceof ErrorValue)) {
-          diags.error(e.position(), "value of \"" + k + "\" in \"" + name + "\" of " + what
-              + " must be a list of strings, got " + e.typeName());
-        }
-      });
-      return Optional.of(out);
-    });
+    return value(name)
+        .flatMap(
+            v -> {
+              if (!(v instanceof ObjectValue o)) {
+                typeError(name, "object of string lists such as { \"X-Header\" = [\"value\"] }", v);
+                return Optional.empty();
+              }
+              Map<String, List<Secret>> out = new LinkedHashMap<>();
+              o.fields()
+                  .forEach(
+                      (k, e) -> {
+                        if (e instanceof ArrayValue a) {
+                          List<Secret> values = new ArrayList<>();
+                          for (Value item : a.elements()) {
+                            if (item instanceof StringValue s) {
+                              secretValue(s.value());
+                              values.add(new Secret(s.value()));
+                            } else if (!(item instanceof ErrorValue)) {
+                              diags.error(
+                                  item.position(),
+                                  "values of \""
+                                      + k
+                                      + "\" in \""
+                                      + name
+                                      + "\" of "
+                                      + what
+                                      + " must be strings, got "
+                                      + item.typeName());
+                            }
+                          }
+                          out.put(k, List.copyOf(values));
+                        } else if (!(e instanceof ErrorValue)) {
+                          diags.error(
+                              e.position(),
+                              "value of \""
+                                  + k
+                                  + "\" in \""
+                                  + name
+                                  + "\" of "
+                                  + what
+                                  + " must be a list of strings, got "
+                                  + e.typeName());
+                        }
+                      });
+              return Optional.of(out);
+            });
   }
 
   String what() {
@@ -211,38 +256,45 @@ final class BlockReader {
   }
 
   Optional<Long> number(String name) {
-    return value(name).flatMap(v -> {
-      if (v instanceof NumberValue n) {
-        return Optional.of(n.value());
-      }
-      typeError(name, "number", v);
-      return Optional.empty();
-    });
+    return value(name)
+        .flatMap(
+            v -> {
+              if (v instanceof NumberValue n) {
+                return Optional.of(n.value());
+              }
+              typeError(name, "number", v);
+              return Optional.empty();
+            });
   }
 
   Optional<Boolean> bool(String name) {
-    return value(name).flatMap(v -> {
-      if (v instanceof BoolValue b) {
-        return Optional.of(b.value());
-      }
-      typeError(name, "bool", v);
-      return Optional.empty();
-    });
+    return value(name)
+        .flatMap(
+            v -> {
+              if (v instanceof BoolValue b) {
+                return Optional.of(b.value());
+              }
+              typeError(name, "bool", v);
+              return Optional.empty();
+            });
   }
 
   Optional<Duration> duration(String name) {
-    return value(name).flatMap(v -> {
-      if (!(v instanceof StringValue s)) {
-        typeError(name, "duration string such as \"10s\"", v);
-        return Optional.empty();
-      }
-      try {
-        return Optional.of(Durations.parse(s.value()));
-      } catch (IllegalArgumentException e) {
-        diags.error(v.position(), "attribute \"" + name + "\" of " + what + ": " + e.getMessage());
-        return Optional.empty();
-      }
-    });
+    return value(name)
+        .flatMap(
+            v -> {
+              if (!(v instanceof StringValue s)) {
+                typeError(name, "duration string such as \"10s\"", v);
+                return Optional.empty();
+              }
+              try {
+                return Optional.of(Durations.parse(s.value()));
+              } catch (IllegalArgumentException e) {
+                diags.error(
+                    v.position(), "attribute \"" + name + "\" of " + what + ": " + e.getMessage());
+                return Optional.empty();
+              }
+            });
   }
 
   /** A duration that must be positive; {@code fallback} when absent or reported as not positive. */
@@ -256,40 +308,61 @@ final class BlockReader {
   }
 
   Optional<List<String>> stringList(String name) {
-    return value(name).flatMap(v -> {
-      if (!(v instanceof ArrayValue a)) {
-        typeError(name, "list of strings", v);
-        return Optional.empty();
-      }
-      List<String> out = new ArrayList<>();
-      for (Value e : a.elements()) {
-        if (e instanceof StringValue s) {
-          out.add(s.value());
-        } else if (!(e instanceof ErrorValue)) {
-          diags.error(e.position(), "element of \"" + name + "\" in " + what + " must be a string, got " + e.typeName());
-        }
-      }
-      return Optional.of(out);
-    });
+    return value(name)
+        .flatMap(
+            v -> {
+              if (!(v instanceof ArrayValue a)) {
+                typeError(name, "list of strings", v);
+                return Optional.empty();
+              }
+              List<String> out = new ArrayList<>();
+              for (Value e : a.elements()) {
+                if (e instanceof StringValue s) {
+                  out.add(s.value());
+                } else if (!(e instanceof ErrorValue)) {
+                  diags.error(
+                      e.position(),
+                      "element of \""
+                          + name
+                          + "\" in "
+                          + what
+                          + " must be a string, got "
+                          + e.typeName());
+                }
+              }
+              return Optional.of(out);
+            });
   }
 
   Optional<Map<String, String>> stringMap(String name) {
-    return value(name).flatMap(v -> {
-      if (!(v instanceof ObjectValue o)) {
-        typeError(name, "object of strings such as { \"key\" = \"value\" }", v);
-        return Optional.empty();
-      }
-      Map<String, String> out = new LinkedHashMap<>();
-      o.fields().forEach((k, e) -> {
-        if (e instanceof StringValue s) {
-          out.put(k, s.value());
-        } else if (!(e instanceof ErrorValue)) {
-          diags.error(e.position(), "value of \"" + k + "\" in \"" + name + "\" of " + what + " must be a string, got "
-              + e.typeName());
-        }
-      });
-      return Optional.of(out);
-    });
+    return value(name)
+        .flatMap(
+            v -> {
+              if (!(v instanceof ObjectValue o)) {
+                typeError(name, "object of strings such as { \"key\" = \"value\" }", v);
+                return Optional.empty();
+              }
+              Map<String, String> out = new LinkedHashMap<>();
+              o.fields()
+                  .forEach(
+                      (k, e) -> {
+                        if (e instanceof StringValue s) {
+                          out.put(k, s.value());
+                        } else if (!(e instanceof ErrorValue)) {
+                          diags.error(
+                              e.position(),
+                              "value of \""
+                                  + k
+                                  + "\" in \""
+                                  + name
+                                  + "\" of "
+                                  + what
+                                  + " must be a string, got "
+                                  + e.typeName());
+                        }
+                      });
+              return Optional.of(out);
+            });
   }
 
   /** An array of references such as {@code [pyroscope.write.staging.receiver]}, unevaluated. */
@@ -312,8 +385,14 @@ final class BlockReader {
       if (e instanceof ReferenceValue r) {
         out.add(r);
       } else if (!(e instanceof ErrorValue)) {
-        diags.error(e.position(), "element of \"" + name + "\" in " + what
-            + " must be a component export such as pyroscope.write.default.receiver, got " + e.typeName());
+        diags.error(
+            e.position(),
+            "element of \""
+                + name
+                + "\" in "
+                + what
+                + " must be a component export such as pyroscope.write.default.receiver, got "
+                + e.typeName());
       }
     }
     return out;
@@ -328,27 +407,55 @@ final class BlockReader {
   Optional<Block> block(String name) {
     List<Block> found = blocks(name);
     for (int i = 1; i < found.size(); i++) {
-      diags.error(found.get(i).position(), "block \"" + name + "\" may only be specified once in " + what);
+      diags.error(
+          found.get(i).position(), "block \"" + name + "\" may only be specified once in " + what);
     }
     return found.stream().findFirst();
   }
 
   /** Reports every attribute and block the decoder did not read. Call last. */
   void finish() {
-    attributes.values().forEach(a -> {
-      if (!known.contains(a.name())) {
-        diags.error(a.position(), "unrecognized attribute \"" + a.name() + "\" in " + what + suggestion(a.name(), known));
-      }
-    });
-    blocks.forEach((name, list) -> {
-      if (!known.contains(name)) {
-        list.forEach(b -> diags.error(b.position(), "unrecognized block \"" + name + "\" in " + what + suggestion(name, known)));
-      }
-    });
+    attributes
+        .values()
+        .forEach(
+            a -> {
+              if (!known.contains(a.name())) {
+                diags.error(
+                    a.position(),
+                    "unrecognized attribute \""
+                        + a.name()
+                        + "\" in "
+                        + what
+                        + suggestion(a.name(), known));
+              }
+            });
+    blocks.forEach(
+        (name, list) -> {
+          if (!known.contains(name)) {
+            list.forEach(
+                b ->
+                    diags.error(
+                        b.position(),
+                        "unrecognized block \""
+                            + name
+                            + "\" in "
+                            + what
+                            + suggestion(name, known)));
+          }
+        });
   }
 
   private void typeError(String name, String expected, Value got) {
-    diags.error(got.position(), "attribute \"" + name + "\" of " + what + " must be a " + expected + ", got " + got.typeName());
+    diags.error(
+        got.position(),
+        "attribute \""
+            + name
+            + "\" of "
+            + what
+            + " must be a "
+            + expected
+            + ", got "
+            + got.typeName());
   }
 
   /** ", did you mean \"x\"?" for the closest known name within a small edit distance, else "". */
@@ -362,7 +469,9 @@ final class BlockReader {
         bestDistance = d;
       }
     }
-    return best != null && bestDistance <= Math.max(2, name.length() / 3) ? "; did you mean \"" + best + "\"?" : "";
+    return best != null && bestDistance <= Math.max(2, name.length() / 3)
+        ? "; did you mean \"" + best + "\"?"
+        : "";
   }
 
   private static int distance(String a, String b) {

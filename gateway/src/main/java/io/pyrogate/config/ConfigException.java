@@ -1,10 +1,11 @@
 package io.pyrogate.config;
 
+import io.pyrogate.config.syntax.Diagnostic;
 import java.util.List;
 
-import io.pyrogate.config.syntax.Diagnostic;
-
-/** The configuration has errors; the message lists every one of them, rendered with file:line:col. */
+/**
+ * The configuration has errors; the message lists every one of them, rendered with file:line:col.
+ */
 public final class ConfigException extends RuntimeException {
   private final transient List<Diagnostic> diagnostics;
 

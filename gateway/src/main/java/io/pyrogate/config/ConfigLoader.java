@@ -1,5 +1,17 @@
 package io.pyrogate.config;
 
+import io.pyrogate.config.syntax.AlloyParser;
+import io.pyrogate.config.syntax.Attribute;
+import io.pyrogate.config.syntax.Block;
+import io.pyrogate.config.syntax.Body;
+import io.pyrogate.config.syntax.Diagnostic;
+import io.pyrogate.config.syntax.DiagnosticPrinter;
+import io.pyrogate.config.syntax.Diagnostics;
+import io.pyrogate.config.syntax.Evaluator;
+import io.pyrogate.config.syntax.Position;
+import io.pyrogate.config.syntax.ReferenceValue;
+import io.pyrogate.config.syntax.Severity;
+import io.pyrogate.config.syntax.Statement;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -14,34 +26,50 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
-import io.pyrogate.config.syntax.AlloyParser;
-import io.pyrogate.config.syntax.Attribute;
-import io.pyrogate.config.syntax.Block;
-import io.pyrogate.config.syntax.Body;
-import io.pyrogate.config.syntax.Diagnostic;
-import io.pyrogate.config.syntax.DiagnosticPrinter;
-import io.pyrogate.config.syntax.Diagnostics;
-import io.pyrogate.config.syntax.Evaluator;
-import io.pyrogate.config.syntax.Position;
-import io.pyrogate.config.syntax.ReferenceValue;
-import io.pyrogate.config.syntax.Severity;
-import io.pyrogate.config.syntax.Statement;
-
 /**
- * Turns an Alloy file into a {@link GatewayConfig}: parse, evaluate, decode and validate, collecting every
- * problem with its file:line:col before anything starts.
+ * Turns an Alloy file into a {@link GatewayConfig}: parse, evaluate, decode and validate,
+ * collecting every problem with its file:line:col before anything starts.
  */
 public final class ConfigLoader {
   /** Components pyrogate runs. */
-  static final Set<String> COMPONENTS = Set.of("pyroscope.write", "pyroscope.receive_http", "pyroscope.receive_kafka");
+  static final Set<String> COMPONENTS =
+      Set.of("pyroscope.write", "pyroscope.receive_http", "pyroscope.receive_kafka");
+
   /**
-   * Alloy components and configuration blocks pyrogate does not run: reported as warnings so a user's full
-   * Alloy file still loads. Matched as exact names or, for namespaces ending in ".", as prefixes.
+   * Alloy components and configuration blocks pyrogate does not run: reported as warnings so a
+   * user's full Alloy file still loads. Matched as exact names or, for namespaces ending in ".", as
+   * prefixes.
    */
-  static final List<String> FOREIGN = List.of("logging", "tracing", "http", "livedebugging", "remotecfg", "foreach",
-      "declare", "import.", "argument", "export", "pyroscope.scrape", "pyroscope.ebpf", "pyroscope.java",
-      "pyroscope.relabel", "pyroscope.enrich", "discovery.", "prometheus.", "loki.", "otelcol.",
-      "local.", "remote.", "faro.", "mimir.", "beyla.", "database_observability.", "module.", "otel.", "stage.");
+  static final List<String> FOREIGN =
+      List.of(
+          "logging",
+          "tracing",
+          "http",
+          "livedebugging",
+          "remotecfg",
+          "foreach",
+          "declare",
+          "import.",
+          "argument",
+          "export",
+          "pyroscope.scrape",
+          "pyroscope.ebpf",
+          "pyroscope.java",
+          "pyroscope.relabel",
+          "pyroscope.enrich",
+          "discovery.",
+          "prometheus.",
+          "loki.",
+          "otelcol.",
+          "local.",
+          "remote.",
+          "faro.",
+          "mimir.",
+          "beyla.",
+          "database_observability.",
+          "module.",
+          "otel.",
+          "stage.");
 
   /**
    * The loaded configuration and its warnings.
@@ -55,8 +83,7 @@ public final class ConfigLoader {
     }
   }
 
-  private ConfigLoader() {
-  }
+  private ConfigLoader() {}
 
   /** What the configuration is loaded for. */
   public enum Mode {
@@ -78,7 +105,8 @@ public final class ConfigLoader {
     try {
       source = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage() + "\n", List.of());
+      throw new ConfigException(
+          "cannot read configuration file " + file + ": " + e.getMessage() + "\n", List.of());
     }
     return parse(file.toString(), source, environment, mode);
   }
@@ -90,7 +118,8 @@ public final class ConfigLoader {
   /**
    * @throws ConfigException listing every error, when there is any
    */
-  public static Result parse(String fileName, String source, Function<String, String> environment, Mode mode) {
+  public static Result parse(
+      String fileName, String source, Function<String, String> environment, Mode mode) {
     Diagnostics syntax = new Diagnostics();
     Body body = AlloyParser.parse(fileName, source, syntax);
     // One syntax error per line: after a stray character the rest of the line is mostly noise.
@@ -101,13 +130,19 @@ public final class ConfigLoader {
         diags.add(d);
       }
     }
-    Evaluator evaluator = new Evaluator(name -> {
-      String v = environment.apply(name);
-      return v == null ? "" : v;
-    }, hostname());
+    Evaluator evaluator =
+        new Evaluator(
+            name -> {
+              String v = environment.apply(name);
+              return v == null ? "" : v;
+            },
+            hostname());
     Set<String> secrets = new HashSet<>();
-    GatewayConfig config = new Decoder(new BlockReader.Context(evaluator, diags, mode == Mode.VALIDATE, secrets)).decode(body);
-    List<Diagnostic> sorted = diags.all().stream().sorted(Comparator.comparing(Diagnostic::position)).toList();
+    GatewayConfig config =
+        new Decoder(new BlockReader.Context(evaluator, diags, mode == Mode.VALIDATE, secrets))
+            .decode(body);
+    List<Diagnostic> sorted =
+        diags.all().stream().sorted(Comparator.comparing(Diagnostic::position)).toList();
     String shown = Redact.source(source, secrets);
     if (diags.hasErrors()) {
       throw new ConfigException(DiagnosticPrinter.renderAll(sorted, f -> shown), sorted);
@@ -126,9 +161,10 @@ public final class ConfigLoader {
   }
 
   /**
-   * One decoding pass over the file: checks the top-level blocks and component labels, hands each block to its
-   * decoder ({@link KafkaBlockDecoder}, {@link WriteDecoder}, {@link ReceiveHttpDecoder}, {@link ReceiveKafkaDecoder})
-   * and resolves every forward_to once all write components are known.
+   * One decoding pass over the file: checks the top-level blocks and component labels, hands each
+   * block to its decoder ({@link KafkaBlockDecoder}, {@link WriteDecoder}, {@link
+   * ReceiveHttpDecoder}, {@link ReceiveKafkaDecoder}) and resolves every forward_to once all write
+   * components are known.
    */
   private static final class Decoder {
     private final BlockReader.Context ctx;
@@ -152,7 +188,11 @@ public final class ConfigLoader {
       Map<String, Position> labels = new HashMap<>();
       for (Statement s : body.statements()) {
         if (s instanceof Attribute a) {
-          diags.error(a.position(), "unexpected attribute \"" + a.name() + "\" at the top level; only blocks belong here");
+          diags.error(
+              a.position(),
+              "unexpected attribute \""
+                  + a.name()
+                  + "\" at the top level; only blocks belong here");
           continue;
         }
         Block b = (Block) s;
@@ -162,25 +202,34 @@ public final class ConfigLoader {
             diags.error(b.labelPosition(), "block \"kafka\" does not take a label");
           }
           if (kafka != null) {
-            diags.error(b.position(), "block \"kafka\" may only be specified once (first at " + kafkaAt + ")");
+            diags.error(
+                b.position(),
+                "block \"kafka\" may only be specified once (first at " + kafkaAt + ")");
             continue;
           }
           kafkaAt = b.position();
           kafka = KafkaBlockDecoder.read(b, ctx);
         } else if (COMPONENTS.contains(name)) {
           if (b.label() == null) {
-            diags.error(b.position(), "component \"" + name + "\" needs a label, e.g. " + name + " \"default\" { ... }");
+            diags.error(
+                b.position(),
+                "component \"" + name + "\" needs a label, e.g. " + name + " \"default\" { ... }");
             continue;
           }
           if (!isIdentifier(b.label())) {
-            diags.error(b.labelPosition(), "component label \"" + b.label()
-                + "\" must be a valid identifier (letters, digits and _; not starting with a digit)");
+            diags.error(
+                b.labelPosition(),
+                "component label \""
+                    + b.label()
+                    + "\" must be a valid identifier (letters, digits and _; not starting with a digit)");
             continue;
           }
           String id = name + "." + b.label();
           Position first = labels.putIfAbsent(id, b.position());
           if (first != null) {
-            diags.error(b.position(), "component " + name + " \"" + b.label() + "\" is already defined at " + first);
+            diags.error(
+                b.position(),
+                "component " + name + " \"" + b.label() + "\" is already defined at " + first);
             continue;
           }
           if (name.equals("pyroscope.write")) {
@@ -199,60 +248,98 @@ public final class ConfigLoader {
             }
           }
         } else if (isForeign(name)) {
-          diags.warning(b.position(), "pyrogate does not run \"" + name + "\"; the block is ignored");
+          diags.warning(
+              b.position(), "pyrogate does not run \"" + name + "\"; the block is ignored");
           if (b.label() != null) {
             foreignComponents.put(name + "." + b.label(), b.position());
           }
         } else {
-          diags.error(b.position(), "unknown component or block \"" + name + "\""
-              + BlockReader.suggestion(name, List.of("kafka", "pyroscope.write", "pyroscope.receive_http", "pyroscope.receive_kafka")));
+          diags.error(
+              b.position(),
+              "unknown component or block \""
+                  + name
+                  + "\""
+                  + BlockReader.suggestion(
+                      name,
+                      List.of(
+                          "kafka",
+                          "pyroscope.write",
+                          "pyroscope.receive_http",
+                          "pyroscope.receive_kafka")));
         }
       }
       Set<String> writeLabels = new HashSet<>();
       writes.forEach(w -> writeLabels.add(w.label()));
       for (int i = 0; i < receivers.size(); i++) {
-        receivers.set(i, receivers.get(i).withForwardTo(resolveForwardTo(receiverForwarding.get(i), writeLabels)));
+        receivers.set(
+            i,
+            receivers
+                .get(i)
+                .withForwardTo(resolveForwardTo(receiverForwarding.get(i), writeLabels)));
       }
       for (int i = 0; i < sources.size(); i++) {
-        sources.set(i, sources.get(i).withForwardTo(resolveForwardTo(sourceForwarding.get(i), writeLabels)));
+        sources.set(
+            i,
+            sources.get(i).withForwardTo(resolveForwardTo(sourceForwarding.get(i), writeLabels)));
       }
-      return new GatewayConfig(kafka == null ? KafkaSettings.defaults() : kafka, receivers, sources, writes);
+      return new GatewayConfig(
+          kafka == null ? KafkaSettings.defaults() : kafka, receivers, sources, writes);
     }
 
     /** The forward_to of a receiving component, resolved once every write component is known. */
-    private record Forwarding(String what, Position at, List<ReferenceValue> targets) {
-    }
+    private record Forwarding(String what, Position at, List<ReferenceValue> targets) {}
 
-    /** forward_to must name the receiver of a pyroscope.write defined here; anything else would lose data. */
+    /**
+     * forward_to must name the receiver of a pyroscope.write defined here; anything else would lose
+     * data.
+     */
     private List<String> resolveForwardTo(Forwarding forwarding, Set<String> writeLabels) {
       List<String> labels = new ArrayList<>();
       String what = forwarding.what();
       for (ReferenceValue ref : forwarding.targets()) {
         String path = ref.path();
         if (path.startsWith("pyroscope.write.") && path.endsWith(".receiver")) {
-          String label = path.substring("pyroscope.write.".length(), path.length() - ".receiver".length());
+          String label =
+              path.substring("pyroscope.write.".length(), path.length() - ".receiver".length());
           if (writeLabels.contains(label)) {
             if (!labels.contains(label)) {
               labels.add(label);
             }
             continue;
           }
-          diags.error(ref.position(), "forward_to of " + what + " names pyroscope.write \"" + label
-              + "\", which is not defined" + BlockReader.suggestion(label, writeLabels));
+          diags.error(
+              ref.position(),
+              "forward_to of "
+                  + what
+                  + " names pyroscope.write \""
+                  + label
+                  + "\", which is not defined"
+                  + BlockReader.suggestion(label, writeLabels));
           continue;
         }
         String component = componentOf(path);
         if (component != null && foreignComponents.containsKey(component)) {
-          String message = "forward_to of " + what + " names " + path
-              + ", but pyrogate does not run " + component + ": its profiles would go nowhere; forward to a pyroscope.write receiver";
+          String message =
+              "forward_to of "
+                  + what
+                  + " names "
+                  + path
+                  + ", but pyrogate does not run "
+                  + component
+                  + ": its profiles would go nowhere; forward to a pyroscope.write receiver";
           if (ctx.validateOnly()) {
             diags.warning(ref.position(), message + " (pyrogate run refuses this)");
           } else {
             diags.error(ref.position(), message);
           }
         } else {
-          diags.error(ref.position(), "forward_to of " + what + " names " + path
-              + ", which is not the receiver of a pyroscope.write component defined in this file");
+          diags.error(
+              ref.position(),
+              "forward_to of "
+                  + what
+                  + " names "
+                  + path
+                  + ", which is not the receiver of a pyroscope.write component defined in this file");
         }
       }
       if (forwarding.targets().isEmpty()) {

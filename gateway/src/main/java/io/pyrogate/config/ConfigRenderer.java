@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the effective configuration back in Alloy syntax, every default filled in and every secret shown
- * as {@code (secret)} — what pyrogate logs at start so an operator sees exactly what runs. Secrets are the
- * {@link Secret} values, header values whose names look like credentials, every {@code endpoint_params} value,
- * and the kafka {@code producer}/{@code consumer} properties Kafka itself treats as passwords
- * ({@code ssl.key.password}, {@code sasl.jaas.config}, {@code ssl.keystore.key}, ...).
+ * Writes the effective configuration back in Alloy syntax, every default filled in and every secret
+ * shown as {@code (secret)} — what pyrogate logs at start so an operator sees exactly what runs.
+ * Secrets are the {@link Secret} values, header values whose names look like credentials, every
+ * {@code endpoint_params} value, and the kafka {@code producer}/{@code consumer} properties Kafka
+ * itself treats as passwords ({@code ssl.key.password}, {@code sasl.jaas.config}, {@code
+ * ssl.keystore.key}, ...).
  */
 public final class ConfigRenderer {
   private static final String SECRET = Secret.SHOWN;
@@ -18,8 +19,7 @@ public final class ConfigRenderer {
   private final StringBuilder out = new StringBuilder();
   private int depth;
 
-  private ConfigRenderer() {
-  }
+  private ConfigRenderer() {}
 
   public static String render(GatewayConfig config) {
     ConfigRenderer r = new ConfigRenderer();
@@ -69,7 +69,13 @@ public final class ConfigRenderer {
     attr("server_write_timeout", duration(s.writeTimeout()));
     attr("server_idle_timeout", duration(s.idleTimeout()));
     close();
-    attr("forward_to", "[" + String.join(", ", r.forwardTo().stream().map(l -> "pyroscope.write." + l + ".receiver").toList()) + "]");
+    attr(
+        "forward_to",
+        "["
+            + String.join(
+                ", ",
+                r.forwardTo().stream().map(l -> "pyroscope.write." + l + ".receiver").toList())
+            + "]");
     close();
   }
 
@@ -103,7 +109,14 @@ public final class ConfigRenderer {
     proxy(h.proxy());
     if (!h.httpHeaders().isEmpty()) {
       List<String> fields = new ArrayList<>();
-      h.httpHeaders().forEach((k, v) -> fields.add(quote(k) + " = [" + String.join(", ", v.stream().map(x -> SECRET).toList()) + "]"));
+      h.httpHeaders()
+          .forEach(
+              (k, v) ->
+                  fields.add(
+                      quote(k)
+                          + " = ["
+                          + String.join(", ", v.stream().map(x -> SECRET).toList())
+                          + "]"));
       attr("http_headers", "{ " + String.join(", ", fields) + " }");
     }
     if (h.basicAuth() != null) {
@@ -149,7 +162,14 @@ public final class ConfigRenderer {
     }
     if (!p.connectHeaders().isEmpty()) {
       List<String> fields = new ArrayList<>();
-      p.connectHeaders().forEach((k, v) -> fields.add(quote(k) + " = [" + String.join(", ", v.stream().map(x -> SECRET).toList()) + "]"));
+      p.connectHeaders()
+          .forEach(
+              (k, v) ->
+                  fields.add(
+                      quote(k)
+                          + " = ["
+                          + String.join(", ", v.stream().map(x -> SECRET).toList())
+                          + "]"));
       attr("proxy_connect_header", "{ " + String.join(", ", fields) + " }");
     }
   }
@@ -173,8 +193,10 @@ public final class ConfigRenderer {
 
   /** A PEM certificate is not secret, but long: its length stands for it. */
   private void certificate(String name, SecretSource pem) {
-    String shown = pem instanceof SecretSource.Inline i
-        ? quote("(" + i.secret().reveal().length() + " characters of PEM)") : null;
+    String shown =
+        pem instanceof SecretSource.Inline i
+            ? quote("(" + i.secret().reveal().length() + " characters of PEM)")
+            : null;
     source(name + "_pem", name + "_file", pem, shown);
   }
 
@@ -209,7 +231,10 @@ public final class ConfigRenderer {
 
   private static String map(Map<String, String> m, boolean headers) {
     List<String> fields = new ArrayList<>();
-    m.forEach((k, v) -> fields.add(quote(k) + " = " + (headers && Redact.credentialHeader(k) ? SECRET : quote(v))));
+    m.forEach(
+        (k, v) ->
+            fields.add(
+                quote(k) + " = " + (headers && Redact.credentialHeader(k) ? SECRET : quote(v))));
     return "{ " + String.join(", ", fields) + " }";
   }
 
@@ -220,10 +245,15 @@ public final class ConfigRenderer {
     return "{ " + String.join(", ", fields) + " }";
   }
 
-  /** kafka-clients properties, those Kafka treats as passwords shown as secret (as Kafka logs them hidden). */
+  /**
+   * kafka-clients properties, those Kafka treats as passwords shown as secret (as Kafka logs them
+   * hidden).
+   */
   private static String kafkaProperties(Map<String, String> m) {
     List<String> fields = new ArrayList<>();
-    m.forEach((k, v) -> fields.add(quote(k) + " = " + (KafkaSettings.secretProperty(k) ? SECRET : quote(v))));
+    m.forEach(
+        (k, v) ->
+            fields.add(quote(k) + " = " + (KafkaSettings.secretProperty(k) ? SECRET : quote(v))));
     return "{ " + String.join(", ", fields) + " }";
   }
 

@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * An {@code endpoint} block of {@code pyroscope.write}: one Pyroscope server profiles are delivered to.
+ * An {@code endpoint} block of {@code pyroscope.write}: one Pyroscope server profiles are delivered
+ * to.
  *
- * @param name stable name of the endpoint; part of its consumer group, so renaming it starts it afresh
+ * @param name stable name of the endpoint; part of its consumer group, so renaming it starts it
+ *     afresh
  * @param url base URL of the Pyroscope server
  * @param remoteTimeout timeout of one HTTP attempt
  * @param headers extra request headers (values may be secret: never logged)
@@ -39,8 +41,16 @@ public record Endpoint(
 
   /** An endpoint with Alloy's defaults. */
   public static Endpoint defaults(String name, URI url) {
-    return new Endpoint(name, url, DEFAULT_REMOTE_TIMEOUT, Map.of(), DEFAULT_MIN_BACKOFF, DEFAULT_MAX_BACKOFF,
-        DEFAULT_MAX_BACKOFF_RETRIES, true, HttpClientConfig.defaults());
+    return new Endpoint(
+        name,
+        url,
+        DEFAULT_REMOTE_TIMEOUT,
+        Map.of(),
+        DEFAULT_MIN_BACKOFF,
+        DEFAULT_MAX_BACKOFF,
+        DEFAULT_MAX_BACKOFF_RETRIES,
+        true,
+        HttpClientConfig.defaults());
   }
 
   public Endpoint withBackoff(Duration min, Duration max, int retries) {
@@ -48,18 +58,52 @@ public record Endpoint(
   }
 
   public Endpoint withHeaders(Map<String, String> newHeaders) {
-    return new Endpoint(name, url, remoteTimeout, newHeaders, minBackoff, maxBackoff, maxBackoffRetries, retryOnHttp429, http);
+    return new Endpoint(
+        name,
+        url,
+        remoteTimeout,
+        newHeaders,
+        minBackoff,
+        maxBackoff,
+        maxBackoffRetries,
+        retryOnHttp429,
+        http);
   }
 
   public Endpoint withRemoteTimeout(Duration timeout) {
-    return new Endpoint(name, url, timeout, headers, minBackoff, maxBackoff, maxBackoffRetries, retryOnHttp429, http);
+    return new Endpoint(
+        name,
+        url,
+        timeout,
+        headers,
+        minBackoff,
+        maxBackoff,
+        maxBackoffRetries,
+        retryOnHttp429,
+        http);
   }
 
   /** Header values can carry credentials (e.g. Authorization), so only names are shown. */
   @Override
   public String toString() {
-    return "Endpoint[name=" + name + ", url=" + Redact.url(url) + ", remoteTimeout=" + remoteTimeout
-        + ", headers=" + headers.keySet() + ", minBackoff=" + minBackoff + ", maxBackoff=" + maxBackoff
-        + ", maxBackoffRetries=" + maxBackoffRetries + ", retryOnHttp429=" + retryOnHttp429 + ", http=" + http + "]";
+    return "Endpoint[name="
+        + name
+        + ", url="
+        + Redact.url(url)
+        + ", remoteTimeout="
+        + remoteTimeout
+        + ", headers="
+        + headers.keySet()
+        + ", minBackoff="
+        + minBackoff
+        + ", maxBackoff="
+        + maxBackoff
+        + ", maxBackoffRetries="
+        + maxBackoffRetries
+        + ", retryOnHttp429="
+        + retryOnHttp429
+        + ", http="
+        + http
+        + "]";
   }
 }

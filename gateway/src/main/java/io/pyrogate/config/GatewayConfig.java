@@ -3,9 +3,15 @@ package io.pyrogate.config;
 import java.util.List;
 import java.util.Optional;
 
-/** The whole decoded configuration: what the gateway runs. Immutable; built only by {@link ConfigLoader}. */
-public record GatewayConfig(KafkaSettings kafka, List<ReceiveHttpComponent> receivers,
-    List<ReceiveKafkaComponent> kafkaSources, List<WriteComponent> writes) {
+/**
+ * The whole decoded configuration: what the gateway runs. Immutable; built only by {@link
+ * ConfigLoader}.
+ */
+public record GatewayConfig(
+    KafkaSettings kafka,
+    List<ReceiveHttpComponent> receivers,
+    List<ReceiveKafkaComponent> kafkaSources,
+    List<WriteComponent> writes) {
   public GatewayConfig {
     receivers = List.copyOf(receivers);
     kafkaSources = List.copyOf(kafkaSources);
@@ -13,7 +19,8 @@ public record GatewayConfig(KafkaSettings kafka, List<ReceiveHttpComponent> rece
   }
 
   /** Without Kafka sources. */
-  public GatewayConfig(KafkaSettings kafka, List<ReceiveHttpComponent> receivers, List<WriteComponent> writes) {
+  public GatewayConfig(
+      KafkaSettings kafka, List<ReceiveHttpComponent> receivers, List<WriteComponent> writes) {
     this(kafka, receivers, List.of(), writes);
   }
 
@@ -24,9 +31,16 @@ public record GatewayConfig(KafkaSettings kafka, List<ReceiveHttpComponent> rece
   /** One line for logs and {@code validate}: what runs, never a value. */
   public String summary() {
     int endpoints = writes.stream().mapToInt(w -> w.endpoints().size()).sum();
-    return writes.size() + " pyroscope.write (" + endpoints + " endpoint" + (endpoints == 1 ? "" : "s") + "), "
-        + receivers.size() + " pyroscope.receive_http, "
+    return writes.size()
+        + " pyroscope.write ("
+        + endpoints
+        + " endpoint"
+        + (endpoints == 1 ? "" : "s")
+        + "), "
+        + receivers.size()
+        + " pyroscope.receive_http, "
         + (kafkaSources.isEmpty() ? "" : kafkaSources.size() + " pyroscope.receive_kafka, ")
-        + "kafka " + (kafka.embedded() ? "embedded" : String.join(",", kafka.bootstrapServers()));
+        + "kafka "
+        + (kafka.embedded() ? "embedded" : String.join(",", kafka.bootstrapServers()));
   }
 }

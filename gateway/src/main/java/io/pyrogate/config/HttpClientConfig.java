@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The HTTP client arguments Alloy shares between components (its "common" HTTP client config): one way of
- * authenticating at most, TLS, proxy, HTTP/2 and redirects.
+ * The HTTP client arguments Alloy shares between components (its "common" HTTP client config): one
+ * way of authenticating at most, TLS, proxy, HTTP/2 and redirects.
  *
  * @param bearerToken {@code bearer_token} or {@code bearer_token_file}, or null
  * @param httpHeaders extra headers whose values are secret (several values per name allowed)
@@ -27,12 +27,15 @@ public record HttpClientConfig(
   }
 
   public static HttpClientConfig defaults() {
-    return new HttpClientConfig(null, null, null, null, true, true, ProxyConfig.none(), TlsConfig.defaults(), Map.of());
+    return new HttpClientConfig(
+        null, null, null, null, true, true, ProxyConfig.none(), TlsConfig.defaults(), Map.of());
   }
 
-  /** A {@code basic_auth} block; the password ({@code password} or {@code password_file}) may be null. */
-  public record BasicAuth(String username, SecretSource password) {
-  }
+  /**
+   * A {@code basic_auth} block; the password ({@code password} or {@code password_file}) may be
+   * null.
+   */
+  public record BasicAuth(String username, SecretSource password) {}
 
   /**
    * An {@code authorization} block: {@code Authorization: <type> <credentials>}; the credentials
@@ -43,8 +46,14 @@ public record HttpClientConfig(
   }
 
   /** An {@code oauth2} block: the client-credentials grant, with its own proxy and TLS settings. */
-  public record OAuth2(String clientId, SecretSource clientSecret, List<String> scopes, URI tokenUrl,
-      Map<String, String> endpointParams, ProxyConfig proxy, TlsConfig tls) {
+  public record OAuth2(
+      String clientId,
+      SecretSource clientSecret,
+      List<String> scopes,
+      URI tokenUrl,
+      Map<String, String> endpointParams,
+      ProxyConfig proxy,
+      TlsConfig tls) {
     public OAuth2 {
       scopes = List.copyOf(scopes);
       endpointParams = Map.copyOf(endpointParams);
@@ -53,8 +62,21 @@ public record HttpClientConfig(
     /** endpoint_params may carry credentials too, so only their names are shown. */
     @Override
     public String toString() {
-      return "OAuth2[clientId=" + clientId + ", clientSecret=" + clientSecret + ", scopes=" + scopes + ", tokenUrl=" + Redact.url(tokenUrl) + ", endpointParams=" + endpointParams.keySet()
-          + ", proxy=" + proxy + ", tls=" + tls + "]";
+      return "OAuth2[clientId="
+          + clientId
+          + ", clientSecret="
+          + clientSecret
+          + ", scopes="
+          + scopes
+          + ", tokenUrl="
+          + Redact.url(tokenUrl)
+          + ", endpointParams="
+          + endpointParams.keySet()
+          + ", proxy="
+          + proxy
+          + ", tls="
+          + tls
+          + "]";
     }
   }
 }

@@ -26,15 +26,25 @@ public record ReceiveHttpComponent(String label, HttpServerConfig server, List<S
    * @param writeTimeout accepted for compatibility; pyrogate's answers are a few bytes
    * @param idleTimeout how long an idle keep-alive connection stays open
    */
-  public record HttpServerConfig(String listenAddress, int listenPort, int connLimit, Duration readTimeout,
-      Duration writeTimeout, Duration idleTimeout) {
+  public record HttpServerConfig(
+      String listenAddress,
+      int listenPort,
+      int connLimit,
+      Duration readTimeout,
+      Duration writeTimeout,
+      Duration idleTimeout) {
     public static final String DEFAULT_LISTEN_ADDRESS = "0.0.0.0";
     public static final int DEFAULT_LISTEN_PORT = 8080;
     public static final int DEFAULT_CONN_LIMIT = 16384;
 
     public static HttpServerConfig defaults() {
-      return new HttpServerConfig(DEFAULT_LISTEN_ADDRESS, DEFAULT_LISTEN_PORT, DEFAULT_CONN_LIMIT, Duration.ofSeconds(30),
-          Duration.ofSeconds(30), Duration.ofSeconds(120));
+      return new HttpServerConfig(
+          DEFAULT_LISTEN_ADDRESS,
+          DEFAULT_LISTEN_PORT,
+          DEFAULT_CONN_LIMIT,
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(120));
     }
 
     public HttpServerConfig at(String address, int port) {

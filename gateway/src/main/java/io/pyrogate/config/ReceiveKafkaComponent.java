@@ -3,15 +3,21 @@ package io.pyrogate.config;
 import java.util.List;
 
 /**
- * A {@code pyroscope.receive_kafka "label"} component: consumes profiles that users produce to their own
- * Kafka topics (records per schemas/kafka-record.md) and stores them for its {@code forward_to} writes.
- * Argument names follow Alloy's {@code loki.source.kafka}.
+ * A {@code pyroscope.receive_kafka "label"} component: consumes profiles that users produce to
+ * their own Kafka topics (records per schemas/kafka-record.md) and stores them for its {@code
+ * forward_to} writes. Argument names follow Alloy's {@code loki.source.kafka}.
  *
  * @param tls TLS to the brokers, or null
  * @param sasl SASL authentication, or null
  */
-public record ReceiveKafkaComponent(String label, List<String> brokers, List<String> topics, String groupId,
-    TlsConfig tls, KafkaSettings.Sasl sasl, List<String> forwardTo) {
+public record ReceiveKafkaComponent(
+    String label,
+    List<String> brokers,
+    List<String> topics,
+    String groupId,
+    TlsConfig tls,
+    KafkaSettings.Sasl sasl,
+    List<String> forwardTo) {
   public ReceiveKafkaComponent {
     brokers = List.copyOf(brokers);
     topics = List.copyOf(topics);
@@ -28,7 +34,15 @@ public record ReceiveKafkaComponent(String label, List<String> brokers, List<Str
 
   /** The brokers as Kafka settings, so the same client properties (security included) apply. */
   public KafkaSettings asKafkaSettings() {
-    return new KafkaSettings(brokers, KafkaSettings.DEFAULT_EMBEDDED_LISTEN_ADDRESS, KafkaSettings.DEFAULT_TOPIC_PREFIX,
-        1, (short) -1, tls, sasl, java.util.Map.of(), java.util.Map.of());
+    return new KafkaSettings(
+        brokers,
+        KafkaSettings.DEFAULT_EMBEDDED_LISTEN_ADDRESS,
+        KafkaSettings.DEFAULT_TOPIC_PREFIX,
+        1,
+        (short) -1,
+        tls,
+        sasl,
+        java.util.Map.of(),
+        java.util.Map.of());
   }
 }

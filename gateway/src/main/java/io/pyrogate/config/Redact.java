@@ -9,16 +9,18 @@ import java.util.regex.Pattern;
 /** Removes credentials from values that are shown in logs, errors and metrics. */
 public final class Redact {
   /** Header names whose values carry credentials. */
-  private static final Pattern URL_USER_INFO = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://([^/?#@\\s\"]+)@");
-  private static final Pattern CREDENTIAL_HEADER = Pattern.compile("(?i).*(auth|token|key|secret|password|cookie|session).*");
+  private static final Pattern URL_USER_INFO =
+      Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://([^/?#@\\s\"]+)@");
 
-  private Redact() {
-  }
+  private static final Pattern CREDENTIAL_HEADER =
+      Pattern.compile("(?i).*(auth|token|key|secret|password|cookie|session).*");
+
+  private Redact() {}
 
   /**
    * The URL with the secret of its user info replaced: the password of {@code user:password}
-   * (https://user:***@host/), or the whole user info when it has no password, as a token alone is a secret
-   * (https://***@host/).
+   * (https://user:***@host/), or the whole user info when it has no password, as a token alone is a
+   * secret (https://***@host/).
    */
   public static String url(String url) {
     try {
@@ -41,9 +43,10 @@ public final class Redact {
   }
 
   /**
-   * The text (a configuration's source) with each secret written as a whole string literal ({@code "secret"} or
-   * {@code `secret`}), and the user info of every URL in it, replaced by as many '*' (line breaks kept), so lines
-   * and columns stay where they were. Only whole literals: a short secret ("p") must not mask every "p" of the text.
+   * The text (a configuration's source) with each secret written as a whole string literal ({@code
+   * "secret"} or {@code `secret`}), and the user info of every URL in it, replaced by as many '*'
+   * (line breaks kept), so lines and columns stay where they were. Only whole literals: a short
+   * secret ("p") must not mask every "p" of the text.
    */
   public static String source(String text, Collection<String> secrets) {
     StringBuilder out = new StringBuilder(text);
@@ -73,7 +76,10 @@ public final class Redact {
     }
   }
 
-  /** Whether a header of this name carries credentials, so its value is never shown (e.g. Authorization, X-Api-Key). */
+  /**
+   * Whether a header of this name carries credentials, so its value is never shown (e.g.
+   * Authorization, X-Api-Key).
+   */
   public static boolean credentialHeader(String name) {
     return CREDENTIAL_HEADER.matcher(name).matches();
   }

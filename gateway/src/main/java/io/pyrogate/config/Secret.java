@@ -3,8 +3,9 @@ package io.pyrogate.config;
 import java.util.Objects;
 
 /**
- * A value that must never be shown: passwords, tokens, credentials, client secrets, private keys. Its
- * {@link #toString()} is "(secret)"; only {@link #reveal()} gives the value, at the point of use.
+ * A value that must never be shown: passwords, tokens, credentials, client secrets, private keys.
+ * Its {@link #toString()} is "(secret)"; only {@link #reveal()} gives the value, at the point of
+ * use.
  */
 public final class Secret {
   /** How every secret is shown. */

@@ -7,12 +7,13 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Where a secret comes from: given inline ({@code password}, {@code bearer_token}, {@code key_pem} ...) or named as
- * a file ({@code password_file}, {@code bearer_token_file}, {@code key_file} ...) that is read at use, so a rotated
- * file takes effect without a restart. Alloy lets each such pair set at most one; the config records hold one
- * {@code SecretSource}, or null when neither is set.
+ * Where a secret comes from: given inline ({@code password}, {@code bearer_token}, {@code key_pem}
+ * ...) or named as a file ({@code password_file}, {@code bearer_token_file}, {@code key_file} ...)
+ * that is read at use, so a rotated file takes effect without a restart. Alloy lets each such pair
+ * set at most one; the config records hold one {@code SecretSource}, or null when neither is set.
  *
- * <p>Neither form shows the secret: an inline one prints as {@value Secret#SHOWN}, a file as its path.
+ * <p>Neither form shows the secret: an inline one prints as {@value Secret#SHOWN}, a file as its
+ * path.
  */
 public sealed interface SecretSource {
 
@@ -28,8 +29,8 @@ public sealed interface SecretSource {
   Path file();
 
   /**
-   * The secret now: the inline value, or the file's content (as it is: callers strip what their format ignores).
-   * Blocks while a file is read.
+   * The secret now: the inline value, or the file's content (as it is: callers strip what their
+   * format ignores). Blocks while a file is read.
    *
    * @throws IOException when the file cannot be read
    */

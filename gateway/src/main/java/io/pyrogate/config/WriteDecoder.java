@@ -1,5 +1,8 @@
 package io.pyrogate.config;
 
+import io.pyrogate.config.syntax.Block;
+import io.pyrogate.config.syntax.Diagnostics;
+import io.pyrogate.config.syntax.Position;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -9,17 +12,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.pyrogate.config.syntax.Block;
-import io.pyrogate.config.syntax.Diagnostics;
-import io.pyrogate.config.syntax.Position;
-
 /**
- * Decodes a {@code pyroscope.write} component: its external labels and its {@code endpoint} blocks (URL, retries,
- * headers and, through {@link HttpClientDecoder}, the HTTP client arguments), each with a distinct name.
+ * Decodes a {@code pyroscope.write} component: its external labels and its {@code endpoint} blocks
+ * (URL, retries, headers and, through {@link HttpClientDecoder}, the HTTP client arguments), each
+ * with a distinct name.
  */
 final class WriteDecoder {
-  private WriteDecoder() {
-  }
+  private WriteDecoder() {}
 
   /** A {@code pyroscope.write} component. */
   static WriteComponent read(Block b, BlockReader.Context ctx) {
@@ -27,13 +26,16 @@ final class WriteDecoder {
     String what = "pyroscope.write \"" + b.label() + "\"";
     BlockReader r = BlockReader.of(what, b, ctx);
     Map<String, String> externalLabels = r.stringMap("external_labels").orElse(Map.of());
-    r.block("tracing").ifPresent(t -> {
-      // Undocumented in Alloy; trace propagation does not apply to pyrogate, so it is read and ignored.
-      BlockReader tr = BlockReader.of(what + " tracing", t, ctx);
-      tr.bool("jaeger_propagator");
-      tr.bool("trace_context_propagator");
-      tr.finish();
-    });
+    r.block("tracing")
+        .ifPresent(
+            t -> {
+              // Undocumented in Alloy; trace propagation does not apply to pyrogate, so it is read
+              // and ignored.
+              BlockReader tr = BlockReader.of(what + " tracing", t, ctx);
+              tr.bool("jaeger_propagator");
+              tr.bool("trace_context_propagator");
+              tr.finish();
+            });
     List<Endpoint> endpoints = new ArrayList<>();
     Map<String, Position> names = new HashMap<>();
     Map<String, Integer> generated = new HashMap<>();
@@ -44,8 +46,15 @@ final class WriteDecoder {
       }
       Position first = names.putIfAbsent(endpoint.name(), e.position());
       if (first != null) {
-        diags.error(e.position(), "endpoint name \"" + endpoint.name() + "\" is already used in " + what + " at " + first
-            + "; give each endpoint a distinct name");
+        diags.error(
+            e.position(),
+            "endpoint name \""
+                + endpoint.name()
+                + "\" is already used in "
+                + what
+                + " at "
+                + first
+                + "; give each endpoint a distinct name");
         continue;
       }
       endpoints.add(endpoint);
@@ -54,7 +63,8 @@ final class WriteDecoder {
     return new WriteComponent(b.label(), endpoints, externalLabels);
   }
 
-  private static Endpoint endpoint(String parent, Block b, Map<String, Integer> generated, BlockReader.Context ctx) {
+  private static Endpoint endpoint(
+      String parent, Block b, Map<String, Integer> generated, BlockReader.Context ctx) {
     Diagnostics diags = ctx.diags();
     BlockReader r = BlockReader.of(parent + " endpoint", b, ctx);
     String url = r.requiredString("url");
@@ -64,30 +74,42 @@ final class WriteDecoder {
     }
     String name = r.string("name").filter(s -> !s.isEmpty()).orElse(null);
     if (name != null && !name.matches("[A-Za-z0-9._-]+")) {
-      diags.error(r.positionOf("name").orElse(b.position()),
-          "endpoint name \"" + name + "\" may contain only letters, digits, '.', '_' and '-' (it names a Kafka consumer group)");
+      diags.error(
+          r.positionOf("name").orElse(b.position()),
+          "endpoint name \""
+              + name
+              + "\" may contain only letters, digits, '.', '_' and '-' (it names a Kafka consumer group)");
     }
     Duration timeout = r.positiveDuration("remote_timeout", Endpoint.DEFAULT_REMOTE_TIMEOUT);
     Map<String, String> headers = r.stringMap("headers").orElse(Map.of());
-    headers.forEach((header, value) -> {
-      if (Redact.credentialHeader(header)) {
-        r.secretValue(value);
-      }
-    });
+    headers.forEach(
+        (header, value) -> {
+          if (Redact.credentialHeader(header)) {
+            r.secretValue(value);
+          }
+        });
     Duration minBackoff = r.positiveDuration("min_backoff_period", Endpoint.DEFAULT_MIN_BACKOFF);
     Duration maxBackoff = r.positiveDuration("max_backoff_period", Endpoint.DEFAULT_MAX_BACKOFF);
     if (maxBackoff.compareTo(minBackoff) < 0) {
-      diags.error(r.positionOf("max_backoff_period").orElse(b.position()),
-          "max_backoff_period (" + maxBackoff + ") must not be less than min_backoff_period (" + minBackoff + ")");
+      diags.error(
+          r.positionOf("max_backoff_period").orElse(b.position()),
+          "max_backoff_period ("
+              + maxBackoff
+              + ") must not be less than min_backoff_period ("
+              + minBackoff
+              + ")");
     }
-    long retries = r.number("max_backoff_retries").orElse((long) Endpoint.DEFAULT_MAX_BACKOFF_RETRIES);
+    long retries =
+        r.number("max_backoff_retries").orElse((long) Endpoint.DEFAULT_MAX_BACKOFF_RETRIES);
     if (retries < 0 || retries > Integer.MAX_VALUE) {
-      diags.error(r.positionOf("max_backoff_retries").orElse(b.position()),
+      diags.error(
+          r.positionOf("max_backoff_retries").orElse(b.position()),
           "max_backoff_retries must be 0 (retry forever) or more, got " + retries);
     }
     boolean retry429 = r.bool("retry_on_http_429").orElse(true);
     HttpClientConfig http = HttpClientDecoder.read(r);
-    // Alloy accepts these; they only concern debug-info uploads and tracing, which pyrogate does not do.
+    // Alloy accepts these; they only concern debug-info uploads and tracing, which pyrogate does
+    // not do.
     r.duration("debug_info_upload_timeout");
     r.finish();
     if (uri == null) {
@@ -96,8 +118,16 @@ final class WriteDecoder {
     if (name == null) {
       name = generatedName(uri, generated);
     }
-    return new Endpoint(name, uri, timeout, headers, minBackoff, maxBackoff,
-        (int) Math.max(0, Math.min(retries, Integer.MAX_VALUE)), retry429, http);
+    return new Endpoint(
+        name,
+        uri,
+        timeout,
+        headers,
+        minBackoff,
+        maxBackoff,
+        (int) Math.max(0, Math.min(retries, Integer.MAX_VALUE)),
+        retry429,
+        http);
   }
 
   private static URI parseUrl(String url, Position at, Diagnostics diags) {
@@ -112,22 +142,43 @@ final class WriteDecoder {
         return null;
       }
       if (uri.getQuery() != null || uri.getFragment() != null) {
-        diags.error(at, "url \"" + Redact.url(url) + "\" must not have a query or fragment; pyrogate appends the API path");
+        diags.error(
+            at,
+            "url \""
+                + Redact.url(url)
+                + "\" must not have a query or fragment; pyrogate appends the API path");
         return null;
       }
       return uri;
     } catch (URISyntaxException e) {
-      String hint = url.contains("${") ? "; it looks like a template placeholder that was never filled in" : "";
-      diags.error(at, "url \"" + Redact.url(url) + "\" is not a valid URL (" + e.getReason().toLowerCase(Locale.ROOT)
-          + " at index " + e.getIndex() + ")" + hint);
+      String hint =
+          url.contains("${")
+              ? "; it looks like a template placeholder that was never filled in"
+              : "";
+      diags.error(
+          at,
+          "url \""
+              + Redact.url(url)
+              + "\" is not a valid URL ("
+              + e.getReason().toLowerCase(Locale.ROOT)
+              + " at index "
+              + e.getIndex()
+              + ")"
+              + hint);
       return null;
     }
   }
 
-  /** A name from the URL, so it stays the same when endpoints are reordered: host_port[_path][-n]. */
+  /**
+   * A name from the URL, so it stays the same when endpoints are reordered: host_port[_path][-n].
+   */
   private static String generatedName(URI uri, Map<String, Integer> generated) {
-    String base = (uri.getHost() + (uri.getPort() > 0 ? "_" + uri.getPort() : "")
-        + (uri.getPath() == null ? "" : uri.getPath())).replaceAll("[^A-Za-z0-9.]+", "_").replaceAll("_+$", "");
+    String base =
+        (uri.getHost()
+                + (uri.getPort() > 0 ? "_" + uri.getPort() : "")
+                + (uri.getPath() == null ? "" : uri.getPath()))
+            .replaceAll("[^A-Za-z0-9.]+", "_")
+            .replaceAll("_+$", "");
     int n = generated.merge(base, 1, Integer::sum);
     return n == 1 ? base : base + "-" + n;
   }

@@ -1,43 +1,46 @@
 package io.pyrogate.delivery;
 
+import io.pyrogate.kafka.ConsumerWindow;
+import io.pyrogate.record.ProfileRecord;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import io.pyrogate.kafka.ConsumerWindow;
-import io.pyrogate.record.ProfileRecord;
-import io.vertx.core.Vertx;
-
 /**
- * Groups an endpoint's records into requests. Plain push records of one tenant go into one PushRequest, up to a
- * size in bytes, waiting a short linger for more; every other record (an /ingest body, a push record stored
- * encoded) is a request of its own. A request is handed on when it is full, when its linger ends, or at once when it
- * cannot be batched. Used from the endpoint's event loop only.
+ * Groups an endpoint's records into requests. Plain push records of one tenant go into one
+ * PushRequest, up to a size in bytes, waiting a short linger for more; every other record (an
+ * /ingest body, a push record stored encoded) is a request of its own. A request is handed on when
+ * it is full, when its linger ends, or at once when it cannot be batched. Used from the endpoint's
+ * event loop only.
  */
 final class Batcher {
   /**
-   * Largest batch of push records, in bytes of the serialized PushRequest (a record bigger than this goes alone).
-   * 1 MiB holds dozens of typical SDK profiles (tens of KiB each), enough to save most of the per-request cost,
-   * while a batch that fails costs little to retry and 16 batches still fit in the endpoint's window.
-   * Measured by BatchingBenchmark (bench/): about 15 % less CPU per profile than one per request; 4 MiB saves no more.
+   * Largest batch of push records, in bytes of the serialized PushRequest (a record bigger than
+   * this goes alone). 1 MiB holds dozens of typical SDK profiles (tens of KiB each), enough to save
+   * most of the per-request cost, while a batch that fails costs little to retry and 16 batches
+   * still fit in the endpoint's window. Measured by BatchingBenchmark (bench/): about 15 % less CPU
+   * per profile than one per request; 4 MiB saves no more.
    */
   static final int BATCH_BYTES = 1024 * 1024;
+
   /**
-   * Longest wait for more records to fill a batch that is not full. Profiles are uploaded every 10 s or more, so
-   * 20 ms of extra latency is invisible, and it is long enough to gather what one Kafka poll hands over.
+   * Longest wait for more records to fill a batch that is not full. Profiles are uploaded every 10
+   * s or more, so 20 ms of extra latency is invisible, and it is long enough to gather what one
+   * Kafka poll hands over.
    */
   static final long BATCH_LINGER_MS = 20;
 
   /** A batch waiting for more records, and the timer of its linger. */
-  private record Open(Send batch, long lingerTimer) {
-  }
+  private record Open(Send batch, long lingerTimer) {}
 
   private final Vertx vertx;
   private final long maxBytes;
   private final long lingerMillis;
   private final Consumer<Send> out;
+
   /** The open batch of each tenant ("" when single-tenant). */
   private final Map<String, Open> open = new HashMap<>();
 
@@ -53,7 +56,10 @@ final class Batcher {
     this.out = out;
   }
 
-  /** Takes a prepared record: into its tenant's batch if it is a plain push record, else out on its own at once. */
+  /**
+   * Takes a prepared record: into its tenant's batch if it is a plain push record, else out on its
+   * own at once.
+   */
   void add(ConsumerWindow.Held d, ProfileRecord profile) {
     if (profile.kind() != ProfileRecord.Kind.PUSH || profile.contentEncoding() != null) {
       out.accept(Send.of(d, profile));
@@ -67,13 +73,16 @@ final class Batcher {
     }
     if (current == null) {
       Send batch = new Send(profile.tenant());
-      long timer = vertx.setTimer(lingerMillis, t -> {
-        Open lingering = open.get(key);
-        if (lingering != null && lingering.batch() == batch) {
-          open.remove(key);
-          out.accept(batch);
-        }
-      });
+      long timer =
+          vertx.setTimer(
+              lingerMillis,
+              t -> {
+                Open lingering = open.get(key);
+                if (lingering != null && lingering.batch() == batch) {
+                  open.remove(key);
+                  out.accept(batch);
+                }
+              });
       current = new Open(batch, timer);
       open.put(key, current);
     }
@@ -86,10 +95,12 @@ final class Batcher {
   /** Closes every open batch without handing it on (the endpoint stops) and returns them. */
   List<Send> discardOpen() {
     List<Send> discarded = new ArrayList<>(open.size());
-    open.values().forEach(o -> {
-      vertx.cancelTimer(o.lingerTimer());
-      discarded.add(o.batch());
-    });
+    open.values()
+        .forEach(
+            o -> {
+              vertx.cancelTimer(o.lingerTimer());
+              discarded.add(o.batch());
+            });
     open.clear();
     return discarded;
   }

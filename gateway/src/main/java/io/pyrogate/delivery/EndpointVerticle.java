@@ -1,11 +1,5 @@
 package io.pyrogate.delivery;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-
 import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.Redact;
 import io.pyrogate.config.WriteComponent;
@@ -20,30 +14,38 @@ import io.pyrogate.record.RecordFormatException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.ProxyOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Delivers one endpoint of a {@code pyroscope.write} component from the component's topic, in the
- * endpoint's own consumer group, so it progresses independently of every other endpoint: it consumes, hands each
- * record to the sender and commits what is done.
+ * endpoint's own consumer group, so it progresses independently of every other endpoint: it
+ * consumes, hands each record to the sender and commits what is done.
  *
- * <p>Each record is prepared ({@link RecordPreparer}: external labels) and grouped into requests ({@link Batcher}:
- * push records of one tenant in one PushRequest); {@link EndpointSender} makes the attempts. At most
- * {@link EndpointClients#MAX_CONNECTIONS} requests are in flight, the others wait their turn in a {@link SendQueue}
- * and not in the HTTP client's pool. A request succeeds or fails as a whole. A record is done when the endpoint answered 2xx to its
- * request or when it was written to the dead-letter topic; only the done prefix of each partition is committed. When
- * the window is full the consumer's partitions are paused (it keeps polling, so it stays in its group): lag builds
- * up in Kafka, not in heap. The window, retry timers, commits and drain-on-stop are the {@link ConsumerWindow}'s.
+ * <p>Each record is prepared ({@link RecordPreparer}: external labels) and grouped into requests
+ * ({@link Batcher}: push records of one tenant in one PushRequest); {@link EndpointSender} makes
+ * the attempts. At most {@link EndpointClients#MAX_CONNECTIONS} requests are in flight, the others
+ * wait their turn in a {@link SendQueue} and not in the HTTP client's pool. A request succeeds or
+ * fails as a whole. A record is done when the endpoint answered 2xx to its request or when it was
+ * written to the dead-letter topic; only the done prefix of each partition is committed. When the
+ * window is full the consumer's partitions are paused (it keeps polling, so it stays in its group):
+ * lag builds up in Kafka, not in heap. The window, retry timers, commits and drain-on-stop are the
+ * {@link ConsumerWindow}'s.
  *
- * <p>An endpoint that answers nothing is in outage ({@link EndpointHealth}), which is no record's failure: the
- * requests wait in the queue and one at a time goes as a probe, the next after a backoff growing to
- * {@code max_backoff_period}, for as long as it takes. A record spends its {@code max_backoff_retries} only on a
- * failure of its own: the endpoint answered a request sent after the failed one, and is not in outage. It goes to the
- * dead-letter topic only when that budget is spent (a batch is first split into single records), or when refused for
- * good. Records keep coming into the window while some are retried, so a record the
- * endpoint fails on its own cannot pass for an outage: the other records show the endpoint serving.
+ * <p>An endpoint that answers nothing is in outage ({@link EndpointHealth}), which is no record's
+ * failure: the requests wait in the queue and one at a time goes as a probe, the next after a
+ * backoff growing to {@code max_backoff_period}, for as long as it takes. A record spends its
+ * {@code max_backoff_retries} only on a failure of its own: the endpoint answered a request sent
+ * after the failed one, and is not in outage. It goes to the dead-letter topic only when that
+ * budget is spent (a batch is first split into single records), or when refused for good. Records
+ * keep coming into the window while some are retried, so a record the endpoint fails on its own
+ * cannot pass for an outage: the other records show the endpoint serving.
  */
 public final class EndpointVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointVerticle.class);
@@ -68,14 +70,36 @@ public final class EndpointVerticle extends VerticleBase {
   private EndpointSender sender;
   private boolean stopping;
 
-  public EndpointVerticle(WriteComponent write, Endpoint endpoint, String topic, Map<String, Object> consumerConfig,
-      Producers producer, String deadLetterTopic, Metrics.EndpointMetrics metrics) {
-    this(write, endpoint, topic, consumerConfig, producer, deadLetterTopic, metrics, EndpointClients.Settings.system());
+  public EndpointVerticle(
+      WriteComponent write,
+      Endpoint endpoint,
+      String topic,
+      Map<String, Object> consumerConfig,
+      Producers producer,
+      String deadLetterTopic,
+      Metrics.EndpointMetrics metrics) {
+    this(
+        write,
+        endpoint,
+        topic,
+        consumerConfig,
+        producer,
+        deadLetterTopic,
+        metrics,
+        EndpointClients.Settings.system());
   }
 
-  /** @param settings the environment, clock and TLS file check interval; injectable for tests */
-  public EndpointVerticle(WriteComponent write, Endpoint endpoint, String topic, Map<String, Object> consumerConfig,
-      Producers producer, String deadLetterTopic, Metrics.EndpointMetrics metrics,
+  /**
+   * @param settings the environment, clock and TLS file check interval; injectable for tests
+   */
+  public EndpointVerticle(
+      WriteComponent write,
+      Endpoint endpoint,
+      String topic,
+      Map<String, Object> consumerConfig,
+      Producers producer,
+      String deadLetterTopic,
+      Metrics.EndpointMetrics metrics,
       EndpointClients.Settings settings) {
     this.metrics = metrics;
     this.settings = settings;
@@ -86,7 +110,8 @@ public final class EndpointVerticle extends VerticleBase {
     this.consumerConfig = Map.copyOf(consumerConfig);
     this.deadLetters = new DeadLetters(producer, deadLetterTopic);
     this.retryPolicy = RetryPolicy.of(endpoint, () -> ThreadLocalRandom.current().nextDouble());
-    this.health = new EndpointHealth(retryPolicy, settings.monotonicMillis(), settings.clockMillis());
+    this.health =
+        new EndpointHealth(retryPolicy, settings.monotonicMillis(), settings.clockMillis());
     publishHealth();
   }
 
@@ -98,21 +123,40 @@ public final class EndpointVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     batcher = new Batcher(vertx, Batcher.BATCH_BYTES, Batcher.BATCH_LINGER_MS, this::attempt);
-    queue = new SendQueue(vertx, health, settings.monotonicMillis(), EndpointClients.MAX_CONNECTIONS, this::transmit);
-    return EndpointSender.start(vertx, describe(), endpoint, settings, () -> stopping).compose(started -> {
-      sender = started;
-      return subscribe(sender.proxy());
-    });
+    queue =
+        new SendQueue(
+            vertx,
+            health,
+            settings.monotonicMillis(),
+            EndpointClients.MAX_CONNECTIONS,
+            this::transmit);
+    return EndpointSender.start(vertx, describe(), endpoint, settings, () -> stopping)
+        .compose(
+            started -> {
+              sender = started;
+              return subscribe(sender.proxy());
+            });
   }
 
   private Future<?> subscribe(ProxyOptions proxy) {
-    window = new ConsumerWindow(vertx, consumerConfig, List.of(topic),
-        new ConsumerWindow.Limits(WINDOW_BYTES, WINDOW_RECORDS, STOP_GRACE),
-        new ConsumerWindow.Gauges(metrics.windowBytes(), metrics.windowRecords()), describe());
+    window =
+        new ConsumerWindow(
+            vertx,
+            consumerConfig,
+            List.of(topic),
+            new ConsumerWindow.Limits(WINDOW_BYTES, WINDOW_RECORDS, STOP_GRACE),
+            new ConsumerWindow.Gauges(metrics.windowBytes(), metrics.windowRecords()),
+            describe());
     window.onRevoked(queue::dropReleased);
-    return window.start(this::accept,
-        (d, e) -> deadLetter(Send.of(d, null), d, "malformed record: " + e, 0)).onSuccess(v -> LOG.info("{}: delivering from {}{}", describe(), topic,
-        proxy == null ? "" : " through " + ProxyChoice.describe(proxy)));
+    return window
+        .start(this::accept, (d, e) -> deadLetter(Send.of(d, null), d, "malformed record: " + e, 0))
+        .onSuccess(
+            v ->
+                LOG.info(
+                    "{}: delivering from {}{}",
+                    describe(),
+                    topic,
+                    proxy == null ? "" : " through " + ProxyChoice.describe(proxy)));
   }
 
   @Override
@@ -124,11 +168,13 @@ public final class EndpointVerticle extends VerticleBase {
     for (Send batch : batcher.discardOpen()) {
       batch.deliveries.forEach(window::giveBack);
     }
-    return window.stop()
-        .eventually(() -> {
-          sender.close();
-          return Future.succeededFuture();
-        });
+    return window
+        .stop()
+        .eventually(
+            () -> {
+              sender.close();
+              return Future.succeededFuture();
+            });
   }
 
   private void accept(ConsumerWindow.Held d) {
@@ -153,8 +199,8 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   /**
-   * Queues a request to go out as soon as it may ({@link SendQueue}): when a connection is free, in an outage when its
-   * turn as the probe comes.
+   * Queues a request to go out as soon as it may ({@link SendQueue}): when a connection is free, in
+   * an outage when its turn as the probe comes.
    */
   private void attempt(Send s) {
     if (!s.dropReleased()) {
@@ -176,14 +222,29 @@ public final class EndpointVerticle extends VerticleBase {
       s.firstAttemptMillis = s.lastAttemptMillis;
     }
     long sentAt = System.nanoTime();
-    sender.send(s).onComplete(ar -> {
-      queue.completed(s);
-      // The sender answers every attempt; should it fail instead, the attempt counts as unanswered and is retried
-      // rather than holding its in-flight slot forever. Only the exception's class: its message may hold a secret.
-      onOutcome(s, sentAt, ar.succeeded() ? ar.result() : new EndpointSender.Outcome(false,
-          new RetryPolicy.Failure(0, null, null, "sending failed: " + ar.cause().getClass().getName())));
-      queue.pump();
-    });
+    sender
+        .send(s)
+        .onComplete(
+            ar -> {
+              queue.completed(s);
+              // The sender answers every attempt; should it fail instead, the attempt counts as
+              // unanswered and is retried
+              // rather than holding its in-flight slot forever. Only the exception's class: its
+              // message may hold a secret.
+              onOutcome(
+                  s,
+                  sentAt,
+                  ar.succeeded()
+                      ? ar.result()
+                      : new EndpointSender.Outcome(
+                          false,
+                          new RetryPolicy.Failure(
+                              0,
+                              null,
+                              null,
+                              "sending failed: " + ar.cause().getClass().getName())));
+              queue.pump();
+            });
   }
 
   private void onOutcome(Send s, long sentAt, EndpointSender.Outcome outcome) {
@@ -202,7 +263,9 @@ public final class EndpointVerticle extends VerticleBase {
     if (outcome.delivered()) {
       long outageSince = health.snapshot().sinceMillis();
       if (health.delivered(s.sentAt)) {
-        LOG.info("{}: delivering again after {} s in outage", describe(),
+        LOG.info(
+            "{}: delivering again after {} s in outage",
+            describe(),
             (settings.clockMillis().getAsLong() - outageSince) / 1000);
       }
       publishHealth();
@@ -226,16 +289,19 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   /**
-   * A failure worth retrying. In an outage the request waits for its turn as the probe instead of a timer of its
-   * own, and spends nothing. Otherwise it spends the record's budget only if it is the request's own
-   * ({@link EndpointHealth#ownFailure}: the endpoint answered a request sent after it), known now or at the request's
-   * next failure, when the answers to the requests sent during its flight are in. A batch out of budget is
-   * sent again record by record, so only a failing record reaches the dead-letter topic.
+   * A failure worth retrying. In an outage the request waits for its turn as the probe instead of a
+   * timer of its own, and spends nothing. Otherwise it spends the record's budget only if it is the
+   * request's own ({@link EndpointHealth#ownFailure}: the endpoint answered a request sent after
+   * it), known now or at the request's next failure, when the answers to the requests sent during
+   * its flight are in. A batch out of budget is sent again record by record, so only a failing
+   * record reaches the dead-letter topic.
    */
   private void retry(Send s, RetryPolicy.Failure f) {
     if (health.failed(f, s.sentAt)) {
-      LOG.warn("{}: endpoint in outage, probing it until it answers (no profile is dead-lettered meanwhile): {}",
-          describe(), f.reason());
+      LOG.warn(
+          "{}: endpoint in outage, probing it until it answers (no profile is dead-lettered meanwhile): {}",
+          describe(),
+          f.reason());
     }
     publishHealth();
     if (health.inOutage()) {
@@ -278,11 +344,16 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   /**
-   * A batch the endpoint refused for good, or that ran out of retries: one of its records may be the cause, so each
-   * is sent again on its own (with a budget of its own) and only the failing ones reach the dead-letter topic.
+   * A batch the endpoint refused for good, or that ran out of retries: one of its records may be
+   * the cause, so each is sent again on its own (with a budget of its own) and only the failing
+   * ones reach the dead-letter topic.
    */
   private void split(Send batch, String reason) {
-    LOG.info("{}: batch of {} records failed ({}); sending them one by one", describe(), batch.deliveries.size(), reason);
+    LOG.info(
+        "{}: batch of {} records failed ({}); sending them one by one",
+        describe(),
+        batch.deliveries.size(),
+        reason);
     batch.singles().forEach(this::attempt);
   }
 
@@ -293,23 +364,48 @@ public final class EndpointVerticle extends VerticleBase {
     if (s.attempts == 0) {
       s.firstAttemptMillis = s.lastAttemptMillis = settings.clockMillis().getAsLong();
     }
-    deadLetters.write(d.record(), endpoint.name(), reason, status, s.attempts, s.firstAttemptMillis, s.lastAttemptMillis)
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            metrics.droppedBytes().increment(d.size());
-            metrics.droppedProfiles().increment();
-            LOG.warn("{}: record {} moved to the dead-letter topic: {}", describe(), d.describe(), reason);
-            window.done(d);
-          } else if (stopping) {
-            window.giveBack(d);
-          } else {
-            LOG.warn("{}: cannot write to the dead-letter topic, will retry: {}", describe(), ar.cause().getMessage());
-            window.retryLater(List.of(d), retryPolicy.backoff(s.attempts), () -> deadLetter(s, d, reason, status));
-          }
-        });
+    deadLetters
+        .write(
+            d.record(),
+            endpoint.name(),
+            reason,
+            status,
+            s.attempts,
+            s.firstAttemptMillis,
+            s.lastAttemptMillis)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                metrics.droppedBytes().increment(d.size());
+                metrics.droppedProfiles().increment();
+                LOG.warn(
+                    "{}: record {} moved to the dead-letter topic: {}",
+                    describe(),
+                    d.describe(),
+                    reason);
+                window.done(d);
+              } else if (stopping) {
+                window.giveBack(d);
+              } else {
+                LOG.warn(
+                    "{}: cannot write to the dead-letter topic, will retry: {}",
+                    describe(),
+                    ar.cause().getMessage());
+                window.retryLater(
+                    List.of(d),
+                    retryPolicy.backoff(s.attempts),
+                    () -> deadLetter(s, d, reason, status));
+              }
+            });
   }
 
   private String describe() {
-    return "pyroscope.write \"" + writeLabel + "\" endpoint \"" + endpoint.name() + "\" (" + Redact.url(endpoint.url()) + ")";
+    return "pyroscope.write \""
+        + writeLabel
+        + "\" endpoint \""
+        + endpoint.name()
+        + "\" ("
+        + Redact.url(endpoint.url())
+        + ")";
   }
 }

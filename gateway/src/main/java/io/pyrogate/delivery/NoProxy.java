@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A {@code no_proxy} / {@code NO_PROXY} list with the semantics of Go's {@code golang.org/x/net/http/httpproxy},
- * which Alloy uses: comma-separated entries, each an IP, a CIDR, or a domain, IPs and domains optionally with
- * {@code :port}; {@code example.com} matches it and its subdomains, {@code .example.com} (or {@code *.example.com})
- * only subdomains; {@code *} matches everything. As in Go, {@code localhost} and loopback addresses never
- * go through the proxy when such a list is in use.
+ * A {@code no_proxy} / {@code NO_PROXY} list with the semantics of Go's {@code
+ * golang.org/x/net/http/httpproxy}, which Alloy uses: comma-separated entries, each an IP, a CIDR,
+ * or a domain, IPs and domains optionally with {@code :port}; {@code example.com} matches it and
+ * its subdomains, {@code .example.com} (or {@code *.example.com}) only subdomains; {@code *}
+ * matches everything. As in Go, {@code localhost} and loopback addresses never go through the proxy
+ * when such a list is in use.
  */
 final class NoProxy {
   private final boolean all;
@@ -42,10 +43,13 @@ final class NoProxy {
     }
   }
 
-  /** @param suffix the domain with a leading dot; {@code matchHost}: the domain itself matches too */
+  /**
+   * @param suffix the domain with a leading dot; {@code matchHost}: the domain itself matches too
+   */
   private record DomainRule(String suffix, boolean matchHost, String port) {
     boolean matches(String host, String p) {
-      boolean hostMatches = host.endsWith(suffix) || (matchHost && host.equals(suffix.substring(1)));
+      boolean hostMatches =
+          host.endsWith(suffix) || (matchHost && host.equals(suffix.substring(1)));
       return hostMatches && (port == null || port.equals(p));
     }
   }
@@ -159,7 +163,10 @@ final class NoProxy {
     return new IpRule(ip, bits, null);
   }
 
-  /** Go's net.SplitHostPort: {@code host:port} or {@code [v6]:port}; null when the entry has no port. */
+  /**
+   * Go's net.SplitHostPort: {@code host:port} or {@code [v6]:port}; null when the entry has no
+   * port.
+   */
   private static String[] splitHostPort(String s) {
     if (s.startsWith("[")) {
       int close = s.indexOf(']');
@@ -175,13 +182,20 @@ final class NoProxy {
     return new String[] {s.substring(0, colon), s.substring(colon + 1)};
   }
 
-  /** The bytes of an IPv4 or IPv6 literal (IPv4-mapped IPv6 as IPv4, as Go compares them); null otherwise. */
+  /**
+   * The bytes of an IPv4 or IPv6 literal (IPv4-mapped IPv6 as IPv4, as Go compares them); null
+   * otherwise.
+   */
   static byte[] ipLiteral(String s) {
     if (s.isEmpty()) {
       return null;
     }
-    boolean v4 = s.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.') && s.chars().filter(c -> c == '.').count() == 3;
-    boolean v6 = s.indexOf(':') >= 0 && s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+    boolean v4 =
+        s.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.')
+            && s.chars().filter(c -> c == '.').count() == 3;
+    boolean v6 =
+        s.indexOf(':') >= 0
+            && s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
     if (!v4 && !v6) {
       return null;
     }

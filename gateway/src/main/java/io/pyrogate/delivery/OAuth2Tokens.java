@@ -1,14 +1,5 @@
 package io.pyrogate.delivery;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Base64;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.LongSupplier;
-
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.pyrogate.config.HttpClientConfig.OAuth2;
 import io.pyrogate.config.Redact;
@@ -18,23 +9,33 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 /**
- * Access tokens of an {@code oauth2} block, by the client-credentials grant as Go's
- * {@code golang.org/x/oauth2/clientcredentials} gets them (which Alloy uses): a form POST to {@code token_url}
- * with {@code grant_type=client_credentials}, the space-joined {@code scopes} and {@code endpoint_params}, the
- * client id and secret as HTTP Basic (each form-encoded first, as RFC 6749 §2.3.1 and Go do).
+ * Access tokens of an {@code oauth2} block, by the client-credentials grant as Go's {@code
+ * golang.org/x/oauth2/clientcredentials} gets them (which Alloy uses): a form POST to {@code
+ * token_url} with {@code grant_type=client_credentials}, the space-joined {@code scopes} and {@code
+ * endpoint_params}, the client id and secret as HTTP Basic (each form-encoded first, as RFC 6749
+ * §2.3.1 and Go do).
  *
  * <p>A token is reused until 10 s before its {@code expires_in} runs out (Go's margin; without
- * {@code expires_in} until the endpoint refuses it). {@code client_secret_file} is read at each use (again only
- * when it changed), and a changed secret fetches a new token at once. Concurrent requests share one fetch.
- * A failed fetch fails the request that needed it, which is then retried like any failed attempt: nothing
- * is sent without a token. Tokens and secrets appear in no message. Not thread-safe: used from its verticle's
- * context only.
+ * {@code expires_in} until the endpoint refuses it). {@code client_secret_file} is read at each use
+ * (again only when it changed), and a changed secret fetches a new token at once. Concurrent
+ * requests share one fetch. A failed fetch fails the request that needed it, which is then retried
+ * like any failed attempt: nothing is sent without a token. Tokens and secrets appear in no
+ * message. Not thread-safe: used from its verticle's context only.
  */
 final class OAuth2Tokens {
   /** Go's oauth2 expiryDelta: a token this close to its expiry is not used any more. */
   static final long EXPIRY_MARGIN_MS = 10_000;
+
   private static final int MAX_ERROR_CODE = 64;
 
   private final OAuth2 config;
@@ -47,7 +48,9 @@ final class OAuth2Tokens {
   private Future<Token> fetching;
   private String fetchingWith;
 
-  /** @param secret the client secret it was fetched with, to notice a rotated secret */
+  /**
+   * @param secret the client secret it was fetched with, to notice a rotated secret
+   */
   private record Token(String authorization, long refreshAtMillis, String secret) {
     @Override
     public String toString() {
@@ -57,12 +60,15 @@ final class OAuth2Tokens {
 
   /**
    * @param client the token endpoint's client, with the oauth2 block's proxy and tls_config
-   * @param timeout of one token request (the endpoint's remote_timeout, as the token request is part of an attempt)
+   * @param timeout of one token request (the endpoint's remote_timeout, as the token request is
+   *     part of an attempt)
    */
-  OAuth2Tokens(Vertx vertx, OAuth2 config, ReloadingWebClient client, Duration timeout, LongSupplier clock) {
+  OAuth2Tokens(
+      Vertx vertx, OAuth2 config, ReloadingWebClient client, Duration timeout, LongSupplier clock) {
     this.config = config;
     this.client = client;
-    this.clientSecret = config.clientSecret() == null ? null : new SecretReader(vertx, config.clientSecret());
+    this.clientSecret =
+        config.clientSecret() == null ? null : new SecretReader(vertx, config.clientSecret());
     this.timeoutMs = Math.max(1, timeout.toMillis());
     this.clock = clock;
     this.tokenUrl = config.tokenUrl().toString();
@@ -70,18 +76,23 @@ final class OAuth2Tokens {
 
   /** The {@code Authorization} header value to send: {@code <token_type> <access_token>}. */
   Future<String> authorization() {
-    return secret().compose(secret -> {
-      Token t = token;
-      if (t != null && t.secret().equals(secret) && clock.getAsLong() < t.refreshAtMillis()) {
-        return Future.succeededFuture(t.authorization());
-      }
-      return fetch(secret).map(Token::authorization);
-    });
+    return secret()
+        .compose(
+            secret -> {
+              Token t = token;
+              if (t != null
+                  && t.secret().equals(secret)
+                  && clock.getAsLong() < t.refreshAtMillis()) {
+                return Future.succeededFuture(t.authorization());
+              }
+              return fetch(secret).map(Token::authorization);
+            });
   }
 
   /**
-   * The endpoint answered 401 to a request sent with {@code sentAuthorization}: that token is not used again,
-   * so the next {@link #authorization()} fetches a new one (unless another request already did).
+   * The endpoint answered 401 to a request sent with {@code sentAuthorization}: that token is not
+   * used again, so the next {@link #authorization()} fetches a new one (unless another request
+   * already did).
    */
   void rejected(String sentAuthorization) {
     if (token != null && token.authorization().equals(sentAuthorization)) {
@@ -104,40 +115,53 @@ final class OAuth2Tokens {
     if (fetching != null && secret.equals(fetchingWith)) {
       return fetching;
     }
-    Future<Token> f = client.get()
-        .compose(web -> web.postAbs(tokenUrl)
-            .timeout(timeoutMs)
-            .putHeader("Authorization", basic(config.clientId(), secret))
-            .putHeader("Content-Type", "application/x-www-form-urlencoded")
-            .putHeader("Accept", "application/json")
-            .sendBuffer(Buffer.buffer(form())))
-        .transform(ar -> {
-          if (ar.failed()) {
-            client.recheck();
-            return Future.failedFuture(new IllegalStateException(
-                "oauth2 token request to " + Redact.url(tokenUrl) + " failed: " + ar.cause().getMessage()));
-          }
-          try {
-            return Future.succeededFuture(token(ar.result(), secret));
-          } catch (IllegalStateException e) {
-            return Future.failedFuture(e);
-          }
-        });
+    Future<Token> f =
+        client
+            .get()
+            .compose(
+                web ->
+                    web.postAbs(tokenUrl)
+                        .timeout(timeoutMs)
+                        .putHeader("Authorization", basic(config.clientId(), secret))
+                        .putHeader("Content-Type", "application/x-www-form-urlencoded")
+                        .putHeader("Accept", "application/json")
+                        .sendBuffer(Buffer.buffer(form())))
+            .transform(
+                ar -> {
+                  if (ar.failed()) {
+                    client.recheck();
+                    return Future.failedFuture(
+                        new IllegalStateException(
+                            "oauth2 token request to "
+                                + Redact.url(tokenUrl)
+                                + " failed: "
+                                + ar.cause().getMessage()));
+                  }
+                  try {
+                    return Future.succeededFuture(token(ar.result(), secret));
+                  } catch (IllegalStateException e) {
+                    return Future.failedFuture(e);
+                  }
+                });
     fetching = f;
     fetchingWith = secret;
-    f.onComplete(ar -> {
-      if (fetching == f) {
-        fetching = null;
-        fetchingWith = null;
-      }
-      if (ar.succeeded()) {
-        token = ar.result();
-      }
-    });
+    f.onComplete(
+        ar -> {
+          if (fetching == f) {
+            fetching = null;
+            fetchingWith = null;
+          }
+          if (ar.succeeded()) {
+            token = ar.result();
+          }
+        });
     return f;
   }
 
-  /** grant_type, scope, then endpoint_params (which may replace grant_type, as in Go), sorted as Go encodes them. */
+  /**
+   * grant_type, scope, then endpoint_params (which may replace grant_type, as in Go), sorted as Go
+   * encodes them.
+   */
   String form() {
     Map<String, String> params = new TreeMap<>();
     params.put("grant_type", "client_credentials");
@@ -146,14 +170,24 @@ final class OAuth2Tokens {
     }
     params.putAll(config.endpointParams());
     StringBuilder b = new StringBuilder();
-    params.forEach((k, v) -> b.append(b.length() == 0 ? "" : "&").append(Url.queryEscape(k)).append('=').append(Url.queryEscape(v)));
+    params.forEach(
+        (k, v) ->
+            b.append(b.length() == 0 ? "" : "&")
+                .append(Url.queryEscape(k))
+                .append('=')
+                .append(Url.queryEscape(v)));
     return b.toString();
   }
 
   private Token token(HttpResponse<Buffer> response, String secret) {
     int status = response.statusCode();
     if (status / 100 != 2) {
-      throw new IllegalStateException("oauth2 token request to " + Redact.url(tokenUrl) + " failed: HTTP " + status + errorCode(response));
+      throw new IllegalStateException(
+          "oauth2 token request to "
+              + Redact.url(tokenUrl)
+              + " failed: HTTP "
+              + status
+              + errorCode(response));
     }
     String type = response.getHeader("Content-Type");
     String mediaType = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
@@ -161,7 +195,9 @@ final class OAuth2Tokens {
     String tokenType;
     String expiresIn;
     if (mediaType.equals("application/x-www-form-urlencoded") || mediaType.equals("text/plain")) {
-      Map<String, List<String>> form = new QueryStringDecoder(response.bodyAsString(), StandardCharsets.UTF_8, false).parameters();
+      Map<String, List<String>> form =
+          new QueryStringDecoder(response.bodyAsString(), StandardCharsets.UTF_8, false)
+              .parameters();
       accessToken = first(form, "access_token");
       tokenType = first(form, "token_type");
       expiresIn = first(form, "expires_in");
@@ -173,7 +209,10 @@ final class OAuth2Tokens {
       expiresIn = e == null ? null : e.toString();
     }
     if (accessToken == null || accessToken.isEmpty()) {
-      throw new IllegalStateException("oauth2 token request to " + Redact.url(tokenUrl) + ": server response missing access_token");
+      throw new IllegalStateException(
+          "oauth2 token request to "
+              + Redact.url(tokenUrl)
+              + ": server response missing access_token");
     }
     long refreshAt = Long.MAX_VALUE;
     long seconds = parseSeconds(expiresIn);
@@ -192,16 +231,21 @@ final class OAuth2Tokens {
       return json;
     } catch (RuntimeException e) {
       // The parser's message quotes the body, which may hold a token: say only what went wrong.
-      throw new IllegalStateException("oauth2 token request to " + Redact.url(tokenUrl) + ": response is not a JSON object");
+      throw new IllegalStateException(
+          "oauth2 token request to " + Redact.url(tokenUrl) + ": response is not a JSON object");
     }
   }
 
-  /** An RFC 6749 error code such as {@code invalid_client}; other text of the body is not repeated. */
+  /**
+   * An RFC 6749 error code such as {@code invalid_client}; other text of the body is not repeated.
+   */
   private static String errorCode(HttpResponse<Buffer> response) {
     try {
       JsonObject json = response.bodyAsJsonObject();
       Object error = json == null ? null : json.getValue("error");
-      if (error instanceof String s && s.length() <= MAX_ERROR_CODE && s.matches("[A-Za-z0-9_.-]+")) {
+      if (error instanceof String s
+          && s.length() <= MAX_ERROR_CODE
+          && s.matches("[A-Za-z0-9_.-]+")) {
         return " (" + s + ")";
       }
     } catch (RuntimeException notJson) {
@@ -215,7 +259,10 @@ final class OAuth2Tokens {
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 
-  /** expires_in as a number of seconds (Go accepts a JSON number or a numeric string); 0 when absent. */
+  /**
+   * expires_in as a number of seconds (Go accepts a JSON number or a numeric string); 0 when
+   * absent.
+   */
   private static long parseSeconds(String s) {
     if (s == null || s.isBlank()) {
       return 0;
@@ -241,7 +288,9 @@ final class OAuth2Tokens {
     return tokenType;
   }
 
-  /** HTTP Basic with id and secret each form-encoded first, as Go's oauth2 sends client credentials. */
+  /**
+   * HTTP Basic with id and secret each form-encoded first, as Go's oauth2 sends client credentials.
+   */
   static String basic(String clientId, String secret) {
     String pair = Url.queryEscape(clientId) + ":" + Url.queryEscape(secret);
     return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package io.pyrogate.delivery;
 
+import io.pyrogate.config.Endpoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -8,40 +9,60 @@ import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
 
-import io.pyrogate.config.Endpoint;
-
 /**
- * When to try a delivery again and how long to wait, as a value: built from an endpoint's arguments, with the
- * random source injected so the maths is deterministic in tests.
+ * When to try a delivery again and how long to wait, as a value: built from an endpoint's
+ * arguments, with the random source injected so the maths is deterministic in tests.
  *
- * <p>What is retried: no answer (connection error, timeout), 408, 429 (unless {@code retry_on_http_429 =
- * false}), 5xx, and Connect error codes Alloy retries (deadline_exceeded, unknown, internal, unavailable,
- * data_loss, aborted; resource_exhausted like 429). A code Connect does not define (a proxy's JSON body) is
- * ignored and the HTTP status decides, so a 502 or 503 from a proxy stays retried. Any other answer is final.
- * The n-th wait is random in
- * [min·2^(n-1), min·2^n), capped at max, as Alloy's (dskit) backoff; a server's {@code Retry-After} is
- * honoured instead when it asks for longer, still capped at max.
+ * <p>What is retried: no answer (connection error, timeout), 408, 429 (unless {@code
+ * retry_on_http_429 = false}), 5xx, and Connect error codes Alloy retries (deadline_exceeded,
+ * unknown, internal, unavailable, data_loss, aborted; resource_exhausted like 429). A code Connect
+ * does not define (a proxy's JSON body) is ignored and the HTTP status decides, so a 502 or 503
+ * from a proxy stays retried. Any other answer is final. The n-th wait is random in [min·2^(n-1),
+ * min·2^n), capped at max, as Alloy's (dskit) backoff; a server's {@code Retry-After} is honoured
+ * instead when it asks for longer, still capped at max.
  */
-public record RetryPolicy(Duration min, Duration max, int maxAttempts, boolean retryOn429, DoubleSupplier random) {
+public record RetryPolicy(
+    Duration min, Duration max, int maxAttempts, boolean retryOn429, DoubleSupplier random) {
   private static final Set<String> RETRIED_CONNECT_CODES =
       Set.of("deadline_exceeded", "unknown", "internal", "unavailable", "data_loss", "aborted");
-  /** The codes Connect defines; a body with any other code (e.g. from a proxy) is classified by its HTTP status. */
-  private static final Set<String> CONNECT_CODES = Set.of("canceled", "unknown", "invalid_argument",
-      "deadline_exceeded", "not_found", "already_exists", "permission_denied", "resource_exhausted",
-      "failed_precondition", "aborted", "out_of_range", "unimplemented", "internal", "unavailable", "data_loss",
-      "unauthenticated");
+
+  /**
+   * The codes Connect defines; a body with any other code (e.g. from a proxy) is classified by its
+   * HTTP status.
+   */
+  private static final Set<String> CONNECT_CODES =
+      Set.of(
+          "canceled",
+          "unknown",
+          "invalid_argument",
+          "deadline_exceeded",
+          "not_found",
+          "already_exists",
+          "permission_denied",
+          "resource_exhausted",
+          "failed_precondition",
+          "aborted",
+          "out_of_range",
+          "unimplemented",
+          "internal",
+          "unavailable",
+          "data_loss",
+          "unauthenticated");
 
   public RetryPolicy {
     if (min.isNegative() || max.compareTo(min) < 0) {
-      throw new IllegalArgumentException("backoff needs 0 <= min <= max, got min=" + min + " max=" + max);
+      throw new IllegalArgumentException(
+          "backoff needs 0 <= min <= max, got min=" + min + " max=" + max);
     }
     if (maxAttempts < 0) {
-      throw new IllegalArgumentException("maxAttempts must be 0 (forever) or more, got " + maxAttempts);
+      throw new IllegalArgumentException(
+          "maxAttempts must be 0 (forever) or more, got " + maxAttempts);
     }
   }
 
   static RetryPolicy of(Endpoint e, DoubleSupplier random) {
-    return new RetryPolicy(e.minBackoff(), e.maxBackoff(), e.maxBackoffRetries(), e.retryOnHttp429(), random);
+    return new RetryPolicy(
+        e.minBackoff(), e.maxBackoff(), e.maxBackoffRetries(), e.retryOnHttp429(), random);
   }
 
   /**
@@ -51,12 +72,12 @@ public record RetryPolicy(Duration min, Duration max, int maxAttempts, boolean r
    * @param connectCode the Connect error code of the response body, or null
    * @param retryAfter the Retry-After header, or null
    */
-  record Failure(int status, String connectCode, String retryAfter, String reason) {
-  }
+  record Failure(int status, String connectCode, String retryAfter, String reason) {}
 
-  /** What to do after a failure: wait {@code delay} and try again, or give up for {@code reason}. */
-  record Decision(boolean retry, Duration delay, String reason) {
-  }
+  /**
+   * What to do after a failure: wait {@code delay} and try again, or give up for {@code reason}.
+   */
+  record Decision(boolean retry, Duration delay, String reason) {}
 
   boolean retryable(Failure f) {
     if (f.status() == 0) {
@@ -80,14 +101,15 @@ public record RetryPolicy(Duration min, Duration max, int maxAttempts, boolean r
       return new Decision(false, Duration.ZERO, f.reason());
     }
     if (maxAttempts > 0 && attempts >= maxAttempts) {
-      return new Decision(false, Duration.ZERO, "gave up after " + attempts + " attempts: " + f.reason());
+      return new Decision(
+          false, Duration.ZERO, "gave up after " + attempts + " attempts: " + f.reason());
     }
     return new Decision(true, delay(f, attempts, now), f.reason());
   }
 
   /**
-   * The wait before trying again after the {@code retry}-th failure in a row: the backoff, or longer when the
-   * server's Retry-After asks for it, capped at max.
+   * The wait before trying again after the {@code retry}-th failure in a row: the backoff, or
+   * longer when the server's Retry-After asks for it, capped at max.
    */
   Duration delay(Failure f, int retry, Instant now) {
     Duration delay = backoff(retry);
@@ -98,7 +120,9 @@ public record RetryPolicy(Duration min, Duration max, int maxAttempts, boolean r
     return delay;
   }
 
-  /** @param retry 1 for the first retry */
+  /**
+   * @param retry 1 for the first retry
+   */
   public Duration backoff(int retry) {
     long minMs = min.toMillis();
     long maxMs = max.toMillis();

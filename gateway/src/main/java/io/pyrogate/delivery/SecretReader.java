@@ -1,17 +1,16 @@
 package io.pyrogate.delivery;
 
-import java.nio.charset.StandardCharsets;
-
 import io.pyrogate.config.SecretSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.FileProps;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a {@link SecretSource} at use: an inline secret as it is, a file ({@code password_file},
- * {@code bearer_token_file}, {@code credentials_file}, {@code client_secret_file}) re-read when it changes, so a
- * rotated secret takes effect without a restart. Reads are asynchronous; {@link #refresh()} is called before use and
- * at most re-reads when size or modification time moved.
+ * {@code bearer_token_file}, {@code credentials_file}, {@code client_secret_file}) re-read when it
+ * changes, so a rotated secret takes effect without a restart. Reads are asynchronous; {@link
+ * #refresh()} is called before use and at most re-reads when size or modification time moved.
  */
 final class SecretReader {
   private final Vertx vertx;
@@ -35,27 +34,40 @@ final class SecretReader {
       return Future.succeededFuture();
     }
     String path = source.file().toString();
-    return vertx.fileSystem().props(path).compose(props -> {
-      if (props.lastModifiedTime() == seenModified && props.size() == seenSize && value != null) {
-        return Future.<Void>succeededFuture();
-      }
-      return read(path, props);
-    }).recover(e -> {
-      error = "cannot read " + source.file() + ": " + e.getMessage();
-      value = null;
-      return Future.succeededFuture();
-    });
+    return vertx
+        .fileSystem()
+        .props(path)
+        .compose(
+            props -> {
+              if (props.lastModifiedTime() == seenModified
+                  && props.size() == seenSize
+                  && value != null) {
+                return Future.<Void>succeededFuture();
+              }
+              return read(path, props);
+            })
+        .recover(
+            e -> {
+              error = "cannot read " + source.file() + ": " + e.getMessage();
+              value = null;
+              return Future.succeededFuture();
+            });
   }
 
   private Future<Void> read(String path, FileProps props) {
-    return vertx.fileSystem().readFile(path).map(buffer -> {
-      // Files written by editors and secret mounts often end with a newline that is not part of the secret.
-      value = buffer.toString(StandardCharsets.UTF_8).strip();
-      error = null;
-      seenModified = props.lastModifiedTime();
-      seenSize = props.size();
-      return null;
-    });
+    return vertx
+        .fileSystem()
+        .readFile(path)
+        .map(
+            buffer -> {
+              // Files written by editors and secret mounts often end with a newline that is not
+              // part of the secret.
+              value = buffer.toString(StandardCharsets.UTF_8).strip();
+              error = null;
+              seenModified = props.lastModifiedTime();
+              seenSize = props.size();
+              return null;
+            });
   }
 
   /**

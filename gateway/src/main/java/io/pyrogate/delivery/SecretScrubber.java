@@ -1,5 +1,11 @@
 package io.pyrogate.delivery;
 
+import io.pyrogate.config.Endpoint;
+import io.pyrogate.config.HttpClientConfig;
+import io.pyrogate.config.ProxyConfig;
+import io.pyrogate.config.Secret;
+import io.pyrogate.config.SecretSource;
+import io.pyrogate.golang.Url;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,36 +18,35 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import io.pyrogate.config.Endpoint;
-import io.pyrogate.config.HttpClientConfig;
-import io.pyrogate.config.ProxyConfig;
-import io.pyrogate.config.Secret;
-import io.pyrogate.config.SecretSource;
-import io.pyrogate.golang.Url;
-
 /**
- * Removes an endpoint's secrets from text that came back from the endpoint (an error body may echo the
- * request's {@code Authorization} header or any other header) or from its connection, before that text is
- * logged, put in a dead-letter header or shown anywhere. Each secret is replaced by {@value #MASK}.
+ * Removes an endpoint's secrets from text that came back from the endpoint (an error body may echo
+ * the request's {@code Authorization} header or any other header) or from its connection, before
+ * that text is logged, put in a dead-letter header or shown anywhere. Each secret is replaced by
+ * {@value #MASK}.
  *
- * <p>The secrets are those of the configuration (the user info of the URL and of the proxy URL, the oauth2
- * client secret and {@code endpoint_params} values, proxy credentials) and the header values sent (the current
- * and recent {@code Authorization} values, so the oauth2 token and secrets read from files too, and the values
- * of {@code http_headers} and of headers named like credentials). Each is scrubbed as given, as the credentials
- * after an authentication scheme ({@code Bearer <token>}), Basic credentials also as their base64 and decoded
- * password, and percent-encoded. A text cut short (ending in "…") that ends in the start of a secret loses that
- * start too.
+ * <p>The secrets are those of the configuration (the user info of the URL and of the proxy URL, the
+ * oauth2 client secret and {@code endpoint_params} values, proxy credentials) and the header values
+ * sent (the current and recent {@code Authorization} values, so the oauth2 token and secrets read
+ * from files too, and the values of {@code http_headers} and of headers named like credentials).
+ * Each is scrubbed as given, as the credentials after an authentication scheme ({@code Bearer
+ * <token>}), Basic credentials also as their base64 and decoded password, and percent-encoded. A
+ * text cut short (ending in "…") that ends in the start of a secret loses that start too.
  */
 final class SecretScrubber {
   static final String MASK = Secret.SHOWN;
+
   /** The shortest start of a secret masked at the end of a text cut short. */
   private static final int MIN_CUT_PREFIX = 4;
+
   private static final String CUT = "…";
 
   private final List<String> configured;
   private final Supplier<Collection<String>> sent;
 
-  /** @param sent the secret header values being sent now (they change: tokens renew, files are re-read) */
+  /**
+   * @param sent the secret header values being sent now (they change: tokens renew, files are
+   *     re-read)
+   */
   SecretScrubber(Endpoint endpoint, Supplier<Collection<String>> sent) {
     this.sent = sent;
     Set<String> values = new LinkedHashSet<>();
@@ -73,7 +78,9 @@ final class SecretScrubber {
     configured.forEach(secret -> encoded(forms, secret));
     sent.get().forEach(value -> headerForms(forms, value));
     forms.removeIf(String::isEmpty);
-    forms.sort(Comparator.comparingInt(String::length).reversed()); // "Bearer x" before "x": the mask reads better
+    forms.sort(
+        Comparator.comparingInt(String::length)
+            .reversed()); // "Bearer x" before "x": the mask reads better
     String out = text;
     for (String form : forms) {
       out = out.replace(form, MASK);
@@ -81,22 +88,30 @@ final class SecretScrubber {
     return out.endsWith(CUT) ? maskCutSecret(out, forms) : out;
   }
 
-  /** A header value, the credentials after its scheme, and for Basic the decoded user:password and password. */
+  /**
+   * A header value, the credentials after its scheme, and for Basic the decoded user:password and
+   * password.
+   */
   private static void headerForms(List<String> forms, String value) {
     encoded(forms, value);
     int space = value.indexOf(' ');
     if (space > 0) {
       encoded(forms, value.substring(space + 1).strip());
       if (value.substring(0, space).toLowerCase(Locale.ROOT).equals("basic")) {
-        ProxyConfig.basicCredentials(value).ifPresent(c -> {
-          encoded(forms, c.username() + ":" + c.password().reveal());
-          encoded(forms, c.password().reveal());
-        });
+        ProxyConfig.basicCredentials(value)
+            .ifPresent(
+                c -> {
+                  encoded(forms, c.username() + ":" + c.password().reveal());
+                  encoded(forms, c.password().reveal());
+                });
       }
     }
   }
 
-  /** A secret as it is, and percent-encoded as Go's url.QueryEscape writes it in a URL query or the token form. */
+  /**
+   * A secret as it is, and percent-encoded as Go's url.QueryEscape writes it in a URL query or the
+   * token form.
+   */
   private static void encoded(List<String> forms, String secret) {
     forms.add(secret);
     forms.add(Url.queryEscape(secret));
@@ -106,7 +121,9 @@ final class SecretScrubber {
     String head = text.substring(0, text.length() - CUT.length());
     int longest = 0;
     for (String form : forms) {
-      for (int n = Math.min(form.length() - 1, head.length()); n >= MIN_CUT_PREFIX && n > longest; n--) {
+      for (int n = Math.min(form.length() - 1, head.length());
+          n >= MIN_CUT_PREFIX && n > longest;
+          n--) {
         if (head.endsWith(form.substring(0, n))) {
           longest = n;
         }

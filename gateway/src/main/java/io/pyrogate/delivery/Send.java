@@ -1,34 +1,46 @@
 package io.pyrogate.delivery;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.pyrogate.kafka.ConsumerWindow;
 import io.pyrogate.pyroscope.PushBatch;
 import io.pyrogate.record.ProfileRecord;
 import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * One request to an endpoint and its attempts: a single record, or a batch of push records of one tenant sent as
- * one PushRequest ({@link Batcher}). Its records are delivered, retried or dead-lettered together.
+ * One request to an endpoint and its attempts: a single record, or a batch of push records of one
+ * tenant sent as one PushRequest ({@link Batcher}). Its records are delivered, retried or
+ * dead-lettered together.
  */
 final class Send {
   /** The tenant of every record, null when single-tenant. */
   final String tenant;
+
   final List<ConsumerWindow.Held> deliveries = new ArrayList<>(1);
-  /** The prepared profile of each record, in order (what a refused batch resends one by one); null if malformed. */
+
+  /**
+   * The prepared profile of each record, in order (what a refused batch resends one by one); null
+   * if malformed.
+   */
   final List<ProfileRecord> parts = new ArrayList<>(1);
+
   long bytes;
   int attempts;
   long firstAttemptMillis;
   long lastAttemptMillis;
-  /** Failures that spent the retry budget: the request's own ({@link EndpointHealth#ownFailure}). */
+
+  /**
+   * Failures that spent the retry budget: the request's own ({@link EndpointHealth#ownFailure}).
+   */
   int spent;
+
   /** When the last attempt was sent, on the monotonic clock. */
   long sentAt;
+
   /**
-   * The send time of a failed attempt not known yet as the request's own failure (the endpoint had not yet answered
-   * a request sent after it), asked about again at the next failure; {@link Long#MIN_VALUE} when none.
+   * The send time of a failed attempt not known yet as the request's own failure (the endpoint had
+   * not yet answered a request sent after it), asked about again at the next failure; {@link
+   * Long#MIN_VALUE} when none.
    */
   long unchargedSentAt = Long.MIN_VALUE;
 
@@ -49,7 +61,9 @@ final class Send {
     bytes += part == null ? 0 : part.payload().length;
   }
 
-  /** Forgets the records taken away (their partition was revoked); false when none is left to send. */
+  /**
+   * Forgets the records taken away (their partition was revoked); false when none is left to send.
+   */
   boolean dropReleased() {
     for (int i = deliveries.size() - 1; i >= 0; i--) {
       if (deliveries.get(i).released()) {
@@ -70,12 +84,18 @@ final class Send {
     return singles;
   }
 
-  /** What decides the request: kind, tenant, content type and encoding, query. The same for every part. */
+  /**
+   * What decides the request: kind, tenant, content type and encoding, query. The same for every
+   * part.
+   */
   ProfileRecord head() {
     return parts.get(0);
   }
 
-  /** The request body: the one record's payload, or the batch's push requests as one (wrapped, not copied). */
+  /**
+   * The request body: the one record's payload, or the batch's push requests as one (wrapped, not
+   * copied).
+   */
   Buffer body() {
     List<byte[]> payloads = new ArrayList<>(parts.size());
     for (ProfileRecord part : parts) {

@@ -1,5 +1,6 @@
 package io.pyrogate.delivery;
 
+import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -7,13 +8,11 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
-import io.vertx.core.Vertx;
-
 /**
- * Which of an endpoint's requests goes when. Requests go in order, at most {@code maxInFlight} at once, so none
- * waits in the HTTP client's pool, where its timeout would run before it is sent. In an outage
- * ({@link EndpointHealth}) one request at a time goes as the probe, once the health's next attempt is due; the others
- * wait here. Used from the endpoint's event loop only.
+ * Which of an endpoint's requests goes when. Requests go in order, at most {@code maxInFlight} at
+ * once, so none waits in the HTTP client's pool, where its timeout would run before it is sent. In
+ * an outage ({@link EndpointHealth}) one request at a time goes as the probe, once the health's
+ * next attempt is due; the others wait here. Used from the endpoint's event loop only.
  */
 final class SendQueue {
   private final Vertx vertx;
@@ -21,20 +20,34 @@ final class SendQueue {
   private final LongSupplier clockMillis;
   private final int maxInFlight;
   private final Consumer<Send> transmit;
-  /** Requests ready to go, in order, waiting for a free slot, or in an outage for their turn as the probe. */
+
+  /**
+   * Requests ready to go, in order, waiting for a free slot, or in an outage for their turn as the
+   * probe.
+   */
   private final Deque<Send> ready = new ArrayDeque<>();
+
   private int inFlight;
+
   /** In an outage, the request on its way as the probe, else null. */
   private Send probe;
+
   /** In an outage, the timer of the next probe, else -1. */
   private long probeTimer = -1;
+
   /** In an outage, whether the next probe's time has come. */
   private boolean probeDue;
 
   /**
-   * @param transmit makes the attempt of a request; {@link #completed} must follow when it has an outcome
+   * @param transmit makes the attempt of a request; {@link #completed} must follow when it has an
+   *     outcome
    */
-  SendQueue(Vertx vertx, EndpointHealth health, LongSupplier clockMillis, int maxInFlight, Consumer<Send> transmit) {
+  SendQueue(
+      Vertx vertx,
+      EndpointHealth health,
+      LongSupplier clockMillis,
+      int maxInFlight,
+      Consumer<Send> transmit) {
     this.vertx = vertx;
     this.health = health;
     this.clockMillis = clockMillis;
@@ -49,14 +62,18 @@ final class SendQueue {
   }
 
   /**
-   * Queues a request at the back without sending: in an outage a failed request waits for its turn as the probe,
-   * so a request the endpoint refuses on its own does not keep the others from showing it is back.
+   * Queues a request at the back without sending: in an outage a failed request waits for its turn
+   * as the probe, so a request the endpoint refuses on its own does not keep the others from
+   * showing it is back.
    */
   void waitForProbe(Send s) {
     ready.addLast(s);
   }
 
-  /** The attempt of {@code s} has its outcome: its slot is free (call {@link #pump()} once the outcome is handled). */
+  /**
+   * The attempt of {@code s} has its outcome: its slot is free (call {@link #pump()} once the
+   * outcome is handled).
+   */
   void completed(Send s) {
     inFlight--;
     if (probe == s) {
@@ -92,7 +109,10 @@ final class SendQueue {
     return waiting;
   }
 
-  /** Forgets the waiting requests whose records were all taken away by a revocation, and the taken records of others. */
+  /**
+   * Forgets the waiting requests whose records were all taken away by a revocation, and the taken
+   * records of others.
+   */
   void dropReleased() {
     ready.removeIf(s -> !s.dropReleased());
   }
@@ -112,7 +132,10 @@ final class SendQueue {
     transmit.accept(s);
   }
 
-  /** The first waiting request that still has records to send (a revocation may have taken them), or null. */
+  /**
+   * The first waiting request that still has records to send (a revocation may have taken them), or
+   * null.
+   */
   private Send nextReady() {
     Send s;
     while ((s = ready.pollFirst()) != null && !s.dropReleased()) {
@@ -129,11 +152,14 @@ final class SendQueue {
     if (!probeDue) {
       if (probeTimer < 0) {
         long wait = Math.max(1, health.nextAttemptMillis() - clockMillis.getAsLong());
-        probeTimer = vertx.setTimer(wait, t -> {
-          probeTimer = -1;
-          probeDue = true;
-          pump();
-        });
+        probeTimer =
+            vertx.setTimer(
+                wait,
+                t -> {
+                  probeTimer = -1;
+                  probeDue = true;
+                  pump();
+                });
       }
       return;
     }

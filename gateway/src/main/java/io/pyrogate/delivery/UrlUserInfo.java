@@ -1,14 +1,14 @@
 package io.pyrogate.delivery;
 
+import io.pyrogate.config.Secret;
+import io.pyrogate.golang.Url;
 import java.net.URI;
 import java.util.Optional;
 
-import io.pyrogate.config.Secret;
-import io.pyrogate.golang.Url;
-
 /**
- * The user info of a URL ({@code https://user:password@host}, or {@code https://token@host}) as Go's net/url
- * reads it: name and password percent-decoded ('+' stays '+'), the password empty when there is no ':'.
+ * The user info of a URL ({@code https://user:password@host}, or {@code https://token@host}) as
+ * Go's net/url reads it: name and password percent-decoded ('+' stays '+'), the password empty when
+ * there is no ':'.
  */
 record UrlUserInfo(String username, Secret password) {
 
@@ -23,7 +23,8 @@ record UrlUserInfo(String username, Secret password) {
       return Optional.of(new UrlUserInfo(Url.pathUnescape(raw), new Secret("")));
     }
     String password = Url.pathUnescape(raw.substring(colon + 1));
-    return Optional.of(new UrlUserInfo(Url.pathUnescape(raw.substring(0, colon)), new Secret(password)));
+    return Optional.of(
+        new UrlUserInfo(Url.pathUnescape(raw.substring(0, colon)), new Secret(password)));
   }
 
   /** The URL as it goes on the wire: without its user info. */

@@ -7,7 +7,10 @@ import static java.util.Base64.getUrlEncoder;
 
 import java.nio.charset.StandardCharsets;
 
-/** Go's {@code encoding/base64} {@code StdEncoding} and {@code URLEncoding} (padded) over UTF-8 text. */
+/**
+ * Go's {@code encoding/base64} {@code StdEncoding} and {@code URLEncoding} (padded) over UTF-8
+ * text.
+ */
 public final class Base64 {
   private Base64() {}
 
@@ -25,14 +28,16 @@ public final class Base64 {
   public static String decode(String s, boolean url) {
     String compact = s.replace("\r", "").replace("\n", "");
     if (compact.length() % 4 != 0) {
-      throw new IllegalArgumentException("the value is not valid base64 (its length, without line breaks, must be"
-          + " a multiple of 4)");
+      throw new IllegalArgumentException(
+          "the value is not valid base64 (its length, without line breaks, must be"
+              + " a multiple of 4)");
     }
     try {
       byte[] bytes = (url ? getUrlDecoder() : getDecoder()).decode(compact);
       return new String(bytes, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("the value is not valid " + (url ? "URL-safe " : "") + "base64");
+      throw new IllegalArgumentException(
+          "the value is not valid " + (url ? "URL-safe " : "") + "base64");
     }
   }
 }

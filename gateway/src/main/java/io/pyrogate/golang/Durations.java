@@ -5,11 +5,11 @@ import java.math.BigInteger;
 import java.time.Duration;
 
 /**
- * Durations as Alloy reads them, with Go's {@code time.ParseDuration}: an optional sign, then one or more
- * {@code number unit} pairs such as {@code "300ms"}, {@code "-1.5h"} or {@code "2h45m"}. Units are
- * {@code ns}, {@code us} ({@code µs} and {@code μs} too), {@code ms}, {@code s}, {@code m} and {@code h};
- * there is no {@code d}. A bare number is not a duration, except {@code "0"}. Fractions below a nanosecond
- * are truncated, and the result must fit Go's ±292 years.
+ * Durations as Alloy reads them, with Go's {@code time.ParseDuration}: an optional sign, then one
+ * or more {@code number unit} pairs such as {@code "300ms"}, {@code "-1.5h"} or {@code "2h45m"}.
+ * Units are {@code ns}, {@code us} ({@code µs} and {@code μs} too), {@code ms}, {@code s}, {@code
+ * m} and {@code h}; there is no {@code d}. A bare number is not a duration, except {@code "0"}.
+ * Fractions below a nanosecond are truncated, and the result must fit Go's ±292 years.
  */
 public final class Durations {
 
@@ -21,8 +21,8 @@ public final class Durations {
   /**
    * Parses {@code text}.
    *
-   * @throws IllegalArgumentException with a message for the user, e.g.
-   *     {@code invalid duration "5d": unknown unit "d" (valid units are ns, us, µs, ms, s, m, h)}
+   * @throws IllegalArgumentException with a message for the user, e.g. {@code invalid duration
+   *     "5d": unknown unit "d" (valid units are ns, us, µs, ms, s, m, h)}
    */
   public static Duration parse(String text) {
     if (text == null) {
@@ -60,7 +60,10 @@ public final class Durations {
       String number = s.substring(numberStart, i);
       if (!intDigits && !fracDigits) {
         int unitEnd = unitEnd(s, i);
-        throw invalid(text, "expected a number" + (unitEnd > i ? " before \"" + s.substring(i, unitEnd) + "\"" : ""));
+        throw invalid(
+            text,
+            "expected a number"
+                + (unitEnd > i ? " before \"" + s.substring(i, unitEnd) + "\"" : ""));
       }
       int unitEnd = unitEnd(s, i);
       if (unitEnd == i) {
@@ -72,8 +75,9 @@ public final class Durations {
         throw invalid(text, "unknown unit \"" + unit + "\" (valid units are " + UNITS + ")");
       }
       i = unitEnd;
-      BigDecimal value = new BigDecimal(number.startsWith(".") ? "0" + number : number.endsWith(".")
-          ? number + "0" : number);
+      BigDecimal value =
+          new BigDecimal(
+              number.startsWith(".") ? "0" + number : number.endsWith(".") ? number + "0" : number);
       total = total.add(value.multiply(BigDecimal.valueOf(nanosPerUnit)).toBigInteger());
       if (total.compareTo(MAX_NANOS) > 0) {
         throw invalid(text, "out of range (at most about 292 years)");

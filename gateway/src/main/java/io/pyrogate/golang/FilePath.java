@@ -7,7 +7,10 @@ import java.util.Deque;
 public final class FilePath {
   private FilePath() {}
 
-  /** {@code filepath.Join}: the non-empty elements joined by '/', then cleaned; "" when all are empty. */
+  /**
+   * {@code filepath.Join}: the non-empty elements joined by '/', then cleaned; "" when all are
+   * empty.
+   */
   public static String join(String... elements) {
     StringBuilder sb = new StringBuilder();
     for (String e : elements) {

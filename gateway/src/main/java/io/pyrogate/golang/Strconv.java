@@ -5,16 +5,17 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
- * Go's {@code strconv}: {@code Quote}, {@code QuoteRune}, {@code IsPrint} and {@code FormatFloat}, for messages
- * and values that must read as Go's.
+ * Go's {@code strconv}: {@code Quote}, {@code QuoteRune}, {@code IsPrint} and {@code FormatFloat},
+ * for messages and values that must read as Go's.
  */
 public final class Strconv {
   private Strconv() {}
 
   /**
-   * {@code strconv.Quote}: a double-quoted Go string literal; printable characters stay, others become Go escapes.
-   * A lone surrogate, which a Go string cannot hold as a character, is quoted as Go quotes the three bytes it would
-   * encode to ({@code \xed\xa0\x80} for U+D800), as Go quotes any invalid UTF-8.
+   * {@code strconv.Quote}: a double-quoted Go string literal; printable characters stay, others
+   * become Go escapes. A lone surrogate, which a Go string cannot hold as a character, is quoted as
+   * Go quotes the three bytes it would encode to ({@code \xed\xa0\x80} for U+D800), as Go quotes
+   * any invalid UTF-8.
    */
   public static String quote(String s) {
     StringBuilder b = new StringBuilder(s.length() + 2).append('"');
@@ -32,7 +33,10 @@ public final class Strconv {
     return b.append('"').toString();
   }
 
-  /** {@code strconv.QuoteRune}: a single-quoted character literal; an invalid code point quotes as U+FFFD. */
+  /**
+   * {@code strconv.QuoteRune}: a single-quoted character literal; an invalid code point quotes as
+   * U+FFFD.
+   */
   public static String quoteRune(int cp) {
     StringBuilder b = new StringBuilder(12).append('\'');
     appendEscaped(b, validRune(cp) ? cp : 0xFFFD, '\'');
@@ -101,9 +105,9 @@ public final class Strconv {
   }
 
   /**
-   * {@code strconv.FormatFloat(v, fmt, precision, 64)} of a non-negative value for {@code 'e'}, {@code 'f'} and
-   * {@code 'g'}; {@code precision < 0} means the shortest representation that reads back exactly. NaN is
-   * {@code "NaN"} and infinity {@code "Inf"}; the caller writes the sign.
+   * {@code strconv.FormatFloat(v, fmt, precision, 64)} of a non-negative value for {@code 'e'},
+   * {@code 'f'} and {@code 'g'}; {@code precision < 0} means the shortest representation that reads
+   * back exactly. NaN is {@code "NaN"} and infinity {@code "Inf"}; the caller writes the sign.
    */
   public static String formatFloat(double v, char fmt, int precision) {
     if (Double.isNaN(v)) {
@@ -118,38 +122,43 @@ public final class Strconv {
       d = Digits.of(new BigDecimal(Double.toString(v)));
     } else {
       BigDecimal exact = new BigDecimal(v);
-      d = switch (fmt) {
-        case 'e' -> Digits.of(exact.round(new MathContext(precision + 1, RoundingMode.HALF_EVEN)));
-        case 'f' -> Digits.of(exact.setScale(precision, RoundingMode.HALF_EVEN));
-        default -> Digits.of(exact.round(new MathContext(Math.max(precision, 1), RoundingMode.HALF_EVEN)));
-      };
+      d =
+          switch (fmt) {
+            case 'e' ->
+                Digits.of(exact.round(new MathContext(precision + 1, RoundingMode.HALF_EVEN)));
+            case 'f' -> Digits.of(exact.setScale(precision, RoundingMode.HALF_EVEN));
+            default ->
+                Digits.of(
+                    exact.round(new MathContext(Math.max(precision, 1), RoundingMode.HALF_EVEN)));
+          };
     }
     switch (fmt) {
       case 'e':
         return formatE(d, shortest ? Math.max(d.count() - 1, 0) : precision);
       case 'f':
         return formatF(d, shortest ? Math.max(d.count() - d.point, 0) : precision);
-      default: {
-        int prec = shortest ? d.count() : Math.max(precision, 1);
-        int exponentLimit = prec;
-        if (exponentLimit > d.count() && d.count() >= d.point) {
-          exponentLimit = d.count();
-        }
-        if (shortest) {
-          exponentLimit = 6;
-        }
-        int exp = d.point - 1;
-        if (exp < -4 || exp >= exponentLimit) {
-          if (prec > d.count()) {
+      default:
+        {
+          int prec = shortest ? d.count() : Math.max(precision, 1);
+          int exponentLimit = prec;
+          if (exponentLimit > d.count() && d.count() >= d.point) {
+            exponentLimit = d.count();
+          }
+          if (shortest) {
+            exponentLimit = 6;
+          }
+          int exp = d.point - 1;
+          if (exp < -4 || exp >= exponentLimit) {
+            if (prec > d.count()) {
+              prec = d.count();
+            }
+            return formatE(d, Math.max(prec - 1, 0));
+          }
+          if (prec > d.point) {
             prec = d.count();
           }
-          return formatE(d, Math.max(prec - 1, 0));
+          return formatF(d, Math.max(prec - d.point, 0));
         }
-        if (prec > d.point) {
-          prec = d.count();
-        }
-        return formatF(d, Math.max(prec - d.point, 0));
-      }
     }
   }
 

@@ -8,9 +8,9 @@ public final class Strings {
   private Strings() {}
 
   /**
-   * Go's {@code strings.Compare} (and {@code <} on strings): the order of the UTF-8 bytes, which is code point
-   * order. Java's {@link String#compareTo} compares UTF-16 units and puts U+E000..U+FFFF after the
-   * supplementary characters; Go puts them before.
+   * Go's {@code strings.Compare} (and {@code <} on strings): the order of the UTF-8 bytes, which is
+   * code point order. Java's {@link String#compareTo} compares UTF-16 units and puts U+E000..U+FFFF
+   * after the supplementary characters; Go puts them before.
    */
   public static int compare(String a, String b) {
     int i = 0;
@@ -27,7 +27,10 @@ public final class Strings {
     return Integer.compare(a.length() - i, b.length() - j);
   }
 
-  /** {@code strings.ReplaceAll}: an empty {@code old} inserts {@code replacement} around every character. */
+  /**
+   * {@code strings.ReplaceAll}: an empty {@code old} inserts {@code replacement} around every
+   * character.
+   */
   public static String replaceAll(String s, String old, String replacement) {
     if (!old.isEmpty()) {
       return s.replace(old, replacement);
@@ -37,21 +40,29 @@ public final class Strings {
     return sb.toString();
   }
 
-  /** {@code strings.ToLower}: simple per-character mapping, so "İ" becomes "i" and lengths never change. */
+  /**
+   * {@code strings.ToLower}: simple per-character mapping, so "İ" becomes "i" and lengths never
+   * change.
+   */
   public static String toLower(String s) {
     StringBuilder sb = new StringBuilder(s.length());
     s.codePoints().forEach(c -> sb.appendCodePoint(Character.toLowerCase(c)));
     return sb.toString();
   }
 
-  /** {@code strings.ToUpper}: simple per-character mapping, so "ß" stays "ß" (Java's would give "SS"). */
+  /**
+   * {@code strings.ToUpper}: simple per-character mapping, so "ß" stays "ß" (Java's would give
+   * "SS").
+   */
   public static String toUpper(String s) {
     StringBuilder sb = new StringBuilder(s.length());
     s.codePoints().forEach(c -> sb.appendCodePoint(Character.toUpperCase(c)));
     return sb.toString();
   }
 
-  /** {@code strings.Split}: no regex, keeps empty pieces; an empty separator splits into characters. */
+  /**
+   * {@code strings.Split}: no regex, keeps empty pieces; an empty separator splits into characters.
+   */
   public static List<String> split(String s, String sep) {
     List<String> out = new ArrayList<>();
     if (sep.isEmpty()) {
@@ -72,14 +83,17 @@ public final class Strings {
     return trimFunc(s, c -> cutset.indexOf(c) >= 0);
   }
 
-  /** {@code strings.TrimSpace}: leading and trailing white space as {@code unicode.IsSpace} has it. */
+  /**
+   * {@code strings.TrimSpace}: leading and trailing white space as {@code unicode.IsSpace} has it.
+   */
   public static String trimSpace(String s) {
     return trimFunc(s, Strings::isSpace);
   }
 
   /**
-   * {@code unicode.IsSpace}: {@code '\t' '\n' '\v' '\f' '\r' ' '}, U+0085, U+00A0, and above Latin-1 the
-   * characters of Unicode's White_Space property (the space, line and paragraph separators).
+   * {@code unicode.IsSpace}: {@code '\t' '\n' '\v' '\f' '\r' ' '}, U+0085, U+00A0, and above
+   * Latin-1 the characters of Unicode's White_Space property (the space, line and paragraph
+   * separators).
    */
   public static boolean isSpace(int c) {
     return switch (c) {

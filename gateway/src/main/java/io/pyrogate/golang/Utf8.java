@@ -5,11 +5,16 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/** Go's view of strings as UTF-8 bytes: {@code len(s)} and {@code unicode/utf8}'s validity checks. */
+/**
+ * Go's view of strings as UTF-8 bytes: {@code len(s)} and {@code unicode/utf8}'s validity checks.
+ */
 public final class Utf8 {
   private Utf8() {}
 
-  /** Go's {@code len(s)}: the length in UTF-8 bytes (a lone surrogate counts 3, as its replacement would). */
+  /**
+   * Go's {@code len(s)}: the length in UTF-8 bytes (a lone surrogate counts 3, as its replacement
+   * would).
+   */
   public static int length(String s) {
     int n = 0;
     for (int i = 0; i < s.length(); i++) {
@@ -18,7 +23,9 @@ public final class Utf8 {
         n += 1;
       } else if (c < 0x800) {
         n += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         n += 4;
         i++;
       } else {
@@ -47,7 +54,8 @@ public final class Utf8 {
   /** {@code utf8.Valid}: the bytes are well-formed UTF-8. */
   public static boolean valid(byte[] bytes) {
     try {
-      StandardCharsets.UTF_8.newDecoder()
+      StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes));

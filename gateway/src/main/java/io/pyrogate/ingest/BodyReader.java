@@ -1,18 +1,18 @@
 package io.pyrogate.ingest;
 
-import java.util.Arrays;
-
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Arrays;
 
 /**
- * Reads a request body into one array, never more than the body limit, and counts its bytes against the
- * in-flight cap as they arrive, so that bodies being received are bounded over all connections just like
- * bodies waiting for Kafka. A body declared (Content-Length) or found to be over the limit, or that does not
- * fit under the cap, fails at once; what the client still sends is read and dropped.
+ * Reads a request body into one array, never more than the body limit, and counts its bytes against
+ * the in-flight cap as they arrive, so that bodies being received are bounded over all connections
+ * just like bodies waiting for Kafka. A body declared (Content-Length) or found to be over the
+ * limit, or that does not fit under the cap, fails at once; what the client still sends is read and
+ * dropped.
  */
 final class BodyReader {
   /** The body is larger than the limit. */
@@ -44,12 +44,11 @@ final class BodyReader {
     }
   }
 
-  private BodyReader() {
-  }
+  private BodyReader() {}
 
   /**
-   * Reads the body of the context's request. Must be called from the route handler, before it returns, so that
-   * no chunk is missed.
+   * Reads the body of the context's request. Must be called from the route handler, before it
+   * returns, so that no chunk is missed.
    */
   static Future<byte[]> read(RoutingContext ctx, int limit, InflightBytes.Reservation reservation) {
     HttpServerRequest request = ctx.request();
@@ -63,13 +62,17 @@ final class BodyReader {
       return Future.failedFuture(new BusyException());
     }
     if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
-      ctx.response().writeContinue(); // curl asks before sending bodies over 1 MB; refusals above answered at once
+      ctx.response()
+          .writeContinue(); // curl asks before sending bodies over 1 MB; refusals above answered at
+      // once
     }
     Reader reader = new Reader(limit, declared, reservation);
     request.handler(reader::chunk);
     request.endHandler(v -> reader.end());
-    request.exceptionHandler(e -> reader.fail(new AbandonedException("reading the request body failed: " + e)));
-    ctx.addEndHandler(ar -> reader.fail(new AbandonedException("request ended before its body was read")));
+    request.exceptionHandler(
+        e -> reader.fail(new AbandonedException("reading the request body failed: " + e)));
+    ctx.addEndHandler(
+        ar -> reader.fail(new AbandonedException("request ended before its body was read")));
     request.resume();
     return reader.promise.future();
   }
@@ -77,9 +80,9 @@ final class BodyReader {
   /** Reads and drops whatever the client still sends, so the connection stays usable. */
   static void drain(HttpServerRequest request) {
     if (!request.isEnded()) {
-      request.handler(b -> { });
-      request.endHandler(v -> { });
-      request.exceptionHandler(e -> { });
+      request.handler(b -> {});
+      request.endHandler(v -> {});
+      request.exceptionHandler(e -> {});
       request.resume();
     }
   }
@@ -124,7 +127,9 @@ final class BodyReader {
         return;
       }
       if (size + n > bytes.length) {
-        bytes = Arrays.copyOf(bytes, (int) Math.min(limit, Math.max((long) size + n, 2L * bytes.length)));
+        bytes =
+            Arrays.copyOf(
+                bytes, (int) Math.min(limit, Math.max((long) size + n, 2L * bytes.length)));
       }
       chunk.getBytes(0, n, bytes, size);
       size += n;

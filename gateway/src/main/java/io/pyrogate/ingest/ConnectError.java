@@ -5,15 +5,17 @@ import io.vertx.ext.web.RoutingContext;
 
 /** Error answers in the Connect protocol's unary shape, as Pyroscope gives them. */
 final class ConnectError {
-  private ConnectError() {
-  }
+  private ConnectError() {}
 
   static void send(RoutingContext ctx, int status, String code, String message) {
     send(ctx, status, code, message, 0);
   }
 
-  /** @param retryAfterSeconds when positive, a Retry-After header tells the client when to try again */
-  static void send(RoutingContext ctx, int status, String code, String message, int retryAfterSeconds) {
+  /**
+   * @param retryAfterSeconds when positive, a Retry-After header tells the client when to try again
+   */
+  static void send(
+      RoutingContext ctx, int status, String code, String message, int retryAfterSeconds) {
     if (ctx.response().ended()) {
       return;
     }

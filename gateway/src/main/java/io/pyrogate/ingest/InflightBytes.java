@@ -3,8 +3,8 @@ package io.pyrogate.ingest;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Caps the bytes of request bodies between "received" and "acknowledged by Kafka", across all ingest
- * verticle instances. A request that does not fit is refused with 429 instead of queued.
+ * Caps the bytes of request bodies between "received" and "acknowledged by Kafka", across all
+ * ingest verticle instances. A request that does not fit is refused with 429 instead of queued.
  */
 public final class InflightBytes {
   private final long capacity;
@@ -45,14 +45,13 @@ public final class InflightBytes {
   }
 
   /**
-   * The bytes one request holds: it grows as the request's body arrives and as it is decoded, and is released
-   * once, when the request is answered or abandoned.
+   * The bytes one request holds: it grows as the request's body arrives and as it is decoded, and
+   * is released once, when the request is answered or abandoned.
    */
   public final class Reservation {
     private long held;
 
-    private Reservation() {
-    }
+    private Reservation() {}
 
     /** Reserves {@code bytes} more; false (and nothing reserved) when the cap does not allow it. */
     public synchronized boolean grow(long bytes) {

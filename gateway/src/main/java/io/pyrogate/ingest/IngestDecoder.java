@@ -1,38 +1,49 @@
 package io.pyrogate.ingest;
 
+import io.pyrogate.golang.Url;
+import io.pyrogate.pyroscope.ProfileEnvelope;
 import java.nio.ByteBuffer;
 import java.util.List;
 
-import io.pyrogate.golang.Url;
-import io.pyrogate.pyroscope.ProfileEnvelope;
-
 /**
- * The legacy {@code /ingest} API as Pyroscope serves it. pyrogate does not convert profiles: it checks the
- * envelope the way Pyroscope does before conversion (the {@code name}, which body format the request selects,
- * the multipart shape, a non-empty body) and stores the body exactly as received.
+ * The legacy {@code /ingest} API as Pyroscope serves it. pyrogate does not convert profiles: it
+ * checks the envelope the way Pyroscope does before conversion (the {@code name}, which body format
+ * the request selects, the multipart shape, a non-empty body) and stores the body exactly as
+ * received.
  */
 final class IngestDecoder {
   static final String DEFAULT_CONTENT_TYPE = "binary/octet-stream";
   private static final String PPROF_FAILED = "parsing IngestInput-pprof failed ";
-  private static final String PPROF_FORM_FAILED = PPROF_FAILED + "failed to parse pprof /ingest multipart form ";
+  private static final String PPROF_FORM_FAILED =
+      PPROF_FAILED + "failed to parse pprof /ingest multipart form ";
 
   /** The body formats Pyroscope tells apart, in the order it checks for them. */
   enum Format {
-    TRIE, TREE, LINES, JFR, PPROF, SPEEDSCOPE, PPROF_MULTIPART, FOLDED;
+    TRIE,
+    TREE,
+    LINES,
+    JFR,
+    PPROF,
+    SPEEDSCOPE,
+    PPROF_MULTIPART,
+    FOLDED;
 
-    /** Formats Pyroscope converts through its tree ingester, which names the profile type from the app name. */
+    /**
+     * Formats Pyroscope converts through its tree ingester, which names the profile type from the
+     * app name.
+     */
     boolean textual() {
       return this == TRIE || this == TREE || this == LINES || this == FOLDED;
     }
   }
 
-  private IngestDecoder() {
-  }
+  private IngestDecoder() {}
 
   /**
-   * Which parser Pyroscope picks (its {@code readInputRawDataFromRequest}): the first of {@code format=trie} or
-   * a {@code +trie} Content-Type, then tree, lines, jfr, pprof, speedscope, a multipart Content-Type (pprof
-   * form); anything else is folded text. {@code format=folded} is not a value of its own: it falls through.
+   * Which parser Pyroscope picks (its {@code readInputRawDataFromRequest}): the first of {@code
+   * format=trie} or a {@code +trie} Content-Type, then tree, lines, jfr, pprof, speedscope, a
+   * multipart Content-Type (pprof form); anything else is folded text. {@code format=folded} is not
+   * a value of its own: it falls through.
    */
   static Format format(String rawQuery, String contentType) {
     String format = Url.queryGet(rawQuery, "format");
@@ -91,7 +102,10 @@ final class IngestDecoder {
     name.checkSeriesLabels(format);
   }
 
-  /** pyroscope-go and @pyroscope/nodejs: a {@code profile} file part; {@code prev_profile} is refused. */
+  /**
+   * pyroscope-go and @pyroscope/nodejs: a {@code profile} file part; {@code prev_profile} is
+   * refused.
+   */
   private static void checkPprofForm(String contentType, byte[] body) {
     List<Multipart.Part> parts;
     try {
@@ -100,8 +114,9 @@ final class IngestDecoder {
       throw Rejection.unprocessable(PPROF_FORM_FAILED + e.getMessage());
     }
     if (Multipart.file(parts, "prev_profile") != null) {
-      throw Rejection.unprocessable(PPROF_FORM_FAILED
-          + "unsupported client version. Please update github.com/grafana/pyroscope-go to the latest version");
+      throw Rejection.unprocessable(
+          PPROF_FORM_FAILED
+              + "unsupported client version. Please update github.com/grafana/pyroscope-go to the latest version");
     }
     Multipart.Part profile = Multipart.file(parts, "profile");
     if (profile == null) {
@@ -114,7 +129,10 @@ final class IngestDecoder {
     checkProfile(ByteBuffer.wrap(body, profile.start(), profile.length()));
   }
 
-  /** The pprof bytes must be gzip or a {@code Profile} ({@link ProfileEnvelope}); Pyroscope answers 422 otherwise. */
+  /**
+   * The pprof bytes must be gzip or a {@code Profile} ({@link ProfileEnvelope}); Pyroscope answers
+   * 422 otherwise.
+   */
   private static void checkProfile(ByteBuffer profile) {
     String problem = ProfileEnvelope.problem(profile);
     if (problem != null) {
@@ -122,7 +140,9 @@ final class IngestDecoder {
     }
   }
 
-  /** pyroscope-java: a {@code jfr} file part (gzip or plain) and an optional {@code labels} part. */
+  /**
+   * pyroscope-java: a {@code jfr} file part (gzip or plain) and an optional {@code labels} part.
+   */
   private static void checkJfrForm(String contentType, byte[] body) {
     List<Multipart.Part> parts;
     try {
@@ -135,11 +155,13 @@ final class IngestDecoder {
       throw Rejection.unprocessable(PPROF_FAILED + "jfr field is required");
     }
     if (jfr.length() < 2) {
-      throw Rejection.unprocessable(PPROF_FAILED + "loadJFRFromForm failed to decompress jfr: failed to read magic");
+      throw Rejection.unprocessable(
+          PPROF_FAILED + "loadJFRFromForm failed to decompress jfr: failed to read magic");
     }
     Multipart.Part labels = Multipart.file(parts, "labels");
     if (labels != null && labels.length() < 2) {
-      throw Rejection.unprocessable(PPROF_FAILED + "loadJFRFromForm failed to decompress labels: failed to read magic");
+      throw Rejection.unprocessable(
+          PPROF_FAILED + "loadJFRFromForm failed to decompress labels: failed to read magic");
     }
   }
 }

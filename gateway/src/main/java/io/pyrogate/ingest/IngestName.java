@@ -1,16 +1,16 @@
 package io.pyrogate.ingest;
 
+import io.pyrogate.proto.types.v1.LabelPair;
+import io.pyrogate.pyroscope.LabelSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.pyrogate.proto.types.v1.LabelPair;
-import io.pyrogate.pyroscope.LabelSet;
-
 /**
- * The {@code name} query parameter of {@code /ingest}, parsed by {@link LabelSet} (Pyroscope's rules and messages),
- * with what ingest needs from it: the record key's service and the text formats' profile type.
+ * The {@code name} query parameter of {@code /ingest}, parsed by {@link LabelSet} (Pyroscope's
+ * rules and messages), with what ingest needs from it: the record key's service and the text
+ * formats' profile type.
  */
 final class IngestName {
   static final String NAME_LABEL = LabelSet.NAME_LABEL;
@@ -20,12 +20,37 @@ final class IngestName {
   private static final String APP_NAME = "app_name";
   private static final String PROFILE_TYPE = "<profile type>";
 
-  /** Profile types the legacy text formats (folded, lines, trie, tree) derive from the app name's last suffix. */
-  private static final Set<String> TEXT_FORMAT_TYPES = Set.of("cpu", "wall", "inuse_objects", "inuse_space",
-      "alloc_objects", "alloc_space", "goroutines", "mutex_count", "mutex_duration", "block_count", "block_duration",
-      "itimer", "alloc_in_new_tlab_objects", "alloc_in_new_tlab_bytes", "alloc_outside_tlab_objects",
-      "alloc_outside_tlab_bytes", "lock_count", "lock_duration", "live", "exceptions", "seconds", "nanoseconds",
-      "microseconds", "milliseconds", "bytes");
+  /**
+   * Profile types the legacy text formats (folded, lines, trie, tree) derive from the app name's
+   * last suffix.
+   */
+  private static final Set<String> TEXT_FORMAT_TYPES =
+      Set.of(
+          "cpu",
+          "wall",
+          "inuse_objects",
+          "inuse_space",
+          "alloc_objects",
+          "alloc_space",
+          "goroutines",
+          "mutex_count",
+          "mutex_duration",
+          "block_count",
+          "block_duration",
+          "itimer",
+          "alloc_in_new_tlab_objects",
+          "alloc_in_new_tlab_bytes",
+          "alloc_outside_tlab_objects",
+          "alloc_outside_tlab_bytes",
+          "lock_count",
+          "lock_duration",
+          "live",
+          "exceptions",
+          "seconds",
+          "nanoseconds",
+          "microseconds",
+          "milliseconds",
+          "bytes");
 
   private final Map<String, String> labels;
   private final String spyName;
@@ -45,8 +70,8 @@ final class IngestName {
   }
 
   /**
-   * The service a profile belongs to, for the record key: the {@code service_name} label, else the application
-   * name without a profile-type suffix.
+   * The service a profile belongs to, for the record key: the {@code service_name} label, else the
+   * application name without a profile-type suffix.
    */
   String serviceName() {
     String service = labels.get("service_name");
@@ -55,12 +80,15 @@ final class IngestName {
     }
     String app = appName();
     int dot = app.lastIndexOf('.');
-    return dot > 0 && TEXT_FORMAT_TYPES.contains(app.substring(dot + 1)) ? app.substring(0, dot) : app;
+    return dot > 0 && TEXT_FORMAT_TYPES.contains(app.substring(dot + 1))
+        ? app.substring(0, dot)
+        : app;
   }
 
   /**
-   * For folded, lines, trie and tree bodies Pyroscope takes the profile type from the app name's suffix after the
-   * last dot (none means cpu) and refuses an unknown one with 400, unless the name carries a profile_id.
+   * For folded, lines, trie and tree bodies Pyroscope takes the profile type from the app name's
+   * suffix after the last dot (none means cpu) and refuses an unknown one with 400, unless the name
+   * carries a profile_id.
    */
   void checkTextFormatType() {
     if (hasProfileId()) {
@@ -73,20 +101,25 @@ final class IngestName {
     }
     String type = app.substring(dot + 1);
     if (!TEXT_FORMAT_TYPES.contains(type)) {
-      throw Rejection.invalidArgument("pyroscopeIngesterAdapter failed to convert metadata: unknown profile type: " + type);
+      throw Rejection.invalidArgument(
+          "pyroscopeIngesterAdapter failed to convert metadata: unknown profile type: " + type);
     }
   }
 
   /**
    * Parses a name as Pyroscope does.
    *
-   * @throws Rejection 400 with Pyroscope's message ("name: invalid service name: ...") when Pyroscope refuses it
+   * @throws Rejection 400 with Pyroscope's message ("name: invalid service name: ...") when
+   *     Pyroscope refuses it
    */
   static IngestName parse(String name) {
     return parse(name, null);
   }
 
-  /** @param spyName the {@code spyName} query parameter ("unknown" when absent, as Pyroscope reads it) */
+  /**
+   * @param spyName the {@code spyName} query parameter ("unknown" when absent, as Pyroscope reads
+   *     it)
+   */
   static IngestName parse(String name, String spyName) {
     try {
       return new IngestName(LabelSet.parse(name).labels(), spyName);
@@ -96,14 +129,14 @@ final class IngestName {
   }
 
   /**
-   * Checks the labels of the series Pyroscope makes of this request, built as its converters build them (text
-   * formats: its ingest adapter; pprof: its pprof converter; JFR: jfr-parser's {@code pyroscope.Labels}), with its
-   * distributor's label rules ({@link SeriesLabels}): too many labels, a value over 2048 bytes and the like. The
-   * profile type is known only after conversion and stands as {@code <profile type>}; speedscope bodies are not
-   * checked.
+   * Checks the labels of the series Pyroscope makes of this request, built as its converters build
+   * them (text formats: its ingest adapter; pprof: its pprof converter; JFR: jfr-parser's {@code
+   * pyroscope.Labels}), with its distributor's label rules ({@link SeriesLabels}): too many labels,
+   * a value over 2048 bytes and the like. The profile type is known only after conversion and
+   * stands as {@code <profile type>}; speedscope bodies are not checked.
    *
-   * @throws Rejection 400 for the text formats, whose push errors Pyroscope answers with their Connect code, and
-   *     422 for the others
+   * @throws Rejection 400 for the text formats, whose push errors Pyroscope answers with their
+   *     Connect code, and 422 for the others
    */
   void checkSeriesLabels(IngestDecoder.Format format) {
     if (format == IngestDecoder.Format.SPEEDSCOPE || (format.textual() && hasProfileId())) {
@@ -112,21 +145,27 @@ final class IngestName {
     String app = appName();
     boolean hasService = labels.containsKey(SeriesLabels.SERVICE_NAME);
     List<LabelPair> named = new ArrayList<>();
-    labels.forEach((k, v) -> {
-      if (!k.startsWith("__") || SESSION_ID.equals(k)) {
-        named.add(label(k, v));
-      }
-    });
+    labels.forEach(
+        (k, v) -> {
+          if (!k.startsWith("__") || SESSION_ID.equals(k)) {
+            named.add(label(k, v));
+          }
+        });
     List<LabelPair> series = new ArrayList<>();
     if (format == IngestDecoder.Format.JFR) {
       series.addAll(named);
-      series.addAll(List.of(label(SPY, spyName), label(DELTA, "false"), label("jfr_event", PROFILE_TYPE),
-          label(NAME_LABEL, PROFILE_TYPE)));
+      series.addAll(
+          List.of(
+              label(SPY, spyName),
+              label(DELTA, "false"),
+              label("jfr_event", PROFILE_TYPE),
+              label(NAME_LABEL, PROFILE_TYPE)));
       if (!app.isEmpty()) {
         series.add(label(hasService ? APP_NAME : SeriesLabels.SERVICE_NAME, app));
       }
     } else {
-      series.addAll(List.of(label(NAME_LABEL, PROFILE_TYPE), label(DELTA, "false"), label(SPY, spyName)));
+      series.addAll(
+          List.of(label(NAME_LABEL, PROFILE_TYPE), label(DELTA, "false"), label(SPY, spyName)));
       if (format.textual()) {
         series.addAll(named);
         if (!hasService) {

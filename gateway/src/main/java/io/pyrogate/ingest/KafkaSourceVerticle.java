@@ -1,11 +1,5 @@
 package io.pyrogate.ingest;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.pyrogate.config.ReceiveKafkaComponent;
 import io.pyrogate.delivery.RetryPolicy;
@@ -20,17 +14,22 @@ import io.pyrogate.record.RecordCodec;
 import io.pyrogate.record.RecordFormatException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@code pyroscope.receive_kafka} component: consumes users' topics and stores every record for its
- * {@code forward_to} writes, committing a source offset only after every write acknowledged it. A record it
- * cannot read goes to the component's dead-letter topic with the reason; the source never stops on one bad
- * record. A store or dead letter that fails is retried for as long as it takes, with the backoff of a
- * {@link RetryPolicy}; meanwhile, or while too much is in flight, the consumer's partitions are paused
- * (see {@link ConsumerWindow}).
+ * A {@code pyroscope.receive_kafka} component: consumes users' topics and stores every record for
+ * its {@code forward_to} writes, committing a source offset only after every write acknowledged it.
+ * A record it cannot read goes to the component's dead-letter topic with the reason; the source
+ * never stops on one bad record. A store or dead letter that fails is retried for as long as it
+ * takes, with the backoff of a {@link RetryPolicy}; meanwhile, or while too much is in flight, the
+ * consumer's partitions are paused (see {@link ConsumerWindow}).
  */
 public final class KafkaSourceVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSourceVerticle.class);
@@ -46,16 +45,35 @@ public final class KafkaSourceVerticle extends VerticleBase {
   private final RetryPolicy retryPolicy;
   private ConsumerWindow window;
 
-  public KafkaSourceVerticle(ReceiveKafkaComponent component, Map<String, Object> consumerConfig,
-      List<ProfileReceiver> targets, Producers producer, String deadLetterTopic,
+  public KafkaSourceVerticle(
+      ReceiveKafkaComponent component,
+      Map<String, Object> consumerConfig,
+      List<ProfileReceiver> targets,
+      Producers producer,
+      String deadLetterTopic,
       Metrics.IngestMetrics metrics) {
-    this(component, consumerConfig, targets, producer, deadLetterTopic, metrics, defaultRetryPolicy());
+    this(
+        component,
+        consumerConfig,
+        targets,
+        producer,
+        deadLetterTopic,
+        metrics,
+        defaultRetryPolicy());
   }
 
-  /** @param retryPolicy the backoff between tries of a failed store or dead letter; injectable for tests */
-  public KafkaSourceVerticle(ReceiveKafkaComponent component, Map<String, Object> consumerConfig,
-      List<ProfileReceiver> targets, Producers producer, String deadLetterTopic,
-      Metrics.IngestMetrics metrics, RetryPolicy retryPolicy) {
+  /**
+   * @param retryPolicy the backoff between tries of a failed store or dead letter; injectable for
+   *     tests
+   */
+  public KafkaSourceVerticle(
+      ReceiveKafkaComponent component,
+      Map<String, Object> consumerConfig,
+      List<ProfileReceiver> targets,
+      Producers producer,
+      String deadLetterTopic,
+      Metrics.IngestMetrics metrics,
+      RetryPolicy retryPolicy) {
     this.component = component;
     this.metrics = metrics;
     this.consumerConfig = Map.copyOf(consumerConfig);
@@ -65,19 +83,31 @@ public final class KafkaSourceVerticle extends VerticleBase {
   }
 
   /**
-   * 500 ms doubling up to 30 s, forever: a store fails only while the write's topic cannot be reached, and
-   * giving up on a record there would lose it.
+   * 500 ms doubling up to 30 s, forever: a store fails only while the write's topic cannot be
+   * reached, and giving up on a record there would lose it.
    */
   static RetryPolicy defaultRetryPolicy() {
-    return new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30), 0, true,
+    return new RetryPolicy(
+        Duration.ofMillis(500),
+        Duration.ofSeconds(30),
+        0,
+        true,
         () -> ThreadLocalRandom.current().nextDouble());
   }
 
   @Override
   public Future<?> start() {
-    window = new ConsumerWindow(vertx, consumerConfig, component.topics(),
-        new ConsumerWindow.Limits(WINDOW_BYTES, WINDOW_RECORDS, STOP_GRACE), ConsumerWindow.Gauges.none(), describe());
-    return window.start(this::accept, (held, e) -> deadLetter(held, e.toString(), 1)).onSuccess(v -> LOG.info("{}: consuming {}", describe(), component.topics()));
+    window =
+        new ConsumerWindow(
+            vertx,
+            consumerConfig,
+            component.topics(),
+            new ConsumerWindow.Limits(WINDOW_BYTES, WINDOW_RECORDS, STOP_GRACE),
+            ConsumerWindow.Gauges.none(),
+            describe());
+    return window
+        .start(this::accept, (held, e) -> deadLetter(held, e.toString(), 1))
+        .onSuccess(v -> LOG.info("{}: consuming {}", describe(), component.topics()));
   }
 
   @Override
@@ -98,7 +128,9 @@ public final class KafkaSourceVerticle extends VerticleBase {
     store(held, profile, key, 1);
   }
 
-  /** The same checks ingest makes, so a bad record stops here instead of failing at every endpoint. */
+  /**
+   * The same checks ingest makes, so a bad record stops here instead of failing at every endpoint.
+   */
   private static ProfileRecord validated(ProfileRecord profile) {
     if (profile.kind() == ProfileRecord.Kind.PUSH && profile.contentEncoding() == null) {
       try {
@@ -112,7 +144,9 @@ public final class KafkaSourceVerticle extends VerticleBase {
     return profile;
   }
 
-  /** @param attempt 1 for the first try */
+  /**
+   * @param attempt 1 for the first try
+   */
   private void store(ConsumerWindow.Held held, ProfileRecord profile, String key, int attempt) {
     if (window.stopping()) {
       window.giveBack(held);
@@ -120,40 +154,67 @@ public final class KafkaSourceVerticle extends VerticleBase {
     }
     List<Future<Void>> writes = new ArrayList<>(targets.size());
     targets.forEach(t -> writes.add(t.append(profile, key)));
-    Future.all(writes).onComplete(ar -> {
-      if (ar.succeeded()) {
-        if (!held.released()) {
-          metrics.request("kafka", "stored", held.size());
-        }
-        window.done(held);
-      } else if (window.stopping()) {
-        window.giveBack(held);
-      } else {
-        LOG.warn("{}: cannot store {} yet, retrying: {}", describe(), held.describe(), ar.cause().getMessage());
-        window.retryLater(List.of(held), retryPolicy.backoff(attempt), () -> store(held, profile, key, attempt + 1));
-      }
-    });
+    Future.all(writes)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                if (!held.released()) {
+                  metrics.request("kafka", "stored", held.size());
+                }
+                window.done(held);
+              } else if (window.stopping()) {
+                window.giveBack(held);
+              } else {
+                LOG.warn(
+                    "{}: cannot store {} yet, retrying: {}",
+                    describe(),
+                    held.describe(),
+                    ar.cause().getMessage());
+                window.retryLater(
+                    List.of(held),
+                    retryPolicy.backoff(attempt),
+                    () -> store(held, profile, key, attempt + 1));
+              }
+            });
   }
 
-  /** @param attempt 1 for the first try */
+  /**
+   * @param attempt 1 for the first try
+   */
   private void deadLetter(ConsumerWindow.Held held, String reason, int attempt) {
     if (window.stopping() && attempt > 1) {
       window.giveBack(held);
       return;
     }
     ConsumerRecord<String, byte[]> record = held.record();
-    deadLetters.write(record, "pyroscope.receive_kafka." + component.label(), reason, 0, 0,
-        record.timestamp(), System.currentTimeMillis()).onComplete(ar -> {
-          if (ar.succeeded()) {
-            metrics.request("kafka", "dead_letter", held.size());
-            LOG.warn("{}: record {} moved to the dead-letter topic: {}", describe(), held.describe(), reason);
-            window.done(held);
-          } else if (window.stopping()) {
-            window.giveBack(held);
-          } else {
-            window.retryLater(List.of(held), retryPolicy.backoff(attempt), () -> deadLetter(held, reason, attempt + 1));
-          }
-        });
+    deadLetters
+        .write(
+            record,
+            "pyroscope.receive_kafka." + component.label(),
+            reason,
+            0,
+            0,
+            record.timestamp(),
+            System.currentTimeMillis())
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                metrics.request("kafka", "dead_letter", held.size());
+                LOG.warn(
+                    "{}: record {} moved to the dead-letter topic: {}",
+                    describe(),
+                    held.describe(),
+                    reason);
+                window.done(held);
+              } else if (window.stopping()) {
+                window.giveBack(held);
+              } else {
+                window.retryLater(
+                    List.of(held),
+                    retryPolicy.backoff(attempt),
+                    () -> deadLetter(held, reason, attempt + 1));
+              }
+            });
   }
 
   private String describe() {

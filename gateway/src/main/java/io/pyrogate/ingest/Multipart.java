@@ -9,20 +9,24 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads the structure of a {@code multipart/form-data} body in place: where each part starts and ends, and its
- * form name and file name. Nothing is copied or decoded, so checking the shape of a body costs one pass over
- * bytes that are already held (and bounded by the body limit).
+ * Reads the structure of a {@code multipart/form-data} body in place: where each part starts and
+ * ends, and its form name and file name. Nothing is copied or decoded, so checking the shape of a
+ * body costs one pass over bytes that are already held (and bounded by the body limit).
  *
- * <p>The grammar follows what Go's {@code mime/multipart} reader (which Pyroscope uses) accepts: a preamble
- * before the first delimiter line, CRLF or bare LF line ends, optional whitespace after a delimiter, and an
- * epilogue after the closing one.
+ * <p>The grammar follows what Go's {@code mime/multipart} reader (which Pyroscope uses) accepts: a
+ * preamble before the first delimiter line, CRLF or bare LF line ends, optional whitespace after a
+ * delimiter, and an epilogue after the closing one.
  */
 final class Multipart {
   /** At most this many parts, as Go's default {@code multipartmaxparts}. */
   static final int MAX_PARTS = 1000;
+
   private static final int MAX_HEADER_BLOCK = 16 * 1024;
 
-  /** One part: its form field name, its file name (null when it is a plain value) and its content range. */
+  /**
+   * One part: its form field name, its file name (null when it is a plain value) and its content
+   * range.
+   */
   record Part(String name, String fileName, int start, int end) {
     int length() {
       return end - start;
@@ -42,13 +46,13 @@ final class Multipart {
     }
   }
 
-  private Multipart() {
-  }
+  private Multipart() {}
 
   /**
    * The boundary parameter of a multipart Content-Type.
    *
-   * @throws MalformedException with Pyroscope's message when it has none or the header cannot be parsed
+   * @throws MalformedException with Pyroscope's message when it has none or the header cannot be
+   *     parsed
    */
   static String boundary(String contentType) throws MalformedException {
     Map<String, String> params = MediaType.parameters(contentType);
@@ -116,7 +120,11 @@ final class Multipart {
           last = true;
           break;
         }
-        if (after < body.length && (body[after] == ' ' || body[after] == '\t' || body[after] == '\r' || body[after] == '\n')) {
+        if (after < body.length
+            && (body[after] == ' '
+                || body[after] == '\t'
+                || body[after] == '\r'
+                || body[after] == '\n')) {
           int k = skipWhitespace(body, after, body.length);
           if (k < body.length && body[k] == '\n' && !crlf) {
             end = found;
@@ -159,7 +167,10 @@ final class Multipart {
     return out;
   }
 
-  /** The content of the first file part named {@code name}, as Pyroscope's form reader takes it; null when absent or empty. */
+  /**
+   * The content of the first file part named {@code name}, as Pyroscope's form reader takes it;
+   * null when absent or empty.
+   */
   static Part file(List<Part> parts, String name) {
     for (Part p : named(parts, name)) {
       if (p.isFile()) {
@@ -169,7 +180,8 @@ final class Multipart {
     return null;
   }
 
-  private static int readHeaders(byte[] body, int pos, Map<String, String> headers) throws MalformedException {
+  private static int readHeaders(byte[] body, int pos, Map<String, String> headers)
+      throws MalformedException {
     int blockStart = pos;
     while (true) {
       if (pos - blockStart > MAX_HEADER_BLOCK) {
@@ -191,12 +203,16 @@ final class Multipart {
       if (colon <= 0) {
         throw new MalformedException("malformed MIME header line: " + line);
       }
-      headers.putIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+      headers.putIfAbsent(
+          line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          line.substring(colon + 1).trim());
       pos = lineEnd + 1;
     }
   }
 
-  /** Whether the delimiter ending just before {@code at} is the closing one ({@code --boundary--}). */
+  /**
+   * Whether the delimiter ending just before {@code at} is the closing one ({@code --boundary--}).
+   */
   private static boolean isFinal(byte[] body, int at) {
     return at + 1 < body.length && body[at] == '-' && body[at + 1] == '-';
   }
@@ -231,9 +247,10 @@ final class Multipart {
   }
 
   /**
-   * First occurrence of {@code needle} at or after {@code from}: Boyer-Moore-Horspool, which skips up to the
-   * delimiter's length at each step. Profiles are binary, so the delimiter's first byte occurs every ~256 bytes
-   * and a byte-by-byte scan was the most expensive step of accepting an upload.
+   * First occurrence of {@code needle} at or after {@code from}: Boyer-Moore-Horspool, which skips
+   * up to the delimiter's length at each step. Profiles are binary, so the delimiter's first byte
+   * occurs every ~256 bytes and a byte-by-byte scan was the most expensive step of accepting an
+   * upload.
    */
   private static int indexOf(byte[] body, byte[] needle, int from) {
     int n = needle.length;
@@ -276,15 +293,15 @@ final class Multipart {
         return new Disposition(null, null);
       }
       String name = params.get("name");
-      String fileName = params.containsKey("filename") ? params.get("filename") : params.get("filename*");
+      String fileName =
+          params.containsKey("filename") ? params.get("filename") : params.get("filename*");
       return new Disposition(name == null || name.isEmpty() ? null : name, fileName);
     }
   }
 
   /** A media type or disposition header: {@code type; key=value; key="quoted value"}. */
   static final class MediaType {
-    private MediaType() {
-    }
+    private MediaType() {}
 
     static String type(String header) {
       int semi = header.indexOf(';');

@@ -1,9 +1,5 @@
 package io.pyrogate.ingest;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.pyrogate.golang.Utf8;
@@ -12,25 +8,32 @@ import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.pyrogate.pyroscope.Gzip;
 import io.pyrogate.pyroscope.ProfileEnvelope;
 import io.pyrogate.pyroscope.PushRequests;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
- * The Connect unary request of {@code push.v1.PusherService/Push} as connect-go serves it for Pyroscope: the
- * codecs it accepts, request compression, and the validation that needs no profile decoding.
+ * The Connect unary request of {@code push.v1.PusherService/Push} as connect-go serves it for
+ * Pyroscope: the codecs it accepts, request compression, and the validation that needs no profile
+ * decoding.
  */
 final class PushDecoder {
   /** What a 415 advertises in {@code Accept-Post}: the Connect codecs served (gRPC is not). */
-  static final String ACCEPT_POST = "application/json, application/json; charset=utf-8, application/proto";
-
-  /** A request that passed: the PushRequest, its serialized form (what is stored) and the service of its first series. */
-  record Decoded(PushRequest request, byte[] bytes, String serviceName) {
-  }
-
-  private PushDecoder() {
-  }
+  static final String ACCEPT_POST =
+      "application/json, application/json; charset=utf-8, application/proto";
 
   /**
-   * The codec of a Content-Type as connect-go matches it: {@code application/proto}, {@code application/json} or
-   * {@code application/json; charset=utf-8} (case-insensitive, spaces around {@code ;} ignored).
+   * A request that passed: the PushRequest, its serialized form (what is stored) and the service of
+   * its first series.
+   */
+  record Decoded(PushRequest request, byte[] bytes, String serviceName) {}
+
+  private PushDecoder() {}
+
+  /**
+   * The codec of a Content-Type as connect-go matches it: {@code application/proto}, {@code
+   * application/json} or {@code application/json; charset=utf-8} (case-insensitive, spaces around
+   * {@code ;} ignored).
    *
    * @return the canonical content type to answer with, or null when the type is not served (415)
    */
@@ -57,16 +60,19 @@ final class PushDecoder {
   }
 
   /**
-   * Every sample's raw profile must be gzip or a pprof {@code Profile} ({@link ProfileEnvelope}). Pyroscope reads
-   * the profiles before the labels, so a bad profile is the answer even when the labels are bad too.
+   * Every sample's raw profile must be gzip or a pprof {@code Profile} ({@link ProfileEnvelope}).
+   * Pyroscope reads the profiles before the labels, so a bad profile is the answer even when the
+   * labels are bad too.
    */
   private static void checkProfiles(PushRequest request) {
     for (int s = 0; s < request.getSeriesCount(); s++) {
       RawProfileSeries series = request.getSeries(s);
       for (int i = 0; i < series.getSamplesCount(); i++) {
-        String problem = ProfileEnvelope.problem(series.getSamples(i).getRawProfile().asReadOnlyByteBuffer());
+        String problem =
+            ProfileEnvelope.problem(series.getSamples(i).getRawProfile().asReadOnlyByteBuffer());
         if (problem != null) {
-          throw Rejection.invalidArgument(Rejection.Reason.PROFILE,
+          throw Rejection.invalidArgument(
+              Rejection.Reason.PROFILE,
               "series " + s + " sample " + i + ": raw_profile: " + problem);
         }
       }
@@ -98,13 +104,16 @@ final class PushDecoder {
     try {
       if (isJson(codec)) {
         if (bytes.length == 0) {
-          throw Rejection.invalidArgument("unmarshal message: zero-length payload is not a valid JSON object");
+          throw Rejection.invalidArgument(
+              "unmarshal message: zero-length payload is not a valid JSON object");
         }
         if (!Utf8.valid(bytes)) {
           throw Rejection.invalidArgument("unmarshal message: invalid UTF-8 in JSON");
         }
         PushRequest.Builder builder = PushRequest.newBuilder();
-        JsonFormat.parser().ignoringUnknownFields().merge(new String(bytes, StandardCharsets.UTF_8), builder);
+        JsonFormat.parser()
+            .ignoringUnknownFields()
+            .merge(new String(bytes, StandardCharsets.UTF_8), builder);
         request = builder.build();
         bytes = request.toByteArray();
       } else {
@@ -119,6 +128,9 @@ final class PushDecoder {
     }
     checkProfiles(request);
     SeriesLabels.validate(request);
-    return new Decoded(request, bytes, SeriesLabels.value(request.getSeries(0).getLabelsList(), SeriesLabels.SERVICE_NAME));
+    return new Decoded(
+        request,
+        bytes,
+        SeriesLabels.value(request.getSeries(0).getLabelsList(), SeriesLabels.SERVICE_NAME));
   }
 }

@@ -3,8 +3,9 @@ package io.pyrogate.ingest;
 import java.util.Locale;
 
 /**
- * A request pyrogate refuses, with the HTTP status, Connect error code and message the client gets, and the reason
- * it is counted under. Thrown by the validation code, which may run off the event loop; answered by the verticle.
+ * A request pyrogate refuses, with the HTTP status, Connect error code and message the client gets,
+ * and the reason it is counted under. Thrown by the validation code, which may run off the event
+ * loop; answered by the verticle.
  */
 final class Rejection extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -1,27 +1,27 @@
 package io.pyrogate.ingest;
 
+import io.pyrogate.golang.Strconv;
+import io.pyrogate.golang.Utf8;
+import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.proto.push.v1.RawProfileSeries;
+import io.pyrogate.proto.types.v1.LabelPair;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import io.pyrogate.golang.Strconv;
-import io.pyrogate.golang.Utf8;
-import io.pyrogate.proto.push.v1.PushRequest;
-import io.pyrogate.proto.push.v1.RawProfileSeries;
-import io.pyrogate.proto.types.v1.LabelPair;
-
 /**
- * The label checks Pyroscope's distributor applies to every pushed series before it looks at the profile, with
- * its default limits and messages, so that a push Pyroscope would refuse is refused here with the same answer
- * instead of being acknowledged and then dead-lettered by every endpoint.
+ * The label checks Pyroscope's distributor applies to every pushed series before it looks at the
+ * profile, with its default limits and messages, so that a push Pyroscope would refuse is refused
+ * here with the same answer instead of being acknowledged and then dead-lettered by every endpoint.
  *
- * <p>As the distributor does, a series without {@code service_name} is checked as if it had
- * {@code service_name="unknown_service"}, and labels with an empty value are left out before the checks (the
- * request itself is stored unchanged). A series needs a non-empty {@code __name__}. Only the series labels are
- * checked: Pyroscope also checks them together with each sample's pprof labels, which needs the profile decoded,
- * and default relabeling rules may add a label; a series those make fail is still accepted here.
+ * <p>As the distributor does, a series without {@code service_name} is checked as if it had {@code
+ * service_name="unknown_service"}, and labels with an empty value are left out before the checks
+ * (the request itself is stored unchanged). A series needs a non-empty {@code __name__}. Only the
+ * series labels are checked: Pyroscope also checks them together with each sample's pprof labels,
+ * which needs the profile decoded, and default relabeling rules may add a label; a series those
+ * make fail is still accepted here.
  */
 final class SeriesLabels {
   static final int MAX_LABEL_NAMES = 30;
@@ -30,8 +30,7 @@ final class SeriesLabels {
   static final String SERVICE_NAME = "service_name";
   static final String SERVICE_NAME_FALLBACK = "unknown_service";
 
-  private SeriesLabels() {
-  }
+  private SeriesLabels() {}
 
   /**
    * Checks every series of the request.
@@ -64,8 +63,13 @@ final class SeriesLabels {
     ls = withoutEmptyValues(ls);
     ls.sort(Comparator.comparing(LabelPair::getName));
     if (ls.size() > MAX_LABEL_NAMES) {
-      throw labelError("profile series '" + string(ls) + "' has " + ls.size() + " label names; limit "
-          + MAX_LABEL_NAMES);
+      throw labelError(
+          "profile series '"
+              + string(ls)
+              + "' has "
+              + ls.size()
+              + " label names; limit "
+              + MAX_LABEL_NAMES);
     }
     String metricName = value(ls, IngestName.NAME_LABEL);
     if (metricName.isEmpty() || !Utf8.validString(metricName)) {
@@ -77,12 +81,20 @@ final class SeriesLabels {
     String last = null;
     for (LabelPair l : ls) {
       if (Utf8.length(l.getName()) > MAX_NAME_LENGTH) {
-        throw labelError("profile with labels '" + string(ls) + "' has label name too long: '"
-            + l.getName() + "'");
+        throw labelError(
+            "profile with labels '"
+                + string(ls)
+                + "' has label name too long: '"
+                + l.getName()
+                + "'");
       }
       if (Utf8.length(l.getValue()) > MAX_VALUE_LENGTH) {
-        throw labelError("profile with labels '" + string(ls) + "' has label value too long: '"
-            + l.getValue() + "'");
+        throw labelError(
+            "profile with labels '"
+                + string(ls)
+                + "' has label value too long: '"
+                + l.getValue()
+                + "'");
       }
       if (l.getName().isEmpty() || !Utf8.validString(l.getName())) {
         throw invalid(ls, "invalid label name '" + l.getName() + "'");
@@ -91,16 +103,20 @@ final class SeriesLabels {
         throw invalid(ls, "invalid label value '" + l.getValue() + "'");
       }
       if (l.getName().equals(last)) {
-        throw labelError("profile with labels '" + string(ls) + "' has duplicate label name: '"
-            + l.getName() + "'");
+        throw labelError(
+            "profile with labels '"
+                + string(ls)
+                + "' has duplicate label name: '"
+                + l.getName()
+                + "'");
       }
       last = l.getName();
     }
   }
 
   /**
-   * What Pyroscope's labels builder keeps before it validates: a label with an empty value is a missing label, so
-   * every label of a name that has an empty value somewhere is left out.
+   * What Pyroscope's labels builder keeps before it validates: a label with an empty value is a
+   * missing label, so every label of a name that has an empty value somewhere is left out.
    */
   private static List<LabelPair> withoutEmptyValues(List<LabelPair> ls) {
     Set<String> dropped = new HashSet<>();

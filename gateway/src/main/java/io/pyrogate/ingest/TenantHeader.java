@@ -4,16 +4,17 @@ import io.pyrogate.pyroscope.TenantIds;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * The tenant of a request, from {@code X-Scope-OrgID} (absent or blank: single-tenant), refused with Pyroscope's
- * answer when a multi-tenant Pyroscope would refuse it ({@link TenantIds}): 401 unauthenticated, as its auth
- * interceptor answers a push; over {@code /ingest}, 401 for the text formats and 422 for the others, as its ingest
- * handler answers the same error.
+ * The tenant of a request, from {@code X-Scope-OrgID} (absent or blank: single-tenant), refused
+ * with Pyroscope's answer when a multi-tenant Pyroscope would refuse it ({@link TenantIds}): 401
+ * unauthenticated, as its auth interceptor answers a push; over {@code /ingest}, 401 for the text
+ * formats and 422 for the others, as its ingest handler answers the same error.
  */
 final class TenantHeader {
-  private TenantHeader() {
-  }
+  private TenantHeader() {}
 
-  /** @throws Rejection when Pyroscope refuses the tenant of a push */
+  /**
+   * @throws Rejection when Pyroscope refuses the tenant of a push
+   */
   static String push(HttpServerRequest request) {
     String tenant = read(request);
     String problem = tenant == null ? null : TenantIds.problem(tenant);
@@ -23,12 +24,17 @@ final class TenantHeader {
     return tenant;
   }
 
-  /** @throws Rejection when Pyroscope refuses the tenant of an /ingest request with a body of this format */
+  /**
+   * @throws Rejection when Pyroscope refuses the tenant of an /ingest request with a body of this
+   *     format
+   */
   static String ingest(HttpServerRequest request, IngestDecoder.Format format) {
     String tenant = read(request);
     String problem = tenant == null ? null : TenantIds.problem(tenant);
     if (problem != null) {
-      throw format.textual() ? Rejection.unauthenticated(problem) : Rejection.unprocessable(Rejection.Reason.TENANT, problem);
+      throw format.textual()
+          ? Rejection.unauthenticated(problem)
+          : Rejection.unprocessable(Rejection.Reason.TENANT, problem);
     }
     return tenant;
   }

@@ -1,7 +1,10 @@
 package io.pyrogate.kafka;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.consumer.KafkaReadStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,35 +15,32 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.kafka.client.consumer.KafkaReadStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The flow control of one Kafka consumer whose records are processed asynchronously (an endpoint's delivery, a
- * source's stores): it owns the subscription, holds every record from its arrival until the owner says it is
- * done or gives it back, bounds what is held in bytes and records, arms the owner's retry timers, commits only
- * the done prefix of each partition through {@link OffsetCommitter}, and drains on stop. Used from the owning
- * verticle's event loop only.
+ * The flow control of one Kafka consumer whose records are processed asynchronously (an endpoint's
+ * delivery, a source's stores): it owns the subscription, holds every record from its arrival until
+ * the owner says it is done or gives it back, bounds what is held in bytes and records, arms the
+ * owner's retry timers, commits only the done prefix of each partition through {@link
+ * OffsetCommitter}, and drains on stop. Used from the owning verticle's event loop only.
  *
- * <p>Flow control never stops polling: when the window is full, every assigned partition is paused at the Kafka consumer ({@code KafkaConsumer#pause}) while the consumer keeps
- * polling, so it stays in its group for an outage of any length. (Pausing the Vert.x stream itself stops
- * polling, and after {@code max.poll.interval.ms} the group evicts the consumer: its commits fail and its
- * records go to another member while it still works on them.) Partitions assigned while paused are paused at
- * once. The bounds are soft by one poll: what the consumer fetched before a pause took effect (at most
- * {@code max.poll.records}) is still handed over. A record waiting for a retry does not pause the consumer by
- * itself: more records keep coming until the window is full, so an endpoint that fails one record but serves
- * the others shows it (and that record alone spends its retries), while what is held stays bounded.
+ * <p>Flow control never stops polling: when the window is full, every assigned partition is paused
+ * at the Kafka consumer ({@code KafkaConsumer#pause}) while the consumer keeps polling, so it stays
+ * in its group for an outage of any length. (Pausing the Vert.x stream itself stops polling, and
+ * after {@code max.poll.interval.ms} the group evicts the consumer: its commits fail and its
+ * records go to another member while it still works on them.) Partitions assigned while paused are
+ * paused at once. The bounds are soft by one poll: what the consumer fetched before a pause took
+ * effect (at most {@code max.poll.records}) is still handed over. A record waiting for a retry does
+ * not pause the consumer by itself: more records keep coming until the window is full, so an
+ * endpoint that fails one record but serves the others shows it (and that record alone spends its
+ * retries), while what is held stays bounded.
  *
- * <p>When partitions are revoked, what is done in them is committed and their held records are given back
- * uncommitted: their retry timers no longer run them, and an answer that comes back for one is ignored
- * ({@link Held#released()}), so the new owner alone decides their fate.
+ * <p>When partitions are revoked, what is done in them is committed and their held records are
+ * given back uncommitted: their retry timers no longer run them, and an answer that comes back for
+ * one is ignored ({@link Held#released()}), so the new owner alone decides their fate.
  */
 public final class ConsumerWindow {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerWindow.class);
@@ -52,11 +52,14 @@ public final class ConsumerWindow {
     private final long size;
     private boolean released;
 
-    /** A record as the window holds it; a Held made elsewhere (e.g. in a unit test) is in no window. */
+    /**
+     * A record as the window holds it; a Held made elsewhere (e.g. in a unit test) is in no window.
+     */
     public Held(ConsumerRecord<String, byte[]> record) {
       this.record = record;
       this.partition = new TopicPartition(record.topic(), record.partition());
-      this.size = Math.max(0, record.serializedValueSize()) + Math.max(0, record.serializedKeySize());
+      this.size =
+          Math.max(0, record.serializedValueSize()) + Math.max(0, record.serializedKeySize());
     }
 
     public ConsumerRecord<String, byte[]> record() {
@@ -69,8 +72,9 @@ public final class ConsumerWindow {
     }
 
     /**
-     * True once the record left the window: done, given back, or taken away because its partition was revoked
-     * or the consumer stopped. Nothing more may be done with it: no retry, no dead letter.
+     * True once the record left the window: done, given back, or taken away because its partition
+     * was revoked or the consumer stopped. Nothing more may be done with it: no retry, no dead
+     * letter.
      */
     public boolean released() {
       return released;
@@ -89,10 +93,12 @@ public final class ConsumerWindow {
    * @param maxRecords records held at most (soft by one poll)
    * @param stopGrace how long {@link #stop()} waits for held records before committing and closing
    */
-  public record Limits(long maxBytes, int maxRecords, Duration stopGrace) {
-  }
+  public record Limits(long maxBytes, int maxRecords, Duration stopGrace) {}
 
-  /** Where the window reports what it holds, e.g. an endpoint's metrics; {@link #none()} for nowhere. */
+  /**
+   * Where the window reports what it holds, e.g. an endpoint's metrics; {@link #none()} for
+   * nowhere.
+   */
   public record Gauges(AtomicLong bytes, AtomicLong records) {
     public static Gauges none() {
       return new Gauges(new AtomicLong(), new AtomicLong());
@@ -105,10 +111,13 @@ public final class ConsumerWindow {
   private final Limits limits;
   private final Gauges gauges;
   private final String name;
+
   /** Held records of each assigned partition, in arrival order. */
   private final Map<TopicPartition, Set<Held>> byPartition = new HashMap<>();
+
   /** Armed retry timers, each with the records it holds. */
   private final Map<Long, List<Held>> timers = new HashMap<>();
+
   private final Set<TopicPartition> assigned = new HashSet<>();
   private KafkaReadStream<String, byte[]> consumer;
   private OffsetCommitter offsets;
@@ -117,11 +126,18 @@ public final class ConsumerWindow {
   private boolean paused;
   private boolean stopping;
   private Promise<Void> drained;
-  private Runnable onRevoked = () -> { };
+  private Runnable onRevoked = () -> {};
 
-  /** @param name how log lines name the consumer */
-  public ConsumerWindow(Vertx vertx, Map<String, Object> consumerConfig, Collection<String> topics, Limits limits,
-      Gauges gauges, String name) {
+  /**
+   * @param name how log lines name the consumer
+   */
+  public ConsumerWindow(
+      Vertx vertx,
+      Map<String, Object> consumerConfig,
+      Collection<String> topics,
+      Limits limits,
+      Gauges gauges,
+      String name) {
     this.vertx = vertx;
     this.consumerConfig = Map.copyOf(consumerConfig);
     this.topics = Set.copyOf(topics);
@@ -131,47 +147,51 @@ public final class ConsumerWindow {
   }
 
   /**
-   * Runs {@code listener} after partitions were revoked and their records given back, so that the owner can drop what
-   * it keeps of them (requests waiting in an outage would otherwise hold their payloads until their turn).
+   * Runs {@code listener} after partitions were revoked and their records given back, so that the
+   * owner can drop what it keeps of them (requests waiting in an outage would otherwise hold their
+   * payloads until their turn).
    */
   public void onRevoked(Runnable listener) {
     this.onRevoked = listener;
   }
 
   /**
-   * Subscribes; every record that arrives is held and handed to {@code handler}. Should the handler throw, the
-   * record goes to {@code failed} (e.g. to be dead-lettered) unless the handler released it: else it would stay
-   * held and pin its partition's commits.
+   * Subscribes; every record that arrives is held and handed to {@code handler}. Should the handler
+   * throw, the record goes to {@code failed} (e.g. to be dead-lettered) unless the handler released
+   * it: else it would stay held and pin its partition's commits.
    */
   public Future<Void> start(Consumer<Held> handler, BiConsumer<Held, RuntimeException> failed) {
-    consumer = KafkaReadStream.create(vertx, new HashMap<>(consumerConfig), String.class, byte[].class);
+    consumer =
+        KafkaReadStream.create(vertx, new HashMap<>(consumerConfig), String.class, byte[].class);
     consumer.exceptionHandler(e -> LOG.warn("{}: Kafka consumer error: {}", name, e.getMessage()));
     offsets = new OffsetCommitter(vertx, consumer, name);
     consumer.partitionsAssignedHandler(this::assigned);
     consumer.partitionsRevokedHandler(this::revoked);
-    consumer.handler(record -> {
-      Held h = new Held(record);
-      if (stopping || !assigned.contains(h.partition)) {
-        // Not held, so never committed: the next owner processes it. A poll made before a revocation can
-        // still hand over records of the revoked partition after the revocation was handled.
-        return;
-      }
-      offsets.received(h.partition, record.offset());
-      byPartition.computeIfAbsent(h.partition, tp -> new LinkedHashSet<>()).add(h);
-      bytes += h.size;
-      records++;
-      gauges.bytes().addAndGet(h.size);
-      gauges.records().incrementAndGet();
-      updateFlow();
-      try {
-        handler.accept(h);
-      } catch (RuntimeException e) {
-        LOG.error("{}: handling {} failed", name, h.describe(), e);
-        if (!h.released) {
-          failed.accept(h, e);
-        }
-      }
-    });
+    consumer.handler(
+        record -> {
+          Held h = new Held(record);
+          if (stopping || !assigned.contains(h.partition)) {
+            // Not held, so never committed: the next owner processes it. A poll made before a
+            // revocation can
+            // still hand over records of the revoked partition after the revocation was handled.
+            return;
+          }
+          offsets.received(h.partition, record.offset());
+          byPartition.computeIfAbsent(h.partition, tp -> new LinkedHashSet<>()).add(h);
+          bytes += h.size;
+          records++;
+          gauges.bytes().addAndGet(h.size);
+          gauges.records().incrementAndGet();
+          updateFlow();
+          try {
+            handler.accept(h);
+          } catch (RuntimeException e) {
+            LOG.error("{}: handling {} failed", name, h.describe(), e);
+            if (!h.released) {
+              failed.accept(h, e);
+            }
+          }
+        });
     return consumer.subscribe(topics);
   }
 
@@ -185,11 +205,15 @@ public final class ConsumerWindow {
     if (h.released) {
       return;
     }
-    offsets.done(h.partition, h.record.offset()); // before release: the last release lets stop() commit
+    offsets.done(
+        h.partition, h.record.offset()); // before release: the last release lets stop() commit
     release(h);
   }
 
-  /** Gives the record back uncommitted, for this group to process again after a restart or rebalance. */
+  /**
+   * Gives the record back uncommitted, for this group to process again after a restart or
+   * rebalance.
+   */
   public void giveBack(Held h) {
     if (!h.released) {
       release(h);
@@ -197,9 +221,9 @@ public final class ConsumerWindow {
   }
 
   /**
-   * Runs {@code again} after {@code wait}. If the consumer stops first, the timer is cancelled
-   * and its records given back; if some were taken away by a revocation, {@code again} runs for the others
-   * only (it must skip {@link Held#released()} records), and not at all when none is left.
+   * Runs {@code again} after {@code wait}. If the consumer stops first, the timer is cancelled and
+   * its records given back; if some were taken away by a revocation, {@code again} runs for the
+   * others only (it must skip {@link Held#released()} records), and not at all when none is left.
    */
   public void retryLater(Collection<Held> held, Duration wait, Runnable again) {
     List<Held> live = held.stream().filter(h -> !h.released).toList();
@@ -211,38 +235,44 @@ public final class ConsumerWindow {
       return;
     }
     long[] id = new long[1];
-    id[0] = vertx.setTimer(Math.max(1, wait.toMillis()), t -> {
-      timers.remove(id[0]);
-      if (live.stream().anyMatch(h -> !h.released)) {
-        again.run();
-      }
-    });
+    id[0] =
+        vertx.setTimer(
+            Math.max(1, wait.toMillis()),
+            t -> {
+              timers.remove(id[0]);
+              if (live.stream().anyMatch(h -> !h.released)) {
+                again.run();
+              }
+            });
     timers.put(id[0], live);
   }
 
   /**
-   * Stops taking records, gives back what waits for a retry, waits up to the grace for what is in flight,
-   * commits what is done and closes the consumer.
+   * Stops taking records, gives back what waits for a retry, waits up to the grace for what is in
+   * flight, commits what is done and closes the consumer.
    */
   public Future<Void> stop() {
     stopping = true;
     updateFlow();
     Map<Long, List<Held>> armed = new HashMap<>(timers);
     timers.clear();
-    armed.forEach((id, held) -> {
-      vertx.cancelTimer(id);
-      held.forEach(this::giveBack);
-    });
+    armed.forEach(
+        (id, held) -> {
+          vertx.cancelTimer(id);
+          held.forEach(this::giveBack);
+        });
     drained = Promise.promise();
     if (records == 0) {
       drained.tryComplete();
     }
     long timer = vertx.setTimer(limits.stopGrace().toMillis(), t -> drained.tryComplete());
-    return drained.future()
-        .compose(v -> {
-          vertx.cancelTimer(timer);
-          return offsets.commitNow();
-        })
+    return drained
+        .future()
+        .compose(
+            v -> {
+              vertx.cancelTimer(timer);
+              return offsets.commitNow();
+            })
         .eventually(() -> consumer.close());
   }
 
@@ -266,7 +296,11 @@ public final class ConsumerWindow {
     }
     if (takenAway > 0) {
       onRevoked.run();
-      LOG.info("{}: partitions {} revoked; {} records in them given back to their new owner", name, partitions, takenAway);
+      LOG.info(
+          "{}: partitions {} revoked; {} records in them given back to their new owner",
+          name,
+          partitions,
+          takenAway);
     }
   }
 
@@ -295,9 +329,10 @@ public final class ConsumerWindow {
   }
 
   /**
-   * Pauses or resumes, as the window wants now, every partition the consumer has. A partition revoked in between
-   * makes the call fail part way (the partitions after it untouched), so it is made again with the assignment
-   * as it is then, unless the window changed its mind meanwhile (which made its own call).
+   * Pauses or resumes, as the window wants now, every partition the consumer has. A partition
+   * revoked in between makes the call fail part way (the partitions after it untouched), so it is
+   * made again with the assignment as it is then, unless the window changed its mind meanwhile
+   * (which made its own call).
    */
   private void applyFlow() {
     Set<TopicPartition> all = Set.copyOf(assigned);
@@ -305,15 +340,24 @@ public final class ConsumerWindow {
       return;
     }
     boolean pause = paused;
-    (pause ? consumer.pause(all) : consumer.resume(all)).onFailure(e -> {
-      LOG.debug("{}: {} raced a rebalance, again: {}", name, pause ? "pause" : "resume", e.getMessage());
-      consumer.assignment().onSuccess(now -> {
-        assigned.retainAll(now);
-        if (paused == pause) {
-          applyFlow();
-        }
-      });
-    });
+    (pause ? consumer.pause(all) : consumer.resume(all))
+        .onFailure(
+            e -> {
+              LOG.debug(
+                  "{}: {} raced a rebalance, again: {}",
+                  name,
+                  pause ? "pause" : "resume",
+                  e.getMessage());
+              consumer
+                  .assignment()
+                  .onSuccess(
+                      now -> {
+                        assigned.retainAll(now);
+                        if (paused == pause) {
+                          applyFlow();
+                        }
+                      });
+            });
   }
 
   /** Records held now; for tests and diagnostics. */

@@ -16,9 +16,9 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Writes what an endpoint can never deliver to its write component's dead-letter topic: the original key,
- * value and headers, plus headers saying which endpoint gave up, why and when ({@link KafkaHeaders}'
- * {@code DLQ_*}). From there it can be replayed.
+ * Writes what an endpoint can never deliver to its write component's dead-letter topic: the
+ * original key, value and headers, plus headers saying which endpoint gave up, why and when ({@link
+ * KafkaHeaders}' {@code DLQ_*}). From there it can be replayed.
  */
 public final class DeadLetters {
   private final Producers producer;
@@ -32,8 +32,14 @@ public final class DeadLetters {
   /**
    * @param httpStatus the endpoint's last HTTP status, 0 when there was no answer
    */
-  public Future<Void> write(ConsumerRecord<String, byte[]> original, String endpoint, String reason, int httpStatus,
-      int attempts, long firstAttemptMillis, long lastAttemptMillis) {
+  public Future<Void> write(
+      ConsumerRecord<String, byte[]> original,
+      String endpoint,
+      String reason,
+      int httpStatus,
+      int attempts,
+      long firstAttemptMillis,
+      long lastAttemptMillis) {
     Headers h = new RecordHeaders(original.headers().toArray());
     KafkaHeaders.replace(h, DLQ_ENDPOINT, endpoint);
     KafkaHeaders.replace(h, DLQ_REASON, reason);
@@ -41,7 +47,10 @@ public final class DeadLetters {
     KafkaHeaders.replace(h, DLQ_ATTEMPTS, Integer.toString(attempts));
     KafkaHeaders.replace(h, DLQ_FIRST_ATTEMPT, Long.toString(firstAttemptMillis));
     KafkaHeaders.replace(h, DLQ_LAST_ATTEMPT, Long.toString(lastAttemptMillis));
-    KafkaHeaders.replace(h, DLQ_SOURCE, original.topic() + "-" + original.partition() + "@" + original.offset());
-    return producer.send(new ProducerRecord<>(topic, null, original.key(), original.value(), h)).mapEmpty();
+    KafkaHeaders.replace(
+        h, DLQ_SOURCE, original.topic() + "-" + original.partition() + "@" + original.offset());
+    return producer
+        .send(new ProducerRecord<>(topic, null, original.key(), original.value(), h))
+        .mapEmpty();
   }
 }

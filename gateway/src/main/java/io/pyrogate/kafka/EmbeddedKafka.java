@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
@@ -29,15 +28,17 @@ import org.slf4j.LoggerFactory;
 /**
  * A single-node Apache Kafka broker (KRaft, combined broker+controller) running in this JVM.
  *
- * <p>It runs in-process rather than as a child JVM: it is ready about 1.5 s sooner, there is no orphan
- * broker holding the port and the log-dir lock after the gateway is killed, and SREs supervise one
- * process. The price, a fatal broker error inside our JVM, is contained by {@link #installExitGuard()}.
+ * <p>It runs in-process rather than as a child JVM: it is ready about 1.5 s sooner, there is no
+ * orphan broker holding the port and the log-dir lock after the gateway is killed, and SREs
+ * supervise one process. The price, a fatal broker error inside our JVM, is contained by {@link
+ * #installExitGuard()}.
  *
- * <p>The metadata log is formatted on first start and reused afterwards, so acknowledged records survive
- * a restart. The quorum is static, so a restart may use other ports over the same data.
+ * <p>The metadata log is formatted on first start and reused afterwards, so acknowledged records
+ * survive a restart. The quorum is static, so a restart may use other ports over the same data.
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+
   /** The brokers running in this JVM, to which a fatal exit request is attributed. */
   private static final Set<EmbeddedKafka> RUNNING = ConcurrentHashMap.newKeySet();
 
@@ -58,7 +59,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Formats {@code dataDir} if it holds no broker yet, then starts the broker; blocks until it serves.
+   * Formats {@code dataDir} if it holds no broker yet, then starts the broker; blocks until it
+   * serves.
    *
    * @param dataDir the broker's data directory (created if missing)
    * @param host the address to listen on, e.g. 127.0.0.1
@@ -75,7 +77,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     int brokerPort = port == 0 ? freePort(host) : port;
     int controllerPort = freePort(host);
-    KafkaConfig config = new KafkaConfig(properties(logDir, host, brokerPort, controllerPort), false);
+    KafkaConfig config =
+        new KafkaConfig(properties(logDir, host, brokerPort, controllerPort), false);
     formatIfNeeded(config);
     KafkaRaftServer server = null;
     try {
@@ -85,30 +88,46 @@ public final class EmbeddedKafka implements AutoCloseable {
       if (server != null) {
         safeShutdown(server);
       }
-      throw new IllegalStateException("embedded Kafka could not start on " + host + ":" + brokerPort
-          + " (data " + logDir + "): " + rootMessage(e), e);
+      throw new IllegalStateException(
+          "embedded Kafka could not start on "
+              + host
+              + ":"
+              + brokerPort
+              + " (data "
+              + logDir
+              + "): "
+              + rootMessage(e),
+          e);
     }
     EmbeddedKafka broker = new EmbeddedKafka(server, host, brokerPort, logDir);
     RUNNING.add(broker);
-    LOG.info("embedded Kafka ready at {} in {} ms (data {})", broker.bootstrapServers(),
-        (System.nanoTime() - started) / 1_000_000, logDir);
+    LOG.info(
+        "embedded Kafka ready at {} in {} ms (data {})",
+        broker.bootstrapServers(),
+        (System.nanoTime() - started) / 1_000_000,
+        logDir);
     return broker;
   }
 
   /**
-   * Stops this broker and starts a new one over the same data, on the same client address so clients reconnect
-   * by themselves; for a broker that failed (full disk, fatal error). Blocks until the new one serves.
+   * Stops this broker and starts a new one over the same data, on the same client address so
+   * clients reconnect by themselves; for a broker that failed (full disk, fatal error). Blocks
+   * until the new one serves.
    *
-   * @param stopTimeout how long to wait for this one to stop; a later call waits for the same stop again
-   * @throws IllegalStateException when this one did not stop in time, or the new one cannot start (the disk is
-   *     still full, say)
+   * @param stopTimeout how long to wait for this one to stop; a later call waits for the same stop
+   *     again
+   * @throws IllegalStateException when this one did not stop in time, or the new one cannot start
+   *     (the disk is still full, say)
    */
   public EmbeddedKafka restart(Duration stopTimeout) {
     try {
       shutdown().get(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new IllegalStateException("the failed broker has not stopped within " + stopTimeout.toMillis()
-          + " ms; still waiting for it", e);
+      throw new IllegalStateException(
+          "the failed broker has not stopped within "
+              + stopTimeout.toMillis()
+              + " ms; still waiting for it",
+          e);
     } catch (ExecutionException e) {
       throw new IllegalStateException(rootMessage(e), e);
     } catch (InterruptedException e) {
@@ -126,7 +145,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     return logDir;
   }
 
-  /** Why this broker asked to terminate the JVM, or null while it did not; the gateway reports it as not ready. */
+  /**
+   * Why this broker asked to terminate the JVM, or null while it did not; the gateway reports it as
+   * not ready.
+   */
   public String fatalError() {
     return fatal.get();
   }
@@ -142,11 +164,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     CompletableFuture<Void> mine = new CompletableFuture<>();
     if (stopping.compareAndSet(null, mine)) {
       RUNNING.remove(this);
-      Thread stopper = new Thread(() -> {
-        safeShutdown(server);
-        LOG.info("embedded Kafka stopped");
-        mine.complete(null);
-      }, "embedded-kafka-stop");
+      Thread stopper =
+          new Thread(
+              () -> {
+                safeShutdown(server);
+                LOG.info("embedded Kafka stopped");
+                mine.complete(null);
+              },
+              "embedded-kafka-stop");
       stopper.setDaemon(true);
       stopper.start();
     }
@@ -158,7 +183,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
-    p.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -178,14 +205,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
     p.put("socket.send.buffer.bytes", Integer.toString(KafkaDefaults.SOCKET_BUFFER_BYTES));
     p.put("socket.receive.buffer.bytes", Integer.toString(KafkaDefaults.SOCKET_BUFFER_BYTES));
-    // Kafka checks retention every 5 minutes; at hundreds of MB/s a disk fills well before that. Every 30 s the
+    // Kafka checks retention every 5 minutes; at hundreds of MB/s a disk fills well before that.
+    // Every 30 s the
     // broker deletes what a topic's retention.ms / retention.bytes no longer keeps.
     p.put("log.retention.check.interval.ms", "30000");
     // After an unclean stop the broker must wait out its old session before registering again;
     // short timeouts make a restart after kill -9 take ~6 s instead of ~15 s.
     p.put("broker.heartbeat.interval.ms", "500");
     p.put("broker.session.timeout.ms", "2500");
-    // A single node has no other replica to hand its partitions to; after a fault its controlled shutdown waited
+    // A single node has no other replica to hand its partitions to; after a fault its controlled
+    // shutdown waited
     // 5 minutes for a controller that was gone.
     p.put("controlled.shutdown.enable", "false");
     return p;
@@ -195,38 +224,47 @@ public final class EmbeddedKafka implements AutoCloseable {
     if (Files.exists(Path.of(config.metadataLogDir(), "meta.properties"))) {
       return;
     }
-    Formatter formatter = new Formatter()
-        .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-        .setNodeId(config.nodeId())
-        .setClusterId(Uuid.randomUuid().toString())
-        .setControllerListenerName("CONTROLLER")
-        .setMetadataLogDirectory(config.metadataLogDir())
-        .setIgnoreFormatted(true);
+    Formatter formatter =
+        new Formatter()
+            .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+            .setNodeId(config.nodeId())
+            .setClusterId(Uuid.randomUuid().toString())
+            .setControllerListenerName("CONTROLLER")
+            .setMetadataLogDirectory(config.metadataLogDir())
+            .setIgnoreFormatted(true);
     config.logDirs().forEach(formatter::addDirectory);
     try {
       formatter.run();
     } catch (Exception e) {
-      throw new IllegalStateException("cannot format Kafka data directory " + config.metadataLogDir()
-          + ": " + rootMessage(e), e);
+      throw new IllegalStateException(
+          "cannot format Kafka data directory " + config.metadataLogDir() + ": " + rootMessage(e),
+          e);
     }
     LOG.info("formatted new Kafka data directory {}", config.metadataLogDir());
   }
 
   /**
-   * Kafka's fatal paths call System.exit/halt, which would take the whole gateway down from inside a
-   * broker thread without a clean stop. We record the reason instead (readiness turns false) and let the
-   * failing broker thread end. The request is the broker's whose data directory its message names, else every
-   * running broker's (pyrogate runs one; tests may run more).
+   * Kafka's fatal paths call System.exit/halt, which would take the whole gateway down from inside
+   * a broker thread without a clean stop. We record the reason instead (readiness turns false) and
+   * let the failing broker thread end. The request is the broker's whose data directory its message
+   * names, else every running broker's (pyrogate runs one; tests may run more).
    */
   private static synchronized void installExitGuard() {
-    Exit.Procedure guard = (code, message) -> {
-      String reason = "embedded Kafka requested exit with status " + code + (message == null ? "" : ": " + message);
-      List<EmbeddedKafka> named = RUNNING.stream()
-          .filter(b -> message != null && message.contains(b.logDir.toString())).toList();
-      (named.isEmpty() ? List.copyOf(RUNNING) : named).forEach(b -> b.fatal.compareAndSet(null, reason));
-      LOG.error("{}; the broker is no longer serving, pyrogate reports not ready", reason);
-      throw new IllegalStateException(reason);
-    };
+    Exit.Procedure guard =
+        (code, message) -> {
+          String reason =
+              "embedded Kafka requested exit with status "
+                  + code
+                  + (message == null ? "" : ": " + message);
+          List<EmbeddedKafka> named =
+              RUNNING.stream()
+                  .filter(b -> message != null && message.contains(b.logDir.toString()))
+                  .toList();
+          (named.isEmpty() ? List.copyOf(RUNNING) : named)
+              .forEach(b -> b.fatal.compareAndSet(null, reason));
+          LOG.error("{}; the broker is no longer serving, pyrogate reports not ready", reason);
+          throw new IllegalStateException(reason);
+        };
     Exit.setExitProcedure(guard);
     Exit.setHaltProcedure(guard);
   }

@@ -3,21 +3,22 @@ package io.pyrogate.kafka;
 import java.util.Optional;
 
 /**
- * Whether Kafka takes writes now, as readiness reports it: what ingest consults before writing, so that it answers
- * 503 exactly while {@code /-/ready} does, and what it tells when Kafka failed a write.
+ * Whether Kafka takes writes now, as readiness reports it: what ingest consults before writing, so
+ * that it answers 503 exactly while {@code /-/ready} does, and what it tells when Kafka failed a
+ * write.
  */
 public interface KafkaAvailability {
   /** Never unavailable: for a receiver whose writes nothing else reports on. */
-  KafkaAvailability ALWAYS = new KafkaAvailability() {
-    @Override
-    public Optional<String> unavailable() {
-      return Optional.empty();
-    }
+  KafkaAvailability ALWAYS =
+      new KafkaAvailability() {
+        @Override
+        public Optional<String> unavailable() {
+          return Optional.empty();
+        }
 
-    @Override
-    public void writeFailed(String reason) {
-    }
-  };
+        @Override
+        public void writeFailed(String reason) {}
+      };
 
   /** Why Kafka does not take writes now, or empty when it does. */
   Optional<String> unavailable();

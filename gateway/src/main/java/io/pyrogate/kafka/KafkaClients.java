@@ -1,22 +1,21 @@
 package io.pyrogate.kafka;
 
+import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.config.SecretSource;
+import io.pyrogate.config.TlsConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.pyrogate.config.KafkaSettings;
-import io.pyrogate.config.SecretSource;
-import io.pyrogate.config.TlsConfig;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 
 /**
- * Kafka client properties for one configuration: pyrogate's tuned defaults, then the connection security of
- * the {@code kafka} block, then the user's {@code producer}/{@code consumer} overrides — except the keys that
- * guarantee no acknowledged profile is lost, which nobody overrides.
+ * Kafka client properties for one configuration: pyrogate's tuned defaults, then the connection
+ * security of the {@code kafka} block, then the user's {@code producer}/{@code consumer} overrides
+ * — except the keys that guarantee no acknowledged profile is lost, which nobody overrides.
  */
 public final class KafkaClients {
   private final KafkaSettings settings;
@@ -47,7 +46,9 @@ public final class KafkaClients {
     return c;
   }
 
-  /** security.protocol, SSL and SASL properties from the {@code tls_config} and {@code sasl} blocks. */
+  /**
+   * security.protocol, SSL and SASL properties from the {@code tls_config} and {@code sasl} blocks.
+   */
   Map<String, Object> security() {
     Map<String, Object> c = new HashMap<>();
     TlsConfig tls = settings.tls();
@@ -55,8 +56,9 @@ public final class KafkaClients {
     if (tls == null && sasl == null) {
       return c;
     }
-    c.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, tls != null ? (sasl != null ? "SASL_SSL" : "SSL")
-        : "SASL_PLAINTEXT");
+    c.put(
+        CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
+        tls != null ? (sasl != null ? "SASL_SSL" : "SSL") : "SASL_PLAINTEXT");
     if (tls != null) {
       String ca = read(tls.ca());
       if (ca != null) {
@@ -73,15 +75,25 @@ public final class KafkaClients {
       if (tls.insecureSkipVerify()) {
         c.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG, "");
       }
-      c.put(SslConfigs.SSL_ENABLED_PROTOCOLS_CONFIG, String.join(",", protocolsFrom(tls.minVersion())));
+      c.put(
+          SslConfigs.SSL_ENABLED_PROTOCOLS_CONFIG,
+          String.join(",", protocolsFrom(tls.minVersion())));
     }
     if (sasl != null) {
       String password = read(sasl.password());
-      String module = sasl.mechanism().equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
-          : "org.apache.kafka.common.security.scram.ScramLoginModule";
+      String module =
+          sasl.mechanism().equals("PLAIN")
+              ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+              : "org.apache.kafka.common.security.scram.ScramLoginModule";
       c.put(SaslConfigs.SASL_MECHANISM, sasl.mechanism());
-      c.put(SaslConfigs.SASL_JAAS_CONFIG, module + " required username=\"" + jaasEscape(sasl.username())
-          + "\" password=\"" + jaasEscape(password == null ? "" : password.strip()) + "\";");
+      c.put(
+          SaslConfigs.SASL_JAAS_CONFIG,
+          module
+              + " required username=\""
+              + jaasEscape(sasl.username())
+              + "\" password=\""
+              + jaasEscape(password == null ? "" : password.strip())
+              + "\";");
     }
     return c;
   }
@@ -106,7 +118,8 @@ public final class KafkaClients {
     try {
       return source.read();
     } catch (IOException e) {
-      String message = "cannot read " + source.file() + " named in the kafka block: " + e.getMessage();
+      String message =
+          "cannot read " + source.file() + " named in the kafka block: " + e.getMessage();
       throw new UncheckedIOException(message, e);
     }
   }

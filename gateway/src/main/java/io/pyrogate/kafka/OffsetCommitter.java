@@ -1,27 +1,28 @@
 package io.pyrogate.kafka;
 
-import java.util.Collection;
-import java.util.Map;
-
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
+import java.util.Collection;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits, for one consumer, exactly the offsets whose records are done — never one still in flight — at most
- * every {@link #INTERVAL_MS} and with at most one commit request outstanding (completions in between are folded
- * into the next commit). Used from the owning verticle's event loop only.
+ * Commits, for one consumer, exactly the offsets whose records are done — never one still in flight
+ * — at most every {@link #INTERVAL_MS} and with at most one commit request outstanding (completions
+ * in between are folded into the next commit). Used from the owning verticle's event loop only.
  *
- * <p>Why an interval: committing after every delivered batch meant hundreds of synchronous commits a second
- * under load, each holding up the consumer's polling and appending to {@code __consumer_offsets}. The price is
- * that a crash re-delivers, besides the window in flight, what was done in the last interval.
+ * <p>Why an interval: committing after every delivered batch meant hundreds of synchronous commits
+ * a second under load, each holding up the consumer's polling and appending to {@code
+ * __consumer_offsets}. The price is that a crash re-delivers, besides the window in flight, what
+ * was done in the last interval.
  */
 public final class OffsetCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(OffsetCommitter.class);
+
   /** Least time between two commits of one consumer. */
   public static final long INTERVAL_MS = 200;
 
@@ -35,7 +36,9 @@ public final class OffsetCommitter {
   private long lastCommitNanos;
   private long timer = -1;
 
-  /** @param name how log lines name the consumer */
+  /**
+   * @param name how log lines name the consumer
+   */
   public OffsetCommitter(Vertx vertx, KafkaReadStream<?, ?> consumer, String name) {
     this.vertx = vertx;
     this.consumer = consumer;
@@ -52,13 +55,18 @@ public final class OffsetCommitter {
     schedule();
   }
 
-  /** Commits what is done in the revoked partitions, then forgets them: the new owner goes on from there. */
+  /**
+   * Commits what is done in the revoked partitions, then forgets them: the new owner goes on from
+   * there.
+   */
   public void revoke(Collection<TopicPartition> revoked) {
     commit();
     tracker.revoke(revoked);
   }
 
-  /** Stops committing in the background; {@link #commitNow()} commits what is done one last time. */
+  /**
+   * Stops committing in the background; {@link #commitNow()} commits what is done one last time.
+   */
   public Future<Void> commitNow() {
     closed = true;
     if (timer >= 0) {
@@ -87,10 +95,13 @@ public final class OffsetCommitter {
     if (wait <= 0) {
       commit();
     } else {
-      timer = vertx.setTimer(wait, id -> {
-        timer = -1;
-        commit();
-      });
+      timer =
+          vertx.setTimer(
+              wait,
+              id -> {
+                timer = -1;
+                commit();
+              });
     }
   }
 
@@ -108,17 +119,23 @@ public final class OffsetCommitter {
     }
     committing = true;
     lastCommitNanos = System.nanoTime();
-    consumer.commit(offsets).onComplete(ar -> {
-      committing = false;
-      if (ar.succeeded()) {
-        tracker.committed(offsets);
-      } else {
-        LOG.warn("{}: offset commit failed (records will be delivered again): {}", name, ar.cause().getMessage());
-      }
-      if (commitAgain) {
-        commitAgain = false;
-        schedule();
-      }
-    });
+    consumer
+        .commit(offsets)
+        .onComplete(
+            ar -> {
+              committing = false;
+              if (ar.succeeded()) {
+                tracker.committed(offsets);
+              } else {
+                LOG.warn(
+                    "{}: offset commit failed (records will be delivered again): {}",
+                    name,
+                    ar.cause().getMessage());
+              }
+              if (commitAgain) {
+                commitAgain = false;
+                schedule();
+              }
+            });
   }
 }

@@ -1,18 +1,18 @@
 package io.pyrogate.kafka;
 
-import java.util.Optional;
-
 import io.pyrogate.record.ProfileReceiver;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import io.vertx.core.Future;
+import java.util.Optional;
 import org.apache.kafka.common.errors.RetriableException;
 
 /**
- * The receiver a {@code pyroscope.write} component exports: writes the profile to the component's topic
- * and completes when Kafka acknowledged it (acks=all). While {@link KafkaAvailability} says Kafka is unavailable
- * (the state readiness reports) it fails at once without writing, and a write that failed because Kafka did not
- * take it (a timeout, an unavailable partition or broker) is reported there.
+ * The receiver a {@code pyroscope.write} component exports: writes the profile to the component's
+ * topic and completes when Kafka acknowledged it (acks=all). While {@link KafkaAvailability} says
+ * Kafka is unavailable (the state readiness reports) it fails at once without writing, and a write
+ * that failed because Kafka did not take it (a timeout, an unavailable partition or broker) is
+ * reported there.
  */
 public final class TopicReceiver implements ProfileReceiver {
   private final String name;
@@ -47,11 +47,16 @@ public final class TopicReceiver implements ProfileReceiver {
     if (unavailable.isPresent()) {
       return Future.failedFuture(new Producers.NotSentException("not sent: " + unavailable.get()));
     }
-    return producer.send(RecordCodec.toKafka(topic, key, record)).<Void>mapEmpty().onFailure(e -> {
-      // Only what says Kafka is not taking writes; a record the broker refuses (too large, say) says nothing of it.
-      if (e instanceof RetriableException || e instanceof Producers.NotSentException) {
-        kafka.writeFailed(e.getMessage());
-      }
-    });
+    return producer
+        .send(RecordCodec.toKafka(topic, key, record))
+        .<Void>mapEmpty()
+        .onFailure(
+            e -> {
+              // Only what says Kafka is not taking writes; a record the broker refuses (too large,
+              // say) says nothing of it.
+              if (e instanceof RetriableException || e instanceof Producers.NotSentException) {
+                kafka.writeFailed(e.getMessage());
+              }
+            });
   }
 }

@@ -1,5 +1,6 @@
 package io.pyrogate.kafka;
 
+import io.pyrogate.config.KafkaSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,8 +10,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import io.pyrogate.config.KafkaSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -50,7 +49,10 @@ public final class Topics {
     return writeTopic(s, writeLabel) + ".dlq";
   }
 
-  /** The dead-letter topic of a {@code pyroscope.receive_kafka} component: records it could not read. */
+  /**
+   * The dead-letter topic of a {@code pyroscope.receive_kafka} component: records it could not
+   * read.
+   */
   public static String sourceDeadLetterTopic(KafkaSettings s, String sourceLabel) {
     return s.topicPrefix() + "receive_kafka." + sourceLabel + ".dlq";
   }
@@ -66,9 +68,15 @@ public final class Topics {
     List<NewTopic> missing = new ArrayList<>();
     for (String name : names) {
       if (!existing.contains(name)) {
-        NewTopic topic = new NewTopic(name, Optional.of(settings.partitions()),
-            settings.replicationFactor() > 0 ? Optional.of(settings.replicationFactor()) : Optional.empty());
-        topic.configs(Map.of("max.message.bytes", Integer.toString(KafkaDefaults.MAX_RECORD_BYTES)));
+        NewTopic topic =
+            new NewTopic(
+                name,
+                Optional.of(settings.partitions()),
+                settings.replicationFactor() > 0
+                    ? Optional.of(settings.replicationFactor())
+                    : Optional.empty());
+        topic.configs(
+            Map.of("max.message.bytes", Integer.toString(KafkaDefaults.MAX_RECORD_BYTES)));
         missing.add(topic);
       }
     }
@@ -77,11 +85,13 @@ public final class Topics {
     }
     try {
       admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      missing.forEach(t -> LOG.info("created topic {} ({} partitions)", t.name(), t.numPartitions()));
+      missing.forEach(
+          t -> LOG.info("created topic {} ({} partitions)", t.name(), t.numPartitions()));
     } catch (ExecutionException e) {
       // Another instance with the same config may have created it between our list and create.
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create topics " + missing + ": " + EmbeddedKafka.rootMessage(e), e);
+        throw new IllegalStateException(
+            "cannot create topics " + missing + ": " + EmbeddedKafka.rootMessage(e), e);
       }
     } catch (InterruptedException | TimeoutException e) {
       throw failure("create topics " + names, e);
@@ -89,10 +99,10 @@ public final class Topics {
   }
 
   /**
-   * Gives a new consumer group its starting point: the current end of the topic, for every partition it
-   * has no committed offset for. Done before ingest reports ready, so a new endpoint receives everything
-   * acknowledged from now on, neither skipping what arrives before its first poll (as "latest" would)
-   * nor replaying the whole retained backlog (as "earliest" would).
+   * Gives a new consumer group its starting point: the current end of the topic, for every
+   * partition it has no committed offset for. Done before ingest reports ready, so a new endpoint
+   * receives everything acknowledged from now on, neither skipping what arrives before its first
+   * poll (as "latest" would) nor replaying the whole retained backlog (as "earliest" would).
    */
   public void initGroupOffsets(String group, String topic) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
@@ -103,7 +113,8 @@ public final class Topics {
       } catch (IllegalStateException e) {
         // Right after creation a topic's partitions can still be unknown to the broker answering us
         // ("does not host this topic-partition"); that passes within moments.
-        if (!(e.getCause() instanceof ExecutionException ee && ee.getCause() instanceof RetriableException)
+        if (!(e.getCause() instanceof ExecutionException ee
+                && ee.getCause() instanceof RetriableException)
             || System.nanoTime() > deadline) {
           throw e;
         }
@@ -114,32 +125,41 @@ public final class Topics {
   }
 
   private void setStartingOffsets(String group, String topic) {
-    Map<TopicPartition, OffsetAndMetadata> committed = await(
-        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
-    TopicDescription description = await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        await(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+    TopicDescription description =
+        await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
     Map<TopicPartition, OffsetSpec> unset = new HashMap<>();
-    description.partitions().forEach(p -> {
-      TopicPartition tp = new TopicPartition(topic, p.partition());
-      if (committed.get(tp) == null) {
-        unset.put(tp, OffsetSpec.latest());
-      }
-    });
+    description
+        .partitions()
+        .forEach(
+            p -> {
+              TopicPartition tp = new TopicPartition(topic, p.partition());
+              if (committed.get(tp) == null) {
+                unset.put(tp, OffsetSpec.latest());
+              }
+            });
     if (unset.isEmpty()) {
       return;
     }
-    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = await(admin.listOffsets(unset).all());
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+        await(admin.listOffsets(unset).all());
     Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
     ends.forEach((tp, info) -> start.put(tp, new OffsetAndMetadata(info.offset())));
     try {
       admin.alterConsumerGroupOffsets(group, start).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      LOG.info("consumer group {} starts at the end of {} for {} partition(s)", group, topic, start.size());
+      LOG.info(
+          "consumer group {} starts at the end of {} for {} partition(s)",
+          group,
+          topic,
+          start.size());
     } catch (ExecutionException e) {
       if (e.getCause() instanceof GroupNotEmptyException) {
         // Another instance's member already owns the group; it set the starting point.
         return;
       }
-      throw new IllegalStateException("cannot set starting offsets of group " + group + ": "
-          + EmbeddedKafka.rootMessage(e), e);
+      throw new IllegalStateException(
+          "cannot set starting offsets of group " + group + ": " + EmbeddedKafka.rootMessage(e), e);
     } catch (InterruptedException | TimeoutException e) {
       throw failure("set starting offsets of group " + group, e);
     }
@@ -158,7 +178,8 @@ public final class Topics {
     try {
       return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("Kafka admin request failed: " + EmbeddedKafka.rootMessage(e), e);
+      throw new IllegalStateException(
+          "Kafka admin request failed: " + EmbeddedKafka.rootMessage(e), e);
     } catch (InterruptedException | TimeoutException e) {
       throw failure("complete a Kafka admin request", e);
     }
@@ -168,6 +189,7 @@ public final class Topics {
     if (e instanceof InterruptedException) {
       Thread.currentThread().interrupt();
     }
-    return new IllegalStateException("Kafka did not answer in " + TIMEOUT_SECONDS + " s; could not " + what, e);
+    return new IllegalStateException(
+        "Kafka did not answer in " + TIMEOUT_SECONDS + " s; could not " + what, e);
   }
 }

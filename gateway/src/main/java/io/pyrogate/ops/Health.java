@@ -1,13 +1,13 @@
 package io.pyrogate.ops;
 
+import io.pyrogate.kafka.KafkaAvailability;
 import java.util.Optional;
 
-import io.pyrogate.kafka.KafkaAvailability;
-
 /**
- * What /-/ready reports: ready only once every component is deployed and while Kafka answers. Starts not
- * ready; liveness (/-/healthy) is separate and only says the process serves HTTP. Ingest consults the same Kafka
- * state ({@link KafkaAvailability}), so it answers 503 exactly while readiness names a Kafka problem.
+ * What /-/ready reports: ready only once every component is deployed and while Kafka answers.
+ * Starts not ready; liveness (/-/healthy) is separate and only says the process serves HTTP. Ingest
+ * consults the same Kafka state ({@link KafkaAvailability}), so it answers 503 exactly while
+ * readiness names a Kafka problem.
  */
 public final class Health implements KafkaAvailability {
   private volatile String startup = "starting";

@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server address of {@code --server.http.listen-addr}: liveness, readiness, configuration reload (and,
- * later, metrics and the status page). It is deployed first, so an orchestrator sees "not ready" rather than
- * "connection refused" while the broker starts.
+ * The server address of {@code --server.http.listen-addr}: liveness, readiness, configuration
+ * reload (and, later, metrics and the status page). It is deployed first, so an orchestrator sees
+ * "not ready" rather than "connection refused" while the broker starts.
  */
 public final class ManagementVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementVerticle.class);
@@ -27,10 +27,11 @@ public final class ManagementVerticle extends VerticleBase {
   private HttpServer server;
 
   /**
-   * @param reloader what {@code POST /-/reload} runs; null when pyrogate was not started from a file, and the
-   *     route is not served
+   * @param reloader what {@code POST /-/reload} runs; null when pyrogate was not started from a
+   *     file, and the route is not served
    */
-  public ManagementVerticle(String host, int port, Health health, Reloader reloader, Metrics metrics) {
+  public ManagementVerticle(
+      String host, int port, Health health, Reloader reloader, Metrics metrics) {
     this.host = host;
     this.port = port;
     this.health = health;
@@ -41,21 +42,55 @@ public final class ManagementVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/-/healthy").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain")
-        .end("pyrogate is healthy.\n"));
-    router.get("/-/ready").handler(ctx -> health.notReady().ifPresentOrElse(
-        reason -> ctx.response().setStatusCode(503).putHeader("Content-Type", "text/plain")
-            .end("pyrogate is not ready: " + reason + "\n"),
-        () -> ctx.response().putHeader("Content-Type", "text/plain").end("pyrogate is ready.\n")));
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+    router
+        .get("/-/healthy")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", "text/plain")
+                    .end("pyrogate is healthy.\n"));
+    router
+        .get("/-/ready")
+        .handler(
+            ctx ->
+                health
+                    .notReady()
+                    .ifPresentOrElse(
+                        reason ->
+                            ctx.response()
+                                .setStatusCode(503)
+                                .putHeader("Content-Type", "text/plain")
+                                .end("pyrogate is not ready: " + reason + "\n"),
+                        () ->
+                            ctx.response()
+                                .putHeader("Content-Type", "text/plain")
+                                .end("pyrogate is ready.\n")));
+    router
+        .get("/metrics")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(metrics.scrape()));
     if (reloader != null) {
       router.route(RELOAD_PATH).handler(this::reload);
     }
-    return vertx.createHttpServer().requestHandler(router).listen(port, host)
+    return vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(port, host)
         .onSuccess(s -> server = s)
-        .recover(e -> Future.failedFuture(new IllegalStateException(
-            "cannot listen on --server.http.listen-addr " + host + ":" + port + ": " + e.getMessage(), e)));
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new IllegalStateException(
+                        "cannot listen on --server.http.listen-addr "
+                            + host
+                            + ":"
+                            + port
+                            + ": "
+                            + e.getMessage(),
+                        e)));
   }
 
   /** The bound port (useful when configured as 0). */
@@ -66,31 +101,40 @@ public final class ManagementVerticle extends VerticleBase {
   private void reload(RoutingContext ctx) {
     if (ctx.request().method() != HttpMethod.POST) {
       ctx.response().putHeader("Allow", "POST");
-      text(ctx, 405,
-          "method " + ctx.request().method() + " not allowed, use POST\n");
+      text(ctx, 405, "method " + ctx.request().method() + " not allowed, use POST\n");
       return;
     }
-    // Reloading creates topics and deploys verticles, waiting for each: never on the event loop. Reloads are
+    // Reloading creates topics and deploys verticles, waiting for each: never on the event loop.
+    // Reloads are
     // serialized by the reloader, so the worker need not be ordered.
-    vertx.executeBlocking(reloader::reload, false).onComplete(ar -> {
-      if (ar.succeeded()) {
-        text(ctx, 200, ar.result().endsWith("\n") ? ar.result() : ar.result() + "\n");
-      } else if (ar.cause() instanceof ConfigException e) {
-        text(ctx, 400, e.getMessage().endsWith("\n") ? e.getMessage() : e.getMessage() + "\n");
-      } else if (ar.cause() instanceof Reloader.Unavailable e) {
-        ctx.response().putHeader("Retry-After", "1");
-        text(ctx, 503, e.getMessage() + "\n");
-      } else {
-        LOG.debug("configuration reload failed", ar.cause()); // the reloader logged it
-        text(ctx, 500, "reload failed: " + ar.cause().getMessage() + "\n");
-      }
-    });
+    vertx
+        .executeBlocking(reloader::reload, false)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                text(ctx, 200, ar.result().endsWith("\n") ? ar.result() : ar.result() + "\n");
+              } else if (ar.cause() instanceof ConfigException e) {
+                text(
+                    ctx,
+                    400,
+                    e.getMessage().endsWith("\n") ? e.getMessage() : e.getMessage() + "\n");
+              } else if (ar.cause() instanceof Reloader.Unavailable e) {
+                ctx.response().putHeader("Retry-After", "1");
+                text(ctx, 503, e.getMessage() + "\n");
+              } else {
+                LOG.debug("configuration reload failed", ar.cause()); // the reloader logged it
+                text(ctx, 500, "reload failed: " + ar.cause().getMessage() + "\n");
+              }
+            });
   }
 
   private static void text(RoutingContext ctx, int status, String body) {
     if (ctx.response().closed()) {
       return; // the client went away while the reload ran; its outcome is in the log
     }
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(body);
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .end(body);
   }
 }

@@ -1,12 +1,5 @@
 package io.pyrogate.ops;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -18,19 +11,32 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pyrogate.config.Redact;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
- * pyrogate's metrics, served at {@code /metrics}. Delivery uses Alloy's {@code pyroscope_write_*} names and
- * labels ({@code component_id}, {@code endpoint} = the endpoint URL), so existing dashboards keep working;
- * "dropped" means moved to the dead-letter topic, since pyrogate drops nothing. The rest is {@code pyrogate_*}.
+ * pyrogate's metrics, served at {@code /metrics}. Delivery uses Alloy's {@code pyroscope_write_*}
+ * names and labels ({@code component_id}, {@code endpoint} = the endpoint URL), so existing
+ * dashboards keep working; "dropped" means moved to the dead-letter topic, since pyrogate drops
+ * nothing. The rest is {@code pyrogate_*}.
  */
 public final class Metrics {
   /** Latency buckets in seconds, from a fast local write to a slow remote push with retries. */
-  private static final double[] LATENCY_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
-  /** The states an endpoint can be in, as {@code delivery.EndpointHealth.State} labels them. */
-  private static final List<String> ENDPOINT_STATES = List.of("delivering", "backing_off", "outage");
+  private static final double[] LATENCY_BUCKETS = {
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
+  };
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /** The states an endpoint can be in, as {@code delivery.EndpointHealth.State} labels them. */
+  private static final List<String> ENDPOINT_STATES =
+      List.of("delivering", "backing_off", "outage");
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
   /** Gauge values by meter id: they outlive a verticle redeployed by a reload. */
   private final Map<String, AtomicLong> gaugeValues = new ConcurrentHashMap<>();
 
@@ -56,48 +62,102 @@ public final class Metrics {
     String component = "pyroscope.write." + writeLabel;
     String endpoint = Redact.url(endpointUrl);
     return new EndpointMetrics(
-        counter("pyroscope.write.sent.bytes", "Bytes of profiles sent to the endpoint", component, endpoint),
-        counter("pyroscope.write.sent.profiles", "Profiles sent to the endpoint", component, endpoint),
-        counter("pyroscope.write.dropped.bytes", "Bytes of profiles moved to the dead-letter topic", component, endpoint),
-        counter("pyroscope.write.dropped.profiles", "Profiles moved to the dead-letter topic", component, endpoint),
+        counter(
+            "pyroscope.write.sent.bytes",
+            "Bytes of profiles sent to the endpoint",
+            component,
+            endpoint),
+        counter(
+            "pyroscope.write.sent.profiles", "Profiles sent to the endpoint", component, endpoint),
+        counter(
+            "pyroscope.write.dropped.bytes",
+            "Bytes of profiles moved to the dead-letter topic",
+            component,
+            endpoint),
+        counter(
+            "pyroscope.write.dropped.profiles",
+            "Profiles moved to the dead-letter topic",
+            component,
+            endpoint),
         counter("pyroscope.write.retries", "Delivery attempts retried", component, endpoint),
-        DistributionSummary.builder("pyroscope.write.latency").description("Seconds from sending a profile to its answer")
+        DistributionSummary.builder("pyroscope.write.latency")
+            .description("Seconds from sending a profile to its answer")
             .tags("component_id", component, "endpoint", endpoint, "type", "push")
-            .serviceLevelObjectives(LATENCY_BUCKETS).register(registry),
-        DistributionSummary.builder("pyroscope.write.latency").description("Seconds from sending a profile to its answer")
+            .serviceLevelObjectives(LATENCY_BUCKETS)
+            .register(registry),
+        DistributionSummary.builder("pyroscope.write.latency")
+            .description("Seconds from sending a profile to its answer")
             .tags("component_id", component, "endpoint", endpoint, "type", "ingest")
-            .serviceLevelObjectives(LATENCY_BUCKETS).register(registry),
-        gauge("pyrogate.endpoint.window.bytes", "Bytes of records in flight to the endpoint", component, endpoint),
-        gauge("pyrogate.endpoint.window.records", "Records in flight to the endpoint", component, endpoint),
-        gauge("pyrogate.endpoint.lag.records", "Records of the topic not yet delivered to the endpoint (nor dead-lettered)",
-            component, endpoint),
-        gauge("pyrogate.endpoint.up", "1 when the endpoint answers, 0 while it is in outage", component, endpoint),
+            .serviceLevelObjectives(LATENCY_BUCKETS)
+            .register(registry),
+        gauge(
+            "pyrogate.endpoint.window.bytes",
+            "Bytes of records in flight to the endpoint",
+            component,
+            endpoint),
+        gauge(
+            "pyrogate.endpoint.window.records",
+            "Records in flight to the endpoint",
+            component,
+            endpoint),
+        gauge(
+            "pyrogate.endpoint.lag.records",
+            "Records of the topic not yet delivered to the endpoint (nor dead-lettered)",
+            component,
+            endpoint),
+        gauge(
+            "pyrogate.endpoint.up",
+            "1 when the endpoint answers, 0 while it is in outage",
+            component,
+            endpoint),
         states(component, endpoint),
-        gauge("pyrogate.endpoint.next.attempt.timestamp.seconds",
-            "When the endpoint is tried next while in outage or backing off (Unix time), 0 when delivering", component, endpoint),
-        gauge("pyrogate.endpoint.last.success.timestamp.seconds", "When the endpoint last accepted a request (Unix time)",
-            component, endpoint));
+        gauge(
+            "pyrogate.endpoint.next.attempt.timestamp.seconds",
+            "When the endpoint is tried next while in outage or backing off (Unix time), 0 when delivering",
+            component,
+            endpoint),
+        gauge(
+            "pyrogate.endpoint.last.success.timestamp.seconds",
+            "When the endpoint last accepted a request (Unix time)",
+            component,
+            endpoint));
   }
 
   private Map<String, AtomicLong> states(String component, String endpoint) {
     Map<String, AtomicLong> states = new LinkedHashMap<>();
     for (String state : ENDPOINT_STATES) {
-      states.put(state, gauge("pyrogate.endpoint.state", "1 for the state the endpoint is in", component, endpoint,
-          "state", state));
+      states.put(
+          state,
+          gauge(
+              "pyrogate.endpoint.state",
+              "1 for the state the endpoint is in",
+              component,
+              endpoint,
+              "state",
+              state));
     }
     return Map.copyOf(states);
   }
 
-  private AtomicLong gauge(String name, String help, String component, String endpoint, String... moreTags) {
-    return gaugeValues.computeIfAbsent(name + "|" + component + "|" + endpoint + "|" + String.join("|", moreTags), k -> {
-      AtomicLong value = new AtomicLong();
-      Gauge.builder(name, value, AtomicLong::get).description(help)
-          .tags("component_id", component, "endpoint", endpoint).tags(moreTags).register(registry);
-      return value;
-    });
+  private AtomicLong gauge(
+      String name, String help, String component, String endpoint, String... moreTags) {
+    return gaugeValues.computeIfAbsent(
+        name + "|" + component + "|" + endpoint + "|" + String.join("|", moreTags),
+        k -> {
+          AtomicLong value = new AtomicLong();
+          Gauge.builder(name, value, AtomicLong::get)
+              .description(help)
+              .tags("component_id", component, "endpoint", endpoint)
+              .tags(moreTags)
+              .register(registry);
+          return value;
+        });
   }
 
-  /** Meters of one receiving component ({@code pyroscope.receive_http} or {@code pyroscope.receive_kafka}). */
+  /**
+   * Meters of one receiving component ({@code pyroscope.receive_http} or {@code
+   * pyroscope.receive_kafka}).
+   */
   public IngestMetrics ingest(String componentId) {
     return new IngestMetrics(registry, componentId);
   }
@@ -105,11 +165,15 @@ public final class Metrics {
   /** Bytes waiting for Kafka's acknowledgement at ingest, over all receivers. */
   public void ingestInflight(Supplier<Number> bytes) {
     Gauge.builder("pyrogate.ingest.inflight.bytes", bytes)
-        .description("Bytes of accepted requests waiting for Kafka's acknowledgement").register(registry);
+        .description("Bytes of accepted requests waiting for Kafka's acknowledgement")
+        .register(registry);
   }
 
   private Counter counter(String name, String help, String component, String endpoint) {
-    return Counter.builder(name).description(help).tags("component_id", component, "endpoint", endpoint).register(registry);
+    return Counter.builder(name)
+        .description(help)
+        .tags("component_id", component, "endpoint", endpoint)
+        .register(registry);
   }
 
   /**
@@ -117,50 +181,95 @@ public final class Metrics {
    *
    * @param states by state label, 1 for the state the endpoint is in and 0 for the others
    */
-  public record EndpointMetrics(Counter sentBytes, Counter sentProfiles, Counter droppedBytes, Counter droppedProfiles,
-      Counter retries, DistributionSummary pushLatency, DistributionSummary ingestLatency, AtomicLong windowBytes,
-      AtomicLong windowRecords, AtomicLong lagRecords, AtomicLong up, Map<String, AtomicLong> states,
-      AtomicLong nextAttemptSeconds, AtomicLong lastSuccessSeconds) {
-  }
+  public record EndpointMetrics(
+      Counter sentBytes,
+      Counter sentProfiles,
+      Counter droppedBytes,
+      Counter droppedProfiles,
+      Counter retries,
+      DistributionSummary pushLatency,
+      DistributionSummary ingestLatency,
+      AtomicLong windowBytes,
+      AtomicLong windowRecords,
+      AtomicLong lagRecords,
+      AtomicLong up,
+      Map<String, AtomicLong> states,
+      AtomicLong nextAttemptSeconds,
+      AtomicLong lastSuccessSeconds) {}
 
   /** The meters of one receiving component; each meter is looked up once, not on every request. */
   public static final class IngestMetrics {
     private final PrometheusMeterRegistry registry;
     private final String component;
-    private final java.util.concurrent.ConcurrentMap<String, Counter> requests = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.ConcurrentMap<String, Counter> bytes = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.ConcurrentMap<String, DistributionSummary> latency = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.ConcurrentMap<String, Counter> refused = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentMap<String, Counter> requests =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentMap<String, Counter> bytes =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentMap<String, DistributionSummary> latency =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentMap<String, Counter> refused =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     IngestMetrics(PrometheusMeterRegistry registry, String component) {
       this.registry = registry;
       this.component = component;
     }
 
-    /** One answered request, by route and HTTP status (or "stored"/"dead_letter" for Kafka sources). */
+    /**
+     * One answered request, by route and HTTP status (or "stored"/"dead_letter" for Kafka sources).
+     */
     public void request(String route, String outcome, long received) {
-      requests.computeIfAbsent(route + ' ' + outcome, k -> Counter.builder("pyrogate.ingest.requests")
-          .description("Requests (or source records) by outcome")
-          .tags("component_id", component, "route", route, "outcome", outcome).register(registry)).increment();
+      requests
+          .computeIfAbsent(
+              route + ' ' + outcome,
+              k ->
+                  Counter.builder("pyrogate.ingest.requests")
+                      .description("Requests (or source records) by outcome")
+                      .tags("component_id", component, "route", route, "outcome", outcome)
+                      .register(registry))
+          .increment();
       if (received > 0) {
-        bytes.computeIfAbsent(route, k -> Counter.builder("pyrogate.ingest.received.bytes")
-            .description("Bytes of profiles received").tags("component_id", component, "route", route).register(registry))
+        bytes
+            .computeIfAbsent(
+                route,
+                k ->
+                    Counter.builder("pyrogate.ingest.received.bytes")
+                        .description("Bytes of profiles received")
+                        .tags("component_id", component, "route", route)
+                        .register(registry))
             .increment(received);
       }
     }
 
-    /** One request refused because of what it holds (e.g. tenant, labels, profile), by route and reason. */
+    /**
+     * One request refused because of what it holds (e.g. tenant, labels, profile), by route and
+     * reason.
+     */
     public void refused(String route, String reason) {
-      refused.computeIfAbsent(route + ' ' + reason, k -> Counter.builder("pyrogate.ingest.refused")
-          .description("Requests refused because Pyroscope would refuse them, by reason")
-          .tags("component_id", component, "route", route, "reason", reason).register(registry)).increment();
+      refused
+          .computeIfAbsent(
+              route + ' ' + reason,
+              k ->
+                  Counter.builder("pyrogate.ingest.refused")
+                      .description(
+                          "Requests refused because Pyroscope would refuse them, by reason")
+                      .tags("component_id", component, "route", route, "reason", reason)
+                      .register(registry))
+          .increment();
     }
 
     /** Seconds from receiving a request to Kafka's acknowledgement of it. */
     public void stored(String route, double seconds) {
-      latency.computeIfAbsent(route, k -> DistributionSummary.builder("pyrogate.ingest.store.latency")
-          .description("Seconds from request to Kafka acknowledgement").tags("component_id", component, "route", route)
-          .serviceLevelObjectives(LATENCY_BUCKETS).register(registry)).record(seconds);
+      latency
+          .computeIfAbsent(
+              route,
+              k ->
+                  DistributionSummary.builder("pyrogate.ingest.store.latency")
+                      .description("Seconds from request to Kafka acknowledgement")
+                      .tags("component_id", component, "route", route)
+                      .serviceLevelObjectives(LATENCY_BUCKETS)
+                      .register(registry))
+          .record(seconds);
     }
   }
 }

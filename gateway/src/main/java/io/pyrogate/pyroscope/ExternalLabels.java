@@ -1,26 +1,25 @@
 package io.pyrogate.pyroscope;
 
+import io.pyrogate.golang.EscapeError;
+import io.pyrogate.golang.Url;
+import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.proto.push.v1.RawProfileSeries;
+import io.pyrogate.proto.types.v1.LabelPair;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.pyrogate.golang.EscapeError;
-import io.pyrogate.golang.Url;
-import io.pyrogate.proto.push.v1.PushRequest;
-import io.pyrogate.proto.push.v1.RawProfileSeries;
-import io.pyrogate.proto.types.v1.LabelPair;
-
 /**
- * What Alloy's {@code pyroscope.write} does to the labels of every pushed series before sending: drops
- * reserved labels (names starting with {@code __}) except {@code __name__} and {@code __delta__}, then applies
- * {@code external_labels}, overriding a series label of the same name; an empty value deletes the label.
- * Labels keep their order; new ones are appended sorted by name. A request that needs no change is returned
- * as it is, so it is delivered byte for byte.
+ * What Alloy's {@code pyroscope.write} does to the labels of every pushed series before sending:
+ * drops reserved labels (names starting with {@code __}) except {@code __name__} and {@code
+ * __delta__}, then applies {@code external_labels}, overriding a series label of the same name; an
+ * empty value deletes the label. Labels keep their order; new ones are appended sorted by name. A
+ * request that needs no change is returned as it is, so it is delivered byte for byte.
  *
- * <p>For a legacy {@code /ingest} profile the labels are in the {@code name} query parameter; Alloy's
- * {@code AppendIngest} rewrites it (see {@link #applyToIngestQuery}).
+ * <p>For a legacy {@code /ingest} profile the labels are in the {@code name} query parameter;
+ * Alloy's {@code AppendIngest} rewrites it (see {@link #applyToIngestQuery}).
  */
 public final class ExternalLabels {
   private final Map<String, String> labels;
@@ -45,32 +44,36 @@ public final class ExternalLabels {
   }
 
   /**
-   * What Alloy's {@code AppendIngest} does to an {@code /ingest} query when the write has external labels: parses
-   * the {@code name} label set, sets {@code __name__} to {@code service_name} when that is present
-   * ({@code ensureNameMatchesService}), applies the external labels (override; an empty value deletes; reserved
-   * labels are not dropped on this path) and writes the name back as {@code app{k1=v1,...}} with sorted keys. Unlike
-   * Alloy, which re-encodes the whole query, every other parameter stays byte for byte as received; the new
-   * {@code name} takes the place of the first one (other {@code name} parameters are removed, as Go's
-   * {@code Values.Set} does). Without external labels the query is returned as it is.
+   * What Alloy's {@code AppendIngest} does to an {@code /ingest} query when the write has external
+   * labels: parses the {@code name} label set, sets {@code __name__} to {@code service_name} when
+   * that is present ({@code ensureNameMatchesService}), applies the external labels (override; an
+   * empty value deletes; reserved labels are not dropped on this path) and writes the name back as
+   * {@code app{k1=v1,...}} with sorted keys. Unlike Alloy, which re-encodes the whole query, every
+   * other parameter stays byte for byte as received; the new {@code name} takes the place of the
+   * first one (other {@code name} parameters are removed, as Go's {@code Values.Set} does). Without
+   * external labels the query is returned as it is.
    *
-   * @throws LabelSet.InvalidNameException when the name is not one Pyroscope accepts (so it cannot be relabelled)
+   * @throws LabelSet.InvalidNameException when the name is not one Pyroscope accepts (so it cannot
+   *     be relabelled)
    */
   public String applyToIngestQuery(String rawQuery) {
     if (labels.isEmpty()) {
       return rawQuery;
     }
-    Map<String, String> set = new LinkedHashMap<>(LabelSet.parse(Url.queryGet(rawQuery, "name")).labels());
+    Map<String, String> set =
+        new LinkedHashMap<>(LabelSet.parse(Url.queryGet(rawQuery, "name")).labels());
     String service = set.get("service_name");
     if (service != null && !service.isEmpty()) {
       set.put(LabelSet.NAME_LABEL, service);
     }
-    labels.forEach((k, v) -> {
-      if (v.isEmpty()) {
-        set.remove(k);
-      } else {
-        set.put(k, v);
-      }
-    });
+    labels.forEach(
+        (k, v) -> {
+          if (v.isEmpty()) {
+            set.remove(k);
+          } else {
+            set.put(k, v);
+          }
+        });
     String name = "name=" + Url.queryEscape(LabelSet.normalized(set));
     StringBuilder out = new StringBuilder(rawQuery.length() + name.length());
     boolean replaced = false;
@@ -93,7 +96,9 @@ public final class ExternalLabels {
     return out.toString();
   }
 
-  /** Whether the escaped key of a query pair reads as {@code key}; a malformed one reads as no key. */
+  /**
+   * Whether the escaped key of a query pair reads as {@code key}; a malformed one reads as no key.
+   */
   private static boolean isKey(String escaped, String key) {
     try {
       return key.equals(Url.queryUnescape(escaped));
@@ -123,7 +128,8 @@ public final class ExternalLabels {
       }
     }
     for (Map.Entry<String, String> e : labels.entrySet()) {
-      if (!e.getValue().isEmpty() && original.stream().noneMatch(p -> p.getName().equals(e.getKey()))) {
+      if (!e.getValue().isEmpty()
+          && original.stream().noneMatch(p -> p.getName().equals(e.getKey()))) {
         result.add(LabelPair.newBuilder().setName(e.getKey()).setValue(e.getValue()).build());
         changed = true;
       }

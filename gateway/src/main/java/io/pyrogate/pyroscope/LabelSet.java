@@ -1,19 +1,19 @@
 package io.pyrogate.pyroscope;
 
+import io.pyrogate.golang.Strconv;
+import io.pyrogate.golang.Strings;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.pyrogate.golang.Strconv;
-import io.pyrogate.golang.Strings;
-
 /**
- * The label set of the legacy {@code /ingest} {@code name} parameter, {@code app.name{key=value,...}}, as
- * Pyroscope's {@code labelset} package reads and writes it. {@link #parse} refuses exactly the names Pyroscope
- * refuses, with the same messages: the application name may hold {@code [A-Za-z0-9_.\-/]}, label keys
- * {@code [A-Za-z0-9_.]}; keys and values are trimmed; nothing is escaped, so a value cannot contain {@code ,} or
- * {@code }}. Used by ingest (to validate) and by delivery (to apply {@code external_labels}).
+ * The label set of the legacy {@code /ingest} {@code name} parameter, {@code
+ * app.name{key=value,...}}, as Pyroscope's {@code labelset} package reads and writes it. {@link
+ * #parse} refuses exactly the names Pyroscope refuses, with the same messages: the application name
+ * may hold {@code [A-Za-z0-9_.\-/]}, label keys {@code [A-Za-z0-9_.]}; keys and values are trimmed;
+ * nothing is escaped, so a value cannot contain {@code ,} or {@code }}. Used by ingest (to
+ * validate) and by delivery (to apply {@code external_labels}).
  */
 public final class LabelSet {
   public static final String NAME_LABEL = "__name__";
@@ -88,8 +88,9 @@ public final class LabelSet {
   }
 
   /**
-   * Pyroscope's {@code LabelSet.Normalized}: the {@code __name__} value, then every other label sorted by key in
-   * braces, {@code app{k1=v1,k2=v2}}, with nothing quoted or escaped ({@code app{}} when there are none).
+   * Pyroscope's {@code LabelSet.Normalized}: the {@code __name__} value, then every other label
+   * sorted by key in braces, {@code app{k1=v1,k2=v2}}, with nothing quoted or escaped ({@code
+   * app{}} when there are none).
    */
   public static String normalized(Map<String, String> labels) {
     StringBuilder out = new StringBuilder(labels.getOrDefault(NAME_LABEL, "")).append('{');
@@ -111,22 +112,42 @@ public final class LabelSet {
     if (app.isEmpty()) {
       throw new InvalidNameException("service name is required");
     }
-    app.codePoints().filter(c -> !appNameChar(c)).findFirst().ifPresent(c -> {
-      throw new InvalidNameException("invalid service name: " + app + ": character is not allowed: " + Strconv.quoteRune(c));
-    });
+    app.codePoints()
+        .filter(c -> !appNameChar(c))
+        .findFirst()
+        .ifPresent(
+            c -> {
+              throw new InvalidNameException(
+                  "invalid service name: "
+                      + app
+                      + ": character is not allowed: "
+                      + Strconv.quoteRune(c));
+            });
   }
 
   private static void validateLabelName(String k) {
     if (k.isEmpty()) {
       throw new InvalidNameException("label name is required");
     }
-    k.codePoints().filter(c -> !labelNameChar(c)).findFirst().ifPresent(c -> {
-      throw new InvalidNameException("invalid label name: " + k + ": character is not allowed: " + Strconv.quoteRune(c));
-    });
+    k.codePoints()
+        .filter(c -> !labelNameChar(c))
+        .findFirst()
+        .ifPresent(
+            c -> {
+              throw new InvalidNameException(
+                  "invalid label name: "
+                      + k
+                      + ": character is not allowed: "
+                      + Strconv.quoteRune(c));
+            });
   }
 
   static boolean labelNameChar(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '_'
+        || c == '.';
   }
 
   private static boolean appNameChar(int c) {

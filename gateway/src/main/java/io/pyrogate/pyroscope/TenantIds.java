@@ -1,19 +1,21 @@
 package io.pyrogate.pyroscope;
 
 /**
- * The tenant ID rules of a multi-tenant Pyroscope (dskit's {@code tenant.TenantID}, which its push path applies to
- * {@code X-Scope-OrgID}), with dskit's messages: each {@code |}-separated ID, without its {@code :metadata}
- * suffix, holds only {@code [A-Za-z0-9!-_.*'()]}, is at most 150 bytes and is not {@code .} or {@code ..}; a push
- * names one tenant, so several different IDs are refused.
+ * The tenant ID rules of a multi-tenant Pyroscope (dskit's {@code tenant.TenantID}, which its push
+ * path applies to {@code X-Scope-OrgID}), with dskit's messages: each {@code |}-separated ID,
+ * without its {@code :metadata} suffix, holds only {@code [A-Za-z0-9!-_.*'()]}, is at most 150
+ * bytes and is not {@code .} or {@code ..}; a push names one tenant, so several different IDs are
+ * refused.
  */
 public final class TenantIds {
   public static final int MAX_LENGTH = 150;
   private static final String SPECIAL = "!-_.*'()";
 
-  private TenantIds() {
-  }
+  private TenantIds() {}
 
-  /** @return why Pyroscope refuses the org ID, or null when it accepts it */
+  /**
+   * @return why Pyroscope refuses the org ID, or null when it accepts it
+   */
   public static String problem(String orgId) {
     String first = null;
     boolean several = false;
@@ -50,6 +52,9 @@ public final class TenantIds {
   }
 
   private static boolean allowed(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || SPECIAL.indexOf(c) >= 0;
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || SPECIAL.indexOf(c) >= 0;
   }
 }

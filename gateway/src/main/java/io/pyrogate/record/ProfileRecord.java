@@ -3,20 +3,30 @@ package io.pyrogate.record;
 import java.util.Objects;
 
 /**
- * One profile request as stored in Kafka (schemas/kafka-record.md): the payload and what is needed to
- * deliver it again as the client sent it.
+ * One profile request as stored in Kafka (schemas/kafka-record.md): the payload and what is needed
+ * to deliver it again as the client sent it.
  *
  * @param kind push (a push.v1 PushRequest) or ingest (a legacy /ingest body)
  * @param tenant the X-Scope-OrgID it was received with; null when single-tenant
  * @param contentType the payload's content type, e.g. application/proto
- * @param contentEncoding the payload's encoding (gzip) when a producer stored it encoded; null when plain
+ * @param contentEncoding the payload's encoding (gzip) when a producer stored it encoded; null when
+ *     plain
  * @param query for ingest, the original query string; null for push
  * @param receivedAtMillis when pyrogate accepted it (epoch milliseconds)
- * @param payload the bytes: for push the PushRequest without transfer encoding, for ingest the body as received
+ * @param payload the bytes: for push the PushRequest without transfer encoding, for ingest the body
+ *     as received
  */
-public record ProfileRecord(Kind kind, String tenant, String contentType, String contentEncoding, String query, long receivedAtMillis, byte[] payload) {
+public record ProfileRecord(
+    Kind kind,
+    String tenant,
+    String contentType,
+    String contentEncoding,
+    String query,
+    long receivedAtMillis,
+    byte[] payload) {
   public enum Kind {
-    PUSH("push"), INGEST("ingest");
+    PUSH("push"),
+    INGEST("ingest");
 
     private final String wire;
 
@@ -45,12 +55,26 @@ public record ProfileRecord(Kind kind, String tenant, String contentType, String
   }
 
   public static ProfileRecord push(String tenant, byte[] pushRequest, long receivedAtMillis) {
-    return new ProfileRecord(Kind.PUSH, tenant, RecordCodec.CONTENT_TYPE_PROTO, null, null, receivedAtMillis, pushRequest);
+    return new ProfileRecord(
+        Kind.PUSH,
+        tenant,
+        RecordCodec.CONTENT_TYPE_PROTO,
+        null,
+        null,
+        receivedAtMillis,
+        pushRequest);
   }
 
   @Override
   public String toString() {
-    return "ProfileRecord[kind=" + kind.wire() + ", tenant=" + tenant + ", contentType=" + contentType
-        + ", bytes=" + payload.length + "]";
+    return "ProfileRecord[kind="
+        + kind.wire()
+        + ", tenant="
+        + tenant
+        + ", contentType="
+        + contentType
+        + ", bytes="
+        + payload.length
+        + "]";
   }
 }

@@ -14,15 +14,14 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Maps {@link ProfileRecord} to and from Kafka records, as specified in schemas/kafka-record.md; the header names
- * are {@link KafkaHeaders}'.
+ * Maps {@link ProfileRecord} to and from Kafka records, as specified in schemas/kafka-record.md;
+ * the header names are {@link KafkaHeaders}'.
  */
 public final class RecordCodec {
   public static final String CURRENT_VERSION = "1";
   public static final String CONTENT_TYPE_PROTO = "application/proto";
 
-  private RecordCodec() {
-  }
+  private RecordCodec() {}
 
   /**
    * The record key spreads tenants and services over partitions while keeping one series in order.
@@ -55,14 +54,21 @@ public final class RecordCodec {
     Headers h = record.headers();
     String version = get(h, VERSION);
     if (version != null && !CURRENT_VERSION.equals(version)) {
-      throw new RecordFormatException("unsupported " + VERSION + " \"" + version + "\" (this pyrogate reads "
-          + CURRENT_VERSION + ")");
+      throw new RecordFormatException(
+          "unsupported "
+              + VERSION
+              + " \""
+              + version
+              + "\" (this pyrogate reads "
+              + CURRENT_VERSION
+              + ")");
     }
     if (record.value() == null || record.value().length == 0) {
       throw new RecordFormatException("empty record value");
     }
     String kindHeader = get(h, KIND);
-    ProfileRecord.Kind kind = kindHeader == null ? ProfileRecord.Kind.PUSH : ProfileRecord.Kind.fromWire(kindHeader);
+    ProfileRecord.Kind kind =
+        kindHeader == null ? ProfileRecord.Kind.PUSH : ProfileRecord.Kind.fromWire(kindHeader);
     String contentType = get(h, CONTENT_TYPE);
     if (contentType == null) {
       if (kind == ProfileRecord.Kind.INGEST) {
@@ -80,13 +86,20 @@ public final class RecordCodec {
     String tenant = get(h, TENANT);
     requireHeaderValue(TENANT, tenant);
     requireHeaderValue(CONTENT_TYPE, contentType);
-    return new ProfileRecord(kind, tenant, contentType, get(h, CONTENT_ENCODING), get(h, QUERY),
-        receivedAtMillis, record.value());
+    return new ProfileRecord(
+        kind,
+        tenant,
+        contentType,
+        get(h, CONTENT_ENCODING),
+        get(h, QUERY),
+        receivedAtMillis,
+        record.value());
   }
 
   /**
-   * A value that goes out as an HTTP header must be one: a control character (CR, LF...) or a character beyond
-   * Latin-1 would make the request fail locally on every attempt, which looks like an endpoint that does not answer.
+   * A value that goes out as an HTTP header must be one: a control character (CR, LF...) or a
+   * character beyond Latin-1 would make the request fail locally on every attempt, which looks like
+   * an endpoint that does not answer.
    */
   private static void requireHeaderValue(String name, String value) {
     if (value == null) {
@@ -95,8 +108,13 @@ public final class RecordCodec {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
-        throw new RecordFormatException(name + " header is not a valid HTTP header value (character "
-            + String.format("U+%04X", (int) c) + " at " + i + ")");
+        throw new RecordFormatException(
+            name
+                + " header is not a valid HTTP header value (character "
+                + String.format("U+%04X", (int) c)
+                + " at "
+                + i
+                + ")");
       }
     }
   }

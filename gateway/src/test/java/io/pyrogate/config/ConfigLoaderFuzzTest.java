@@ -2,6 +2,7 @@ package io.pyrogate.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pyrogate.config.syntax.Diagnostic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,21 +11,62 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-
-import io.pyrogate.config.syntax.Diagnostic;
 import org.junit.jupiter.api.Test;
 
 /**
- * Random and mutated configurations must only ever produce a configuration or a list of diagnostics with
- * positions inside the input — never another exception. Fixed seed, bounded count.
+ * Random and mutated configurations must only ever produce a configuration or a list of diagnostics
+ * with positions inside the input — never another exception. Fixed seed, bounded count.
  */
 class ConfigLoaderFuzzTest {
   private static final String[] FRAGMENTS = {
-      "pyroscope.write", "pyroscope.receive_http", "kafka", "endpoint", "basic_auth", "tls_config", "oauth2", "http",
-      "url", "\"http://x:1\"", "=", "{", "}", "[", "]", ",", "\n", "\"", "`", "sys.env(\"X\")", "forward_to",
-      "pyroscope.write.a.receiver", "\"a\"", "42", "-1", "true", "null", "\"10s\"", "remote_timeout", "headers",
-      "password", "password_file", "bearer_token", "min_version", "\"TLS13\"", "producer", "\"acks\"", "listen_port",
-      "external_labels", "coalesce(", ")", "//", "/*", "*/", "#", "max_backoff_retries", "99999999999999999999"};
+    "pyroscope.write",
+    "pyroscope.receive_http",
+    "kafka",
+    "endpoint",
+    "basic_auth",
+    "tls_config",
+    "oauth2",
+    "http",
+    "url",
+    "\"http://x:1\"",
+    "=",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "\n",
+    "\"",
+    "`",
+    "sys.env(\"X\")",
+    "forward_to",
+    "pyroscope.write.a.receiver",
+    "\"a\"",
+    "42",
+    "-1",
+    "true",
+    "null",
+    "\"10s\"",
+    "remote_timeout",
+    "headers",
+    "password",
+    "password_file",
+    "bearer_token",
+    "min_version",
+    "\"TLS13\"",
+    "producer",
+    "\"acks\"",
+    "listen_port",
+    "external_labels",
+    "coalesce(",
+    ")",
+    "//",
+    "/*",
+    "*/",
+    "#",
+    "max_backoff_retries",
+    "99999999999999999999"
+  };
 
   @Test
   void mutatedAndRandomConfigsOnlyEverProduceDiagnostics() throws IOException {
@@ -39,7 +81,10 @@ class ConfigLoaderFuzzTest {
     int loaded = 0;
     int rejected = 0;
     for (int i = 0; i < 4000; i++) {
-      String input = i % 4 == 3 ? randomConfig(random) : mutate(seeds.get(random.nextInt(seeds.size())), random);
+      String input =
+          i % 4 == 3
+              ? randomConfig(random)
+              : mutate(seeds.get(random.nextInt(seeds.size())), random);
       for (ConfigLoader.Mode mode : ConfigLoader.Mode.values()) {
         try {
           ConfigLoader.parse("fuzz.alloy", input, Map.of("X", "http://x:1")::get, mode);

@@ -3,21 +3,21 @@ package io.pyrogate.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pyrogate.config.syntax.Diagnostic;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import io.pyrogate.config.syntax.Diagnostic;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
 
   private static ConfigLoader.Result load(String source) {
-    return ConfigLoader.parse("test.alloy", source, Map.of("PYRO_URL", "http://pyro.example:4040", "EMPTY", "")::get);
+    return ConfigLoader.parse(
+        "test.alloy", source, Map.of("PYRO_URL", "http://pyro.example:4040", "EMPTY", "")::get);
   }
 
   private static List<String> errors(String source) {
@@ -25,14 +25,17 @@ class ConfigLoaderTest {
       load(source);
       throw new AssertionError("expected configuration errors");
     } catch (ConfigException e) {
-      return e.diagnostics().stream().filter(d -> d.severity() == io.pyrogate.config.syntax.Severity.ERROR)
-          .map(Diagnostic::toString).toList();
+      return e.diagnostics().stream()
+          .filter(d -> d.severity() == io.pyrogate.config.syntax.Severity.ERROR)
+          .map(Diagnostic::toString)
+          .toList();
     }
   }
 
   @Test
   void theIssueExampleDecodesWithDocumentedDefaults() {
-    GatewayConfig c = load("""
+    GatewayConfig c =
+        load("""
         kafka {
           // no bootstrap_servers: embedded broker
         }
@@ -50,12 +53,17 @@ class ConfigLoaderTest {
             url = "http://localhost:4041"
           }
         }
-        """).config();
+        """)
+            .config();
 
     assertThat(c.kafka()).isEqualTo(KafkaSettings.defaults());
     assertThat(c.kafka().embedded()).isTrue();
-    assertThat(c.receivers()).containsExactly(new ReceiveHttpComponent("default",
-        ReceiveHttpComponent.HttpServerConfig.defaults().at("127.0.0.1", 4040), List.of("staging")));
+    assertThat(c.receivers())
+        .containsExactly(
+            new ReceiveHttpComponent(
+                "default",
+                ReceiveHttpComponent.HttpServerConfig.defaults().at("127.0.0.1", 4040),
+                List.of("staging")));
     assertThat(c.writes()).hasSize(1);
     Endpoint e = c.writes().get(0).endpoints().get(0);
     assertThat(e.url()).isEqualTo(URI.create("http://localhost:4041"));
@@ -68,7 +76,8 @@ class ConfigLoaderTest {
 
   @Test
   void readsEveryArgumentItKnows() {
-    GatewayConfig c = load("""
+    GatewayConfig c =
+        load("""
         kafka {
           bootstrap_servers  = ["k1:9092", "k2:9093"]
           topic_prefix       = "profiles."
@@ -94,25 +103,33 @@ class ConfigLoaderTest {
           external_labels = { "env" = "staging" }
         }
         pyroscope.write "b" { }
-        """).config();
+        """)
+            .config();
 
     assertThat(c.kafka().bootstrapServers()).containsExactly("k1:9092", "k2:9093");
     assertThat(c.kafka().topicPrefix()).isEqualTo("profiles.");
     assertThat(c.kafka().partitions()).isEqualTo(12);
     assertThat(c.kafka().replicationFactor()).isEqualTo((short) 3);
-    assertThat(c.receivers().get(0).server()).isEqualTo(ReceiveHttpComponent.HttpServerConfig.defaults());
+    assertThat(c.receivers().get(0).server())
+        .isEqualTo(ReceiveHttpComponent.HttpServerConfig.defaults());
     assertThat(c.receivers().get(0).forwardTo()).containsExactly("a", "b");
     WriteComponent a = c.write("a").orElseThrow();
     assertThat(a.externalLabels()).containsEntry("env", "staging");
-    assertThat(a.endpoints().get(0)).isEqualTo(Endpoint.defaults("primary", URI.create("http://pyro.example:4040"))
-        .withRemoteTimeout(Duration.ofSeconds(3)).withHeaders(Map.of("X-Scope-OrgID", "squad-1"))
-        .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(90), 0));
+    assertThat(a.endpoints().get(0))
+        .isEqualTo(
+            Endpoint.defaults("primary", URI.create("http://pyro.example:4040"))
+                .withRemoteTimeout(Duration.ofSeconds(3))
+                .withHeaders(Map.of("X-Scope-OrgID", "squad-1"))
+                .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(90), 0));
     assertThat(a.endpoints().get(1).name()).isEqualTo("other.example_prefix");
     assertThat(c.write("b").orElseThrow().endpoints()).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       unknown attribute with suggestion | pyroscope.write "a" {\\n  endpoint {\\n    urll = "http://x"\\n  }\\n} | test.alloy:3:5: error: unrecognized attribute "urll" in pyroscope.write "a" endpoint; did you mean "url"?
       missing url                       | pyroscope.write "a" {\\n  endpoint {\\n  }\\n} | test.alloy:2:3: error: missing required attribute "url" in pyroscope.write "a" endpoint
       bad scheme                        | pyroscope.write "a" {\\n  endpoint {\\n    url = "ftp://x"\\n  }\\n} | test.alloy:3:5: error: url "ftp://x" must start with http:// or https://
@@ -171,7 +188,8 @@ class ConfigLoaderTest {
 
   @Test
   void readsAKafkaSourceWithSaslOverTls() {
-    GatewayConfig c = load("""
+    GatewayConfig c =
+        load("""
         pyroscope.receive_kafka "users" {
           brokers  = ["k1:9093"]
           topics   = ["profiles"]
@@ -187,7 +205,8 @@ class ConfigLoaderTest {
           forward_to = [pyroscope.write.a.receiver]
         }
         pyroscope.write "a" { }
-        """).config();
+        """)
+            .config();
     ReceiveKafkaComponent k = c.kafkaSources().get(0);
     assertThat(k.brokers()).containsExactly("k1:9093");
     assertThat(k.topics()).containsExactly("profiles");
@@ -196,12 +215,16 @@ class ConfigLoaderTest {
     assertThat(k.sasl().username()).isEqualTo("svc");
     assertThat(k.tls()).isEqualTo(TlsConfig.defaults());
     assertThat(k.forwardTo()).containsExactly("a");
-    assertThat(c.summary()).isEqualTo("1 pyroscope.write (0 endpoints), 0 pyroscope.receive_http, 1 pyroscope.receive_kafka, kafka embedded");
+    assertThat(c.summary())
+        .isEqualTo(
+            "1 pyroscope.write (0 endpoints), 0 pyroscope.receive_http, 1 pyroscope.receive_kafka, kafka embedded");
   }
 
   @Test
   void reportsEveryErrorAtOnce() {
-    List<String> errors = errors("""
+    List<String> errors =
+        errors(
+            """
         pyroscope.write "a" {
           endpoint {
             url = "ftp://x"
@@ -214,13 +237,17 @@ class ConfigLoaderTest {
         }
         """);
     assertThat(errors).hasSize(4);
-    assertThat(errors).extracting(s -> s.substring(0, s.indexOf(": error"))).containsExactlyInAnyOrder(
-        "test.alloy:3:5", "test.alloy:4:22", "test.alloy:6:3", "test.alloy:9:17");
+    assertThat(errors)
+        .extracting(s -> s.substring(0, s.indexOf(": error")))
+        .containsExactlyInAnyOrder(
+            "test.alloy:3:5", "test.alloy:4:22", "test.alloy:6:3", "test.alloy:9:17");
   }
 
   @Test
   void componentsPyrogateDoesNotRunAreWarningsSoAWholeAlloyFileLoads() {
-    ConfigLoader.Result r = load("""
+    ConfigLoader.Result r =
+        load(
+            """
         logging {
           level = "debug"
         }
@@ -246,14 +273,17 @@ class ConfigLoaderTest {
         }
         """);
     assertThat(r.config().writes()).hasSize(1);
-    assertThat(r.diagnostics().warnings()).extracting(Diagnostic::toString).containsExactly(
-        "test.alloy:1:1: warning: pyrogate does not run \"logging\"; the block is ignored",
-        "test.alloy:17:1: warning: pyrogate does not run \"pyroscope.scrape\"; the block is ignored");
+    assertThat(r.diagnostics().warnings())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
+            "test.alloy:1:1: warning: pyrogate does not run \"logging\"; the block is ignored",
+            "test.alloy:17:1: warning: pyrogate does not run \"pyroscope.scrape\"; the block is ignored");
   }
 
   @Test
   void secretsNeverAppearInErrorsOrToString() {
-    String source = """
+    String source =
+        """
         pyroscope.write "a" {
           endpoint {
             url = "http://user:hunter2pw@x"
@@ -273,10 +303,13 @@ class ConfigLoaderTest {
       throw new AssertionError("expected errors");
     } catch (ConfigException e) {
       String shown = e.getMessage().replace("bogus = \"hunter2\"", "");
-      assertThat(e.diagnostics()).extracting(Diagnostic::toString).noneMatch(d -> d.contains("hunter2"));
+      assertThat(e.diagnostics())
+          .extracting(Diagnostic::toString)
+          .noneMatch(d -> d.contains("hunter2"));
       assertThat(shown).contains("at most one of basic_auth, authorization, oauth2, bearer_token");
     }
-    GatewayConfig ok = load("""
+    GatewayConfig ok =
+        load("""
         pyroscope.write "a" {
           endpoint {
             url = "http://user:pw-hunter2@x"
@@ -287,13 +320,15 @@ class ConfigLoaderTest {
             http_headers = { "X-Key" = ["key-hunter2"] }
           }
         }
-        """).config();
+        """)
+            .config();
     assertThat(ok.toString()).doesNotContain("hunter2").contains("user:***@x");
   }
 
   @Test
   void readsTheHttpClientArguments() {
-    Endpoint e = load("""
+    Endpoint e =
+        load("""
         pyroscope.write "a" {
           endpoint {
             url = "https://x"
@@ -307,18 +342,27 @@ class ConfigLoaderTest {
             http_headers = { "X-A" = ["1", "2"] }
           }
         }
-        """).config().writes().get(0).endpoints().get(0);
+        """)
+            .config()
+            .writes()
+            .get(0)
+            .endpoints()
+            .get(0);
     assertThat(e.retryOnHttp429()).isFalse();
     assertThat(e.http().enableHttp2()).isFalse();
     assertThat(e.http().followRedirects()).isFalse();
     assertThat(e.http().authorization().type()).isEqualTo("Token");
-    assertThat(e.http().authorization().credentials()).isEqualTo(SecretSource.inline(new Secret("http://pyro.example:4040")));
-    assertThat(e.http().httpHeaders().get("X-A")).extracting(Secret::reveal).containsExactly("1", "2");
+    assertThat(e.http().authorization().credentials())
+        .isEqualTo(SecretSource.inline(new Secret("http://pyro.example:4040")));
+    assertThat(e.http().httpHeaders().get("X-A"))
+        .extracting(Secret::reveal)
+        .containsExactly("1", "2");
   }
 
   @Test
   void readsTlsProxyAndOAuth2ArgumentsThatPyrogateApplies() {
-    Endpoint e = load("""
+    Endpoint e =
+        load("""
         pyroscope.write "a" {
           endpoint {
             url = "https://pyroscope.example"
@@ -345,16 +389,30 @@ class ConfigLoaderTest {
             }
           }
         }
-        """).config().writes().get(0).endpoints().get(0);
-    assertThat(e.http().proxy().proxyUrl()).isEqualTo(URI.create("http://user:proxy-hunter2@proxy.example:3128"));
+        """)
+            .config()
+            .writes()
+            .get(0)
+            .endpoints()
+            .get(0);
+    assertThat(e.http().proxy().proxyUrl())
+        .isEqualTo(URI.create("http://user:proxy-hunter2@proxy.example:3128"));
     assertThat(e.http().proxy().noProxy()).isEqualTo("10.0.0.0/8,.internal");
-    assertThat(e.http().proxy().connectHeaderCredentials()).hasValueSatisfying(c -> {
-      assertThat(c.username()).isEqualTo("user");
-      assertThat(c.password().reveal()).isEqualTo("pw");
-    });
-    assertThat(e.http().tls()).isEqualTo(new TlsConfig(SecretSource.file(Path.of("/etc/ca.crt")),
-        SecretSource.file(Path.of("/etc/client.crt")), SecretSource.file(Path.of("/etc/client.key")), "pyroscope.internal",
-        false, "TLS13"));
+    assertThat(e.http().proxy().connectHeaderCredentials())
+        .hasValueSatisfying(
+            c -> {
+              assertThat(c.username()).isEqualTo("user");
+              assertThat(c.password().reveal()).isEqualTo("pw");
+            });
+    assertThat(e.http().tls())
+        .isEqualTo(
+            new TlsConfig(
+                SecretSource.file(Path.of("/etc/ca.crt")),
+                SecretSource.file(Path.of("/etc/client.crt")),
+                SecretSource.file(Path.of("/etc/client.key")),
+                "pyroscope.internal",
+                false,
+                "TLS13"));
     HttpClientConfig.OAuth2 o = e.http().oauth2();
     assertThat(o.clientSecret()).isEqualTo(SecretSource.file(Path.of("/run/secret")));
     assertThat(o.scopes()).containsExactly("read", "write");
@@ -366,14 +424,16 @@ class ConfigLoaderTest {
 
   @Test
   void secretsInHeadersNeverAppearInToString() {
-    GatewayConfig c = load("""
+    GatewayConfig c =
+        load("""
         pyroscope.write "a" {
           endpoint {
             url = "http://x"
             headers = { "Authorization" = "Bearer s3cr3t-token" }
           }
         }
-        """).config();
+        """)
+            .config();
     assertThat(c.toString()).doesNotContain("s3cr3t").contains("Authorization");
   }
 
@@ -387,7 +447,8 @@ class ConfigLoaderTest {
 
   @Test
   void errorsAndWarningsShowTheirSourceLinesWithoutTheSecretsOnThem() {
-    String source = """
+    String source =
+        """
         kafka {
           bootstrap_servers = ["k:9093"]
           producer = { "ssl.key.password" = "kp-hunter2", "linger.mz" = "5" }
@@ -411,10 +472,19 @@ class ConfigLoaderTest {
           }
         }
         """;
-    assertThatThrownBy(() -> ConfigLoader.parse("test.alloy", source, Map.<String, String>of()::get))
+    assertThatThrownBy(
+            () -> ConfigLoader.parse("test.alloy", source, Map.<String, String>of()::get))
         .isInstanceOf(ConfigException.class)
-        .satisfies(e -> assertThat(e.getMessage()).contains("test.alloy:3:").contains("test.alloy:8:")
-            .contains("test.alloy:9:").contains("test.alloy:11:").contains("test.alloy:13:").contains("test.alloy:18:").contains("\"X-Key\" = [\"**********\"]")
-            .doesNotContain("hunter2"));
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .contains("test.alloy:3:")
+                    .contains("test.alloy:8:")
+                    .contains("test.alloy:9:")
+                    .contains("test.alloy:11:")
+                    .contains("test.alloy:13:")
+                    .contains("test.alloy:18:")
+                    .contains("\"X-Key\" = [\"**********\"]")
+                    .doesNotContain("hunter2"));
   }
 }

@@ -3,7 +3,6 @@ package io.pyrogate.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class ConfigRendererTest {
@@ -14,7 +13,9 @@ class ConfigRendererTest {
 
   @Test
   void theRenderedConfigurationLoadsBackToTheSameConfiguration() {
-    GatewayConfig config = load("""
+    GatewayConfig config =
+        load(
+            """
         kafka {
           bootstrap_servers = ["k1:9092", "k2:9092"]
           topic_prefix      = "prof."
@@ -46,7 +47,9 @@ class ConfigRendererTest {
 
   @Test
   void secretsAreShownAsSecretAndCredentialsInUrlsAreMasked() {
-    GatewayConfig config = load("""
+    GatewayConfig config =
+        load(
+            """
         kafka {
           bootstrap_servers = ["k1:9093"]
           sasl {
@@ -67,7 +70,8 @@ class ConfigRendererTest {
         }
         """);
     String rendered = ConfigRenderer.render(config);
-    assertThat(rendered).doesNotContain("hunter2")
+    assertThat(rendered)
+        .doesNotContain("hunter2")
         .contains("password = (secret)")
         .contains("\"Authorization\" = (secret)")
         .contains("\"X-Scope-OrgID\" = \"t1\"")
@@ -77,7 +81,9 @@ class ConfigRendererTest {
 
   @Test
   void endpointParamsAndKafkaPasswordPropertiesAreShownAsSecretAndTokenOnlyUserInfoIsMasked() {
-    GatewayConfig config = load("""
+    GatewayConfig config =
+        load(
+            """
         kafka {
           bootstrap_servers = ["k1:9093"]
           producer = { "ssl.key.password" = "key-pw-hunter2", "linger.ms" = "20" }
@@ -96,7 +102,8 @@ class ConfigRendererTest {
         }
         """);
     String rendered = ConfigRenderer.render(config);
-    assertThat(rendered).doesNotContain("hunter2")
+    assertThat(rendered)
+        .doesNotContain("hunter2")
         .contains("\"ssl.key.password\" = (secret)")
         .contains("\"linger.ms\" = \"20\"")
         .contains("\"sasl.jaas.config\" = (secret)")

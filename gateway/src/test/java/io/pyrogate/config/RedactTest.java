@@ -3,14 +3,14 @@ package io.pyrogate.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class RedactTest {
 
   @Test
   void aPasswordInUserInfoIsMaskedAndTheUserStays() {
-    assertThat(Redact.url("https://user:pw-hunter2@pyro:4040/base")).isEqualTo("https://user:***@pyro:4040/base");
+    assertThat(Redact.url("https://user:pw-hunter2@pyro:4040/base"))
+        .isEqualTo("https://user:***@pyro:4040/base");
   }
 
   @Test

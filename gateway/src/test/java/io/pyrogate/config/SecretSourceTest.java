@@ -6,15 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SecretSourceTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void anInlineSecretIsReadAsGivenAndNeverShown() throws IOException {
@@ -44,7 +41,10 @@ class SecretSourceTest {
 
   @Test
   void everyValueOrFilePairDecodesToOneSource() {
-    GatewayConfig config = ConfigLoader.parse("test.alloy", """
+    GatewayConfig config =
+        ConfigLoader.parse(
+                "test.alloy",
+                """
         kafka {
           bootstrap_servers = ["k:9093"]
           sasl {
@@ -90,18 +90,24 @@ class SecretSourceTest {
             }
           }
         }
-        """, name -> null, ConfigLoader.Mode.VALIDATE).config();
+        """,
+                name -> null,
+                ConfigLoader.Mode.VALIDATE)
+            .config();
     KafkaSettings kafka = config.kafka();
     assertThat(kafka.sasl().password()).isEqualTo(SecretSource.file(Path.of("/run/kafka")));
     assertThat(kafka.tls().ca()).isEqualTo(SecretSource.inline(new Secret("PEM")));
     assertThat(kafka.tls().cert()).isEqualTo(SecretSource.file(Path.of("/run/cert")));
     assertThat(kafka.tls().key()).isEqualTo(SecretSource.file(Path.of("/run/key")));
     var endpoints = config.writes().get(0).endpoints();
-    assertThat(endpoints.get(0).http().bearerToken()).isEqualTo(SecretSource.file(Path.of("/run/token")));
-    assertThat(endpoints.get(1).http().basicAuth().password()).isEqualTo(SecretSource.inline(new Secret("pw")));
+    assertThat(endpoints.get(0).http().bearerToken())
+        .isEqualTo(SecretSource.file(Path.of("/run/token")));
+    assertThat(endpoints.get(1).http().basicAuth().password())
+        .isEqualTo(SecretSource.inline(new Secret("pw")));
     assertThat(endpoints.get(2).http().authorization().credentials())
         .isEqualTo(SecretSource.file(Path.of("/run/credentials")));
-    assertThat(endpoints.get(3).http().oauth2().clientSecret()).isEqualTo(SecretSource.inline(new Secret("cs")));
+    assertThat(endpoints.get(3).http().oauth2().clientSecret())
+        .isEqualTo(SecretSource.inline(new Secret("cs")));
     assertThat(endpoints.get(4).http().basicAuth().password()).isNull();
   }
 }

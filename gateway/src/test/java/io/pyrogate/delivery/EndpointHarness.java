@@ -1,9 +1,5 @@
 package io.pyrogate.delivery;
 
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
 import io.pyrogate.config.ConfigLoader;
 import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.KafkaSettings;
@@ -23,13 +19,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.dns.AddressResolverOptions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * One {@link EndpointVerticle} on the shared test broker, deployed directly so a test can give it
- * {@link EndpointClients.Settings} (environment, clock, TLS file check interval) and host names of its own
- * (all on 127.0.0.1). Profiles are stored in the write topic as ingest stores them.
+ * {@link EndpointClients.Settings} (environment, clock, TLS file check interval) and host names of
+ * its own (all on 127.0.0.1). Profiles are stored in the write topic as ingest stores them.
  */
 final class EndpointHarness implements AutoCloseable {
   private final KafkaSettings kafka = TestGateways.sharedKafka();
@@ -42,12 +41,17 @@ final class EndpointHarness implements AutoCloseable {
   private final Metrics metrics = new Metrics();
   private final EndpointVerticle verticle;
 
-  /** @param hostNames resolved to 127.0.0.1 by the verticle's Vert.x, e.g. {@code pyroscope.test} */
+  /**
+   * @param hostNames resolved to 127.0.0.1 by the verticle's Vert.x, e.g. {@code pyroscope.test}
+   */
   EndpointHarness(Endpoint endpoint, EndpointClients.Settings settings, List<String> hostNames) {
     StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n");
     hostNames.forEach(h -> hosts.append("127.0.0.1 ").append(h).append('\n'));
-    vertx = Vertx.vertx(new VertxOptions().setAddressResolverOptions(
-        new AddressResolverOptions().setHostsValue(Buffer.buffer(hosts.toString()))));
+    vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setAddressResolverOptions(
+                    new AddressResolverOptions().setHostsValue(Buffer.buffer(hosts.toString()))));
     KafkaClients clients = new KafkaClients(kafka);
     admin = Admin.create(clients.admin());
     String topic = Topics.writeTopic(kafka, "w");
@@ -58,18 +62,32 @@ final class EndpointHarness implements AutoCloseable {
     topics.initGroupOffsets(group, topic);
     producer = new Producers(vertx, clients.producer(), 1);
     receiver = new TopicReceiver("w", topic, producer);
-    verticle = new EndpointVerticle(new WriteComponent("w", List.of(endpoint), Map.of()), endpoint, topic,
-        clients.consumer(group), producer, deadLetterTopic, metrics.endpoint("w", endpoint.url().toString()), settings);
+    verticle =
+        new EndpointVerticle(
+            new WriteComponent("w", List.of(endpoint), Map.of()),
+            endpoint,
+            topic,
+            clients.consumer(group),
+            producer,
+            deadLetterTopic,
+            metrics.endpoint("w", endpoint.url().toString()),
+            settings);
     deployment = await(vertx.deployVerticle(verticle));
   }
 
   /**
-   * An endpoint as a user writes it: {@code body} is the inside of an {@code endpoint} block; {@code env}
-   * feeds {@code sys.env("NAME")}, handy for PEM values. Fails on any configuration error.
+   * An endpoint as a user writes it: {@code body} is the inside of an {@code endpoint} block;
+   * {@code env} feeds {@code sys.env("NAME")}, handy for PEM values. Fails on any configuration
+   * error.
    */
   static Endpoint endpoint(String body, Map<String, String> env) {
     String source = "pyroscope.write \"w\" {\n  endpoint {\n" + body + "\n  }\n}\n";
-    return ConfigLoader.parse("test.alloy", source, env::get).config().writes().get(0).endpoints().get(0);
+    return ConfigLoader.parse("test.alloy", source, env::get)
+        .config()
+        .writes()
+        .get(0)
+        .endpoints()
+        .get(0);
   }
 
   /** Stores a profile in the write topic; returns once Kafka acknowledged it. */
@@ -77,18 +95,28 @@ final class EndpointHarness implements AutoCloseable {
     store(null, request);
   }
 
-  /** Stores a profile of {@code tenant} (null: none); records of different tenants never share a request. */
+  /**
+   * Stores a profile of {@code tenant} (null: none); records of different tenants never share a
+   * request.
+   */
   void store(String tenant, PushRequest request) {
-    await(receiver.append(ProfileRecord.push(tenant, request.toByteArray(), System.currentTimeMillis()),
-        RecordCodec.key(tenant, "svc")));
+    await(
+        receiver.append(
+            ProfileRecord.push(tenant, request.toByteArray(), System.currentTimeMillis()),
+            RecordCodec.key(tenant, "svc")));
   }
 
   /** Stores profiles of {@code tenant} all at once, so they reach the endpoint in one request. */
   void storeTogether(String tenant, List<PushRequest> requests) {
-    await(Future.all(requests.stream()
-        .map(r -> receiver.append(ProfileRecord.push(tenant, r.toByteArray(), System.currentTimeMillis()),
-            RecordCodec.key(tenant, "svc")))
-        .toList()));
+    await(
+        Future.all(
+            requests.stream()
+                .map(
+                    r ->
+                        receiver.append(
+                            ProfileRecord.push(tenant, r.toByteArray(), System.currentTimeMillis()),
+                            RecordCodec.key(tenant, "svc")))
+                .toList()));
   }
 
   /** Every record of the dead-letter topic so far. */

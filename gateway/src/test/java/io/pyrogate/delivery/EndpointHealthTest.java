@@ -2,15 +2,15 @@ package io.pyrogate.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pyrogate.delivery.EndpointHealth.State;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.pyrogate.delivery.EndpointHealth.State;
 import org.junit.jupiter.api.Test;
 
 class EndpointHealthTest {
   private final AtomicLong now = new AtomicLong(1_000_000);
-  private final RetryPolicy policy = new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(5), 3, true, () -> 0.0);
+  private final RetryPolicy policy =
+      new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(5), 3, true, () -> 0.0);
   private final EndpointHealth health = new EndpointHealth(policy, now::get, now::get);
 
   private static RetryPolicy.Failure status(int status) {
@@ -39,7 +39,8 @@ class EndpointHealthTest {
   }
 
   @Test
-  void threeFailuresInARowWithNoAnswerMakeAnOutageAnnouncedOnceWithTheFirstProbeAfterTheMinimumBackoff() {
+  void
+      threeFailuresInARowWithNoAnswerMakeAnOutageAnnouncedOnceWithTheFirstProbeAfterTheMinimumBackoff() {
     health.delivered(now.get());
     now.addAndGet(10);
     assertThat(failsAfter(5, status(503))).isFalse();
@@ -58,13 +59,15 @@ class EndpointHealthTest {
   }
 
   @Test
-  void aRequestThatFailsWhileTheEndpointAnswersRequestsSentAfterItIsNoSignOfAnOutageAndItsOwnFailure() {
+  void
+      aRequestThatFailsWhileTheEndpointAnswersRequestsSentAfterItIsNoSignOfAnOutageAndItsOwnFailure() {
     for (int i = 0; i < 10; i++) {
       long sentAt = now.get();
       now.addAndGet(2);
       long otherSentAt = now.get();
       now.addAndGet(3);
-      health.delivered(otherSentAt); // another request, sent after this one and accepted while it was on its way
+      health.delivered(
+          otherSentAt); // another request, sent after this one and accepted while it was on its way
       now.addAndGet(5);
       assertThat(health.failed(status(500), sentAt)).isFalse();
       assertThat(health.ownFailure(sentAt)).isTrue();
@@ -79,7 +82,9 @@ class EndpointHealthTest {
     now.addAndGet(10);
     long sentAt = now.get();
     now.addAndGet(100);
-    health.delivered(earlierSentAt); // answered during the flight, but sent before: the endpoint may have died since
+    health.delivered(
+        earlierSentAt); // answered during the flight, but sent before: the endpoint may have died
+    // since
     health.failed(refusedConnection(), sentAt);
     assertThat(health.ownFailure(sentAt)).as("an answer to a request sent before it").isFalse();
 
@@ -87,7 +92,9 @@ class EndpointHealthTest {
     long laterSentAt = now.get();
     now.addAndGet(10);
     health.refused(status(400), laterSentAt);
-    assertThat(health.ownFailure(sentAt)).as("a refusal for good of a request sent after it is an answer").isTrue();
+    assertThat(health.ownFailure(sentAt))
+        .as("a refusal for good of a request sent after it is an answer")
+        .isTrue();
     assertThat(health.ownFailure(laterSentAt)).isFalse();
   }
 
@@ -247,6 +254,8 @@ class EndpointHealthTest {
     assertThat(health.snapshot().nextAttemptMillis()).isEqualTo(now.get() + 300);
     now.addAndGet(400);
     health.retryAt(now.get() + 900);
-    assertThat(health.snapshot().nextAttemptMillis()).as("the earlier one is past").isEqualTo(now.get() + 900);
+    assertThat(health.snapshot().nextAttemptMillis())
+        .as("the earlier one is past")
+        .isEqualTo(now.get() + 900);
   }
 }

@@ -3,14 +3,13 @@ package io.pyrogate.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-
 import io.pyrogate.config.Secret;
 import io.pyrogate.config.SecretSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SecretReaderTest {
   private static Vertx vertx;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void startVertx() {
@@ -56,14 +54,18 @@ class SecretReaderTest {
     Path file = dir.resolve("token");
     SecretReader reader = new SecretReader(vertx, SecretSource.file(file));
     complete(reader.refresh());
-    assertThatThrownBy(reader::value).isInstanceOf(IllegalStateException.class).hasMessageContaining(file.toString());
+    assertThatThrownBy(reader::value)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(file.toString());
     Files.writeString(file, "s3cret");
     complete(reader.refresh());
     assertThat(reader.value()).isEqualTo("s3cret");
     Files.delete(file);
     complete(reader.refresh());
-    assertThatThrownBy(reader::value).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining(file.toString()).hasMessageNotContaining("s3cret");
+    assertThatThrownBy(reader::value)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageNotContaining("s3cret");
   }
 
   private static <T> T complete(Future<T> f) throws Exception {

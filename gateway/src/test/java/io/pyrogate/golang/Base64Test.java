@@ -21,7 +21,9 @@ class Base64Test {
   @Test
   void rejectsUnpaddedOrForeignText() {
     assertThatThrownBy(() -> Base64.decode("SGVsbG8", false)).hasMessageContaining("multiple of 4");
-    assertThatThrownBy(() -> Base64.decode("Pz8-", false)).hasMessage("the value is not valid base64");
-    assertThatThrownBy(() -> Base64.decode("Pz8+", true)).hasMessage("the value is not valid URL-safe base64");
+    assertThatThrownBy(() -> Base64.decode("Pz8-", false))
+        .hasMessage("the value is not valid base64");
+    assertThatThrownBy(() -> Base64.decode("Pz8+", true))
+        .hasMessage("the value is not valid URL-safe base64");
   }
 }

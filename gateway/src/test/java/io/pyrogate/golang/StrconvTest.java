@@ -9,7 +9,8 @@ class StrconvTest {
 
   @Test
   void quoteKeepsPrintableCharactersAndEscapesTheRest() {
-    assertThat(Strconv.quote("\"Fran & Freddie's Diner\t☺\"")).isEqualTo("\"\\\"Fran & Freddie's Diner\\t☺\\\"\"");
+    assertThat(Strconv.quote("\"Fran & Freddie's Diner\t☺\""))
+        .isEqualTo("\"\\\"Fran & Freddie's Diner\\t☺\\\"\"");
     assertThat(Strconv.quote("☺\n")).isEqualTo("\"☺\\n\"");
     assertThat(Strconv.quote("\u0007\b\f\r\n\t\u000b")).isEqualTo("\"\\a\\b\\f\\r\\n\\t\\v\"");
     assertThat(Strconv.quote("\\")).isEqualTo("\"\\\\\"");

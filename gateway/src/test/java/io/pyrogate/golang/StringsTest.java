@@ -19,14 +19,16 @@ class StringsTest {
 
   @Test
   void trimSpaceKeepsWhatUnicodeDoesNotCallWhiteSpace() {
-    // U+200B ZERO WIDTH SPACE and U+FEFF are format characters; U+001C..U+001F are not in unicode.IsSpace
+    // U+200B ZERO WIDTH SPACE and U+FEFF are format characters; U+001C..U+001F are not in
+    // unicode.IsSpace
     assertThat(Strings.trimSpace("\u200bx\ufeff")).isEqualTo("\u200bx\ufeff");
     assertThat(Strings.trimSpace("\u001cx\u001f")).isEqualTo("\u001cx\u001f");
   }
 
   @Test
   void compareOrdersByUtf8BytesLikeGo() {
-    // U+FF61 is EF BD A1 in UTF-8, U+1F600 is F0 9F 98 80: Go puts U+FF61 first, UTF-16 (D83D DE00) the other way
+    // U+FF61 is EF BD A1 in UTF-8, U+1F600 is F0 9F 98 80: Go puts U+FF61 first, UTF-16 (D83D DE00)
+    // the other way
     assertThat(Strings.compare("\uFF61", "\uD83D\uDE00")).isNegative();
     assertThat("\uFF61".compareTo("\uD83D\uDE00")).isPositive();
     assertThat(Strings.compare("a", "b")).isNegative();
@@ -37,7 +39,8 @@ class StringsTest {
   @Test
   void splitReplaceAndCaseFollowGo() {
     assertThat(Strings.split("a,b,c", ",")).containsExactly("a", "b", "c");
-    assertThat(Strings.split("a man a plan a canal panama", "a ")).containsExactly("", "man ", "plan ", "canal panama");
+    assertThat(Strings.split("a man a plan a canal panama", "a "))
+        .containsExactly("", "man ", "plan ", "canal panama");
     assertThat(Strings.split(" xyz ", "")).containsExactly(" ", "x", "y", "z", " ");
     assertThat(Strings.split("", "Bernardo O'Higgins")).containsExactly("");
     assertThat(Strings.split("a.b", ".")).containsExactly("a", "b"); // no regex

@@ -10,14 +10,16 @@ class UrlTest {
 
   @Test
   void queryEscapeKeepsUnreservedBytesAndWritesASpaceAsPlus() {
-    assertThat(Url.queryEscape("my/cool+blog&about,stuff")).isEqualTo("my%2Fcool%2Bblog%26about%2Cstuff");
+    assertThat(Url.queryEscape("my/cool+blog&about,stuff"))
+        .isEqualTo("my%2Fcool%2Bblog%26about%2Cstuff");
     assertThat(Url.queryEscape("a b{c=d,é}~-_.")).isEqualTo("a+b%7Bc%3Dd%2C%C3%A9%7D~-_.");
     assertThat(Url.queryEscape("")).isEmpty();
   }
 
   @Test
   void queryUnescapeReadsPercentEscapesAsUtf8Bytes() {
-    assertThat(Url.queryUnescape("my%2Fcool%2Bblog%26about%2Cstuff")).isEqualTo("my/cool+blog&about,stuff");
+    assertThat(Url.queryUnescape("my%2Fcool%2Bblog%26about%2Cstuff"))
+        .isEqualTo("my/cool+blog&about,stuff");
     assertThat(Url.queryUnescape("a+b")).isEqualTo("a b");
     assertThat(Url.queryUnescape("%C3%A9t%c3%a9")).isEqualTo("été");
     assertThat(Url.queryUnescape("abc")).isEqualTo("abc");
@@ -25,7 +27,8 @@ class UrlTest {
 
   @Test
   void queryUnescapeThrowsGosEscapeError() {
-    assertThatThrownBy(() -> Url.queryUnescape("%")).isInstanceOf(EscapeError.class)
+    assertThatThrownBy(() -> Url.queryUnescape("%"))
+        .isInstanceOf(EscapeError.class)
         .hasMessage("invalid URL escape \"%\"");
     assertThatThrownBy(() -> Url.queryUnescape("%a")).hasMessage("invalid URL escape \"%a\"");
     assertThatThrownBy(() -> Url.queryUnescape("%1")).hasMessage("invalid URL escape \"%1\"");
@@ -37,7 +40,8 @@ class UrlTest {
   void pathUnescapeKeepsAPlus() {
     assertThat(Url.pathUnescape("a+b%20c%2B")).isEqualTo("a+b c+");
     assertThat(Url.pathUnescape("p%40ss%3Aword")).isEqualTo("p@ss:word");
-    assertThatThrownBy(() -> Url.pathUnescape("x%g1")).isInstanceOf(EscapeError.class)
+    assertThatThrownBy(() -> Url.pathUnescape("x%g1"))
+        .isInstanceOf(EscapeError.class)
         .hasMessage("invalid URL escape \"%g1\"");
   }
 

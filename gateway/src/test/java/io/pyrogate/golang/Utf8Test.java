@@ -14,7 +14,8 @@ class Utf8Test {
     assertThat(Utf8.length("é")).isEqualTo(2);
     assertThat(Utf8.length("☺")).isEqualTo(3);
     assertThat(Utf8.length("\uD83D\uDE00")).isEqualTo(4);
-    assertThat(Utf8.length("a\uD83D\uDE00é☺")).isEqualTo("a\uD83D\uDE00é☺".getBytes(StandardCharsets.UTF_8).length);
+    assertThat(Utf8.length("a\uD83D\uDE00é☺"))
+        .isEqualTo("a\uD83D\uDE00é☺".getBytes(StandardCharsets.UTF_8).length);
   }
 
   @Test
@@ -24,6 +25,7 @@ class Utf8Test {
     assertThat(Utf8.validString("\uDE00a")).isFalse();
     assertThat(Utf8.valid("Hello, 世界".getBytes(StandardCharsets.UTF_8))).isTrue();
     assertThat(Utf8.valid(new byte[] {(byte) 0xff, (byte) 0xfe, (byte) 0xfd})).isFalse();
-    assertThat(Utf8.valid(new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80})).isFalse(); // an encoded surrogate
+    assertThat(Utf8.valid(new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}))
+        .isFalse(); // an encoded surrogate
   }
 }

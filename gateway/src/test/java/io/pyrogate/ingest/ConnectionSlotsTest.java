@@ -2,12 +2,11 @@ package io.pyrogate.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.http.HttpConnection;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.vertx.core.http.HttpConnection;
 import org.junit.jupiter.api.Test;
 
 /** Which connection gives up its conn_limit slot, with a clock the test moves. */
@@ -24,7 +23,8 @@ class ConnectionSlotsTest {
     assertThat(slots.admit(new Conn().connection)).as("full, nobody overdue").isFalse();
 
     slots.requestStarted(a.connection);
-    now.addAndGet(Duration.ofSeconds(11).toNanos()); // the head deadline is min(10 s, server_read_timeout)
+    now.addAndGet(
+        Duration.ofSeconds(11).toNanos()); // the head deadline is min(10 s, server_read_timeout)
     Conn c = new Conn();
     assertThat(slots.admit(c.connection)).as("b has had no request for 11 s").isTrue();
     assertThat(b.closed.get()).isEqualTo(1);
@@ -32,7 +32,9 @@ class ConnectionSlotsTest {
     assertThat(slots.admit(new Conn().connection)).isFalse();
 
     slots.requestEnded(a.connection);
-    assertThat(slots.admit(new Conn().connection)).as("a's deadline starts when its request ended").isFalse();
+    assertThat(slots.admit(new Conn().connection))
+        .as("a's deadline starts when its request ended")
+        .isFalse();
     now.addAndGet(Duration.ofSeconds(10).toNanos());
     assertThat(slots.admit(new Conn().connection)).isTrue();
     assertThat(a.closed.get()).isEqualTo(1);
@@ -45,15 +47,20 @@ class ConnectionSlotsTest {
   /** A connection that only counts how often it is closed. */
   private static final class Conn {
     final AtomicInteger closed = new AtomicInteger();
-    final HttpConnection connection = (HttpConnection) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {HttpConnection.class}, (proxy, method, args) -> switch (method.getName()) {
-          case "close" -> {
-            closed.incrementAndGet();
-            yield null;
-          }
-          case "hashCode" -> System.identityHashCode(proxy);
-          case "equals" -> proxy == args[0];
-          default -> throw new UnsupportedOperationException(method.getName());
-        });
+    final HttpConnection connection =
+        (HttpConnection)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {HttpConnection.class},
+                (proxy, method, args) ->
+                    switch (method.getName()) {
+                      case "close" -> {
+                        closed.incrementAndGet();
+                        yield null;
+                      }
+                      case "hashCode" -> System.identityHashCode(proxy);
+                      case "equals" -> proxy == args[0];
+                      default -> throw new UnsupportedOperationException(method.getName());
+                    });
   }
 }

@@ -3,6 +3,11 @@ package io.pyrogate.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pyrogate.testing.TestKafka;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -14,12 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
-
-import io.pyrogate.testing.TestKafka;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -30,17 +29,28 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The shared consumer window against the real broker: membership while paused, revocation, stop. */
+/**
+ * The shared consumer window against the real broker: membership while paused, revocation, stop.
+ */
 class ConsumerWindowTest {
-  /** Far below Kafka's 5 minutes, so a test can outlast it: a paused Vert.x stream used to be evicted after it. */
+  /**
+   * Far below Kafka's 5 minutes, so a test can outlast it: a paused Vert.x stream used to be
+   * evicted after it.
+   */
   private static final int MAX_POLL_INTERVAL_MS = 3_000;
-  /** Full at 5 records: the tests hold at most 5, so a window holding them all pauses its partitions. */
-  private static final ConsumerWindow.Limits LIMITS = new ConsumerWindow.Limits(1024 * 1024, 5, Duration.ofSeconds(5));
+
+  /**
+   * Full at 5 records: the tests hold at most 5, so a window holding them all pauses its
+   * partitions.
+   */
+  private static final ConsumerWindow.Limits LIMITS =
+      new ConsumerWindow.Limits(1024 * 1024, 5, Duration.ofSeconds(5));
 
   private final Vertx vertx = Vertx.vertx();
   private final Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()));
   private final String topic = "window-" + UUID.randomUUID();
   private final String group = "window-group-" + UUID.randomUUID();
+
   /** Offsets of the records whose handler threw, as the window's fallback got them. */
   private final List<Long> failedOffsets = new CopyOnWriteArrayList<>();
 
@@ -55,13 +65,18 @@ class ConsumerWindowTest {
 
     @Override
     public Future<?> start() {
-      Map<String, Object> config = new HashMap<>(KafkaDefaults.consumer(TestKafka.bootstrapServers(), group));
+      Map<String, Object> config =
+          new HashMap<>(KafkaDefaults.consumer(TestKafka.bootstrapServers(), group));
       config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, MAX_POLL_INTERVAL_MS);
-      window = new ConsumerWindow(vertx, config, List.of(topic), LIMITS, ConsumerWindow.Gauges.none(), "test window");
-      return window.start(held -> work.accept(window, held), (held, e) -> {
-        failedOffsets.add(held.record().offset());
-        window.done(held);
-      });
+      window =
+          new ConsumerWindow(
+              vertx, config, List.of(topic), LIMITS, ConsumerWindow.Gauges.none(), "test window");
+      return window.start(
+          held -> work.accept(window, held),
+          (held, e) -> {
+            failedOffsets.add(held.record().offset());
+            window.done(held);
+          });
     }
 
     @Override
@@ -84,7 +99,8 @@ class ConsumerWindowTest {
   }
 
   @Test
-  void pausedForSeveralMaxPollIntervalsTheConsumerStaysInItsGroupAndItsCommitsSucceed() throws Exception {
+  void pausedForSeveralMaxPollIntervalsTheConsumerStaysInItsGroupAndItsCommitsSucceed()
+      throws Exception {
     createTopic(1);
     produce(0, 5);
     long outageEnds = System.nanoTime() + Duration.ofMillis(4L * MAX_POLL_INTERVAL_MS).toNanos();
@@ -93,21 +109,32 @@ class ConsumerWindowTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> tries.size() == 5);
     String member = onlyMember();
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(committed()).containsEntry(new TopicPartition(topic, 0), new OffsetAndMetadata(5)));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(committed())
+                    .containsEntry(new TopicPartition(topic, 0), new OffsetAndMetadata(5)));
     assertThat(onlyMember()).as("the same member: never evicted, never rejoined").isEqualTo(member);
     assertThat(tries).as("each record handed over once, not again after a rejoin").hasSize(5);
     assertThat(tries.values()).allSatisfy(n -> assertThat(n.get()).isGreaterThan(10));
   }
 
-  /** A record whose "endpoint" is down until {@code outageEnds}: retried every 200 ms, then done. */
-  private static void tryUntil(ConsumerWindow window, ConsumerWindow.Held held, Map<Long, AtomicInteger> tries,
+  /**
+   * A record whose "endpoint" is down until {@code outageEnds}: retried every 200 ms, then done.
+   */
+  private static void tryUntil(
+      ConsumerWindow window,
+      ConsumerWindow.Held held,
+      Map<Long, AtomicInteger> tries,
       long outageEnds) {
-    int n = tries.computeIfAbsent(held.record().offset(), o -> new AtomicInteger()).incrementAndGet();
+    int n =
+        tries.computeIfAbsent(held.record().offset(), o -> new AtomicInteger()).incrementAndGet();
     if (n > 1 && System.nanoTime() >= outageEnds) {
       window.done(held);
     } else {
-      window.retryLater(List.of(held), Duration.ofMillis(200), () -> tryUntil(window, held, tries, outageEnds));
+      window.retryLater(
+          List.of(held), Duration.ofMillis(200), () -> tryUntil(window, held, tries, outageEnds));
     }
   }
 
@@ -115,19 +142,25 @@ class ConsumerWindowTest {
   void aRecordWhoseHandlerThrowsGoesToTheFallbackAndDoesNotPinItsPartition() throws Exception {
     createTopic(1);
     produce(0, 3);
-    deploy((window, held) -> {
-      if (held.record().offset() == 0) {
-        throw new IllegalStateException("handler bug");
-      }
-      window.done(held);
-    });
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(committed()).containsEntry(new TopicPartition(topic, 0), new OffsetAndMetadata(3)));
+    deploy(
+        (window, held) -> {
+          if (held.record().offset() == 0) {
+            throw new IllegalStateException("handler bug");
+          }
+          window.done(held);
+        });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(committed())
+                    .containsEntry(new TopicPartition(topic, 0), new OffsetAndMetadata(3)));
     assertThat(failedOffsets).containsExactly(0L);
   }
 
   @Test
-  void whenAPartitionIsRevokedItsRecordsAreGivenBackUncommittedAndTheirRetriesStop() throws Exception {
+  void whenAPartitionIsRevokedItsRecordsAreGivenBackUncommittedAndTheirRetriesStop()
+      throws Exception {
     createTopic(2);
     produce(0, 1);
     produce(1, 1);
@@ -136,27 +169,38 @@ class ConsumerWindowTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> firstTries.size() == 2);
 
     Map<Integer, Long> takenOver = new ConcurrentHashMap<>();
-    deploy((window, held) -> {
-      takenOver.put(held.record().partition(), held.record().offset());
-      window.done(held);
-    });
+    deploy(
+        (window, held) -> {
+          takenOver.put(held.record().partition(), held.record().offset());
+          window.done(held);
+        });
     await().atMost(Duration.ofSeconds(30)).until(() -> takenOver.size() == 1);
     int moved = takenOver.keySet().iterator().next();
     int kept = 1 - moved;
-    assertThat(takenOver).as("the new owner starts from the uncommitted record").containsEntry(moved, 0L);
+    assertThat(takenOver)
+        .as("the new owner starts from the uncommitted record")
+        .containsEntry(moved, 0L);
 
     // The kept partition's record goes on being retried; the moved one's is not retried any more.
     int movedTries = firstTries.get(moved).get();
     int keptTries = firstTries.get(kept).get();
-    await().atMost(Duration.ofSeconds(10)).until(() -> firstTries.get(kept).get() >= keptTries + 10);
-    assertThat(firstTries.get(moved).get()).isLessThanOrEqualTo(movedTries + 1); // one may have been under way
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> firstTries.get(kept).get() >= keptTries + 10);
+    assertThat(firstTries.get(moved).get())
+        .isLessThanOrEqualTo(movedTries + 1); // one may have been under way
     assertThat(first.held()).isEqualTo(1);
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(committed()).containsEntry(new TopicPartition(topic, moved), new OffsetAndMetadata(1))
-            .doesNotContainKey(new TopicPartition(topic, kept)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(committed())
+                    .containsEntry(new TopicPartition(topic, moved), new OffsetAndMetadata(1))
+                    .doesNotContainKey(new TopicPartition(topic, kept)));
   }
 
-  private static void tryForever(ConsumerWindow window, ConsumerWindow.Held held, Map<Integer, AtomicInteger> tries) {
+  private static void tryForever(
+      ConsumerWindow window, ConsumerWindow.Held held, Map<Integer, AtomicInteger> tries) {
     tries.computeIfAbsent(held.record().partition(), p -> new AtomicInteger()).incrementAndGet();
     window.retryLater(List.of(held), Duration.ofMillis(100), () -> tryForever(window, held, tries));
   }
@@ -167,22 +211,31 @@ class ConsumerWindowTest {
     produce(0, 2);
     AtomicInteger retriedAfterDone = new AtomicInteger();
     AtomicInteger laterRetry = new AtomicInteger();
-    deploy((window, held) -> {
-      if (held.record().offset() == 0) {
-        window.retryLater(List.of(held), Duration.ofMillis(100), retriedAfterDone::incrementAndGet);
-        window.done(held); // e.g. dead-lettered by another path before the timer fired
-      } else {
-        window.retryLater(List.of(held), Duration.ofMillis(500), () -> {
-          laterRetry.incrementAndGet();
-          window.done(held);
+    deploy(
+        (window, held) -> {
+          if (held.record().offset() == 0) {
+            window.retryLater(
+                List.of(held), Duration.ofMillis(100), retriedAfterDone::incrementAndGet);
+            window.done(held); // e.g. dead-lettered by another path before the timer fired
+          } else {
+            window.retryLater(
+                List.of(held),
+                Duration.ofMillis(500),
+                () -> {
+                  laterRetry.incrementAndGet();
+                  window.done(held);
+                });
+          }
         });
-      }
-    });
 
     await().atMost(Duration.ofSeconds(30)).until(() -> laterRetry.get() == 1);
     assertThat(retriedAfterDone).hasValue(0);
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(committed()).containsEntry(new TopicPartition(topic, 0), new OffsetAndMetadata(2)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(committed())
+                    .containsEntry(new TopicPartition(topic, 0), new OffsetAndMetadata(2)));
   }
 
   @Test
@@ -190,20 +243,23 @@ class ConsumerWindowTest {
     createTopic(1);
     produce(0, 3);
     AtomicInteger received = new AtomicInteger();
-    WindowVerticle verticle = deploy((window, held) -> {
-      received.incrementAndGet();
-      if (held.record().offset() == 0) {
-        window.done(held);
-      } else {
-        window.retryLater(List.of(held), Duration.ofHours(1), () -> window.done(held));
-      }
-    });
+    WindowVerticle verticle =
+        deploy(
+            (window, held) -> {
+              received.incrementAndGet();
+              if (held.record().offset() == 0) {
+                window.done(held);
+              } else {
+                window.retryLater(List.of(held), Duration.ofHours(1), () -> window.done(held));
+              }
+            });
     await().atMost(Duration.ofSeconds(30)).until(() -> received.get() == 3);
 
     long started = System.nanoTime();
     join(vertx.undeploy(verticle.deploymentID()));
 
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no wait for the armed retries")
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("no wait for the armed retries")
         .isLessThan(Duration.ofSeconds(4));
     assertThat(committed()).containsEntry(new TopicPartition(topic, 0), new OffsetAndMetadata(1));
   }
@@ -215,7 +271,10 @@ class ConsumerWindowTest {
   }
 
   private void createTopic(int partitions) throws Exception {
-    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    admin
+        .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+        .all()
+        .get(30, TimeUnit.SECONDS);
   }
 
   private void produce(int partition, int count) {
@@ -227,12 +286,21 @@ class ConsumerWindowTest {
   }
 
   private Map<TopicPartition, OffsetAndMetadata> committed() throws Exception {
-    return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+    return admin
+        .listConsumerGroupOffsets(group)
+        .partitionsToOffsetAndMetadata()
+        .get(10, TimeUnit.SECONDS);
   }
 
   private String onlyMember() throws Exception {
-    List<MemberDescription> members = List.copyOf(admin.describeConsumerGroups(List.of(group)).describedGroups()
-        .get(group).get(10, TimeUnit.SECONDS).members());
+    List<MemberDescription> members =
+        List.copyOf(
+            admin
+                .describeConsumerGroups(List.of(group))
+                .describedGroups()
+                .get(group)
+                .get(10, TimeUnit.SECONDS)
+                .members());
     assertThat(members).hasSize(1);
     return members.get(0).consumerId();
   }

@@ -2,6 +2,8 @@ package io.pyrogate.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pyrogate.testing.CrashingConsumer;
+import io.pyrogate.testing.TestKafka;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +15,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import io.pyrogate.testing.CrashingConsumer;
-import io.pyrogate.testing.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -26,33 +25,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * After a crash (a consumer process killed without leaving its group), a new consumer of the same group gets the
- * partitions and the first record within seconds: the dead member holds them only for pyrogate's
- * {@code session.timeout.ms}, not Kafka's default 45 s.
+ * After a crash (a consumer process killed without leaving its group), a new consumer of the same
+ * group gets the partitions and the first record within seconds: the dead member holds them only
+ * for pyrogate's {@code session.timeout.ms}, not Kafka's default 45 s.
  */
 class CrashTakeoverTest {
   private static final Logger LOG = LoggerFactory.getLogger(CrashTakeoverTest.class);
 
   @Test
-  void aConsumerKilledWithoutClosingHandsItsPartitionsOverWellBelowKafkasDefaultSessionTimeout() throws Exception {
+  void aConsumerKilledWithoutClosingHandsItsPartitionsOverWellBelowKafkasDefaultSessionTimeout()
+      throws Exception {
     String topic = "crash-" + UUID.randomUUID();
     String group = "crash-group-" + UUID.randomUUID();
     try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process crashing = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        CrashingConsumer.class.getName(), TestKafka.bootstrapServers(), group, topic)
-        .redirectErrorStream(true).start();
+    Process crashing =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashingConsumer.class.getName(),
+                TestKafka.bootstrapServers(),
+                group,
+                topic)
+            .redirectErrorStream(true)
+            .start();
     try {
-      CompletableFuture<Boolean> assigned = CompletableFuture.supplyAsync(() -> {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(crashing.getInputStream(), StandardCharsets.UTF_8))) {
-          return out.lines().anyMatch(CrashingConsumer.ASSIGNED::equals);
-        } catch (Exception e) {
-          return false;
-        }
-      });
-      assertThat(assigned.get(60, TimeUnit.SECONDS)).as("the first consumer got the partition").isTrue();
+      CompletableFuture<Boolean> assigned =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (BufferedReader out =
+                    new BufferedReader(
+                        new InputStreamReader(crashing.getInputStream(), StandardCharsets.UTF_8))) {
+                  return out.lines().anyMatch(CrashingConsumer.ASSIGNED::equals);
+                } catch (Exception e) {
+                  return false;
+                }
+              });
+      assertThat(assigned.get(60, TimeUnit.SECONDS))
+          .as("the first consumer got the partition")
+          .isTrue();
     } finally {
       crashing.destroyForcibly(); // SIGKILL: no LeaveGroup, no last commit
       crashing.waitFor(30, TimeUnit.SECONDS);
@@ -60,7 +77,8 @@ class CrashTakeoverTest {
     long killed = System.nanoTime();
     TestKafka.produce(List.of(new ProducerRecord<>(topic, new byte[] {1})));
 
-    Map<String, Object> config = new HashMap<>(KafkaDefaults.consumer(TestKafka.bootstrapServers(), group));
+    Map<String, Object> config =
+        new HashMap<>(KafkaDefaults.consumer(TestKafka.bootstrapServers(), group));
     Duration firstRecord = null;
     try (KafkaConsumer<String, byte[]> successor = new KafkaConsumer<>(config)) {
       successor.subscribe(List.of(topic));
@@ -71,7 +89,12 @@ class CrashTakeoverTest {
         }
       }
     }
-    LOG.info("first record {} ms after the kill", firstRecord == null ? "never" : firstRecord.toMillis());
-    assertThat(firstRecord).as("time from the kill to the first record").isNotNull().isLessThan(Duration.ofSeconds(25));
+    LOG.info(
+        "first record {} ms after the kill",
+        firstRecord == null ? "never" : firstRecord.toMillis());
+    assertThat(firstRecord)
+        .as("time from the kill to the first record")
+        .isNotNull()
+        .isLessThan(Duration.ofSeconds(25));
   }
 }

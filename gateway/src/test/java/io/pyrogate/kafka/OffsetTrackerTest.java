@@ -3,7 +3,6 @@ package io.pyrogate.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -33,11 +32,15 @@ class OffsetTrackerTest {
     tracker.received(p1, 5);
     tracker.done(p0, 0);
     var first = tracker.committable();
-    assertThat(first).containsEntry(p0, new OffsetAndMetadata(1)).containsEntry(p1, new OffsetAndMetadata(5));
+    assertThat(first)
+        .containsEntry(p0, new OffsetAndMetadata(1))
+        .containsEntry(p1, new OffsetAndMetadata(5));
     tracker.committed(first);
     assertThat(tracker.committable()).isEmpty();
     tracker.done(p1, 5);
-    assertThat(tracker.committable()).containsOnlyKeys(p1).containsEntry(p1, new OffsetAndMetadata(6));
+    assertThat(tracker.committable())
+        .containsOnlyKeys(p1)
+        .containsEntry(p1, new OffsetAndMetadata(6));
   }
 
   @Test

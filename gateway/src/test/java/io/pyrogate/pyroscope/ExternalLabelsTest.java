@@ -2,12 +2,11 @@ package io.pyrogate.pyroscope;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.pyrogate.proto.types.v1.LabelPair;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ExternalLabelsTest {
@@ -28,19 +27,37 @@ class ExternalLabelsTest {
 
   @Test
   void overridesAddsAndDeletesAsAlloyDoes() {
-    PushRequest in = request("__name__", "process_cpu", "service_name", "cart", "instance", "pod-1", "env", "dev");
-    PushRequest out = new ExternalLabels(Map.of("env", "prod", "instance", "", "cluster", "eu-1", "az", "a"))
-        .apply(in);
-    assertThat(labels(out)).containsExactly(
-        Map.entry("__name__", "process_cpu"), Map.entry("service_name", "cart"), Map.entry("env", "prod"),
-        Map.entry("az", "a"), Map.entry("cluster", "eu-1"));
+    PushRequest in =
+        request(
+            "__name__", "process_cpu", "service_name", "cart", "instance", "pod-1", "env", "dev");
+    PushRequest out =
+        new ExternalLabels(Map.of("env", "prod", "instance", "", "cluster", "eu-1", "az", "a"))
+            .apply(in);
+    assertThat(labels(out))
+        .containsExactly(
+            Map.entry("__name__", "process_cpu"),
+            Map.entry("service_name", "cart"),
+            Map.entry("env", "prod"),
+            Map.entry("az", "a"),
+            Map.entry("cluster", "eu-1"));
   }
 
   @Test
   void dropsReservedLabelsButKeepsNameAndDelta() {
-    PushRequest in = request("__name__", "memory", "__delta__", "false", "__session_id__", "abc", "__period__", "x",
-        "service_name", "s");
-    assertThat(labels(new ExternalLabels(Map.of()).apply(in))).containsOnlyKeys("__name__", "__delta__", "service_name");
+    PushRequest in =
+        request(
+            "__name__",
+            "memory",
+            "__delta__",
+            "false",
+            "__session_id__",
+            "abc",
+            "__period__",
+            "x",
+            "service_name",
+            "s");
+    assertThat(labels(new ExternalLabels(Map.of()).apply(in)))
+        .containsOnlyKeys("__name__", "__delta__", "service_name");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.pyrogate.pyroscope;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pyrogate.testing.Profiles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,11 +10,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
-
-import io.pyrogate.testing.Profiles;
 import org.junit.jupiter.api.Test;
 
-/** The envelope check on raw profile bytes: gzip, or a Profile whose top-level fields are well formed. */
+/**
+ * The envelope check on raw profile bytes: gzip, or a Profile whose top-level fields are well
+ * formed.
+ */
 class ProfileEnvelopeTest {
 
   @Test
@@ -35,9 +37,12 @@ class ProfileEnvelopeTest {
   void bytesPyroscopeCannotReadAreRefused() throws IOException {
     byte[] plain = gunzip(Profiles.jvmStacksPprof(1));
     assertThat(problem(new byte[0])).isEqualTo("empty profile");
-    assertThat(problem("not a profile at all".getBytes(StandardCharsets.US_ASCII))).startsWith("not a gzip stream nor a pprof profile");
-    assertThat(problem(new byte[] {0x1f, (byte) 0x8b, 0x08})).isEqualTo("gzip header is truncated or not deflate");
-    assertThat(problem(Arrays.copyOf(plain, plain.length - 3))).as("truncated")
+    assertThat(problem("not a profile at all".getBytes(StandardCharsets.US_ASCII)))
+        .startsWith("not a gzip stream nor a pprof profile");
+    assertThat(problem(new byte[] {0x1f, (byte) 0x8b, 0x08}))
+        .isEqualTo("gzip header is truncated or not deflate");
+    assertThat(problem(Arrays.copyOf(plain, plain.length - 3)))
+        .as("truncated")
         .startsWith("not a gzip stream nor a pprof profile");
     assertThat(problem(new byte[] {0x00, 0x01})).contains("field number 0");
     assertThat(problem(new byte[] {0x0f})).contains("illegal wire type 7");

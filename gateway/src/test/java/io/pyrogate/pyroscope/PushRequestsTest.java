@@ -3,24 +3,29 @@ package io.pyrogate.pyroscope;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Arrays;
-import java.util.Random;
-
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.pyrogate.proto.push.v1.RawSample;
 import io.pyrogate.proto.types.v1.LabelPair;
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PushRequestsTest {
 
   private static byte[] request(byte[] profile) {
-    return PushRequest.newBuilder().addSeries(RawProfileSeries.newBuilder()
-            .addLabels(LabelPair.newBuilder().setName("service_name").setValue("cart"))
-            .addSamples(RawSample.newBuilder().setRawProfile(ByteString.copyFrom(profile)).setID("id-1")))
-        .build().toByteArray();
+    return PushRequest.newBuilder()
+        .addSeries(
+            RawProfileSeries.newBuilder()
+                .addLabels(LabelPair.newBuilder().setName("service_name").setValue("cart"))
+                .addSamples(
+                    RawSample.newBuilder()
+                        .setRawProfile(ByteString.copyFrom(profile))
+                        .setID("id-1")))
+        .build()
+        .toByteArray();
   }
 
   @Test

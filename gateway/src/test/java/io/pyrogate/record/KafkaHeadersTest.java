@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,8 @@ class KafkaHeadersTest {
     KafkaHeaders.add(h, KafkaHeaders.TENANT, "first");
     KafkaHeaders.add(h, KafkaHeaders.TENANT, "ünïcode");
     assertThat(KafkaHeaders.lastString(h, KafkaHeaders.TENANT)).isEqualTo("ünïcode");
-    assertThat(h.lastHeader(KafkaHeaders.TENANT).value()).isEqualTo("ünïcode".getBytes(StandardCharsets.UTF_8));
+    assertThat(h.lastHeader(KafkaHeaders.TENANT).value())
+        .isEqualTo("ünïcode".getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -39,8 +39,15 @@ class KafkaHeadersTest {
 
   @Test
   void deadLetterHeadersShareThePrefixReplayStripsAndTheReplayHeaderDoesNot() {
-    assertThat(List.of(KafkaHeaders.DLQ_ENDPOINT, KafkaHeaders.DLQ_REASON, KafkaHeaders.DLQ_STATUS,
-        KafkaHeaders.DLQ_ATTEMPTS, KafkaHeaders.DLQ_FIRST_ATTEMPT, KafkaHeaders.DLQ_LAST_ATTEMPT, KafkaHeaders.DLQ_SOURCE))
+    assertThat(
+            List.of(
+                KafkaHeaders.DLQ_ENDPOINT,
+                KafkaHeaders.DLQ_REASON,
+                KafkaHeaders.DLQ_STATUS,
+                KafkaHeaders.DLQ_ATTEMPTS,
+                KafkaHeaders.DLQ_FIRST_ATTEMPT,
+                KafkaHeaders.DLQ_LAST_ATTEMPT,
+                KafkaHeaders.DLQ_SOURCE))
         .allMatch(name -> name.startsWith(KafkaHeaders.DLQ_PREFIX));
     assertThat(KafkaHeaders.REPLAY_ENDPOINT).doesNotStartWith(KafkaHeaders.DLQ_PREFIX);
   }

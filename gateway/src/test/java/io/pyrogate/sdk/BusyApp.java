@@ -2,8 +2,7 @@ package io.pyrogate.sdk;
 
 /** A small app for the Java agent to profile: burns CPU until it is killed or a minute passed. */
 public final class BusyApp {
-  private BusyApp() {
-  }
+  private BusyApp() {}
 
   public static void main(String[] args) {
     long until = System.currentTimeMillis() + 60_000;

@@ -6,13 +6,6 @@ import static io.pyrogate.testing.TestGateways.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 import io.pyrogate.Gateway;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
@@ -20,12 +13,19 @@ import io.pyrogate.kafka.Topics;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real pyroscope-java agent (io.pyroscope:agent), attached to a child JVM and pointed at pyrogate as at a
- * Pyroscope server: its uploads are stored in Kafka and delivered to the endpoint's /ingest as sent.
+ * The real pyroscope-java agent (io.pyroscope:agent), attached to a child JVM and pointed at
+ * pyrogate as at a Pyroscope server: its uploads are stored in Kafka and delivered to the
+ * endpoint's /ingest as sent.
  */
 class PyroscopeJavaAgentTest {
 
@@ -33,14 +33,31 @@ class PyroscopeJavaAgentTest {
   void uploadsOfTheJavaAgentArriveInKafkaAndAtTheEndpoint() throws Exception {
     int port = freePort();
     KafkaSettings kafka = TestGateways.sharedKafka();
-    Path agent = Path.of(io.pyroscope.javaagent.PyroscopeAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path agent =
+        Path.of(
+            io.pyroscope.javaagent.PyroscopeAgent.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
     try (FakePyroscope pyroscope = new FakePyroscope();
-         Gateway gateway = TestGateways.start(config(kafka, port,
-             List.of(new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of()))))) {
-      ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-javaagent:" + agent, "-cp", System.getProperty("java.class.path"), BusyApp.class.getName())
-          .redirectErrorStream(true)
-          .redirectOutput(TestGateways.tempDir().resolve("agent.log").toFile());
+        Gateway gateway =
+            TestGateways.start(
+                config(
+                    kafka,
+                    port,
+                    List.of(
+                        new WriteComponent(
+                            "w", List.of(endpoint("a", pyroscope.url())), Map.of()))))) {
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-javaagent:" + agent,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  BusyApp.class.getName())
+              .redirectErrorStream(true)
+              .redirectOutput(TestGateways.tempDir().resolve("agent.log").toFile());
       Map<String, String> env = builder.environment();
       env.put("PYROSCOPE_APPLICATION_NAME", "busy-app");
       env.put("PYROSCOPE_SERVER_ADDRESS", "http://127.0.0.1:" + port);
@@ -59,12 +76,17 @@ class PyroscopeJavaAgentTest {
       FakePyroscope.Request upload = pyroscope.delivered().get(0);
       assertThat(upload.path()).isEqualTo("/ingest");
       String query = URLDecoder.decode(upload.query(), StandardCharsets.UTF_8);
-      assertThat(query).contains("name=busy-app").contains("env=test").contains("format=jfr").contains("spyName=javaspy");
+      assertThat(query)
+          .contains("name=busy-app")
+          .contains("env=test")
+          .contains("format=jfr")
+          .contains("spyName=javaspy");
       assertThat(upload.headers().get("content-type")).startsWith("multipart/form-data; boundary=");
       assertThat(upload.headers()).containsEntry("x-scope-orgid", "team-java");
       assertThat(new String(upload.body(), StandardCharsets.ISO_8859_1)).contains("name=\"jfr\"");
 
-      List<ConsumerRecord<String, byte[]>> stored = TestKafka.readAll(Topics.writeTopic(kafka, "w"));
+      List<ConsumerRecord<String, byte[]>> stored =
+          TestKafka.readAll(Topics.writeTopic(kafka, "w"));
       assertThat(stored).isNotEmpty();
       assertThat(stored).anySatisfy(r -> assertThat(r.value()).isEqualTo(upload.body()));
     }

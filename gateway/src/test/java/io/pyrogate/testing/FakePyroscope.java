@@ -1,5 +1,9 @@
 package io.pyrogate.testing;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -9,34 +13,34 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
-
 /**
- * A real HTTP server on 127.0.0.1 standing in for a Pyroscope server: records every request and answers
- * as told (2xx by default, an error status, or never). Given TLS server options it is an HTTPS server and
- * also records what each request's TLS session was.
+ * A real HTTP server on 127.0.0.1 standing in for a Pyroscope server: records every request and
+ * answers as told (2xx by default, an error status, or never). Given TLS server options it is an
+ * HTTPS server and also records what each request's TLS session was.
  */
 public final class FakePyroscope implements AutoCloseable {
   /**
-   * A request as the server received it. Header names are lower case; repeated headers are joined with ", ";
-   * {@code host} is HTTP/2's :authority too.
+   * A request as the server received it. Header names are lower case; repeated headers are joined
+   * with ", "; {@code host} is HTTP/2's :authority too.
    *
    * @param answered the status it was answered with; 0 when it was never answered
    * @param receivedAtNanos when it arrived, {@link System#nanoTime()}
    */
-  public record Request(String method, String path, String query, Map<String, String> headers, byte[] body, int answered,
-      long receivedAtNanos) {
-  }
+  public record Request(
+      String method,
+      String path,
+      String query,
+      Map<String, String> headers,
+      byte[] body,
+      int answered,
+      long receivedAtNanos) {}
 
   /**
-   * The TLS session a request came in: the server name the client asked for (SNI; needs {@code setSni(true)}),
-   * the subject of the client's certificate (null without one), and the protocol, e.g. TLSv1.3.
+   * The TLS session a request came in: the server name the client asked for (SNI; needs {@code
+   * setSni(true)}), the subject of the client's certificate (null without one), and the protocol,
+   * e.g. TLSv1.3.
    */
-  public record TlsSession(String serverName, String clientSubject, String protocol) {
-  }
+  public record TlsSession(String serverName, String clientSubject, String protocol) {}
 
   private final Vertx vertx = Vertx.vertx();
   private final boolean tls;
@@ -51,12 +55,12 @@ public final class FakePyroscope implements AutoCloseable {
   private final AtomicInteger successesLeft = new AtomicInteger();
   private volatile boolean blackhole;
   private volatile boolean echo;
-  private final java.util.concurrent.atomic.AtomicLong delayMillis = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong delayMillis =
+      new java.util.concurrent.atomic.AtomicLong();
   private final AtomicInteger held = new AtomicInteger();
   private volatile Refusal refusal;
 
-  private record Refusal(java.util.function.Predicate<byte[]> body, int status, String message) {
-  }
+  private record Refusal(java.util.function.Predicate<byte[]> body, int status, String message) {}
 
   public FakePyroscope() {
     this(new HttpServerOptions());
@@ -73,58 +77,114 @@ public final class FakePyroscope implements AutoCloseable {
 
   private FakePyroscope(HttpServerOptions options, int port) {
     tls = options.isSsl();
-    server = await(vertx.createHttpServer(options).requestHandler(this::handle).listen(port, "127.0.0.1"));
+    server =
+        await(
+            vertx.createHttpServer(options).requestHandler(this::handle).listen(port, "127.0.0.1"));
   }
 
   private void handle(HttpServerRequest req) {
     if (req.isSSL()) {
       String subject;
       try {
-        subject = ((java.security.cert.X509Certificate) req.connection().peerCertificates().get(0)).getSubjectX500Principal().getName();
+        subject =
+            ((java.security.cert.X509Certificate) req.connection().peerCertificates().get(0))
+                .getSubjectX500Principal()
+                .getName();
       } catch (javax.net.ssl.SSLPeerUnverifiedException | RuntimeException none) {
         subject = null;
       }
-      tlsSessions.add(new TlsSession(req.connection().indicatedServerName(), subject, req.connection().sslSession().getProtocol()));
+      tlsSessions.add(
+          new TlsSession(
+              req.connection().indicatedServerName(),
+              subject,
+              req.connection().sslSession().getProtocol()));
     }
-    req.body().onSuccess(body -> {
-      Map<String, String> headers = new TreeMap<>();
-      req.headers().forEach(e -> headers.merge(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue(), (a, b) -> a + ", " + b));
-      if (!headers.containsKey("host") && req.authority() != null) {
-        headers.put("host", req.authority().toString()); // HTTP/2 carries it as :authority
-      }
-      if (blackhole) {
-        received.add(new Request(req.method().name(), req.path(), req.query(), headers, body.getBytes(), 0, System.nanoTime()));
-        return; // accept, never answer
-      }
-      int code = failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? failureStatus.get()
-          : successesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 200 : status.get();
-      boolean failure = code == failureStatus.get() && code / 100 != 2;
-      Refusal refuse = refusal;
-      if (refuse != null && refuse.body().test(body.getBytes())) {
-        received.add(new Request(req.method().name(), req.path(), req.query(), headers, body.getBytes(), refuse.status(), System.nanoTime()));
-        req.response().setStatusCode(refuse.status()).end(refuse.message());
-        return;
-      }
-      received.add(new Request(req.method().name(), req.path(), req.query(), headers, body.getBytes(), code, System.nanoTime()));
-      String retryAfter = failureRetryAfter.get();
-      if (failure && retryAfter != null) {
-        req.response().putHeader("Retry-After", retryAfter);
-      }
-      String answer = echo ? "you sent " + req.method() + " " + req.uri() + " " + headers + " " + body.toString(StandardCharsets.UTF_8)
-          : errorBody.get();
-      long delay = delayMillis.get();
-      if (delay <= 0) {
-        req.response().setStatusCode(code).end(code / 100 == 2 ? "" : answer);
-        return;
-      }
-      held.incrementAndGet();
-      vertx.setTimer(delay, t -> {
-        held.decrementAndGet();
-        if (!req.response().closed()) {
-          req.response().setStatusCode(code).end(code / 100 == 2 ? "" : answer);
-        }
-      });
-    });
+    req.body()
+        .onSuccess(
+            body -> {
+              Map<String, String> headers = new TreeMap<>();
+              req.headers()
+                  .forEach(
+                      e ->
+                          headers.merge(
+                              e.getKey().toLowerCase(java.util.Locale.ROOT),
+                              e.getValue(),
+                              (a, b) -> a + ", " + b));
+              if (!headers.containsKey("host") && req.authority() != null) {
+                headers.put("host", req.authority().toString()); // HTTP/2 carries it as :authority
+              }
+              if (blackhole) {
+                received.add(
+                    new Request(
+                        req.method().name(),
+                        req.path(),
+                        req.query(),
+                        headers,
+                        body.getBytes(),
+                        0,
+                        System.nanoTime()));
+                return; // accept, never answer
+              }
+              int code =
+                  failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+                      ? failureStatus.get()
+                      : successesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+                          ? 200
+                          : status.get();
+              boolean failure = code == failureStatus.get() && code / 100 != 2;
+              Refusal refuse = refusal;
+              if (refuse != null && refuse.body().test(body.getBytes())) {
+                received.add(
+                    new Request(
+                        req.method().name(),
+                        req.path(),
+                        req.query(),
+                        headers,
+                        body.getBytes(),
+                        refuse.status(),
+                        System.nanoTime()));
+                req.response().setStatusCode(refuse.status()).end(refuse.message());
+                return;
+              }
+              received.add(
+                  new Request(
+                      req.method().name(),
+                      req.path(),
+                      req.query(),
+                      headers,
+                      body.getBytes(),
+                      code,
+                      System.nanoTime()));
+              String retryAfter = failureRetryAfter.get();
+              if (failure && retryAfter != null) {
+                req.response().putHeader("Retry-After", retryAfter);
+              }
+              String answer =
+                  echo
+                      ? "you sent "
+                          + req.method()
+                          + " "
+                          + req.uri()
+                          + " "
+                          + headers
+                          + " "
+                          + body.toString(StandardCharsets.UTF_8)
+                      : errorBody.get();
+              long delay = delayMillis.get();
+              if (delay <= 0) {
+                req.response().setStatusCode(code).end(code / 100 == 2 ? "" : answer);
+                return;
+              }
+              held.incrementAndGet();
+              vertx.setTimer(
+                  delay,
+                  t -> {
+                    held.decrementAndGet();
+                    if (!req.response().closed()) {
+                      req.response().setStatusCode(code).end(code / 100 == 2 ? "" : answer);
+                    }
+                  });
+            });
   }
 
   public String url() {
@@ -150,15 +210,22 @@ public final class FakePyroscope implements AutoCloseable {
     return received.stream().filter(r -> r.answered() / 100 == 2).toList();
   }
 
-  /** The sample IDs of every push request delivered: what identifies "the same profile" across the pipeline. */
+  /**
+   * The sample IDs of every push request delivered: what identifies "the same profile" across the
+   * pipeline.
+   */
   public List<String> deliveredSampleIds() {
-    return delivered().stream().flatMap(r -> {
-      try {
-        return Profiles.sampleIds(io.pyrogate.proto.push.v1.PushRequest.parseFrom(r.body())).stream();
-      } catch (java.io.IOException e) {
-        throw new AssertionError("endpoint received a body that is not a PushRequest", e);
-      }
-    }).toList();
+    return delivered().stream()
+        .flatMap(
+            r -> {
+              try {
+                return Profiles.sampleIds(io.pyrogate.proto.push.v1.PushRequest.parseFrom(r.body()))
+                    .stream();
+              } catch (java.io.IOException e) {
+                throw new AssertionError("endpoint received a body that is not a PushRequest", e);
+              }
+            })
+        .toList();
   }
 
   /** Answer every request with this status from now on. */
@@ -175,7 +242,10 @@ public final class FakePyroscope implements AutoCloseable {
     return this;
   }
 
-  /** Answer the next {@code n} requests with 200, then the normal status, like a crash-looping server up a moment. */
+  /**
+   * Answer the next {@code n} requests with 200, then the normal status, like a crash-looping
+   * server up a moment.
+   */
   public FakePyroscope succeedNext(int n) {
     successesLeft.set(n);
     return this;
@@ -188,8 +258,9 @@ public final class FakePyroscope implements AutoCloseable {
   }
 
   /**
-   * Answer every request {@code delay} after it arrived (zero: at once), like a server that stores a profile and
-   * is slow to say so: the request counts as answered with its status from its arrival on.
+   * Answer every request {@code delay} after it arrived (zero: at once), like a server that stores
+   * a profile and is slow to say so: the request counts as answered with its status from its
+   * arrival on.
    */
   public FakePyroscope delayAnswers(java.time.Duration delay) {
     delayMillis.set(delay.toMillis());
@@ -201,15 +272,20 @@ public final class FakePyroscope implements AutoCloseable {
     return held.get();
   }
 
-  /** Answer requests whose body matches with {@code status} and {@code message}, like a server refusing bad data. */
-  public FakePyroscope refuseWhen(java.util.function.Predicate<byte[]> body, int status, String message) {
+  /**
+   * Answer requests whose body matches with {@code status} and {@code message}, like a server
+   * refusing bad data.
+   */
+  public FakePyroscope refuseWhen(
+      java.util.function.Predicate<byte[]> body, int status, String message) {
     refusal = new Refusal(body, status, message);
     return this;
   }
 
   /**
-   * Answer every request with {@code code}; an error answer's body repeats the request line, every header
-   * (Authorization included) and the body, as some servers and proxies do in their error pages.
+   * Answer every request with {@code code}; an error answer's body repeats the request line, every
+   * header (Authorization included) and the body, as some servers and proxies do in their error
+   * pages.
    */
   public FakePyroscope echoRequests(int code) {
     echo = true;

@@ -1,5 +1,12 @@
 package io.pyrogate.testing;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -8,17 +15,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.netty.handler.codec.http.QueryStringDecoder;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
-
 /**
- * An OAuth2 token endpoint on 127.0.0.1 for the client-credentials grant: answers every POST with a new
- * token {@code tok-1}, {@code tok-2}, ... (or with an error status when told) and records each request.
+ * An OAuth2 token endpoint on 127.0.0.1 for the client-credentials grant: answers every POST with a
+ * new token {@code tok-1}, {@code tok-2}, ... (or with an error status when told) and records each
+ * request.
  */
 public final class FakeTokenServer implements AutoCloseable {
   /**
@@ -29,8 +29,8 @@ public final class FakeTokenServer implements AutoCloseable {
    * @param contentType its Content-Type
    * @param issued the token answered, or null when it was refused
    */
-  public record TokenRequest(String authorization, Map<String, String> form, String contentType, String issued) {
-  }
+  public record TokenRequest(
+      String authorization, Map<String, String> form, String contentType, String issued) {}
 
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
@@ -47,7 +47,8 @@ public final class FakeTokenServer implements AutoCloseable {
 
   public FakeTokenServer(HttpServerOptions options) {
     tls = options.isSsl();
-    server = await(vertx.createHttpServer(options).requestHandler(this::handle).listen(0, "127.0.0.1"));
+    server =
+        await(vertx.createHttpServer(options).requestHandler(this::handle).listen(0, "127.0.0.1"));
   }
 
   public String url() {
@@ -77,25 +78,39 @@ public final class FakeTokenServer implements AutoCloseable {
   }
 
   private void handle(HttpServerRequest req) {
-    req.body().onSuccess(body -> {
-      Map<String, String> form = new TreeMap<>();
-      new QueryStringDecoder(body.toString(StandardCharsets.UTF_8), false).parameters()
-          .forEach((k, v) -> form.put(k, v.get(0)));
-      int status = failWith;
-      if (status != 0) {
-        requests.add(new TokenRequest(req.getHeader("Authorization"), form, req.getHeader("Content-Type"), null));
-        req.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("error", "invalid_client").put("error_description", "refused by the test").encode());
-        return;
-      }
-      String token = tokenPrefix + issued.incrementAndGet();
-      requests.add(new TokenRequest(req.getHeader("Authorization"), form, req.getHeader("Content-Type"), token));
-      JsonObject answer = new JsonObject().put("access_token", token).put("token_type", "bearer");
-      if (expiresIn > 0) {
-        answer.put("expires_in", expiresIn);
-      }
-      req.response().putHeader("Content-Type", "application/json").end(answer.encode());
-    });
+    req.body()
+        .onSuccess(
+            body -> {
+              Map<String, String> form = new TreeMap<>();
+              new QueryStringDecoder(body.toString(StandardCharsets.UTF_8), false)
+                  .parameters()
+                  .forEach((k, v) -> form.put(k, v.get(0)));
+              int status = failWith;
+              if (status != 0) {
+                requests.add(
+                    new TokenRequest(
+                        req.getHeader("Authorization"), form, req.getHeader("Content-Type"), null));
+                req.response()
+                    .setStatusCode(status)
+                    .putHeader("Content-Type", "application/json")
+                    .end(
+                        new JsonObject()
+                            .put("error", "invalid_client")
+                            .put("error_description", "refused by the test")
+                            .encode());
+                return;
+              }
+              String token = tokenPrefix + issued.incrementAndGet();
+              requests.add(
+                  new TokenRequest(
+                      req.getHeader("Authorization"), form, req.getHeader("Content-Type"), token));
+              JsonObject answer =
+                  new JsonObject().put("access_token", token).put("token_type", "bearer");
+              if (expiresIn > 0) {
+                answer.put("expires_in", expiresIn);
+              }
+              req.response().putHeader("Content-Type", "application/json").end(answer.encode());
+            });
   }
 
   @Override

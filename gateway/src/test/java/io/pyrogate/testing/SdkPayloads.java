@@ -1,5 +1,6 @@
 package io.pyrogate.testing;
 
+import io.pyrogate.testing.jfrlabels.JfrLabels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,32 +16,28 @@ import java.util.List;
 import java.util.UUID;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
-
-import io.pyrogate.testing.jfrlabels.JfrLabels;
 import jdk.jfr.Recording;
 
 /**
- * Legacy {@code /ingest} requests built the way Pyroscope's SDKs send them: the query each one sets and its
- * multipart body (Go's {@code mime/multipart} writer for pyroscope-go, OkHttp's for pyroscope-java, the
- * {@code form-data} package for @pyroscope/nodejs), with real profiles of this JVM.
+ * Legacy {@code /ingest} requests built the way Pyroscope's SDKs send them: the query each one sets
+ * and its multipart body (Go's {@code mime/multipart} writer for pyroscope-go, OkHttp's for
+ * pyroscope-java, the {@code form-data} package for @pyroscope/nodejs), with real profiles of this
+ * JVM.
  */
 public final class SdkPayloads {
   private static byte[] jfr;
 
-  private SdkPayloads() {
-  }
+  private SdkPayloads() {}
 
   /** A request body with the Content-Type that goes with it. */
-  public record Body(String contentType, byte[] bytes) {
-  }
+  public record Body(String contentType, byte[] bytes) {}
 
   /** One form part: headers as the client library writes them, then the content. */
-  public record Part(String name, String fileName, String contentType, byte[] content) {
-  }
+  public record Part(String name, String fileName, String contentType, byte[] content) {}
 
   /**
-   * A real JFR recording of this JVM: CPU samples and allocation events over a short burst of work (a fraction of
-   * a second, recorded once per test JVM).
+   * A real JFR recording of this JVM: CPU samples and allocation events over a short burst of work
+   * (a fraction of a second, recorded once per test JVM).
    */
   public static synchronized byte[] jfrRecording() {
     if (jfr == null) {
@@ -71,13 +68,19 @@ public final class SdkPayloads {
   /** A LabelsSnapshot as the Java agent sends it: two contexts over interned strings. */
   public static byte[] jfrLabels() {
     return JfrLabels.LabelsSnapshot.newBuilder()
-        .putStrings(1, "span_name").putStrings(2, "GET /cart").putStrings(3, "POST /pay")
+        .putStrings(1, "span_name")
+        .putStrings(2, "GET /cart")
+        .putStrings(3, "POST /pay")
         .putContexts(7, JfrLabels.Context.newBuilder().putLabels(1, 2).build())
         .putContexts(8, JfrLabels.Context.newBuilder().putLabels(1, 3).build())
-        .build().toByteArray();
+        .build()
+        .toByteArray();
   }
 
-  /** pyroscope-java: parts {@code jfr} (gzipped, no Content-Type) and {@code labels} (gzipped protobuf). */
+  /**
+   * pyroscope-java: parts {@code jfr} (gzipped, no Content-Type) and {@code labels} (gzipped
+   * protobuf).
+   */
   public static Body javaJfrForm(byte[] gzippedJfr, byte[] gzippedLabels) {
     List<Part> parts = new ArrayList<>();
     parts.add(new Part("jfr", "jfr", null, gzippedJfr));
@@ -87,22 +90,31 @@ public final class SdkPayloads {
     return form(UUID.randomUUID().toString(), parts);
   }
 
-  /** pyroscope-go: part {@code profile} (gzipped pprof) and, when given, {@code sample_type_config}. */
+  /**
+   * pyroscope-go: part {@code profile} (gzipped pprof) and, when given, {@code sample_type_config}.
+   */
   public static Body goPprofForm(byte[] pprof, String sampleTypeConfig) {
     List<Part> parts = new ArrayList<>();
     parts.add(new Part("profile", "profile.pprof", "application/octet-stream", pprof));
     if (sampleTypeConfig != null) {
-      parts.add(new Part("sample_type_config", "sample_type_config.json", "application/octet-stream",
-          sampleTypeConfig.getBytes(StandardCharsets.UTF_8)));
+      parts.add(
+          new Part(
+              "sample_type_config",
+              "sample_type_config.json",
+              "application/octet-stream",
+              sampleTypeConfig.getBytes(StandardCharsets.UTF_8)));
     }
     byte[] random = new byte[30];
     new SecureRandom().nextBytes(random);
     return form(HexFormat.of().formatHex(random), parts);
   }
 
-  /** @pyroscope/nodejs: one part {@code profile} with file name "profile". */
+  /**
+   * @pyroscope/nodejs: one part {@code profile} with file name "profile".
+   */
   public static Body nodejsPprofForm(byte[] pprof) {
-    return form("--------------------------" + System.nanoTime() % 1_000_000_000_000L,
+    return form(
+        "--------------------------" + System.nanoTime() % 1_000_000_000_000L,
         List.of(new Part("profile", "profile", "application/octet-stream", pprof)));
   }
 
@@ -110,8 +122,13 @@ public final class SdkPayloads {
   public static Body form(String boundary, List<Part> parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Part p : parts) {
-      StringBuilder head = new StringBuilder("--").append(boundary).append("\r\n")
-          .append("Content-Disposition: form-data; name=\"").append(p.name()).append('"');
+      StringBuilder head =
+          new StringBuilder("--")
+              .append(boundary)
+              .append("\r\n")
+              .append("Content-Disposition: form-data; name=\"")
+              .append(p.name())
+              .append('"');
       if (p.fileName() != null) {
         head.append("; filename=\"").append(p.fileName()).append('"');
       }
@@ -128,21 +145,41 @@ public final class SdkPayloads {
     return new Body("multipart/form-data; boundary=" + boundary, out.toByteArray());
   }
 
-  /** The query pyroscope-java builds (OkHttp percent-encodes the braces, '=' and ',' of the name). */
+  /**
+   * The query pyroscope-java builds (OkHttp percent-encodes the braces, '=' and ',' of the name).
+   */
   public static String javaQuery(String name, long fromSeconds, long untilSeconds) {
-    return "name=" + encode(name) + "&units=samples&aggregationType=sum&from=" + fromSeconds + "&until=" + untilSeconds
+    return "name="
+        + encode(name)
+        + "&units=samples&aggregationType=sum&from="
+        + fromSeconds
+        + "&until="
+        + untilSeconds
         + "&spyName=javaspy&sampleRate=100&format=jfr";
   }
 
-  /** The query pyroscope-go builds ({@code url.Values.Encode}: keys sorted, times in nanoseconds). */
+  /**
+   * The query pyroscope-go builds ({@code url.Values.Encode}: keys sorted, times in nanoseconds).
+   */
   public static String goQuery(String name, long fromNanos, long untilNanos) {
-    return "aggregationType=sum&from=" + fromNanos + "&name=" + encode(name) + "&sampleRate=100&spyName=gospy"
-        + "&units=samples&until=" + untilNanos;
+    return "aggregationType=sum&from="
+        + fromNanos
+        + "&name="
+        + encode(name)
+        + "&sampleRate=100&spyName=gospy"
+        + "&units=samples&until="
+        + untilNanos;
   }
 
   /** The query @pyroscope/nodejs builds. */
   public static String nodejsQuery(String name, long fromSeconds, long untilSeconds) {
-    return "from=" + fromSeconds + "&name=" + encode(name) + "&spyName=nodespy&until=" + untilSeconds + "&sampleRate=100";
+    return "from="
+        + fromSeconds
+        + "&name="
+        + encode(name)
+        + "&spyName=nodespy&until="
+        + untilSeconds
+        + "&sampleRate=100";
   }
 
   public static String encode(String s) {
@@ -152,11 +189,12 @@ public final class SdkPayloads {
   /** Gzip at the Java agent's default level for JFR (BEST_SPEED). */
   public static byte[] gzipFast(byte[] data) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(out) {
-      {
-        def.setLevel(Deflater.BEST_SPEED);
-      }
-    }) {
+    try (GZIPOutputStream gz =
+        new GZIPOutputStream(out) {
+          {
+            def.setLevel(Deflater.BEST_SPEED);
+          }
+        }) {
       gz.write(data);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -6,12 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A small tmpfs mounted on a temporary directory, to fill a disk for real and free it again. Needs root and
- * {@code mount}; a test using it is skipped, saying why, where it cannot mount.
+ * A small tmpfs mounted on a temporary directory, to fill a disk for real and free it again. Needs
+ * root and {@code mount}; a test using it is skipped, saying why, where it cannot mount.
  */
 public final class SmallDisk implements AutoCloseable {
   private final Path mountPoint;
@@ -22,11 +21,15 @@ public final class SmallDisk implements AutoCloseable {
     this.filler = mountPoint.resolve("filler");
   }
 
-  /** Mounts a tmpfs of {@code megabytes}, or skips the calling test when that is not possible here. */
+  /**
+   * Mounts a tmpfs of {@code megabytes}, or skips the calling test when that is not possible here.
+   */
   public static SmallDisk mountOrSkip(int megabytes) {
     Path dir = TempDirs.create("pyrogate-small-disk");
-    String result = run("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", dir.toString());
-    Assumptions.assumeTrue(result.isEmpty(), "needs a tmpfs mount to fill a disk (run as root with mount): " + result);
+    String result =
+        run("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", dir.toString());
+    Assumptions.assumeTrue(
+        result.isEmpty(), "needs a tmpfs mount to fill a disk (run as root with mount): " + result);
     return new SmallDisk(dir);
   }
 
@@ -70,7 +73,9 @@ public final class SmallDisk implements AutoCloseable {
         p.destroyForcibly();
         return String.join(" ", command) + " did not finish";
       }
-      return p.exitValue() == 0 ? "" : String.join(" ", command) + " failed (" + p.exitValue() + "): " + out;
+      return p.exitValue() == 0
+          ? ""
+          : String.join(" ", command) + " failed (" + p.exitValue() + "): " + out;
     } catch (IOException e) {
       return String.join(" ", command) + ": " + e.getMessage();
     } catch (InterruptedException e) {

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Temporary directories for gateways that outlive one test method; all are deleted when the test JVM exits.
+ * Temporary directories for gateways that outlive one test method; all are deleted when the test
+ * JVM exits.
  */
 public final class TempDirs {
   private static final List<Path> CREATED = new ArrayList<>();
 
-  private TempDirs() {
-  }
+  private TempDirs() {}
 
   public static synchronized Path create(String prefix) {
     try {

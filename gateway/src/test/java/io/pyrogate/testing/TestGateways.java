@@ -1,5 +1,11 @@
 package io.pyrogate.testing;
 
+import io.pyrogate.Gateway;
+import io.pyrogate.config.Endpoint;
+import io.pyrogate.config.GatewayConfig;
+import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.config.ReceiveHttpComponent;
+import io.pyrogate.config.WriteComponent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -14,42 +20,51 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.pyrogate.Gateway;
-import io.pyrogate.config.Endpoint;
-import io.pyrogate.config.GatewayConfig;
-import io.pyrogate.config.KafkaSettings;
-import io.pyrogate.config.ReceiveHttpComponent;
-import io.pyrogate.config.WriteComponent;
-
-/** Builds configurations and gateways for tests: unique topics per test, the shared test broker, free ports. */
+/**
+ * Builds configurations and gateways for tests: unique topics per test, the shared test broker,
+ * free ports.
+ */
 public final class TestGateways {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
-  /**
-   * HTTP/1.1: with the JDK's default (HTTP/2 through an h2c upgrade), a GET of /metrics once its answer outgrew one
-   * HTTP/2 frame (16 KiB) was seen to hang past its timeout.
-   */
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
 
-  private TestGateways() {
-  }
+  /**
+   * HTTP/1.1: with the JDK's default (HTTP/2 through an h2c upgrade), a GET of /metrics once its
+   * answer outgrew one HTTP/2 frame (16 KiB) was seen to hang past its timeout.
+   */
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  private TestGateways() {}
 
   /** Kafka settings on the shared test broker with a topic prefix no other test uses. */
   public static KafkaSettings sharedKafka() {
-    return new KafkaSettings(List.of(TestKafka.bootstrapServers()), KafkaSettings.DEFAULT_EMBEDDED_LISTEN_ADDRESS,
-        "t" + SEQUENCE.incrementAndGet() + "-" + System.nanoTime() % 100_000 + ".", 2, (short) 1);
+    return new KafkaSettings(
+        List.of(TestKafka.bootstrapServers()),
+        KafkaSettings.DEFAULT_EMBEDDED_LISTEN_ADDRESS,
+        "t" + SEQUENCE.incrementAndGet() + "-" + System.nanoTime() % 100_000 + ".",
+        2,
+        (short) 1);
   }
 
   /** An endpoint with Alloy's defaults but short backoffs, so retries happen within a test. */
   public static Endpoint endpoint(String name, String url) {
-    return Endpoint.defaults(name, URI.create(url)).withBackoff(Duration.ofMillis(50), Duration.ofMillis(500), 10);
+    return Endpoint.defaults(name, URI.create(url))
+        .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500), 10);
   }
 
   /** One receive_http "default" on {@code ingestPort} forwarding to every given write. */
-  public static GatewayConfig config(KafkaSettings kafka, int ingestPort, List<WriteComponent> writes) {
-    return new GatewayConfig(kafka,
-        List.of(new ReceiveHttpComponent("default",
-            ReceiveHttpComponent.HttpServerConfig.defaults().at("127.0.0.1", ingestPort), writes.stream().map(WriteComponent::label).toList())),
+  public static GatewayConfig config(
+      KafkaSettings kafka, int ingestPort, List<WriteComponent> writes) {
+    return new GatewayConfig(
+        kafka,
+        List.of(
+            new ReceiveHttpComponent(
+                "default",
+                ReceiveHttpComponent.HttpServerConfig.defaults().at("127.0.0.1", ingestPort),
+                writes.stream().map(WriteComponent::label).toList())),
         writes);
   }
 
@@ -77,16 +92,22 @@ public final class TestGateways {
   }
 
   /** POSTs to pyrogate's ingest port; returns the response with its body as text. */
-  public static HttpResponse<String> post(int port, String path, byte[] body, Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+  public static HttpResponse<String> post(
+      int port, String path, byte[] body, Map<String, String> headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(b::header);
     return send(b.build());
   }
 
   public static HttpResponse<String> get(int port, String path) {
-    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30)).GET().build());
+    return send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .GET()
+            .build());
   }
 
   public static HttpResponse<String> send(HttpRequest request) {
@@ -102,6 +123,10 @@ public final class TestGateways {
 
   /** POSTs a push.v1 request as protobuf. */
   public static HttpResponse<String> push(int port, byte[] pushRequest) {
-    return post(port, "/push.v1.PusherService/Push", pushRequest, Map.of("Content-Type", "application/proto"));
+    return post(
+        port,
+        "/push.v1.PusherService/Push",
+        pushRequest,
+        Map.of("Content-Type", "application/proto"));
   }
 }

@@ -18,7 +18,6 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -34,13 +33,18 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A certificate authority made in the test, issuing server and client certificates as PEM (EC P-256 keys). */
+/**
+ * A certificate authority made in the test, issuing server and client certificates as PEM (EC P-256
+ * keys).
+ */
 public final class TestPki {
   private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
 
   /** A certificate and its private key as PEM; the key as PKCS#8 ("BEGIN PRIVATE KEY"). */
   public record Issued(String certPem, String keyPem) {
-    /** Writes both into {@code dir} as {@code name.crt} and {@code name.key}; returns the two paths. */
+    /**
+     * Writes both into {@code dir} as {@code name.crt} and {@code name.key}; returns the two paths.
+     */
     public Path[] writeTo(Path dir, String name) {
       try {
         Path cert = Files.writeString(dir.resolve(name + ".crt"), certPem);
@@ -67,9 +71,11 @@ public final class TestPki {
     KeyPair keys = newKeys();
     X500Name name = new X500Name("CN=" + commonName);
     try {
-      X509v3CertificateBuilder b = builder(name, name, keys)
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      X509v3CertificateBuilder b =
+          builder(name, name, keys)
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+              .addExtension(
+                  Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       return new TestPki(name, keys, sign(b, keys.getPrivate()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -96,24 +102,39 @@ public final class TestPki {
   private Issued issue(String commonName, KeyPurposeId purpose, List<GeneralName> altNames) {
     KeyPair subjectKeys = newKeys();
     try {
-      X509v3CertificateBuilder b = builder(name, new X500Name("CN=" + commonName), subjectKeys)
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
-          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+      X509v3CertificateBuilder b =
+          builder(name, new X500Name("CN=" + commonName), subjectKeys)
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+              .addExtension(
+                  Extension.keyUsage,
+                  true,
+                  new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+              .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
       if (!altNames.isEmpty()) {
-        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(altNames.toArray(GeneralName[]::new)));
+        b.addExtension(
+            Extension.subjectAlternativeName,
+            false,
+            new GeneralNames(altNames.toArray(GeneralName[]::new)));
       }
       X509Certificate cert = sign(b, keys.getPrivate());
-      return new Issued(pem("CERTIFICATE", encoded(cert)), pem("PRIVATE KEY", subjectKeys.getPrivate().getEncoded()));
+      return new Issued(
+          pem("CERTIFICATE", encoded(cert)),
+          pem("PRIVATE KEY", subjectKeys.getPrivate().getEncoded()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair subjectKeys) {
+  private static X509v3CertificateBuilder builder(
+      X500Name issuer, X500Name subject, KeyPair subjectKeys) {
     Instant now = Instant.now();
-    return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))), subject, subjectKeys.getPublic());
+    return new JcaX509v3CertificateBuilder(
+        issuer,
+        BigInteger.valueOf(SERIAL.incrementAndGet()),
+        Date.from(now.minus(Duration.ofHours(1))),
+        Date.from(now.plus(Duration.ofDays(2))),
+        subject,
+        subjectKeys.getPublic());
   }
 
   private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey issuerKey) {
@@ -144,7 +165,12 @@ public final class TestPki {
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 }

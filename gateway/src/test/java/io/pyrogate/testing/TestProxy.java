@@ -1,13 +1,5 @@
 package io.pyrogate.testing;
 
-import java.net.URI;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -17,15 +9,32 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetClient;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A small HTTP proxy on 127.0.0.1: tunnels CONNECT requests and forwards absolute-URI requests, recording
- * each. Every target host is reached at 127.0.0.1 (so made-up names like {@code pyroscope.test} work). With
- * {@link #requireAuthorization(String)} it answers 407 to requests without that Proxy-Authorization.
+ * A small HTTP proxy on 127.0.0.1: tunnels CONNECT requests and forwards absolute-URI requests,
+ * recording each. Every target host is reached at 127.0.0.1 (so made-up names like {@code
+ * pyroscope.test} work). With {@link #requireAuthorization(String)} it answers 407 to requests
+ * without that Proxy-Authorization.
  */
 public final class TestProxy implements AutoCloseable {
-  private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authorization",
-      "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host");
+  private static final Set<String> HOP_BY_HOP =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-authorization",
+          "proxy-connection",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade",
+          "host");
 
   /**
    * A request the proxy received.
@@ -33,8 +42,7 @@ public final class TestProxy implements AutoCloseable {
    * @param target for CONNECT {@code host:port}, else the absolute URI
    * @param headers lower-case names
    */
-  public record Seen(String method, String target, Map<String, String> headers) {
-  }
+  public record Seen(String method, String target, Map<String, String> headers) {}
 
   private final Vertx vertx = Vertx.vertx();
   private final NetClient tcp = vertx.createNetClient();
@@ -67,50 +75,90 @@ public final class TestProxy implements AutoCloseable {
 
   private void handle(HttpServerRequest req) {
     Map<String, String> headers = new TreeMap<>();
-    req.headers().forEach(e -> headers.merge(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue(), (a, b) -> a + ", " + b));
-    seen.add(new Seen(req.method().name(), req.method() == HttpMethod.CONNECT ? req.authority().toString() : req.uri(), headers));
+    req.headers()
+        .forEach(
+            e ->
+                headers.merge(
+                    e.getKey().toLowerCase(java.util.Locale.ROOT),
+                    e.getValue(),
+                    (a, b) -> a + ", " + b));
+    seen.add(
+        new Seen(
+            req.method().name(),
+            req.method() == HttpMethod.CONNECT ? req.authority().toString() : req.uri(),
+            headers));
     String required = requiredAuthorization;
     if (required != null && !required.equals(req.getHeader("Proxy-Authorization"))) {
-      req.response().setStatusCode(407).putHeader("Proxy-Authenticate", "Basic realm=\"test\"").end();
+      req.response()
+          .setStatusCode(407)
+          .putHeader("Proxy-Authenticate", "Basic realm=\"test\"")
+          .end();
       return;
     }
     if (req.method() == HttpMethod.CONNECT) {
       req.pause();
-      tcp.connect(req.authority().port(), "127.0.0.1").onComplete(ar -> {
-        if (ar.failed()) {
-          req.response().setStatusCode(502).end();
-          return;
-        }
-        req.toNetSocket().onSuccess(client -> {
-          client.pipeTo(ar.result());
-          ar.result().pipeTo(client);
-        });
-      });
+      tcp.connect(req.authority().port(), "127.0.0.1")
+          .onComplete(
+              ar -> {
+                if (ar.failed()) {
+                  req.response().setStatusCode(502).end();
+                  return;
+                }
+                req.toNetSocket()
+                    .onSuccess(
+                        client -> {
+                          client.pipeTo(ar.result());
+                          ar.result().pipeTo(client);
+                        });
+              });
       return;
     }
     URI target = URI.create(req.uri());
     MultiMap forwarded = MultiMap.caseInsensitiveMultiMap();
-    req.headers().forEach(e -> {
-      if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
-        forwarded.add(e.getKey(), e.getValue());
-      }
-    });
+    req.headers()
+        .forEach(
+            e -> {
+              if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                forwarded.add(e.getKey(), e.getValue());
+              }
+            });
     int port = target.getPort() >= 0 ? target.getPort() : 80;
     req.body()
-        .compose(body -> http.request(new RequestOptions().setMethod(req.method()).setHost("127.0.0.1").setPort(port)
-                .setURI(target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery()))
-                .setHeaders(forwarded).putHeader("Host", target.getRawAuthority()))
-            .compose(out -> out.send(body)))
-        .compose(response -> response.body().map(b -> {
-          req.response().setStatusCode(response.statusCode());
-          response.headers().forEach(e -> {
-            if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(java.util.Locale.ROOT)) && !e.getKey().equalsIgnoreCase("content-length")) {
-              req.response().putHeader(e.getKey(), e.getValue());
-            }
-          });
-          req.response().end(b);
-          return (Void) null;
-        }))
+        .compose(
+            body ->
+                http.request(
+                        new RequestOptions()
+                            .setMethod(req.method())
+                            .setHost("127.0.0.1")
+                            .setPort(port)
+                            .setURI(
+                                target.getRawPath()
+                                    + (target.getRawQuery() == null
+                                        ? ""
+                                        : "?" + target.getRawQuery()))
+                            .setHeaders(forwarded)
+                            .putHeader("Host", target.getRawAuthority()))
+                    .compose(out -> out.send(body)))
+        .compose(
+            response ->
+                response
+                    .body()
+                    .map(
+                        b -> {
+                          req.response().setStatusCode(response.statusCode());
+                          response
+                              .headers()
+                              .forEach(
+                                  e -> {
+                                    if (!HOP_BY_HOP.contains(
+                                            e.getKey().toLowerCase(java.util.Locale.ROOT))
+                                        && !e.getKey().equalsIgnoreCase("content-length")) {
+                                      req.response().putHeader(e.getKey(), e.getValue());
+                                    }
+                                  });
+                          req.response().end(b);
+                          return (Void) null;
+                        }))
         .onFailure(e -> req.response().setStatusCode(502).end(String.valueOf(e.getMessage())));
   }
 

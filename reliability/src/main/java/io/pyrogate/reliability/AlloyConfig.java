@@ -4,13 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Alloy configuration of a pyrogate process under test: a {@code kafka} block (the embedded broker on a given
- * port, or {@code bootstrap_servers}), one {@code pyroscope.receive_http "rel"} on 127.0.0.1 forwarding to
- * {@code pyroscope.write "rel"}, and that write's endpoints. Extra lines go into each block as given.
+ * The Alloy configuration of a pyrogate process under test: a {@code kafka} block (the embedded
+ * broker on a given port, or {@code bootstrap_servers}), one {@code pyroscope.receive_http "rel"}
+ * on 127.0.0.1 forwarding to {@code pyroscope.write "rel"}, and that write's endpoints. Extra lines
+ * go into each block as given.
  */
 public final class AlloyConfig {
   /** The write component's label; its topic is {@code pyrogate.write.rel}. */
   public static final String WRITE = "rel";
+
   public static final String TOPIC = "pyrogate.write." + WRITE;
   public static final String DLQ_TOPIC = TOPIC + ".dlq";
 
@@ -28,15 +30,23 @@ public final class AlloyConfig {
 
   /** Ingest on {@code ingestPort}, the embedded broker on {@code kafkaPort}. */
   public static AlloyConfig embedded(int ingestPort, int kafkaPort) {
-    return new AlloyConfig(ingestPort, "127.0.0.1:" + kafkaPort, "embedded_listen_address = \"127.0.0.1:" + kafkaPort + "\"");
+    return new AlloyConfig(
+        ingestPort,
+        "127.0.0.1:" + kafkaPort,
+        "embedded_listen_address = \"127.0.0.1:" + kafkaPort + "\"");
   }
 
-  /** Ingest on {@code ingestPort}, the broker at {@code bootstrap} (a standalone broker process). */
+  /**
+   * Ingest on {@code ingestPort}, the broker at {@code bootstrap} (a standalone broker process).
+   */
   public static AlloyConfig external(int ingestPort, String bootstrap) {
     return new AlloyConfig(ingestPort, bootstrap, "bootstrap_servers = [\"" + bootstrap + "\"]");
   }
 
-  /** Adds a line to the {@code kafka} block, e.g. {@code consumer = { "max.poll.interval.ms" = "10000" }}. */
+  /**
+   * Adds a line to the {@code kafka} block, e.g. {@code consumer = { "max.poll.interval.ms" =
+   * "10000" }}.
+   */
   public AlloyConfig kafka(String line) {
     kafkaLines.add(line);
     return this;
@@ -50,7 +60,12 @@ public final class AlloyConfig {
 
   /** Adds an endpoint named {@code name} at {@code url} with extra lines (arguments and blocks). */
   public AlloyConfig endpoint(String name, String url, String... lines) {
-    endpoints.append("  endpoint {\n    name = \"").append(name).append("\"\n    url  = \"").append(url).append("\"\n");
+    endpoints
+        .append("  endpoint {\n    name = \"")
+        .append(name)
+        .append("\"\n    url  = \"")
+        .append(url)
+        .append("\"\n");
     for (String l : lines) {
       endpoints.append("    ").append(l).append('\n');
     }
@@ -75,8 +90,12 @@ public final class AlloyConfig {
   public String render() {
     StringBuilder b = new StringBuilder("kafka {\n");
     kafkaLines.forEach(l -> b.append("  ").append(l).append('\n'));
-    b.append("}\n\npyroscope.receive_http \"").append(WRITE).append("\" {\n  http {\n    listen_address = \"127.0.0.1\"\n")
-        .append("    listen_port    = ").append(ingestPort).append('\n');
+    b.append("}\n\npyroscope.receive_http \"")
+        .append(WRITE)
+        .append("\" {\n  http {\n    listen_address = \"127.0.0.1\"\n")
+        .append("    listen_port    = ")
+        .append(ingestPort)
+        .append('\n');
     httpLines.forEach(l -> b.append("    ").append(l).append('\n'));
     b.append("  }\n  forward_to = [pyroscope.write.").append(WRITE).append(".receiver]\n}\n\n");
     b.append("pyroscope.write \"").append(WRITE).append("\" {\n").append(endpoints).append("}\n");

@@ -1,13 +1,15 @@
 package io.pyrogate.reliability;
 
+import io.pyrogate.bench.Ports;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
-import io.pyrogate.bench.Ports;
-
-/** A {@link StandaloneBroker} in a JVM of its own on a fixed 127.0.0.1 port, which a scenario can kill and restart. */
+/**
+ * A {@link StandaloneBroker} in a JVM of its own on a fixed 127.0.0.1 port, which a scenario can
+ * kill and restart.
+ */
 public final class BrokerProcess implements AutoCloseable {
   private final ChildProcess process;
   private final int port;
@@ -19,13 +21,23 @@ public final class BrokerProcess implements AutoCloseable {
 
   static BrokerProcess create(Path dir) {
     int port = Ports.free();
-    List<String> cmd = List.of(ChildProcess.java(), "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-cp", System.getProperty("java.class.path"), StandaloneBroker.class.getName(), dir.resolve("data").toString(),
-        Integer.toString(port));
+    List<String> cmd =
+        List.of(
+            ChildProcess.java(),
+            "-Xmx512m",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-cp",
+            System.getProperty("java.class.path"),
+            StandaloneBroker.class.getName(),
+            dir.resolve("data").toString(),
+            Integer.toString(port));
     return new BrokerProcess(new ChildProcess(dir, "broker", cmd), port);
   }
 
-  /** Starts (again, over the same data) and waits until it serves; fails after 90 s or when it exits. */
+  /**
+   * Starts (again, over the same data) and waits until it serves; fails after 90 s or when it
+   * exits.
+   */
   public BrokerProcess startReady() {
     process.start();
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -34,7 +46,8 @@ public final class BrokerProcess implements AutoCloseable {
         return this;
       }
       if (!process.alive()) {
-        throw new IllegalStateException("broker exited with " + process.exitCode() + "; see " + process.lastLog());
+        throw new IllegalStateException(
+            "broker exited with " + process.exitCode() + "; see " + process.lastLog());
       }
       LockSupport.parkNanos(100_000_000L);
     }

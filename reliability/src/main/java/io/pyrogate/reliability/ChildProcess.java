@@ -11,14 +11,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A JVM the suite starts (pyrogate, a standalone broker), restartable with the same command: each start writes its
- * output to {@code NAME-N.log} and its pid to {@code NAME.pid} (which {@code scripts/reliability} kills if this JVM
- * is killed itself). Stops by SIGKILL or SIGTERM, timed.
+ * A JVM the suite starts (pyrogate, a standalone broker), restartable with the same command: each
+ * start writes its output to {@code NAME-N.log} and its pid to {@code NAME.pid} (which {@code
+ * scripts/reliability} kills if this JVM is killed itself). Stops by SIGKILL or SIGTERM, timed.
  */
 public final class ChildProcess implements AutoCloseable {
-  /** How a stop went: the exit code (-1 when it had to be killed after the deadline) and how long it took. */
-  public record Stop(int exitCode, long millis) {
-  }
+  /**
+   * How a stop went: the exit code (-1 when it had to be killed after the deadline) and how long it
+   * took.
+   */
+  public record Stop(int exitCode, long millis) {}
 
   private final Path dir;
   private final String name;
@@ -43,7 +45,11 @@ public final class ChildProcess implements AutoCloseable {
       Files.createDirectories(dir);
       Path log = dir.resolve(name + "-" + (logs.size() + 1) + ".log");
       logs.add(log);
-      process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       Files.writeString(dir.resolve(name + ".pid"), Long.toString(process.pid()));
       return this;
     } catch (IOException e) {
@@ -77,7 +83,10 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
-  /** SIGTERM, then waits up to {@code deadline}; kills it with SIGKILL when it is still running then. */
+  /**
+   * SIGTERM, then waits up to {@code deadline}; kills it with SIGKILL when it is still running
+   * then.
+   */
   public synchronized Stop sigterm(Duration deadline) {
     long t0 = System.nanoTime();
     process.destroy();
@@ -93,7 +102,10 @@ public final class ChildProcess implements AutoCloseable {
     return new Stop(-1, (System.nanoTime() - t0) / 1_000_000);
   }
 
-  /** Waits up to {@code max} for the process to exit by itself; its exit code, or null when it still runs. */
+  /**
+   * Waits up to {@code max} for the process to exit by itself; its exit code, or null when it still
+   * runs.
+   */
   public Integer awaitExit(Duration max) {
     Process p;
     synchronized (this) {
@@ -123,7 +135,9 @@ public final class ChildProcess implements AutoCloseable {
   /** The output of the last start. */
   public String lastOutput() {
     try {
-      return logs.isEmpty() ? "" : Files.readString(logs.get(logs.size() - 1), StandardCharsets.ISO_8859_1);
+      return logs.isEmpty()
+          ? ""
+          : Files.readString(logs.get(logs.size() - 1), StandardCharsets.ISO_8859_1);
     } catch (IOException e) {
       return "";
     }

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -18,10 +17,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reads a dead-letter topic from its beginning to its current end, without a consumer group. */
 public final class DeadLetterReader {
-  private DeadLetterReader() {
-  }
+  private DeadLetterReader() {}
 
-  /** Every record of {@code topic} on {@code bootstrap}; empty when the topic does not exist (yet). */
+  /**
+   * Every record of {@code topic} on {@code bootstrap}; empty when the topic does not exist (yet).
+   */
   public static List<DeadLetter> read(String bootstrap, String topic) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -30,15 +30,18 @@ public final class DeadLetterReader {
     p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(32 * 1024 * 1024));
     List<DeadLetter> letters = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
       if (infos == null || infos.isEmpty()) {
         return letters;
       }
-      List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      List<TopicPartition> partitions =
+          infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(15)));
+      Map<TopicPartition, Long> end =
+          new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(15)));
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (!caughtUp(consumer, end) && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
@@ -49,7 +52,8 @@ public final class DeadLetterReader {
     return letters;
   }
 
-  private static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+  private static boolean caughtUp(
+      KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
     for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
       if (consumer.position(e.getKey()) < e.getValue()) {
         return false;

@@ -1,5 +1,7 @@
 package io.pyrogate.reliability;
 
+import io.pyrogate.bench.Ports;
+import io.pyrogate.bench.ProcessStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,15 +16,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import io.pyrogate.bench.Ports;
-import io.pyrogate.bench.ProcessStats;
-
 /**
- * pyrogate as users run it, the packaged jar in a JVM of its own ({@code java -jar pyrogate.jar run}), with its
- * management server on a free 127.0.0.1 port. Its largest heap and RSS are sampled while it runs, over every restart.
+ * pyrogate as users run it, the packaged jar in a JVM of its own ({@code java -jar pyrogate.jar
+ * run}), with its management server on a free 127.0.0.1 port. Its largest heap and RSS are sampled
+ * while it runs, over every restart.
  */
 public final class GatewayProcess implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final ChildProcess process;
   private final AlloyConfig config;
@@ -37,10 +38,11 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   /**
-   * Writes {@code config} under {@code dir} and returns the process, not started yet: {@code pyrogate run} with data
-   * under {@code storage}, at log level {@code logLevel}.
+   * Writes {@code config} under {@code dir} and returns the process, not started yet: {@code
+   * pyrogate run} with data under {@code storage}, at log level {@code logLevel}.
    */
-  static GatewayProcess create(Settings settings, Path dir, String name, AlloyConfig config, Path storage, String logLevel) {
+  static GatewayProcess create(
+      Settings settings, Path dir, String name, AlloyConfig config, Path storage, String logLevel) {
     try {
       Files.createDirectories(dir);
       Path file = dir.resolve(name + ".alloy");
@@ -49,33 +51,47 @@ public final class GatewayProcess implements AutoCloseable {
       List<String> cmd = new ArrayList<>();
       cmd.add(ChildProcess.java());
       cmd.addAll(settings.javaOpts());
-      cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + logLevel, "-jar", settings.jar().toString(), "run",
-          "--server.http.listen-addr=127.0.0.1:" + management, "--storage.path=" + storage, file.toString()));
+      cmd.addAll(
+          List.of(
+              "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + logLevel,
+              "-jar",
+              settings.jar().toString(),
+              "run",
+              "--server.http.listen-addr=127.0.0.1:" + management,
+              "--storage.path=" + storage,
+              file.toString()));
       return new GatewayProcess(new ChildProcess(dir, name, cmd), config, management);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Starts (again) and waits until {@code /-/ready} answers 200; fails when it exits or is not ready in 120 s. */
+  /**
+   * Starts (again) and waits until {@code /-/ready} answers 200; fails when it exits or is not
+   * ready in 120 s.
+   */
   public GatewayProcess startReady() {
     process.start();
     return awaitReady(Duration.ofSeconds(120));
   }
 
-  /** Waits until {@code /-/ready} answers 200; fails when the process exits or after {@code max}. */
+  /**
+   * Waits until {@code /-/ready} answers 200; fails when the process exits or after {@code max}.
+   */
   public GatewayProcess awaitReady(Duration max) {
     long deadline = System.nanoTime() + max.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.alive()) {
-        throw new IllegalStateException("pyrogate exited with " + process.exitCode() + "; see " + process.lastLog());
+        throw new IllegalStateException(
+            "pyrogate exited with " + process.exitCode() + "; see " + process.lastLog());
       }
       if (ready()) {
         return this;
       }
       LockSupport.parkNanos(100_000_000L);
     }
-    throw new IllegalStateException("pyrogate not ready within " + max.toSeconds() + " s; see " + process.lastLog());
+    throw new IllegalStateException(
+        "pyrogate not ready within " + max.toSeconds() + " s; see " + process.lastLog());
   }
 
   public boolean ready() {
@@ -85,8 +101,12 @@ public final class GatewayProcess implements AutoCloseable {
   /** A management page's status and body; status -1 when there was no answer. */
   public Page get(String path) {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return new Page(r.statusCode(), r.body());
     } catch (IOException e) {
       return new Page(-1, "");
@@ -97,8 +117,7 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   /** A management page's answer. */
-  public record Page(int status, String body) {
-  }
+  public record Page(int status, String body) {}
 
   /** Samples heap (from /metrics) and RSS (from /proc) into the maxima. */
   void sample() {

@@ -1,5 +1,7 @@
 package io.pyrogate.reliability;
 
+import io.pyrogate.bench.Ports;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,17 +19,15 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
-
-import io.pyrogate.bench.Ports;
-import io.vertx.core.Vertx;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * What a scenario works with: it starts pyrogate processes, standalone brokers, recording endpoints and loads in a
- * directory of its own, samples the pyrogate processes' memory, waits for deliveries, counts, and turns a
- * {@link Verdict} into a {@link Result}. Closing it stops everything it started, in reverse order.
+ * What a scenario works with: it starts pyrogate processes, standalone brokers, recording endpoints
+ * and loads in a directory of its own, samples the pyrogate processes' memory, waits for
+ * deliveries, counts, and turns a {@link Verdict} into a {@link Result}. Closing it stops
+ * everything it started, in reverse order.
  */
 public final class Harness implements AutoCloseable {
   /** How often memory is sampled. */
@@ -39,13 +39,20 @@ public final class Harness implements AutoCloseable {
   private final Path dir;
   private final List<GatewayProcess> gateways = new ArrayList<>();
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
-  /** What kept the harness from counting exactly (e.g. an unreadable dead-letter topic), for the report. */
+
+  /**
+   * What kept the harness from counting exactly (e.g. an unreadable dead-letter topic), for the
+   * report.
+   */
   private final Set<String> problems = new LinkedHashSet<>();
-  private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "reliability-sampler");
-    t.setDaemon(true);
-    return t;
-  });
+
+  private final ScheduledExecutorService sampler =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "reliability-sampler");
+            t.setDaemon(true);
+            return t;
+          });
 
   Harness(Settings settings, Vertx vertx, String scenario) {
     this.settings = settings;
@@ -58,7 +65,8 @@ public final class Harness implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    sampler.scheduleWithFixedDelay(this::sample, SAMPLE_MILLIS, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+    sampler.scheduleWithFixedDelay(
+        this::sample, SAMPLE_MILLIS, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   public Settings settings() {
@@ -80,14 +88,21 @@ public final class Harness implements AutoCloseable {
     return AlloyConfig.embedded(Ports.free(), Ports.free());
   }
 
-  /** pyrogate named {@code name} with data under the scenario's directory, at log level info, started and ready. */
+  /**
+   * pyrogate named {@code name} with data under the scenario's directory, at log level info,
+   * started and ready.
+   */
   public GatewayProcess gateway(String name, AlloyConfig config) {
     return gateway(name, config, dir.resolve(name + "-data"), "info").startReady();
   }
 
-  /** pyrogate named {@code name} with data under {@code storage} at {@code logLevel}, not started yet. */
+  /**
+   * pyrogate named {@code name} with data under {@code storage} at {@code logLevel}, not started
+   * yet.
+   */
   public GatewayProcess gateway(String name, AlloyConfig config, Path storage, String logLevel) {
-    GatewayProcess g = register(GatewayProcess.create(settings, dir, name, config, storage, logLevel));
+    GatewayProcess g =
+        register(GatewayProcess.create(settings, dir, name, config, storage, logLevel));
     synchronized (gateways) {
       gateways.add(g);
     }
@@ -115,7 +130,10 @@ public final class Harness implements AutoCloseable {
     return ids;
   }
 
-  /** Runs {@code action} when the scenario ends (after the processes stopped), e.g. to unmount a file system. */
+  /**
+   * Runs {@code action} when the scenario ends (after the processes stopped), e.g. to unmount a
+   * file system.
+   */
   public void atEnd(AutoCloseable action) {
     register(action);
   }
@@ -127,7 +145,10 @@ public final class Harness implements AutoCloseable {
     return closeable;
   }
 
-  /** Lets a fault last (an outage, a trickle) for {@code duration}: the time is what the scenario is about. */
+  /**
+   * Lets a fault last (an outage, a trickle) for {@code duration}: the time is what the scenario is
+   * about.
+   */
   public static void hold(Duration duration) {
     long deadline = System.nanoTime() + duration.toNanos();
     long left;
@@ -151,14 +172,20 @@ public final class Harness implements AutoCloseable {
   }
 
   /**
-   * Waits up to {@code max} until every acknowledged profile reached every endpoint in {@code endpoints} or was
-   * dead-lettered by it (the dead-letter topic on {@code bootstrap} is read every 5 s); whether that happened.
+   * Waits up to {@code max} until every acknowledged profile reached every endpoint in {@code
+   * endpoints} or was dead-lettered by it (the dead-letter topic on {@code bootstrap} is read every
+   * 5 s); whether that happened.
    */
-  public boolean awaitSettled(Set<String> acknowledged, Collection<RecordingEndpoint> endpoints, String bootstrap, Duration max) {
+  public boolean awaitSettled(
+      Set<String> acknowledged,
+      Collection<RecordingEndpoint> endpoints,
+      String bootstrap,
+      Duration max) {
     long deadline = System.nanoTime() + max.toNanos();
     long nextDeadLetters = System.nanoTime() + 5_000_000_000L;
     while (true) {
-      if (acknowledged.stream().allMatch(id -> endpoints.stream().allMatch(e -> e.deliveries(id) > 0))) {
+      if (acknowledged.stream()
+          .allMatch(id -> endpoints.stream().allMatch(e -> e.deliveries(id) > 0))) {
         return true;
       }
       if (System.nanoTime() >= nextDeadLetters) {
@@ -175,23 +202,28 @@ public final class Harness implements AutoCloseable {
   }
 
   /**
-   * Counts {@code acknowledged} against {@code endpoints} and the dead-letter topic on {@code bootstrap}; dead
-   * letters of the endpoints named in {@code refusing} are expected ones.
+   * Counts {@code acknowledged} against {@code endpoints} and the dead-letter topic on {@code
+   * bootstrap}; dead letters of the endpoints named in {@code refusing} are expected ones.
    */
-  public Counts counts(Set<String> acknowledged, Collection<RecordingEndpoint> endpoints, String bootstrap, Set<String> refusing) {
+  public Counts counts(
+      Set<String> acknowledged,
+      Collection<RecordingEndpoint> endpoints,
+      String bootstrap,
+      Set<String> refusing) {
     return Counts.of(acknowledged, endpoints, deadLetters(bootstrap), refusing);
   }
 
   /**
-   * The dead letters of the write on {@code bootstrap}; none when the broker cannot serve them (a full disk), which
-   * the report then says.
+   * The dead letters of the write on {@code bootstrap}; none when the broker cannot serve them (a
+   * full disk), which the report then says.
    */
   public List<DeadLetter> deadLetters(String bootstrap) {
     try {
       return DeadLetterReader.read(bootstrap, AlloyConfig.DLQ_TOPIC);
     } catch (KafkaException e) {
       synchronized (problems) {
-        problems.add("the dead-letter topic could not be read, counted as empty: " + e.getMessage());
+        problems.add(
+            "the dead-letter topic could not be read, counted as empty: " + e.getMessage());
       }
       return List.of();
     }
@@ -213,8 +245,15 @@ public final class Harness implements AutoCloseable {
     synchronized (problems) {
       details.addAll(problems);
     }
-    return new Result(scenario, load, counts, heap, rss, failed ? Status.FAIL : Status.PASS,
-        failed ? String.join("; ", verdict.failures()) : passReason, details);
+    return new Result(
+        scenario,
+        load,
+        counts,
+        heap,
+        rss,
+        failed ? Status.FAIL : Status.PASS,
+        failed ? String.join("; ", verdict.failures()) : passReason,
+        details);
   }
 
   private void sample() {

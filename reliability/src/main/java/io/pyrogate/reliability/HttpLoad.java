@@ -23,21 +23,34 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Bounded load against pyrogate's ingest port on 127.0.0.1: a fixed list of requests sent at a fixed rate (request i
- * at {@code start + i / rate}, whether earlier ones were answered or not), each with its own timeout, in a thread
- * of its own so that a scenario can bring its fault about meanwhile. Every answer is kept with its send and answer
- * times; the ids of the requests answered 2xx are the acknowledged profiles.
+ * Bounded load against pyrogate's ingest port on 127.0.0.1: a fixed list of requests sent at a
+ * fixed rate (request i at {@code start + i / rate}, whether earlier ones were answered or not),
+ * each with its own timeout, in a thread of its own so that a scenario can bring its fault about
+ * meanwhile. Every answer is kept with its send and answer times; the ids of the requests answered
+ * 2xx are the acknowledged profiles.
  *
- * <p>With {@code retryFor} set, a request whose connection failed is sent again (every 250 ms, until that long after
- * its first try), as an SDK would.
+ * <p>With {@code retryFor} set, a request whose connection failed is sent again (every 250 ms,
+ * until that long after its first try), as an SDK would.
  */
 public final class HttpLoad {
-  /** One request: the profile id it carries (null for none), a class for the report, path, headers and body. */
-  public record Request(String id, String kind, String path, Map<String, String> headers, byte[] body) {
-  }
+  /**
+   * One request: the profile id it carries (null for none), a class for the report, path, headers
+   * and body.
+   */
+  public record Request(
+      String id, String kind, String path, Map<String, String> headers, byte[] body) {}
 
-  /** One answer: status, or -1 with the error when there was none; times are {@link System#nanoTime()}. */
-  public record Answer(Request request, long firstSentNanos, long sentNanos, long answeredNanos, int status, String error) {
+  /**
+   * One answer: status, or -1 with the error when there was none; times are {@link
+   * System#nanoTime()}.
+   */
+  public record Answer(
+      Request request,
+      long firstSentNanos,
+      long sentNanos,
+      long answeredNanos,
+      int status,
+      String error) {
     public boolean acknowledged() {
       return status / 100 == 2;
     }
@@ -56,11 +69,13 @@ public final class HttpLoad {
   private final List<Answer> answers = Collections.synchronizedList(new ArrayList<>());
   private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
-  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "reliability-load");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "reliability-load");
+            t.setDaemon(true);
+            return t;
+          });
   private final HttpClient client;
   private volatile boolean stopped;
 
@@ -69,8 +84,12 @@ public final class HttpLoad {
     this.requests = requests;
     this.rate = rate;
     this.retryFor = retryFor;
-    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-        .executor(executor).build();
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .executor(executor)
+            .build();
   }
 
   /** Starts sending {@code requests} to 127.0.0.1:{@code port} at {@code rate} per second. */
@@ -78,7 +97,10 @@ public final class HttpLoad {
     return start(port, requests, rate, Duration.ZERO);
   }
 
-  /** As {@link #start(int, List, double)}, sending a request again while its connection fails, for up to {@code retryFor}. */
+  /**
+   * As {@link #start(int, List, double)}, sending a request again while its connection fails, for
+   * up to {@code retryFor}.
+   */
   public static HttpLoad start(int port, List<Request> requests, double rate, Duration retryFor) {
     HttpLoad load = new HttpLoad(port, requests, rate, retryFor);
     Thread t = new Thread(load::schedule, "reliability-load-schedule");
@@ -87,7 +109,10 @@ public final class HttpLoad {
     return load;
   }
 
-  /** {@code count} push requests of {@code service} with ids {@code prefix-0} .. {@code prefix-(count-1)}. */
+  /**
+   * {@code count} push requests of {@code service} with ids {@code prefix-0} .. {@code
+   * prefix-(count-1)}.
+   */
   public static List<Request> pushes(String service, String prefix, int count) {
     List<Request> list = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -99,7 +124,12 @@ public final class HttpLoad {
 
   /** A push request carrying profile {@code id}. */
   public static Request push(String id, byte[] pushRequest) {
-    return new Request(id, "push", "/push.v1.PusherService/Push", Map.of("Content-Type", "application/proto"), pushRequest);
+    return new Request(
+        id,
+        "push",
+        "/push.v1.PusherService/Push",
+        Map.of("Content-Type", "application/proto"),
+        pushRequest);
   }
 
   private void schedule() {
@@ -117,28 +147,43 @@ public final class HttpLoad {
       Request r = requests.get(i);
       all.add(send(r, System.nanoTime()));
     }
-    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> done.complete(null));
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .whenComplete((v, e) -> done.complete(null));
   }
 
   private CompletableFuture<Void> send(Request r, long firstSent) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + r.path()))
-        .timeout(REQUEST_TIMEOUT).POST(HttpRequest.BodyPublishers.ofByteArray(r.body()));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + r.path()))
+            .timeout(REQUEST_TIMEOUT)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(r.body()));
     r.headers().forEach(b::header);
     long sent = System.nanoTime();
-    return client.sendAsync(b.build(), HttpResponse.BodyHandlers.discarding()).handle((resp, error) -> {
-      long now = System.nanoTime();
-      if (error != null && retryFor.toNanos() > 0 && connectionFailed(error) && now - firstSent < retryFor.toNanos() && !stopped) {
-        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS, executor))
-            .thenCompose(v -> send(r, firstSent));
-      }
-      Answer a = error == null ? new Answer(r, firstSent, sent, now, resp.statusCode(), null)
-          : new Answer(r, firstSent, sent, now, -1, rootName(error));
-      answers.add(a);
-      if (a.acknowledged() && r.id() != null) {
-        acknowledged.add(r.id());
-      }
-      return CompletableFuture.<Void>completedFuture(null);
-    }).thenCompose(f -> f);
+    return client
+        .sendAsync(b.build(), HttpResponse.BodyHandlers.discarding())
+        .handle(
+            (resp, error) -> {
+              long now = System.nanoTime();
+              if (error != null
+                  && retryFor.toNanos() > 0
+                  && connectionFailed(error)
+                  && now - firstSent < retryFor.toNanos()
+                  && !stopped) {
+                return CompletableFuture.runAsync(
+                        () -> {},
+                        CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS, executor))
+                    .thenCompose(v -> send(r, firstSent));
+              }
+              Answer a =
+                  error == null
+                      ? new Answer(r, firstSent, sent, now, resp.statusCode(), null)
+                      : new Answer(r, firstSent, sent, now, -1, rootName(error));
+              answers.add(a);
+              if (a.acknowledged() && r.id() != null) {
+                acknowledged.add(r.id());
+              }
+              return CompletableFuture.<Void>completedFuture(null);
+            })
+        .thenCompose(f -> f);
   }
 
   private static boolean connectionFailed(Throwable error) {
@@ -163,7 +208,10 @@ public final class HttpLoad {
     stopped = true;
   }
 
-  /** Waits until every request sent got its answer (each is bounded by its timeout); false after {@code max}. */
+  /**
+   * Waits until every request sent got its answer (each is bounded by its timeout); false after
+   * {@code max}.
+   */
   public boolean await(Duration max) {
     try {
       done.get(max.toMillis(), TimeUnit.MILLISECONDS);

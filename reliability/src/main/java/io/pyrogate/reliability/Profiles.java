@@ -1,5 +1,12 @@
 package io.pyrogate.reliability;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.pyrogate.bench.Pprof;
+import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.proto.push.v1.RawProfileSeries;
+import io.pyrogate.proto.push.v1.RawSample;
+import io.pyrogate.proto.types.v1.LabelPair;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,17 +16,10 @@ import java.util.Random;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.pyrogate.bench.Pprof;
-import io.pyrogate.proto.push.v1.PushRequest;
-import io.pyrogate.proto.push.v1.RawProfileSeries;
-import io.pyrogate.proto.push.v1.RawSample;
-import io.pyrogate.proto.types.v1.LabelPair;
-
 /**
- * The profiles the suite pushes: valid push.v1 requests of one series and one sample (a real gzipped pprof), each
- * with a unique {@code rel_id} label, so that receivers and the dead-letter topic can be counted by id.
+ * The profiles the suite pushes: valid push.v1 requests of one series and one sample (a real
+ * gzipped pprof), each with a unique {@code rel_id} label, so that receivers and the dead-letter
+ * topic can be counted by id.
  */
 public final class Profiles {
   /** The label that carries each profile's unique id. */
@@ -27,8 +27,7 @@ public final class Profiles {
 
   private static final byte[] SMALL_PPROF = pprof(0);
 
-  private Profiles() {
-  }
+  private Profiles() {}
 
   /** A push request of profile {@code id} for service {@code service}. */
   public static byte[] push(String service, String id) {
@@ -37,12 +36,16 @@ public final class Profiles {
 
   /** A push request of profile {@code id} carrying {@code pprofGz} as its sample. */
   public static byte[] push(String service, String id, byte[] pprofGz) {
-    return PushRequest.newBuilder().addSeries(RawProfileSeries.newBuilder()
-        .addLabels(label("__name__", "process_cpu"))
-        .addLabels(label("service_name", service))
-        .addLabels(label(ID_LABEL, id))
-        .addSamples(RawSample.newBuilder().setRawProfile(ByteString.copyFrom(pprofGz)).setID(id)))
-        .build().toByteArray();
+    return PushRequest.newBuilder()
+        .addSeries(
+            RawProfileSeries.newBuilder()
+                .addLabels(label("__name__", "process_cpu"))
+                .addLabels(label("service_name", service))
+                .addLabels(label(ID_LABEL, id))
+                .addSamples(
+                    RawSample.newBuilder().setRawProfile(ByteString.copyFrom(pprofGz)).setID(id)))
+        .build()
+        .toByteArray();
   }
 
   /** A small gzipped pprof of a few Java frames. */
@@ -51,8 +54,9 @@ public final class Profiles {
   }
 
   /**
-   * A gzipped pprof of about {@code incompressibleBytes} on the wire: its sample's thread label is that many random
-   * hex digits (random, so gzip cannot shrink it below half), to fill a disk with few requests.
+   * A gzipped pprof of about {@code incompressibleBytes} on the wire: its sample's thread label is
+   * that many random hex digits (random, so gzip cannot shrink it below half), to fill a disk with
+   * few requests.
    */
   public static byte[] pprof(int incompressibleBytes) {
     Pprof p = new Pprof(10_000_000L);
@@ -61,8 +65,12 @@ public final class Profiles {
     while (thread.length() < 2L * incompressibleBytes) {
       thread.append(Long.toHexString(random.nextLong()));
     }
-    p.addSample(List.of(new Pprof.Frame("com.example.Checkout.total", "com/example/Checkout.java", 42),
-        new Pprof.Frame("com.example.Server.handle", "com/example/Server.java", 7)), thread.toString(), "0af7651916cd43dd");
+    p.addSample(
+        List.of(
+            new Pprof.Frame("com.example.Checkout.total", "com/example/Checkout.java", 42),
+            new Pprof.Frame("com.example.Server.handle", "com/example/Server.java", 7)),
+        thread.toString(),
+        "0af7651916cd43dd");
     return gzip(p.toByteArray(System.currentTimeMillis() * 1_000_000L, 10_000_000_000L));
   }
 

@@ -1,5 +1,11 @@
 package io.pyrogate.reliability;
 
+import io.pyrogate.bench.Ports;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -13,17 +19,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 
-import io.pyrogate.bench.Ports;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
-
 /**
- * A Pyroscope endpoint stand-in on a fixed 127.0.0.1 port that records, by {@code rel_id}, every attempt and every
- * delivery (an attempt it answered 2xx). Its {@link Behaviour} can change while it runs, and it can go down (stop
- * listening) and come back on the same port. {@code POST /token} answers an OAuth2 client-credentials grant.
+ * A Pyroscope endpoint stand-in on a fixed 127.0.0.1 port that records, by {@code rel_id}, every
+ * attempt and every delivery (an attempt it answered 2xx). Its {@link Behaviour} can change while
+ * it runs, and it can go down (stop listening) and come back on the same port. {@code POST /token}
+ * answers an OAuth2 client-credentials grant.
  */
 public final class RecordingEndpoint implements AutoCloseable {
   /** How the endpoint answers a push or ingest request. */
@@ -59,7 +59,10 @@ public final class RecordingEndpoint implements AutoCloseable {
     this.port = port;
   }
 
-  /** An endpoint named {@code name} (pyrogate's endpoint name) on a free port; listening when {@code up}. */
+  /**
+   * An endpoint named {@code name} (pyrogate's endpoint name) on a free port; listening when {@code
+   * up}.
+   */
   public static RecordingEndpoint create(Vertx vertx, String name, boolean up) {
     RecordingEndpoint e = new RecordingEndpoint(vertx, name, Ports.free());
     if (up) {
@@ -73,7 +76,9 @@ public final class RecordingEndpoint implements AutoCloseable {
     if (server != null) {
       return this;
     }
-    HttpServer s = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port).setIdleTimeout(0));
+    HttpServer s =
+        vertx.createHttpServer(
+            new HttpServerOptions().setHost("127.0.0.1").setPort(port).setIdleTimeout(0));
     s.requestHandler(this::handle);
     try {
       s.listen().await(10, TimeUnit.SECONDS);
@@ -121,51 +126,78 @@ public final class RecordingEndpoint implements AutoCloseable {
   }
 
   private void handle(HttpServerRequest req) {
-    req.body().onSuccess(body -> {
-      if (req.path().endsWith("/token")) {
-        req.response().putHeader("Content-Type", "application/json")
-            .end("{\"access_token\":\"" + accessToken + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
-        return;
-      }
-      requests.incrementAndGet();
-      List<String> ids = List.copyOf(Profiles.ids(decode(req.getHeader("Content-Encoding"), body)));
-      long now = System.nanoTime();
-      for (String id : ids) {
-        List<Long> times = attempts.computeIfAbsent(id, k -> new ArrayList<>());
-        synchronized (times) {
-          times.add(now);
-        }
-      }
-      switch (behaviour) {
-        case HEALTHY -> ok(req, ids);
-        case SLOW -> vertx.setTimer(Math.max(1, delayMillis), t -> ok(req, ids));
-        case BLACKHOLE -> { }
-        case THROTTLE -> {
-          if (System.nanoTime() < throttleUntilNanos) {
-            req.response().setStatusCode(429).putHeader("Retry-After", "1")
-                .end("{\"code\":\"resource_exhausted\",\"message\":\"push rate limit exceeded\"}");
-          } else {
-            ok(req, ids);
-          }
-        }
-        case REFUSE_ECHO -> {
-          StringBuilder echo = new StringBuilder("refused; your request headers were:");
-          req.headers().forEach(h -> echo.append(' ').append(h.getKey()).append(": ").append(h.getValue()).append(';'));
-          req.response().setStatusCode(400).end("{\"code\":\"invalid_argument\",\"message\":\"" + echo.toString().replace("\"", "'") + "\"}");
-        }
-        default -> throw new IllegalStateException(behaviour.toString());
-      }
-    });
+    req.body()
+        .onSuccess(
+            body -> {
+              if (req.path().endsWith("/token")) {
+                req.response()
+                    .putHeader("Content-Type", "application/json")
+                    .end(
+                        "{\"access_token\":\""
+                            + accessToken
+                            + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+                return;
+              }
+              requests.incrementAndGet();
+              List<String> ids =
+                  List.copyOf(Profiles.ids(decode(req.getHeader("Content-Encoding"), body)));
+              long now = System.nanoTime();
+              for (String id : ids) {
+                List<Long> times = attempts.computeIfAbsent(id, k -> new ArrayList<>());
+                synchronized (times) {
+                  times.add(now);
+                }
+              }
+              switch (behaviour) {
+                case HEALTHY -> ok(req, ids);
+                case SLOW -> vertx.setTimer(Math.max(1, delayMillis), t -> ok(req, ids));
+                case BLACKHOLE -> {}
+                case THROTTLE -> {
+                  if (System.nanoTime() < throttleUntilNanos) {
+                    req.response()
+                        .setStatusCode(429)
+                        .putHeader("Retry-After", "1")
+                        .end(
+                            "{\"code\":\"resource_exhausted\",\"message\":\"push rate limit exceeded\"}");
+                  } else {
+                    ok(req, ids);
+                  }
+                }
+                case REFUSE_ECHO -> {
+                  StringBuilder echo = new StringBuilder("refused; your request headers were:");
+                  req.headers()
+                      .forEach(
+                          h ->
+                              echo.append(' ')
+                                  .append(h.getKey())
+                                  .append(": ")
+                                  .append(h.getValue())
+                                  .append(';'));
+                  req.response()
+                      .setStatusCode(400)
+                      .end(
+                          "{\"code\":\"invalid_argument\",\"message\":\""
+                              + echo.toString().replace("\"", "'")
+                              + "\"}");
+                }
+                default -> throw new IllegalStateException(behaviour.toString());
+              }
+            });
   }
 
   private void ok(HttpServerRequest req, List<String> ids) {
-    req.response().setStatusCode(200).putHeader("Content-Type", "application/proto").end().onSuccess(v -> {
-      long now = System.nanoTime();
-      for (String id : ids) {
-        firstDelivered.putIfAbsent(id, now);
-        deliveries.computeIfAbsent(id, k -> new AtomicLong()).incrementAndGet();
-      }
-    });
+    req.response()
+        .setStatusCode(200)
+        .putHeader("Content-Type", "application/proto")
+        .end()
+        .onSuccess(
+            v -> {
+              long now = System.nanoTime();
+              for (String id : ids) {
+                firstDelivered.putIfAbsent(id, now);
+                deliveries.computeIfAbsent(id, k -> new AtomicLong()).incrementAndGet();
+              }
+            });
   }
 
   private static byte[] decode(String encoding, Buffer body) {
@@ -225,7 +257,10 @@ public final class RecordingEndpoint implements AutoCloseable {
     return requests.get();
   }
 
-  /** When the first of {@code ids} was first delivered ({@link System#nanoTime()}), 0 when none was yet. */
+  /**
+   * When the first of {@code ids} was first delivered ({@link System#nanoTime()}), 0 when none was
+   * yet.
+   */
   public long firstDeliveryOf(Collection<String> ids) {
     long first = 0;
     for (String id : ids) {

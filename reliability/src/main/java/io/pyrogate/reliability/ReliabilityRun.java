@@ -1,5 +1,7 @@
 package io.pyrogate.reliability;
 
+import io.pyrogate.reliability.scenarios.Scenarios;
+import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,9 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import io.pyrogate.reliability.scenarios.Scenarios;
-import io.vertx.core.Vertx;
 
 /**
  * Runs the reliability suite and writes its report; exits 1 when a scenario FAILs.
@@ -20,8 +19,7 @@ import io.vertx.core.Vertx;
  * </pre>
  */
 public final class ReliabilityRun {
-  private ReliabilityRun() {
-  }
+  private ReliabilityRun() {}
 
   public static void main(String[] args) throws Exception {
     Path jar = Path.of("gateway/target/pyrogate.jar");
@@ -45,16 +43,20 @@ public final class ReliabilityRun {
           javaOpts = opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
         }
         case "--command" -> command = args[++i];
-        default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; see " + Arrays.toString(args));
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument " + args[i] + "; see " + Arrays.toString(args));
       }
     }
     if (outage == null) {
       outage = quick ? Settings.QUICK_LONG_OUTAGE : Settings.FULL_LONG_OUTAGE;
     }
-    Settings settings = new Settings(jar.toAbsolutePath(), work.toAbsolutePath(), quick, outage, javaOpts);
+    Settings settings =
+        new Settings(jar.toAbsolutePath(), work.toAbsolutePath(), quick, outage, javaOpts);
     long t0 = System.nanoTime();
     List<Result> results = run(settings, only);
-    ReliabilityReport.write(report, results, command, quick, (System.nanoTime() - t0) / 1_000_000_000L);
+    ReliabilityReport.write(
+        report, results, command, quick, (System.nanoTime() - t0) / 1_000_000_000L);
     boolean failed = results.stream().anyMatch(r -> r.status() == Status.FAIL);
     System.err.println("reliability: report in " + report + (failed ? "; FAILED" : ""));
     System.exit(failed ? 1 : 0);
@@ -62,7 +64,8 @@ public final class ReliabilityRun {
 
   /** Runs the scenarios named in {@code only} (all when empty), one after the other. */
   public static List<Result> run(Settings settings, Set<String> only) {
-    List<Scenario> scenarios = Scenarios.all().stream().filter(s -> only.isEmpty() || only.contains(s.name())).toList();
+    List<Scenario> scenarios =
+        Scenarios.all().stream().filter(s -> only.isEmpty() || only.contains(s.name())).toList();
     Set<String> known = Scenarios.names();
     for (String name : only) {
       if (!known.contains(name)) {
@@ -82,12 +85,19 @@ public final class ReliabilityRun {
           r = Result.failed(s.name(), "the scenario could not run: " + e);
           e.printStackTrace();
         }
-        System.err.printf("reliability: %s %s in %d s: %s%n", s.name(), r.status(),
-            (System.nanoTime() - t0) / 1_000_000_000L, r.reason());
+        System.err.printf(
+            "reliability: %s %s in %d s: %s%n",
+            s.name(), r.status(), (System.nanoTime() - t0) / 1_000_000_000L, r.reason());
         results.add(r);
       }
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+      vertx
+          .close()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .orTimeout(10, TimeUnit.SECONDS)
+          .exceptionally(e -> null)
+          .join();
     }
     return results;
   }

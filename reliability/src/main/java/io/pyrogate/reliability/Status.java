@@ -2,5 +2,7 @@ package io.pyrogate.reliability;
 
 /** A scenario's verdict. */
 public enum Status {
-  PASS, FAIL, SKIPPED
+  PASS,
+  FAIL,
+  SKIPPED
 }

@@ -1,15 +1,14 @@
 package io.pyrogate.bench.jmh;
 
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.pyrogate.bench.Payloads;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.pyroscope.ExternalLabels;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.record.TimestampType;
@@ -38,20 +37,37 @@ public class PerRecordBenchmark {
 
   @Setup
   public void setup() {
-    Payloads payloads = Payloads.load(Path.of(System.getProperty("bench.payloads", "bench/target/bench/payloads")), 50 * 1024);
+    Payloads payloads =
+        Payloads.load(
+            Path.of(System.getProperty("bench.payloads", "bench/target/bench/payloads")),
+            50 * 1024);
     push = payloads.push(0);
     pushBytes = push.toByteArray();
     record = ProfileRecord.push("tenant-1", pushBytes, System.currentTimeMillis());
-    ProducerRecord<String, byte[]> produced = RecordCodec.toKafka("pyrogate.write.bench", RecordCodec.key("tenant-1", "bench-app-0"), record);
-    consumed = new ConsumerRecord<>(produced.topic(), 0, 42L, produced.timestamp(), TimestampType.CREATE_TIME,
-        -1, -1, produced.key(), produced.value(), produced.headers(), java.util.Optional.empty());
+    ProducerRecord<String, byte[]> produced =
+        RecordCodec.toKafka(
+            "pyrogate.write.bench", RecordCodec.key("tenant-1", "bench-app-0"), record);
+    consumed =
+        new ConsumerRecord<>(
+            produced.topic(),
+            0,
+            42L,
+            produced.timestamp(),
+            TimestampType.CREATE_TIME,
+            -1,
+            -1,
+            produced.key(),
+            produced.value(),
+            produced.headers(),
+            java.util.Optional.empty());
     externalLabels = new ExternalLabels(Map.of("cluster", "eu-1", "env", "prod", "region", ""));
     noChange = new ExternalLabels(Map.of("region", "eu-west-1"));
   }
 
   @Benchmark
   public ProducerRecord<String, byte[]> recordToKafka() {
-    return RecordCodec.toKafka("pyrogate.write.bench", RecordCodec.key("tenant-1", "bench-app-0"), record);
+    return RecordCodec.toKafka(
+        "pyrogate.write.bench", RecordCodec.key("tenant-1", "bench-app-0"), record);
   }
 
   @Benchmark

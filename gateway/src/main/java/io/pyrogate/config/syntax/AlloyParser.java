@@ -1,13 +1,12 @@
 package io.pyrogate.config.syntax;
 
+import io.pyrogate.golang.Strconv;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import io.pyrogate.golang.Strconv;
 
 /**
  * Recursive-descent parser for the Alloy configuration syntax.
@@ -29,16 +28,17 @@ import io.pyrogate.golang.Strconv;
  * Field     = ( ident | STRING ) "=" Expr
  * </pre>
  *
- * <p>The parser never stops at the first error and never throws on bad input. It reports "expected X,
- * got Y" at the exact token, resynchronises (at the end of the statement, or of the list element, keeping
- * brackets balanced) and goes on, so independent mistakes each get their own diagnostic. Like Alloy, it
- * drops its own further errors on a line that already has one (from the lexer or from itself). Where no
- * valid expression could be read, the tree holds a {@link BadExpr}.
+ * <p>The parser never stops at the first error and never throws on bad input. It reports "expected
+ * X, got Y" at the exact token, resynchronises (at the end of the statement, or of the list
+ * element, keeping brackets balanced) and goes on, so independent mistakes each get their own
+ * diagnostic. Like Alloy, it drops its own further errors on a line that already has one (from the
+ * lexer or from itself). Where no valid expression could be read, the tree holds a {@link BadExpr}.
  */
 public final class AlloyParser {
 
   /** Brackets, parentheses and blocks nested deeper than this are refused (protects the stack). */
   static final int MAX_NESTING = 100;
+
   /** Expression trees deeper than this (e.g. very long operator chains) are refused. */
   static final int MAX_EXPRESSION_DEPTH = 500;
 
@@ -53,14 +53,21 @@ public final class AlloyParser {
 
   private AlloyParser(String file, String source, Diagnostics diags) {
     this.diags = diags;
-    this.lexer = new Lexer(file, source, (position, message) -> {
-      linesWithErrors.add(position.line());
-      diags.error(position, message);
-    });
+    this.lexer =
+        new Lexer(
+            file,
+            source,
+            (position, message) -> {
+              linesWithErrors.add(position.line());
+              diags.error(position, message);
+            });
     next();
   }
 
-  /** Parses a whole file. Never throws on bad input; the result is best-effort when errors were reported. */
+  /**
+   * Parses a whole file. Never throws on bad input; the result is best-effort when errors were
+   * reported.
+   */
   public static Body parse(String file, String source, Diagnostics diags) {
     AlloyParser p = null;
     try {
@@ -73,8 +80,8 @@ public final class AlloyParser {
   }
 
   /**
-   * Parses a single expression (the right-hand side of an attribute), for tools and tests. Anything after
-   * the expression is an error.
+   * Parses a single expression (the right-hand side of an attribute), for tools and tests. Anything
+   * after the expression is an error.
    */
   public static Expr parseExpression(String file, String source, Diagnostics diags) {
     AlloyParser p = null;
@@ -94,8 +101,12 @@ public final class AlloyParser {
     }
   }
 
-  /** A bug, not bad input: report it as a diagnostic rather than failing the whole load with a stack trace. */
-  private static void internalError(AlloyParser p, String file, Diagnostics diags, RuntimeException e) {
+  /**
+   * A bug, not bad input: report it as a diagnostic rather than failing the whole load with a stack
+   * trace.
+   */
+  private static void internalError(
+      AlloyParser p, String file, Diagnostics diags, RuntimeException e) {
     Position at = p != null && p.tok != null ? p.tok.position() : new Position(file, 1, 1);
     diags.error(at, "internal parser error (please report it): " + e);
   }
@@ -103,12 +114,12 @@ public final class AlloyParser {
   // ---------------------------------------------------------------- statements
 
   /**
-   * Statements up to the '}' closing the block opened by {@code blockOpen} (not consumed), or to end of
-   * file when {@code blockOpen} is null.
+   * Statements up to the '}' closing the block opened by {@code blockOpen} (not consumed), or to
+   * end of file when {@code blockOpen} is null.
    */
   private List<Statement> parseStatements(Token blockOpen) {
     List<Statement> out = new ArrayList<>();
-    for (;;) {
+    for (; ; ) {
       switch (tok.kind()) {
         case TERMINATOR:
           next();
@@ -138,8 +149,10 @@ public final class AlloyParser {
         continue; // on a later line: only after a value was found missing at the end of the line
       }
       if (stmt != null) {
-        String hint = k == TokenKind.COMMA ? " (statements in a block are separated by newlines, not commas)"
-            : unitHint();
+        String hint =
+            k == TokenKind.COMMA
+                ? " (statements in a block are separated by newlines, not commas)"
+                : unitHint();
         errorAtToken("expected newline after " + describe(stmt) + ", got " + tok.describe() + hint);
       }
       if (k == TokenKind.COMMA) {
@@ -181,15 +194,21 @@ public final class AlloyParser {
       if (tok.text().charAt(0) != '"') {
         error(labelPosition, "block label must be a double-quoted string");
       } else if (!label.isEmpty() && !Lexer.isValidIdentifier(label)) {
-        error(labelPosition, "invalid block label " + quote(label) + ": a label may only contain letters, digits"
-            + " and '_', and must not start with a digit");
+        error(
+            labelPosition,
+            "invalid block label "
+                + quote(label)
+                + ": a label may only contain letters, digits"
+                + " and '_', and must not start with a digit");
       }
       next();
     }
 
     if (tok.kind() == TokenKind.ASSIGN) {
       if (names.size() > 1) {
-        error(first.position(), "attribute name " + quote(name) + " must be a single identifier without '.'");
+        error(
+            first.position(),
+            "attribute name " + quote(name) + " must be a single identifier without '.'");
       } else if (label != null) {
         error(labelPosition, "attribute " + quote(name) + " cannot have a label");
       }
@@ -217,8 +236,13 @@ public final class AlloyParser {
       if (tok.kind() == TokenKind.RCURLY) {
         next();
       } else {
-        errorAtToken("expected '}' to close block " + shown + " opened at " + lineColumn(open.position())
-            + ", got " + tok.describe());
+        errorAtToken(
+            "expected '}' to close block "
+                + shown
+                + " opened at "
+                + lineColumn(open.position())
+                + ", got "
+                + tok.describe());
       }
       return new Block(names, label, labelPosition, new Body(body), first.position());
     }
@@ -226,20 +250,23 @@ public final class AlloyParser {
     if (names.size() == 1 && label == null) {
       errorAtToken("expected '=' or '{' after " + quote(name) + ", got " + tok.describe());
     } else {
-      errorAtToken("expected '{' after block name " + (label == null ? name : name + " " + quote(label))
-          + ", got " + tok.describe());
+      errorAtToken(
+          "expected '{' after block name "
+              + (label == null ? name : name + " " + quote(label))
+              + ", got "
+              + tok.describe());
     }
     skipStatement();
     return null;
   }
 
   /**
-   * Skips to the end of the current statement: the next newline or '}' outside any brackets opened while
-   * skipping (neither consumed), or end of file.
+   * Skips to the end of the current statement: the next newline or '}' outside any brackets opened
+   * while skipping (neither consumed), or end of file.
    */
   private void skipStatement() {
     int depth = 0;
-    for (;;) {
+    for (; ; ) {
       switch (tok.kind()) {
         case EOF:
           return;
@@ -275,7 +302,7 @@ public final class AlloyParser {
   /** Skips to just after the closer matching an opener already consumed. */
   private void skipToClosing() {
     int depth = 1;
-    for (;;) {
+    for (; ; ) {
       TokenKind k = tok.kind();
       if (k == TokenKind.EOF) {
         return;
@@ -312,7 +339,7 @@ public final class AlloyParser {
   /** Left-associative binary operators of precedence {@code minPrecedence} (1..5) and above. */
   private Expr parseBinary(int minPrecedence) {
     Expr left = parsePower();
-    for (;;) {
+    for (; ; ) {
       int precedence = tok.kind().binaryPrecedence();
       if (precedence == 0 || precedence == 6 || precedence < minPrecedence) {
         return left;
@@ -360,38 +387,41 @@ public final class AlloyParser {
 
   private Expr parsePostfix() {
     Expr e = parsePrimary();
-    for (;;) {
+    for (; ; ) {
       switch (tok.kind()) {
-        case DOT: {
-          next();
-          if (tok.kind() != TokenKind.IDENT || statementAhead(0, true)) {
-            if (onLaterLine(tok)) {
-              error(prev.end(), "expected identifier after '.', got newline");
+        case DOT:
+          {
+            next();
+            if (tok.kind() != TokenKind.IDENT || statementAhead(0, true)) {
+              if (onLaterLine(tok)) {
+                error(prev.end(), "expected identifier after '.', got newline");
+                return e;
+              }
+              errorAtToken("expected identifier after '.', got " + tok.describe());
               return e;
             }
-            errorAtToken("expected identifier after '.', got " + tok.describe());
-            return e;
+            e = node(new AccessExpr(e, tok.text(), e.position()), e);
+            next();
+            break;
           }
-          e = node(new AccessExpr(e, tok.text(), e.position()), e);
-          next();
-          break;
-        }
-        case LBRACK: {
-          next();
-          Expr index = parseExpr();
-          expectCloser(TokenKind.RBRACK, "expected ']' after index");
-          e = node(new IndexExpr(e, index, e.position()), e, index);
-          break;
-        }
-        case LPAREN: {
-          next();
-          List<Expr> args = parseExprList(TokenKind.RPAREN);
-          expectCloser(TokenKind.RPAREN, "expected ')' to close the argument list");
-          List<Expr> children = new ArrayList<>(args);
-          children.add(e);
-          e = node(new CallExpr(e, args, e.position()), children.toArray(new Expr[0]));
-          break;
-        }
+        case LBRACK:
+          {
+            next();
+            Expr index = parseExpr();
+            expectCloser(TokenKind.RBRACK, "expected ']' after index");
+            e = node(new IndexExpr(e, index, e.position()), e, index);
+            break;
+          }
+        case LPAREN:
+          {
+            next();
+            List<Expr> args = parseExprList(TokenKind.RPAREN);
+            expectCloser(TokenKind.RPAREN, "expected ')' to close the argument list");
+            List<Expr> children = new ArrayList<>(args);
+            children.add(e);
+            e = node(new CallExpr(e, args, e.position()), children.toArray(new Expr[0]));
+            break;
+          }
         default:
           return e;
       }
@@ -402,7 +432,8 @@ public final class AlloyParser {
     Token t = tok;
     Position at = t.position();
     if (statementAhead(0, true)) {
-      // `a =` at the end of a line, then `b = 1`: the value is missing; do not eat the next statement.
+      // `a =` at the end of a line, then `b = 1`: the value is missing; do not eat the next
+      // statement.
       error(prev.end(), "expected expression, got newline");
       return new BadExpr(prev.end());
     }
@@ -425,28 +456,33 @@ public final class AlloyParser {
       case NULL:
         next();
         return new NullLit(at);
-      case LPAREN: {
-        next();
-        Expr inner = parseExpr();
-        expectCloser(TokenKind.RPAREN, "expected ')'");
-        return node(new ParenExpr(inner, at), inner);
-      }
-      case LBRACK: {
-        next();
-        List<Expr> elements = parseExprList(TokenKind.RBRACK);
-        expectCloser(TokenKind.RBRACK, "expected ']' to close the array opened at " + lineColumn(at));
-        return node(new ArrayExpr(elements, at), elements.toArray(new Expr[0]));
-      }
-      case LCURLY: {
-        next();
-        List<ObjectExpr.Field> fields = parseFieldList();
-        expectCloser(TokenKind.RCURLY, "expected '}' to close the object opened at " + lineColumn(at));
-        Expr[] values = new Expr[fields.size()];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = fields.get(i).value();
+      case LPAREN:
+        {
+          next();
+          Expr inner = parseExpr();
+          expectCloser(TokenKind.RPAREN, "expected ')'");
+          return node(new ParenExpr(inner, at), inner);
         }
-        return node(new ObjectExpr(fields, at), values);
-      }
+      case LBRACK:
+        {
+          next();
+          List<Expr> elements = parseExprList(TokenKind.RBRACK);
+          expectCloser(
+              TokenKind.RBRACK, "expected ']' to close the array opened at " + lineColumn(at));
+          return node(new ArrayExpr(elements, at), elements.toArray(new Expr[0]));
+        }
+      case LCURLY:
+        {
+          next();
+          List<ObjectExpr.Field> fields = parseFieldList();
+          expectCloser(
+              TokenKind.RCURLY, "expected '}' to close the object opened at " + lineColumn(at));
+          Expr[] values = new Expr[fields.size()];
+          for (int i = 0; i < values.length; i++) {
+            values[i] = fields.get(i).value();
+          }
+          return node(new ObjectExpr(fields, at), values);
+        }
       default:
         if (onLaterLine(t)) {
           error(prev.end(), "expected expression, got newline");
@@ -481,7 +517,9 @@ public final class AlloyParser {
     return new FloatLit(v, t.position());
   }
 
-  /** Expressions separated by ',' with an optional trailing ',', up to {@code close} (not consumed). */
+  /**
+   * Expressions separated by ',' with an optional trailing ',', up to {@code close} (not consumed).
+   */
   private List<Expr> parseExprList(TokenKind close) {
     List<Expr> items = new ArrayList<>();
     while (tok.kind() != close && !endsList(close) && !statementAhead(0, true)) {
@@ -499,7 +537,9 @@ public final class AlloyParser {
 
   private List<ObjectExpr.Field> parseFieldList() {
     List<ObjectExpr.Field> fields = new ArrayList<>();
-    while (tok.kind() != TokenKind.RCURLY && !endsList(TokenKind.RCURLY) && !statementAhead(0, false)) {
+    while (tok.kind() != TokenKind.RCURLY
+        && !endsList(TokenKind.RCURLY)
+        && !statementAhead(0, false)) {
       Token before = tok;
       ObjectExpr.Field f = parseField();
       if (f != null) {
@@ -515,14 +555,17 @@ public final class AlloyParser {
     return fields;
   }
 
-  /** End of file or a closer that belongs to an enclosing construct: stop the list, let the caller complain. */
+  /**
+   * End of file or a closer that belongs to an enclosing construct: stop the list, let the caller
+   * complain.
+   */
   private boolean endsList(TokenKind close) {
     return tok.kind() == TokenKind.EOF || (tok.kind().isCloser() && tok.kind() != close);
   }
 
   /**
-   * Handles what follows a list item. Returns false when the list is over (the closer or something that
-   * ends it is current).
+   * Handles what follows a list item. Returns false when the list is over (the closer or something
+   * that ends it is current).
    */
   private boolean afterListItem(TokenKind close, String what, String item) {
     TokenKind k = tok.kind();
@@ -535,14 +578,23 @@ public final class AlloyParser {
     }
     if (k == TokenKind.TERMINATOR) {
       TokenKind after = peek(1).kind();
-      if (after != close && (after == TokenKind.EOF || after.isCloser() || statementAhead(1, close != TokenKind.RCURLY))) {
-        // The list was never closed: leave the newline for the caller, which reports the missing closer
+      if (after != close
+          && (after == TokenKind.EOF
+              || after.isCloser()
+              || statementAhead(1, close != TokenKind.RCURLY))) {
+        // The list was never closed: leave the newline for the caller, which reports the missing
+        // closer
         // at the end of this line, and let the statement on the next line parse normally.
         return false;
       }
-      String hint = after == close
-          ? " (when the closing '" + close.symbol + "' is on its own line, the last " + item + " needs a ',' too)"
-          : "";
+      String hint =
+          after == close
+              ? " (when the closing '"
+                  + close.symbol
+                  + "' is on its own line, the last "
+                  + item
+                  + " needs a ',' too)"
+              : "";
       errorAtToken("missing ',' in " + what + hint);
       next();
       return true;
@@ -566,12 +618,17 @@ public final class AlloyParser {
       return false;
     }
     int i = ahead + 1;
-    for (int fragments = 1; fragments < 16 && lookahead(i).kind() == TokenKind.DOT
-        && lookahead(i + 1).kind() == TokenKind.IDENT; fragments++) {
+    for (int fragments = 1;
+        fragments < 16
+            && lookahead(i).kind() == TokenKind.DOT
+            && lookahead(i + 1).kind() == TokenKind.IDENT;
+        fragments++) {
       i += 2;
     }
     TokenKind k = lookahead(i).kind();
-    return k == TokenKind.LCURLY || k == TokenKind.STRING || (assignCounts && k == TokenKind.ASSIGN);
+    return k == TokenKind.LCURLY
+        || k == TokenKind.STRING
+        || (assignCounts && k == TokenKind.ASSIGN);
   }
 
   private Token lookahead(int n) {
@@ -583,11 +640,16 @@ public final class AlloyParser {
     return prev != null && t.position().line() > prev.end().line();
   }
 
-  /** Consumes {@code close}, or reports {@code "<message>, got X"}; a missing closer at a line end is "newline". */
+  /**
+   * Consumes {@code close}, or reports {@code "<message>, got X"}; a missing closer at a line end
+   * is "newline".
+   */
   private void expectCloser(TokenKind close, String message) {
     if (tok.kind() == close) {
       next();
-    } else if (tok.kind() != TokenKind.TERMINATOR && onLaterLine(tok) && tok.kind() != TokenKind.EOF
+    } else if (tok.kind() != TokenKind.TERMINATOR
+        && onLaterLine(tok)
+        && tok.kind() != TokenKind.EOF
         && !tok.kind().isCloser()) {
       error(prev.end(), message + ", got newline");
     } else {
@@ -625,12 +687,16 @@ public final class AlloyParser {
 
   private void skipUntilAssignOrItemEnd() {
     int depth = 0;
-    for (;;) {
+    for (; ; ) {
       TokenKind k = tok.kind();
       if (k == TokenKind.EOF) {
         return;
       }
-      if (depth == 0 && (k == TokenKind.ASSIGN || k == TokenKind.COMMA || k == TokenKind.TERMINATOR || k.isCloser())) {
+      if (depth == 0
+          && (k == TokenKind.ASSIGN
+              || k == TokenKind.COMMA
+              || k == TokenKind.TERMINATOR
+              || k.isCloser())) {
         return;
       }
       if (k == TokenKind.LCURLY || k == TokenKind.LPAREN || k == TokenKind.LBRACK) {
@@ -643,12 +709,12 @@ public final class AlloyParser {
   }
 
   /**
-   * Skips the rest of a broken expression: up to a newline, ',' or closer outside the brackets opened
-   * while skipping (not consumed), or end of file.
+   * Skips the rest of a broken expression: up to a newline, ',' or closer outside the brackets
+   * opened while skipping (not consumed), or end of file.
    */
   private void skipExpression() {
     int depth = 0;
-    for (;;) {
+    for (; ; ) {
       TokenKind k = tok.kind();
       if (k == TokenKind.EOF) {
         return;
@@ -673,7 +739,9 @@ public final class AlloyParser {
     }
     depth++;
     if (depth > MAX_EXPRESSION_DEPTH) {
-      error(e.position(), "expression is too deeply nested (more than " + MAX_EXPRESSION_DEPTH + " levels)");
+      error(
+          e.position(),
+          "expression is too deeply nested (more than " + MAX_EXPRESSION_DEPTH + " levels)");
       return new BadExpr(e.position());
     }
     if (depth > 1) {
@@ -692,9 +760,9 @@ public final class AlloyParser {
   }
 
   /**
-   * The n-th token after the current one. Only used to look at a later line (after a TERMINATOR, or when
-   * the current token is on a later line), so lexical errors found while looking ahead do not hide a
-   * parser error on the line being finished.
+   * The n-th token after the current one. Only used to look at a later line (after a TERMINATOR, or
+   * when the current token is on a later line), so lexical errors found while looking ahead do not
+   * hide a parser error on the line being finished.
    */
   private Token peek(int n) {
     while (lookahead.size() < n) {
@@ -726,9 +794,13 @@ public final class AlloyParser {
 
   /** A hint for {@code timeout = 5s}: the number and the unit are separate tokens. */
   private String unitHint() {
-    if (prev != null && (prev.kind() == TokenKind.NUMBER || prev.kind() == TokenKind.FLOAT)
-        && tok.kind() == TokenKind.IDENT && prev.end().equals(tok.position())) {
-      return " (a duration or other value with a unit must be a quoted string, e.g. \"" + prev.text() + tok.text()
+    if (prev != null
+        && (prev.kind() == TokenKind.NUMBER || prev.kind() == TokenKind.FLOAT)
+        && tok.kind() == TokenKind.IDENT
+        && prev.end().equals(tok.position())) {
+      return " (a duration or other value with a unit must be a quoted string, e.g. \""
+          + prev.text()
+          + tok.text()
           + "\")";
     }
     return "";

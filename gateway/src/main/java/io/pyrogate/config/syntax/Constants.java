@@ -1,21 +1,20 @@
 package io.pyrogate.config.syntax;
 
+import io.pyrogate.Version;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 
-import io.pyrogate.Version;
-
 /**
- * Alloy's {@code constants} object: {@code constants.hostname}, {@code constants.os} and {@code constants.arch} (Go's
- * GOOS and GOARCH names) and {@code constants.version}.
+ * Alloy's {@code constants} object: {@code constants.hostname}, {@code constants.os} and {@code
+ * constants.arch} (Go's GOOS and GOARCH names) and {@code constants.version}.
  */
 final class Constants {
   static final String NAME = "constants";
-  static final String AVAILABLE = "constants.hostname, constants.os, constants.arch, constants.version";
+  static final String AVAILABLE =
+      "constants.hostname, constants.os, constants.arch, constants.version";
   private static final String VERSION = alloyVersion(Version.get());
 
-  private Constants() {
-  }
+  private Constants() {}
 
   /** The constants, every value at {@code at}. */
   static ObjectValue object(String hostname, Position at) {

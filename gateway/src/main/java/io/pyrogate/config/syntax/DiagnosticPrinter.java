@@ -22,8 +22,8 @@ public final class DiagnosticPrinter {
   private DiagnosticPrinter() {}
 
   /**
-   * The diagnostic's header line, then (when {@code sourceText} has that line) the line with a gutter and
-   * a caret under the column. Ends with a newline.
+   * The diagnostic's header line, then (when {@code sourceText} has that line) the line with a
+   * gutter and a caret under the column. Ends with a newline.
    */
   public static String render(Diagnostic d, String sourceText) {
     StringBuilder out = new StringBuilder();
@@ -62,7 +62,8 @@ public final class DiagnosticPrinter {
 
   /**
    * Every diagnostic, in the given order, separated by blank lines. {@code sourceOfFile} maps a
-   * position's file name to its text; it may return {@code null}, which prints the header line only.
+   * position's file name to its text; it may return {@code null}, which prints the header line
+   * only.
    */
   public static String renderAll(List<Diagnostic> ds, Function<String, String> sourceOfFile) {
     StringBuilder out = new StringBuilder();

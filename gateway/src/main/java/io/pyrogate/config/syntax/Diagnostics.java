@@ -5,12 +5,14 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The one collector that travels through lex, parse, evaluate and (later) decode and validate. Each stage
- * appends; the program asks {@link #hasErrors()} once at the end. Warnings never count as errors.
+ * The one collector that travels through lex, parse, evaluate and (later) decode and validate. Each
+ * stage appends; the program asks {@link #hasErrors()} once at the end. Warnings never count as
+ * errors.
  *
- * <p>The collector itself keeps everything it is given. The parser is the only stage that filters: like
- * Alloy, it drops its own second error on a line that already has an error (the second one is almost
- * always a consequence of the first). Later stages may add as many diagnostics per line as they need.
+ * <p>The collector itself keeps everything it is given. The parser is the only stage that filters:
+ * like Alloy, it drops its own second error on a line that already has an error (the second one is
+ * almost always a consequence of the first). Later stages may add as many diagnostics per line as
+ * they need.
  *
  * <p>Not thread-safe: one collector belongs to one load of the configuration.
  */

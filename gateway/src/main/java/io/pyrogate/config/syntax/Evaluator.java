@@ -1,24 +1,24 @@
 package io.pyrogate.config.syntax;
 
+import io.pyrogate.golang.Strconv;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
-import io.pyrogate.golang.Strconv;
-
 /**
- * Evaluates attribute values (as Alloy's {@code syntax/vm}): walks an expression, evaluating literals, arrays, objects,
- * indexing, identifiers and references to other components, and hands evaluated operands to {@link Operators},
- * calls to {@link Stdlib} and the {@code constants} object to {@link Constants}.
+ * Evaluates attribute values (as Alloy's {@code syntax/vm}): walks an expression, evaluating
+ * literals, arrays, objects, indexing, identifiers and references to other components, and hands
+ * evaluated operands to {@link Operators}, calls to {@link Stdlib} and the {@code constants} object
+ * to {@link Constants}.
  *
- * <p>What the evaluator cannot know, it does not guess: an identifier chain such as
- * {@code pyroscope.write.staging.receiver} or {@code remote.kubernetes.secret.creds.data["url"]} becomes a
- * {@link ReferenceValue}, and anything computed from a reference is a reference naming the first one
- * involved (so {@code "x" + local.file.a.content} depends on {@code local.file.a.content}). Arrays and objects
- * keep references as elements. {@code coalesce} returns an earlier non-empty argument without looking at
- * later references.
+ * <p>What the evaluator cannot know, it does not guess: an identifier chain such as {@code
+ * pyroscope.write.staging.receiver} or {@code remote.kubernetes.secret.creds.data["url"]} becomes a
+ * {@link ReferenceValue}, and anything computed from a reference is a reference naming the first
+ * one involved (so {@code "x" + local.file.a.content} depends on {@code local.file.a.content}).
+ * Arrays and objects keep references as elements. {@code coalesce} returns an earlier non-empty
+ * argument without looking at later references.
  *
  * <p>Errors become diagnostics at the position of the offending expression and the result is an
  * {@link ErrorValue}; an expression containing an error is itself an {@link ErrorValue}.
@@ -31,8 +31,8 @@ public final class Evaluator {
   private final String hostname;
 
   /**
-   * @param environment looks up environment variables; a {@code null} result means unset, which reads as
-   *     {@code ""} as in Alloy
+   * @param environment looks up environment variables; a {@code null} result means unset, which
+   *     reads as {@code ""} as in Alloy
    * @param hostname the value of {@code constants.hostname}
    */
   public Evaluator(Function<String, String> environment, String hostname) {
@@ -129,7 +129,9 @@ public final class Evaluator {
         Value v = eval(f.value());
         failed |= v instanceof ErrorValue;
         if (out.containsKey(f.key())) {
-          diags.warning(f.keyPosition(), "duplicate key " + Strconv.quote(f.key()) + " in object; the last value wins");
+          diags.warning(
+              f.keyPosition(),
+              "duplicate key " + Strconv.quote(f.key()) + " in object; the last value wins");
         }
         out.put(f.key(), v);
       }
@@ -142,13 +144,21 @@ public final class Evaluator {
         return Constants.object(hostname, id.position());
       }
       if (Stdlib.isNamespace(name)) {
-        throw fail(id.position(), Strconv.quote(name) + " is a namespace of standard library functions, not a value");
+        throw fail(
+            id.position(),
+            Strconv.quote(name) + " is a namespace of standard library functions, not a value");
       }
       if (Stdlib.isFunction(name)) {
-        throw fail(id.position(), name + " is a function and must be called, e.g. " + name + "(...)");
+        throw fail(
+            id.position(), name + " is a function and must be called, e.g. " + name + "(...)");
       }
-      throw fail(id.position(), "identifier " + Strconv.quote(name) + " does not exist (if you meant the text "
-          + Strconv.quote(name) + ", quote it)");
+      throw fail(
+          id.position(),
+          "identifier "
+              + Strconv.quote(name)
+              + " does not exist (if you meant the text "
+              + Strconv.quote(name)
+              + ", quote it)");
     }
 
     private Value evalAccess(AccessExpr a) {
@@ -161,11 +171,14 @@ public final class Evaluator {
           if (chain.size() == 2 && c.has(chain.get(1))) {
             return withPosition(c.get(chain.get(1)), a.position());
           }
-          throw fail(a.position(), "unknown constant " + full + " (available: " + Constants.AVAILABLE + ")");
+          throw fail(
+              a.position(),
+              "unknown constant " + full + " (available: " + Constants.AVAILABLE + ")");
         }
         if (Stdlib.isNamespace(root) || Stdlib.isFunction(root)) {
           if (Stdlib.isFunction(full)) {
-            throw fail(a.position(), full + " is a function and must be called, e.g. " + full + "(...)");
+            throw fail(
+                a.position(), full + " is a function and must be called, e.g. " + full + "(...)");
           }
           throw fail(a.position(), full + " does not exist in the standard library");
         }
@@ -181,11 +194,14 @@ public final class Evaluator {
       if (target instanceof ObjectValue) {
         ObjectValue o = (ObjectValue) target;
         if (!o.has(a.name())) {
-          throw fail(a.position(), "field " + Strconv.quote(a.name()) + " does not exist in the object");
+          throw fail(
+              a.position(), "field " + Strconv.quote(a.name()) + " does not exist in the object");
         }
         return withPosition(o.get(a.name()), a.position());
       }
-      throw fail(a.position(), "cannot access field " + Strconv.quote(a.name()) + " of " + describe(target));
+      throw fail(
+          a.position(),
+          "cannot access field " + Strconv.quote(a.name()) + " of " + describe(target));
     }
 
     private Value evalIndex(IndexExpr ix) {
@@ -199,7 +215,8 @@ public final class Evaluator {
         if (index instanceof ReferenceValue) {
           return new ReferenceValue(path, ix.position());
         }
-        return new ReferenceValue(path + "[" + renderIndex(index, ix.index().position()) + "]", ix.position());
+        return new ReferenceValue(
+            path + "[" + renderIndex(index, ix.index().position()) + "]", ix.position());
       }
       if (index instanceof ReferenceValue) {
         return new ReferenceValue(((ReferenceValue) index).path(), ix.position());
@@ -208,19 +225,24 @@ public final class Evaluator {
         List<Value> elements = ((ArrayValue) target).elements();
         long i = arrayIndex(index, ix.index().position());
         if (i < 0 || i >= elements.size()) {
-          throw fail(ix.index().position(), "index " + i + " is out of range for an array of length " + elements.size());
+          throw fail(
+              ix.index().position(),
+              "index " + i + " is out of range for an array of length " + elements.size());
         }
         return withPosition(elements.get((int) i), ix.position());
       }
       if (target instanceof ObjectValue) {
         if (!(index instanceof StringValue)) {
-          throw fail(ix.index().position(), "an object is indexed with a string, got " + describe(index));
+          throw fail(
+              ix.index().position(), "an object is indexed with a string, got " + describe(index));
         }
         Value v = ((ObjectValue) target).get(((StringValue) index).value());
         // As in Alloy, a missing key read with [] is null (reading it with . is an error).
         return v == null ? new NullValue(ix.position()) : withPosition(v, ix.position());
       }
-      throw fail(ix.position(), "cannot index " + describe(target) + "; only arrays and objects can be indexed");
+      throw fail(
+          ix.position(),
+          "cannot index " + describe(target) + "; only arrays and objects can be indexed");
     }
 
     private long arrayIndex(Value index, Position at) {
@@ -232,7 +254,8 @@ public final class Evaluator {
         if (d == Math.rint(d) && Math.abs(d) < 1e15) {
           return (long) d;
         }
-        throw fail(at, "an array index must be a whole number, got " + GoFormat.formatFloatPlain(d));
+        throw fail(
+            at, "an array index must be a whole number, got " + GoFormat.formatFloatPlain(d));
       }
       throw fail(at, "an array is indexed with a number, got " + describe(index));
     }
@@ -259,7 +282,8 @@ public final class Evaluator {
     }
 
     private Value evalBinary(BinaryExpr b) {
-      // Alloy evaluates both sides of && and || too (no short-circuit), so a type error on either side shows.
+      // Alloy evaluates both sides of && and || too (no short-circuit), so a type error on either
+      // side shows.
       Value l = eval(b.left());
       Value r = eval(b.right());
       if (l instanceof ErrorValue || r instanceof ErrorValue) {
@@ -275,7 +299,9 @@ public final class Evaluator {
         if (f instanceof ErrorValue) {
           throw new EvaluationFailed();
         }
-        throw fail(c.position(), "cannot call " + describe(f) + "; only standard library functions can be called");
+        throw fail(
+            c.position(),
+            "cannot call " + describe(f) + "; only standard library functions can be called");
       }
       String name = String.join(".", chain);
       Stdlib.Builtin fn = Stdlib.resolve(name, c, diags);

@@ -1,22 +1,21 @@
 package io.pyrogate.config.syntax;
 
+import io.pyrogate.golang.Strconv;
+import io.pyrogate.golang.Strings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.pyrogate.golang.Strconv;
-import io.pyrogate.golang.Strings;
-
 /**
- * Go's {@code fmt.Sprintf} for Alloy values, so {@code string.format} gives the
- * same text as in Alloy.
+ * Go's {@code fmt.Sprintf} for Alloy values, so {@code string.format} gives the same text as in
+ * Alloy.
  *
- * <p>Supported: flags {@code + - # 0 space}, width, precision, and the verbs {@code v s q d t b o O x X c U
- * e E f F g G %}. Misuse gives Go's inline markers ({@code %!d(string=hi)}, {@code %!s(MISSING)},
- * {@code %!(EXTRA int=1)}) and is also listed in {@code problems} so the caller can warn. Not supported:
- * {@code *} widths and {@code [n]} argument indexes (they print as bad verbs).
+ * <p>Supported: flags {@code + - # 0 space}, width, precision, and the verbs {@code v s q d t b o O
+ * x X c U e E f F g G %}. Misuse gives Go's inline markers ({@code %!d(string=hi)}, {@code
+ * %!s(MISSING)}, {@code %!(EXTRA int=1)}) and is also listed in {@code problems} so the caller can
+ * warn. Not supported: {@code *} widths and {@code [n]} argument indexes (they print as bad verbs).
  */
 final class GoFormat {
 
@@ -137,15 +136,18 @@ final class GoFormat {
       return "[" + String.join(" ", parts) + "]";
     }
     if (arg instanceof ObjectValue) {
-      Map<String, Value> sorted = new TreeMap<>(Strings::compare); // Go's fmt sorts map keys by their bytes
+      Map<String, Value> sorted =
+          new TreeMap<>(Strings::compare); // Go's fmt sorts map keys by their bytes
       sorted.putAll(((ObjectValue) arg).fields());
       List<String> parts = new ArrayList<>();
       for (Map.Entry<String, Value> e : sorted.entrySet()) {
         if (verb == 'v' && spec.sharp) {
           parts.add(Strconv.quote(e.getKey()) + ":" + format(spec, verb, e.getValue(), problems));
         } else {
-          parts.add(format(spec, verb, new StringValue(e.getKey(), arg.position()), problems) + ":"
-              + format(spec, verb, e.getValue(), problems));
+          parts.add(
+              format(spec, verb, new StringValue(e.getKey(), arg.position()), problems)
+                  + ":"
+                  + format(spec, verb, e.getValue(), problems));
         }
       }
       return verb == 'v' && spec.sharp
@@ -155,7 +157,8 @@ final class GoFormat {
     String text = scalar(spec, verb, arg);
     if (text == null) {
       String verbText = new String(Character.toChars(verb));
-      problems.add("%" + verbText + " cannot format " + article(arg.typeName()) + " " + arg.typeName());
+      problems.add(
+          "%" + verbText + " cannot format " + article(arg.typeName()) + " " + arg.typeName());
       if (arg instanceof NullValue) {
         return "%!" + verbText + "(<nil>)";
       }
@@ -178,13 +181,14 @@ final class GoFormat {
         case 'q':
           return Strconv.quote(s);
         case 'x':
-        case 'X': {
-          StringBuilder sb = new StringBuilder();
-          for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            sb.append(String.format(verb == 'x' ? "%02x" : "%02X", b & 0xff));
+        case 'X':
+          {
+            StringBuilder sb = new StringBuilder();
+            for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+              sb.append(String.format(verb == 'x' ? "%02x" : "%02X", b & 0xff));
+            }
+            return sb.toString();
           }
-          return sb.toString();
-        }
         default:
           return null;
       }
@@ -300,9 +304,14 @@ final class GoFormat {
       return text + fill;
     }
     if (spec.zero && numeric) {
-      int signLength = !text.isEmpty() && (text.charAt(0) == '-' || text.charAt(0) == '+' || text.charAt(0) == ' ')
-          ? 1 : 0;
-      return text.substring(0, signLength) + "0".repeat(spec.width - length) + text.substring(signLength);
+      int signLength =
+          !text.isEmpty()
+                  && (text.charAt(0) == '-' || text.charAt(0) == '+' || text.charAt(0) == ' ')
+              ? 1
+              : 0;
+      return text.substring(0, signLength)
+          + "0".repeat(spec.width - length)
+          + text.substring(signLength);
     }
     return fill + text;
   }

@@ -1,18 +1,18 @@
 package io.pyrogate.config.syntax;
 
+import io.pyrogate.golang.Strconv;
+import io.pyrogate.golang.Strings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.pyrogate.golang.Strconv;
-import io.pyrogate.golang.Strings;
-
 /**
- * JSON for {@code encoding.from_json} and {@code encoding.to_json}. Reading keeps object keys in document
- * order; integers that fit a long become {@link NumberValue}, other numbers {@link FloatValue}. Writing
- * follows Go's {@code encoding/json}: keys sorted by their UTF-8 bytes, no spaces, and {@code < > &} escaped.
+ * JSON for {@code encoding.from_json} and {@code encoding.to_json}. Reading keeps object keys in
+ * document order; integers that fit a long become {@link NumberValue}, other numbers {@link
+ * FloatValue}. Writing follows Go's {@code encoding/json}: keys sorted by their UTF-8 bytes, no
+ * spaces, and {@code < > &} escaped.
  */
 final class Json {
 
@@ -28,7 +28,9 @@ final class Json {
     this.at = at;
   }
 
-  /** @throws IllegalArgumentException describing the first syntax error */
+  /**
+   * @throws IllegalArgumentException describing the first syntax error
+   */
   static Value parse(String text, Position at) {
     Json p = new Json(text, at);
     p.space();
@@ -79,7 +81,7 @@ final class Json {
       depth--;
       return new ObjectValue(fields, at);
     }
-    for (;;) {
+    for (; ; ) {
       space();
       if (peek() != '"') {
         throw error("expected a string key, got " + found());
@@ -110,7 +112,7 @@ final class Json {
       depth--;
       return new ArrayValue(elements, at);
     }
-    for (;;) {
+    for (; ; ) {
       space();
       elements.add(value());
       space();
@@ -133,7 +135,7 @@ final class Json {
   private String string() {
     i++; // opening quote
     StringBuilder sb = new StringBuilder();
-    for (;;) {
+    for (; ; ) {
       if (i >= s.length()) {
         throw error("unterminated string");
       }
@@ -260,7 +262,11 @@ final class Json {
   }
 
   private void space() {
-    while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t' || s.charAt(i) == '\n' || s.charAt(i) == '\r')) {
+    while (i < s.length()
+        && (s.charAt(i) == ' '
+            || s.charAt(i) == '\t'
+            || s.charAt(i) == '\n'
+            || s.charAt(i) == '\r')) {
       i++;
     }
   }
@@ -275,7 +281,9 @@ final class Json {
 
   // ---------------------------------------------------------------- writing
 
-  /** @throws IllegalArgumentException for values JSON cannot hold (NaN, infinities, references) */
+  /**
+   * @throws IllegalArgumentException for values JSON cannot hold (NaN, infinities, references)
+   */
   static String write(Value v) {
     StringBuilder sb = new StringBuilder();
     write(v, sb, 0);
@@ -296,9 +304,10 @@ final class Json {
         throw new IllegalArgumentException("unsupported value " + GoFormat.formatFloatPlain(d));
       }
       double abs = Math.abs(d);
-      String text = abs != 0 && (abs < 1e-6 || abs >= 1e21)
-          ? Strconv.formatFloat(abs, 'e', -1).replaceFirst("e([-+])0(\\d)$", "e$1$2")
-          : Strconv.formatFloat(abs, 'f', -1);
+      String text =
+          abs != 0 && (abs < 1e-6 || abs >= 1e21)
+              ? Strconv.formatFloat(abs, 'e', -1).replaceFirst("e([-+])0(\\d)$", "e$1$2")
+              : Strconv.formatFloat(abs, 'f', -1);
       sb.append(d < 0 ? "-" : "").append(text);
     } else if (v instanceof BoolValue) {
       sb.append(((BoolValue) v).value());
@@ -318,7 +327,8 @@ final class Json {
     } else if (v instanceof ObjectValue) {
       sb.append('{');
       boolean first = true;
-      Map<String, Value> sorted = new TreeMap<>(Strings::compare); // encoding/json sorts keys by their bytes
+      Map<String, Value> sorted =
+          new TreeMap<>(Strings::compare); // encoding/json sorts keys by their bytes
       sorted.putAll(((ObjectValue) v).fields());
       for (Map.Entry<String, Value> e : sorted.entrySet()) {
         if (!first) {

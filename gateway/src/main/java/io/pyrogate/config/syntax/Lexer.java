@@ -1,22 +1,22 @@
 package io.pyrogate.config.syntax;
 
+import io.pyrogate.golang.Strconv;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-import io.pyrogate.golang.Strconv;
-
 /**
- * Turns Alloy source text into tokens, reporting lexical errors as it goes and never stopping at one.
+ * Turns Alloy source text into tokens, reporting lexical errors as it goes and never stopping at
+ * one.
  *
- * <p>Newlines are significant, Go-style: a newline becomes a {@link TokenKind#TERMINATOR} when the token
- * before it is an identifier, {@code true}/{@code false}/{@code null}, a number, a string, {@code )},
- * {@code ]} or {@code }}. A {@code //} comment or a block comment spanning lines keeps that rule (the
- * comment is transparent). Illegal characters also end a line, so a stray {@code #} line cannot swallow the
- * statement below it. A terminator is positioned just after the token it follows, which is where a missing
- * {@code ,} belongs.
+ * <p>Newlines are significant, Go-style: a newline becomes a {@link TokenKind#TERMINATOR} when the
+ * token before it is an identifier, {@code true}/{@code false}/{@code null}, a number, a string,
+ * {@code )}, {@code ]} or {@code }}. A {@code //} comment or a block comment spanning lines keeps
+ * that rule (the comment is transparent). Illegal characters also end a line, so a stray {@code #}
+ * line cannot swallow the statement below it. A terminator is positioned just after the token it
+ * follows, which is where a missing {@code ,} belongs.
  *
- * <p>Comments are returned as {@link TokenKind#COMMENT} tokens; the parser skips them and the test harness
- * reads expectations from them.
+ * <p>Comments are returned as {@link TokenKind#COMMENT} tokens; the parser skips them and the test
+ * harness reads expectations from them.
  */
 final class Lexer {
 
@@ -35,10 +35,13 @@ final class Lexer {
   private int offset;
   private int line = 1;
   private int column = 1;
+
   /** The next newline is significant. */
   private boolean insertTerminator;
+
   /** A block comment spanning lines followed a terminating token: emit a terminator next. */
   private boolean pendingTerminator;
+
   /** Where the last non-comment token ended. */
   private Position lastEnd;
 
@@ -47,7 +50,8 @@ final class Lexer {
     this.src = source == null ? "" : source;
     this.errors = errors;
     if (this.src.startsWith("\uFEFF")) {
-      offset = 1; // A byte order mark is allowed as the very first character only; it takes no column.
+      offset =
+          1; // A byte order mark is allowed as the very first character only; it takes no column.
     }
     lastEnd = here();
   }
@@ -171,8 +175,11 @@ final class Lexer {
         } else if (c == BOM) {
           error(start, "illegal byte order mark");
         } else {
-          error(start, "illegal character " + describeChar(c)
-              + (c == '#' ? " (comments start with // or /*)" : ""));
+          error(
+              start,
+              "illegal character "
+                  + describeChar(c)
+                  + (c == '#' ? " (comments start with // or /*)" : ""));
         }
         return emit(TokenKind.ILLEGAL, startOffset, start, null, true);
     }
@@ -182,7 +189,8 @@ final class Lexer {
     return new Token(TokenKind.TERMINATOR, "\n", null, lastEnd, lastEnd);
   }
 
-  private Token emit(TokenKind kind, int startOffset, Position start, String value, boolean terminates) {
+  private Token emit(
+      TokenKind kind, int startOffset, Position start, String value, boolean terminates) {
     Position end = here();
     lastEnd = end;
     insertTerminator = terminates;
@@ -230,7 +238,7 @@ final class Lexer {
 
   private Token scanQuoted(int startOffset, Position start, int quote) {
     Chars value = new Chars();
-    for (;;) {
+    for (; ; ) {
       int c = current();
       if (c == END || c == '\n') {
         if (quote == '"') { // a single-quoted string has its error already
@@ -319,7 +327,8 @@ final class Lexer {
     advance();
   }
 
-  private void numericEscape(Chars value, Position at, String prefix, int count, int base, boolean isByte) {
+  private void numericEscape(
+      Chars value, Position at, String prefix, int count, int base, boolean isByte) {
     long v = 0;
     StringBuilder written = new StringBuilder(prefix);
     for (int i = 0; i < count; i++) {
@@ -352,7 +361,7 @@ final class Lexer {
 
   private Token scanRaw(int startOffset, Position start) {
     StringBuilder value = new StringBuilder();
-    for (;;) {
+    for (; ; ) {
       int c = current();
       if (c == END) {
         error(start, "raw string literal not terminated");
@@ -386,7 +395,7 @@ final class Lexer {
   private Token blockComment(int startOffset, Position start) {
     advance(); // '*'
     boolean spansLines = false;
-    for (;;) {
+    for (; ; ) {
       int c = current();
       if (c == END) {
         error(start, "block comment not terminated");
@@ -420,7 +429,7 @@ final class Lexer {
   }
 
   private void skipWhitespace() {
-    for (;;) {
+    for (; ; ) {
       int c = current();
       if (c == ' ' || c == '\t' || c == '\r' || (c == '\n' && !insertTerminator)) {
         advance();
@@ -475,7 +484,10 @@ final class Lexer {
   }
 
   static boolean isLetter(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (c >= 0x80 && Character.isLetter(c));
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || c == '_'
+        || (c >= 0x80 && Character.isLetter(c));
   }
 
   static boolean isDigit(int c) {
@@ -500,8 +512,8 @@ final class Lexer {
   }
 
   /**
-   * String contents. {@code \xNN} and octal escapes are bytes, as in Go; consecutive bytes are decoded
-   * as UTF-8 together, so {@code "\xc3\xa9"} is "é". Invalid byte sequences become U+FFFD.
+   * String contents. {@code \xNN} and octal escapes are bytes, as in Go; consecutive bytes are
+   * decoded as UTF-8 together, so {@code "\xc3\xa9"} is "é". Invalid byte sequences become U+FFFD.
    */
   private static final class Chars {
     private final StringBuilder text = new StringBuilder();

@@ -17,7 +17,9 @@ public record ObjectValue(LinkedHashMap<String, Value> fields, Position position
     return new LinkedHashMap<>(fields);
   }
 
-  /** The value of {@code key}, or {@code null} when absent (cheaper than {@code fields().get(key)}). */
+  /**
+   * The value of {@code key}, or {@code null} when absent (cheaper than {@code fields().get(key)}).
+   */
   public Value get(String key) {
     return fields.get(key);
   }

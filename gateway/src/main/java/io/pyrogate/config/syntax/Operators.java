@@ -1,18 +1,17 @@
 package io.pyrogate.config.syntax;
 
+import io.pyrogate.golang.Strings;
 import java.util.List;
 import java.util.Map;
 
-import io.pyrogate.golang.Strings;
-
 /**
- * Alloy's operators on evaluated operands (as its {@code vm/op_unary.go} and {@code vm/op_binary.go}): {@code !} and
- * unary {@code -}; {@code == != < <= > >=}, {@code && ||} (both sides evaluated, no short-circuit), {@code + - * / % ^}
- * with Go's integer wrap-around, and {@code +} on strings. A type error is reported at the offending operand.
+ * Alloy's operators on evaluated operands (as its {@code vm/op_unary.go} and {@code
+ * vm/op_binary.go}): {@code !} and unary {@code -}; {@code == != < <= > >=}, {@code && ||} (both
+ * sides evaluated, no short-circuit), {@code + - * / % ^} with Go's integer wrap-around, and {@code
+ * +} on strings. A type error is reported at the offending operand.
  */
 final class Operators {
-  private Operators() {
-  }
+  private Operators() {}
 
   private static EvaluationFailed fail(Diagnostics diags, Position at, String message) {
     return EvaluationFailed.report(diags, at, message);
@@ -27,8 +26,8 @@ final class Operators {
       if (v instanceof BoolValue) {
         return new BoolValue(!((BoolValue) v).value(), u.position());
       }
-      throw fail(diags, u.operand().position(),
-          "operator '!' needs a bool, got " + Evaluator.describe(v));
+      throw fail(
+          diags, u.operand().position(), "operator '!' needs a bool, got " + Evaluator.describe(v));
     }
     if (v instanceof NumberValue) {
       return new NumberValue(-((NumberValue) v).value(), u.position());
@@ -36,8 +35,8 @@ final class Operators {
     if (v instanceof FloatValue) {
       return new FloatValue(-((FloatValue) v).value(), u.position());
     }
-    throw fail(diags, u.operand().position(),
-        "operator '-' needs a number, got " + Evaluator.describe(v));
+    throw fail(
+        diags, u.operand().position(), "operator '-' needs a number, got " + Evaluator.describe(v));
   }
 
   /** {@code l op r}; anything computed from a reference is a reference naming the first one. */
@@ -57,19 +56,24 @@ final class Operators {
       case "!=":
         return new BoolValue(!valuesEqual(l, r), at);
       case "||":
-      case "&&": {
-        if (!(l instanceof BoolValue)) {
-          throw fail(diags, b.left().position(),
-              "operator '" + op + "' needs two bools, got " + Evaluator.describe(l));
+      case "&&":
+        {
+          if (!(l instanceof BoolValue)) {
+            throw fail(
+                diags,
+                b.left().position(),
+                "operator '" + op + "' needs two bools, got " + Evaluator.describe(l));
+          }
+          if (!(r instanceof BoolValue)) {
+            throw fail(
+                diags,
+                b.right().position(),
+                "operator '" + op + "' needs two bools, got " + Evaluator.describe(r));
+          }
+          boolean x = ((BoolValue) l).value();
+          boolean y = ((BoolValue) r).value();
+          return new BoolValue(op.equals("||") ? x || y : x && y, at);
         }
-        if (!(r instanceof BoolValue)) {
-          throw fail(diags, b.right().position(),
-              "operator '" + op + "' needs two bools, got " + Evaluator.describe(r));
-        }
-        boolean x = ((BoolValue) l).value();
-        boolean y = ((BoolValue) r).value();
-        return new BoolValue(op.equals("||") ? x || y : x && y, at);
-      }
       case "<":
       case "<=":
       case ">":
@@ -101,9 +105,18 @@ final class Operators {
         c = Double.compare(x == 0 ? 0.0 : x, y == 0 ? 0.0 : y);
       }
     } else {
-      Position at = isNumber(l) || l instanceof StringValue ? b.right().position() : b.left().position();
-      throw fail(diags, at, "cannot compare " + l.typeName() + " and " + r.typeName() + " with '" + b.op()
-          + "' (both operands must be numbers or both strings)");
+      Position at =
+          isNumber(l) || l instanceof StringValue ? b.right().position() : b.left().position();
+      throw fail(
+          diags,
+          at,
+          "cannot compare "
+              + l.typeName()
+              + " and "
+              + r.typeName()
+              + " with '"
+              + b.op()
+              + "' (both operands must be numbers or both strings)");
     }
     boolean result;
     switch (b.op()) {
@@ -130,10 +143,19 @@ final class Operators {
       boolean leftOk = isNumber(l) || (plus && l instanceof StringValue);
       Position at = leftOk ? b.right().position() : b.left().position();
       if (plus) {
-        throw fail(diags, at, "cannot add " + l.typeName() + " and " + r.typeName()
-            + " ('+' needs two numbers or two strings)");
+        throw fail(
+            diags,
+            at,
+            "cannot add "
+                + l.typeName()
+                + " and "
+                + r.typeName()
+                + " ('+' needs two numbers or two strings)");
       }
-      throw fail(diags, at, "operator '" + op + "' needs two numbers, got " + l.typeName() + " and " + r.typeName());
+      throw fail(
+          diags,
+          at,
+          "operator '" + op + "' needs two numbers, got " + l.typeName() + " and " + r.typeName());
     }
     Position at = b.position();
     if ((op.equals("/") || op.equals("%")) && toDouble(r) == 0) {

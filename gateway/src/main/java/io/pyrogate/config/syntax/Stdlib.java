@@ -1,38 +1,38 @@
 package io.pyrogate.config.syntax;
 
+import io.pyrogate.golang.Base64;
+import io.pyrogate.golang.FilePath;
+import io.pyrogate.golang.Strings;
+import io.pyrogate.golang.Url;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import io.pyrogate.golang.Base64;
-import io.pyrogate.golang.FilePath;
-import io.pyrogate.golang.Strings;
-import io.pyrogate.golang.Url;
-
 /**
- * The Alloy standard library functions real configs use (as Alloy's {@code syntax/internal/stdlib}): {@code sys.env},
- * {@code coalesce}, {@code convert.nonsensitive}, the {@code string.*}, {@code encoding.*} and
- * {@code array.concat} functions and {@code file.path_join}, with their deprecated unqualified names (e.g.
- * {@code env}, {@code json_decode}), which work and produce a warning. Functions pyrogate does not have are named
- * with what they do.
+ * The Alloy standard library functions real configs use (as Alloy's {@code
+ * syntax/internal/stdlib}): {@code sys.env}, {@code coalesce}, {@code convert.nonsensitive}, the
+ * {@code string.*}, {@code encoding.*} and {@code array.concat} functions and {@code
+ * file.path_join}, with their deprecated unqualified names (e.g. {@code env}, {@code json_decode}),
+ * which work and produce a warning. Functions pyrogate does not have are named with what they do.
  *
- * <p>A reference among the arguments makes the result a reference (whether, say, {@code coalesce} skips it is only
- * known at run time).
+ * <p>A reference among the arguments makes the result a reference (whether, say, {@code coalesce}
+ * skips it is only known at run time).
  */
 final class Stdlib {
   private static final Map<String, Builtin> BUILTINS = new LinkedHashMap<>();
-  private static final Map<String, String> UNSUPPORTED = Map.of(
-      "encoding.from_yaml", "YAML decoding",
-      "yaml_decode", "YAML decoding",
-      "json_path", "JSONPath queries",
-      "array.combine_maps", "combining arrays of maps",
-      "array.group_by", "grouping arrays");
-  private static final List<String> NAMESPACES = List.of("sys", "string", "encoding", "array", "convert", "file");
+  private static final Map<String, String> UNSUPPORTED =
+      Map.of(
+          "encoding.from_yaml", "YAML decoding",
+          "yaml_decode", "YAML decoding",
+          "json_path", "JSONPath queries",
+          "array.combine_maps", "combining arrays of maps",
+          "array.group_by", "grouping arrays");
+  private static final List<String> NAMESPACES =
+      List.of("sys", "string", "encoding", "array", "convert", "file");
 
-  private Stdlib() {
-  }
+  private Stdlib() {}
 
   /** Whether {@code name} is a namespace of functions such as {@code string}. */
   static boolean isNamespace(String name) {
@@ -45,16 +45,19 @@ final class Stdlib {
   }
 
   /**
-   * The function {@code name} called by {@code call}, after checking it exists and takes that many arguments; a
-   * deprecated name produces a warning.
+   * The function {@code name} called by {@code call}, after checking it exists and takes that many
+   * arguments; a deprecated name produces a warning.
    *
-   * @throws EvaluationFailed after reporting an unknown or unsupported function or a wrong number of arguments
+   * @throws EvaluationFailed after reporting an unknown or unsupported function or a wrong number
+   *     of arguments
    */
   static Builtin resolve(String name, CallExpr call, Diagnostics diags) {
     Builtin fn = BUILTINS.get(name);
     if (fn == null) {
       if (UNSUPPORTED.containsKey(name)) {
-        throw EvaluationFailed.report(diags, call.position(),
+        throw EvaluationFailed.report(
+            diags,
+            call.position(),
             "function " + name + " (" + UNSUPPORTED.get(name) + ") is not supported by pyrogate");
       }
       throw EvaluationFailed.report(diags, call.position(), "unknown function " + name);
@@ -72,7 +75,8 @@ final class Stdlib {
       } else {
         expected = fn.minArgs() + " to " + fn.maxArgs() + " arguments";
       }
-      throw EvaluationFailed.report(diags, call.position(), name + " expects " + expected + ", got " + n);
+      throw EvaluationFailed.report(
+          diags, call.position(), name + " expects " + expected + ", got " + n);
     }
     return fn;
   }
@@ -80,7 +84,8 @@ final class Stdlib {
   /** A standard library function. {@code maxArgs < 0}: any number. */
   record Builtin(String name, int minArgs, int maxArgs, String replacement, Impl impl) {
     /** Applies the function to evaluated arguments (none of them an error). */
-    Value call(CallExpr expr, List<Value> args, Diagnostics diags, Function<String, String> environment) {
+    Value call(
+        CallExpr expr, List<Value> args, Diagnostics diags, Function<String, String> environment) {
       return impl.call(new Call(name, expr, args, diags, environment));
     }
   }
@@ -91,7 +96,12 @@ final class Stdlib {
   }
 
   /** The arguments and context of one call. */
-  record Call(String name, CallExpr expr, List<Value> args, Diagnostics diags, Function<String, String> environment) {
+  record Call(
+      String name,
+      CallExpr expr,
+      List<Value> args,
+      Diagnostics diags,
+      Function<String, String> environment) {
     Position position() {
       return expr.position();
     }
@@ -104,7 +114,9 @@ final class Stdlib {
       return EvaluationFailed.report(diags, at, message);
     }
 
-    /** A reference anywhere in the arguments makes the call's result a reference (most functions). */
+    /**
+     * A reference anywhere in the arguments makes the call's result a reference (most functions).
+     */
     ReferenceValue referenceIn() {
       for (Value v : args) {
         ReferenceValue r = Evaluator.firstReference(v);
@@ -124,8 +136,14 @@ final class Stdlib {
       } else if (v instanceof FloatValue) {
         return GoFormat.formatFloatPlain(((FloatValue) v).value());
       }
-      throw fail(argPosition(i), "argument " + (i + 1) + " of " + name + " must be a string, got "
-          + Evaluator.describe(v));
+      throw fail(
+          argPosition(i),
+          "argument "
+              + (i + 1)
+              + " of "
+              + name
+              + " must be a string, got "
+              + Evaluator.describe(v));
     }
 
     List<Value> arrayArg(int i) {
@@ -133,8 +151,14 @@ final class Stdlib {
       if (v instanceof ArrayValue) {
         return ((ArrayValue) v).elements();
       }
-      throw fail(argPosition(i), "argument " + (i + 1) + " of " + name + " must be an array, got "
-          + Evaluator.describe(v));
+      throw fail(
+          argPosition(i),
+          "argument "
+              + (i + 1)
+              + " of "
+              + name
+              + " must be an array, got "
+              + Evaluator.describe(v));
     }
 
     /** Applies a string function of string arguments, with reference propagation. */
@@ -163,7 +187,8 @@ final class Stdlib {
     }
   }
 
-  private static void define(String name, int min, int max, Impl impl, String... deprecatedAliases) {
+  private static void define(
+      String name, int min, int max, Impl impl, String... deprecatedAliases) {
     BUILTINS.put(name, new Builtin(name, min, max, null, impl));
     for (String alias : deprecatedAliases) {
       BUILTINS.put(alias, new Builtin(alias, min, max, name, impl));
@@ -171,56 +196,94 @@ final class Stdlib {
   }
 
   static {
-    define("sys.env", 1, 1, c -> c.strings(s -> {
-      String v = c.environment().apply(s[0]);
-      return v == null ? "" : v;
-    }), "env");
+    define(
+        "sys.env",
+        1,
+        1,
+        c ->
+            c.strings(
+                s -> {
+                  String v = c.environment().apply(s[0]);
+                  return v == null ? "" : v;
+                }),
+        "env");
     define("coalesce", 0, -1, Stdlib::coalesce);
     define("convert.nonsensitive", 1, 1, c -> c.strings(s -> s[0]), "nonsensitive");
 
     define("string.format", 1, -1, Stdlib::format, "format");
-    define("string.join", 2, 2, c -> {
-      ReferenceValue ref = c.referenceIn();
-      if (ref != null) {
-        return ref;
-      }
-      List<Value> elements = c.arrayArg(0);
-      String sep = c.stringArg(1);
-      List<String> parts = new ArrayList<>();
-      for (int i = 0; i < elements.size(); i++) {
-        Value e = elements.get(i);
-        if (e instanceof StringValue) {
-          parts.add(((StringValue) e).value());
-        } else if (e instanceof NumberValue) {
-          parts.add(Long.toString(((NumberValue) e).value()));
-        } else if (e instanceof FloatValue) {
-          parts.add(GoFormat.formatFloatPlain(((FloatValue) e).value()));
-        } else {
-          throw c.fail(c.argPosition(0), "element " + i + " of the array given to " + c.name()
-              + " must be a string, got " + Evaluator.describe(e));
-        }
-      }
-      return new StringValue(String.join(sep, parts), c.position());
-    }, "join");
-    define("string.replace", 3, 3, c -> c.strings(s -> Strings.replaceAll(s[0], s[1], s[2])), "replace");
-    define("string.split", 2, 2, c -> {
-      ReferenceValue ref = c.referenceIn();
-      if (ref != null) {
-        return ref;
-      }
-      List<Value> parts = new ArrayList<>();
-      for (String part : Strings.split(c.stringArg(0), c.stringArg(1))) {
-        parts.add(new StringValue(part, c.position()));
-      }
-      return new ArrayValue(parts, c.position());
-    }, "split");
+    define(
+        "string.join",
+        2,
+        2,
+        c -> {
+          ReferenceValue ref = c.referenceIn();
+          if (ref != null) {
+            return ref;
+          }
+          List<Value> elements = c.arrayArg(0);
+          String sep = c.stringArg(1);
+          List<String> parts = new ArrayList<>();
+          for (int i = 0; i < elements.size(); i++) {
+            Value e = elements.get(i);
+            if (e instanceof StringValue) {
+              parts.add(((StringValue) e).value());
+            } else if (e instanceof NumberValue) {
+              parts.add(Long.toString(((NumberValue) e).value()));
+            } else if (e instanceof FloatValue) {
+              parts.add(GoFormat.formatFloatPlain(((FloatValue) e).value()));
+            } else {
+              throw c.fail(
+                  c.argPosition(0),
+                  "element "
+                      + i
+                      + " of the array given to "
+                      + c.name()
+                      + " must be a string, got "
+                      + Evaluator.describe(e));
+            }
+          }
+          return new StringValue(String.join(sep, parts), c.position());
+        },
+        "join");
+    define(
+        "string.replace",
+        3,
+        3,
+        c -> c.strings(s -> Strings.replaceAll(s[0], s[1], s[2])),
+        "replace");
+    define(
+        "string.split",
+        2,
+        2,
+        c -> {
+          ReferenceValue ref = c.referenceIn();
+          if (ref != null) {
+            return ref;
+          }
+          List<Value> parts = new ArrayList<>();
+          for (String part : Strings.split(c.stringArg(0), c.stringArg(1))) {
+            parts.add(new StringValue(part, c.position()));
+          }
+          return new ArrayValue(parts, c.position());
+        },
+        "split");
     define("string.to_lower", 1, 1, c -> c.strings(s -> Strings.toLower(s[0])), "to_lower");
     define("string.to_upper", 1, 1, c -> c.strings(s -> Strings.toUpper(s[0])), "to_upper");
     define("string.trim", 2, 2, c -> c.strings(s -> Strings.trim(s[0], s[1])), "trim");
-    define("string.trim_prefix", 2, 2,
-        c -> c.strings(s -> s[0].startsWith(s[1]) ? s[0].substring(s[1].length()) : s[0]), "trim_prefix");
-    define("string.trim_suffix", 2, 2, c -> c.strings(
-        s -> s[0].endsWith(s[1]) ? s[0].substring(0, s[0].length() - s[1].length()) : s[0]), "trim_suffix");
+    define(
+        "string.trim_prefix",
+        2,
+        2,
+        c -> c.strings(s -> s[0].startsWith(s[1]) ? s[0].substring(s[1].length()) : s[0]),
+        "trim_prefix");
+    define(
+        "string.trim_suffix",
+        2,
+        2,
+        c ->
+            c.strings(
+                s -> s[0].endsWith(s[1]) ? s[0].substring(0, s[0].length() - s[1].length()) : s[0]),
+        "trim_suffix");
     define("string.trim_space", 1, 1, c -> c.strings(s -> Strings.trimSpace(s[0])), "trim_space");
 
     define("encoding.from_base64", 1, 1, c -> c.decoded(false), "base64_decode");
@@ -228,59 +291,82 @@ final class Stdlib {
     define("encoding.to_base64", 1, 1, c -> c.strings(s -> Base64.encode(s[0], false)));
     define("encoding.to_URLbase64", 1, 1, c -> c.strings(s -> Base64.encode(s[0], true)));
     define("encoding.url_encode", 1, 1, c -> c.strings(s -> Url.queryEscape(s[0])));
-    define("encoding.url_decode", 1, 1, c -> {
-      ReferenceValue ref = c.referenceIn();
-      if (ref != null) {
-        return ref;
-      }
-      try {
-        return new StringValue(Url.queryUnescape(c.stringArg(0)), c.position());
-      } catch (IllegalArgumentException e) {
-        throw c.fail(c.argPosition(0), c.name() + ": " + e.getMessage());
-      }
-    });
-    define("encoding.from_json", 1, 1, c -> {
-      ReferenceValue ref = c.referenceIn();
-      if (ref != null) {
-        return ref;
-      }
-      try {
-        return Json.parse(c.stringArg(0), c.position());
-      } catch (IllegalArgumentException e) {
-        throw c.fail(c.argPosition(0), c.name() + ": invalid JSON: " + e.getMessage());
-      }
-    }, "json_decode");
-    define("encoding.to_json", 1, 1, c -> {
-      ReferenceValue ref = c.referenceIn();
-      if (ref != null) {
-        return ref;
-      }
-      Value v = c.args().get(0);
-      if (!(v instanceof ObjectValue)) {
-        throw c.fail(c.argPosition(0), c.name() + " only supports objects, got " + Evaluator.describe(v));
-      }
-      try {
-        return new StringValue(Json.write(v), c.position());
-      } catch (IllegalArgumentException e) {
-        throw c.fail(c.argPosition(0), c.name() + ": " + e.getMessage());
-      }
-    });
+    define(
+        "encoding.url_decode",
+        1,
+        1,
+        c -> {
+          ReferenceValue ref = c.referenceIn();
+          if (ref != null) {
+            return ref;
+          }
+          try {
+            return new StringValue(Url.queryUnescape(c.stringArg(0)), c.position());
+          } catch (IllegalArgumentException e) {
+            throw c.fail(c.argPosition(0), c.name() + ": " + e.getMessage());
+          }
+        });
+    define(
+        "encoding.from_json",
+        1,
+        1,
+        c -> {
+          ReferenceValue ref = c.referenceIn();
+          if (ref != null) {
+            return ref;
+          }
+          try {
+            return Json.parse(c.stringArg(0), c.position());
+          } catch (IllegalArgumentException e) {
+            throw c.fail(c.argPosition(0), c.name() + ": invalid JSON: " + e.getMessage());
+          }
+        },
+        "json_decode");
+    define(
+        "encoding.to_json",
+        1,
+        1,
+        c -> {
+          ReferenceValue ref = c.referenceIn();
+          if (ref != null) {
+            return ref;
+          }
+          Value v = c.args().get(0);
+          if (!(v instanceof ObjectValue)) {
+            throw c.fail(
+                c.argPosition(0),
+                c.name() + " only supports objects, got " + Evaluator.describe(v));
+          }
+          try {
+            return new StringValue(Json.write(v), c.position());
+          } catch (IllegalArgumentException e) {
+            throw c.fail(c.argPosition(0), c.name() + ": " + e.getMessage());
+          }
+        });
 
-    define("array.concat", 0, -1, c -> {
-      List<Value> out = new ArrayList<>();
-      for (int i = 0; i < c.args().size(); i++) {
-        Value v = c.args().get(i);
-        if (v instanceof ReferenceValue) {
-          return new ReferenceValue(((ReferenceValue) v).path(), c.position());
-        }
-        out.addAll(c.arrayArg(i));
-      }
-      return new ArrayValue(out, c.position());
-    }, "concat");
+    define(
+        "array.concat",
+        0,
+        -1,
+        c -> {
+          List<Value> out = new ArrayList<>();
+          for (int i = 0; i < c.args().size(); i++) {
+            Value v = c.args().get(i);
+            if (v instanceof ReferenceValue) {
+              return new ReferenceValue(((ReferenceValue) v).path(), c.position());
+            }
+            out.addAll(c.arrayArg(i));
+          }
+          return new ArrayValue(out, c.position());
+        },
+        "concat");
     define("file.path_join", 0, -1, c -> c.strings(FilePath::join));
   }
 
-  /** First argument that is not null, "", 0, false, [] or {}; else the last argument; null without any. */
+  /**
+   * First argument that is not null, "", 0, false, [] or {}; else the last argument; null without
+   * any.
+   */
   private static Value coalesce(Call c) {
     List<Value> args = c.args();
     for (Value v : args) {
@@ -292,7 +378,8 @@ final class Stdlib {
         return Evaluator.withPosition(v, c.position());
       }
     }
-    return args.isEmpty() ? new NullValue(c.position())
+    return args.isEmpty()
+        ? new NullValue(c.position())
         : Evaluator.withPosition(args.get(args.size() - 1), c.position());
   }
 

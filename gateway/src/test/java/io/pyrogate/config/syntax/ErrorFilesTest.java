@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <ul>
  *   <li>{@code errors/*.alloy}: lexer and parser errors (the files are only parsed).
- *   <li>{@code eval-errors/*.alloy}: files that parse cleanly and whose attribute values produce the
- *       expected evaluation errors and warnings.
+ *   <li>{@code eval-errors/*.alloy}: files that parse cleanly and whose attribute values produce
+ *       the expected evaluation errors and warnings.
  * </ul>
  */
 class ErrorFilesTest {
@@ -40,7 +40,9 @@ class ErrorFilesTest {
     AlloyParser.parse(name, source, diags);
 
     assertThat(expected).as("expectations in " + name).isNotEmpty();
-    assertThat(ExpectationFiles.compare(expected, diags.all(), List.of(Severity.ERROR, Severity.WARNING)))
+    assertThat(
+            ExpectationFiles.compare(
+                expected, diags.all(), List.of(Severity.ERROR, Severity.WARNING)))
         .as("diagnostics of " + name + ":\n" + diags)
         .isEmpty();
   }
@@ -63,7 +65,9 @@ class ErrorFilesTest {
     }
 
     assertThat(expected).as("expectations in " + name).isNotEmpty();
-    assertThat(ExpectationFiles.compare(expected, diags.all(), List.of(Severity.ERROR, Severity.WARNING)))
+    assertThat(
+            ExpectationFiles.compare(
+                expected, diags.all(), List.of(Severity.ERROR, Severity.WARNING)))
         .as("diagnostics of " + name + ":\n" + diags)
         .isEmpty();
   }
@@ -72,7 +76,9 @@ class ErrorFilesTest {
   void theSyntaxFilesCoverAtLeastThirtyDistinctErrors() {
     int count = 0;
     for (Path file : syntaxFiles()) {
-      count += ExpectationFiles.expectations(file.getFileName().toString(), ExpectationFiles.read(file)).size();
+      count +=
+          ExpectationFiles.expectations(file.getFileName().toString(), ExpectationFiles.read(file))
+              .size();
     }
     assertThat(count).isGreaterThanOrEqualTo(30);
   }

@@ -18,32 +18,34 @@ import java.util.stream.Stream;
 /**
  * Harness for config files that say, in comments, which diagnostics they must produce.
  *
- * <p>An expectation is a block comment {@code /* ERROR "regex" *}{@code /} (or {@code WARNING}). The regex
- * is everything between the comment's first and last double quote, and must be <em>found</em> in the
- * message ({@link Matcher#find()}). Where the diagnostic must be reported:
+ * <p>An expectation is a block comment {@code /* ERROR "regex" *}{@code /} (or {@code WARNING}).
+ * The regex is everything between the comment's first and last double quote, and must be
+ * <em>found</em> in the message ({@link Matcher#find()}). Where the diagnostic must be reported:
  *
  * <ul>
- *   <li>{@code /* ERROR "rx" *}{@code /}: at the start (line:col) of the closest token before the comment,
- *       ignoring other comments and the newlines the lexer turns into terminators. Put the comment right
- *       after the offending token, or on the next line when the token ends its line (an unterminated
- *       string, for instance).
- *   <li>{@code /* ERROR HERE "rx" *}{@code /}: just after the end of that token (where a missing {@code ,}
- *       or an unexpected newline is reported).
- *   <li>{@code /* ERROR +N "rx" *}{@code /}: N columns after the start of that token (an error inside a
- *       string, such as a bad escape sequence; the token must be on one line).
- *   <li>{@code /* ERROR @L:C "rx" *}{@code /}: at line L, column C (for errors at end of file, where no
- *       comment can follow).
+ *   <li>{@code /* ERROR "rx" *}{@code /}: at the start (line:col) of the closest token before the
+ *       comment, ignoring other comments and the newlines the lexer turns into terminators. Put the
+ *       comment right after the offending token, or on the next line when the token ends its line
+ *       (an unterminated string, for instance).
+ *   <li>{@code /* ERROR HERE "rx" *}{@code /}: just after the end of that token (where a missing
+ *       {@code ,} or an unexpected newline is reported).
+ *   <li>{@code /* ERROR +N "rx" *}{@code /}: N columns after the start of that token (an error
+ *       inside a string, such as a bad escape sequence; the token must be on one line).
+ *   <li>{@code /* ERROR @L:C "rx" *}{@code /}: at line L, column C (for errors at end of file,
+ *       where no comment can follow).
  * </ul>
  *
  * <p>Every reported diagnostic of the checked severities must match an expectation at exactly its
- * position, and every expectation must be matched. Before anything is read, the placeholders
- * {@code {{NUL}}} and {@code {{BOM}}} in the file are replaced by U+0000 and U+FEFF, so files stay text;
+ * position, and every expectation must be matched. Before anything is read, the placeholders {@code
+ * {{NUL}}} and {@code {{BOM}}} in the file are replaced by U+0000 and U+FEFF, so files stay text;
  * positions refer to the text after replacement.
  */
 final class ExpectationFiles {
 
-  private static final Pattern EXPECTATION = Pattern.compile(
-      "^/\\*\\s*(ERROR|WARNING)\\s+(?:(HERE)\\s+|\\+(\\d+)\\s+|@(\\d+):(\\d+)\\s+)?\"(.*)\"\\s*\\*/$", Pattern.DOTALL);
+  private static final Pattern EXPECTATION =
+      Pattern.compile(
+          "^/\\*\\s*(ERROR|WARNING)\\s+(?:(HERE)\\s+|\\+(\\d+)\\s+|@(\\d+):(\\d+)\\s+)?\"(.*)\"\\s*\\*/$",
+          Pattern.DOTALL);
 
   private ExpectationFiles() {}
 
@@ -61,7 +63,9 @@ final class ExpectationFiles {
       throw new IllegalStateException("no test resource directory " + directory);
     }
     try (Stream<Path> s = Files.list(Path.of(url.toURI()))) {
-      return s.filter(p -> p.getFileName().toString().endsWith(".alloy")).sorted().collect(Collectors.toList());
+      return s.filter(p -> p.getFileName().toString().endsWith(".alloy"))
+          .sorted()
+          .collect(Collectors.toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (URISyntaxException e) {
@@ -71,7 +75,9 @@ final class ExpectationFiles {
 
   static String read(Path file) {
     try {
-      return Files.readString(file, StandardCharsets.UTF_8).replace("{{NUL}}", "\0").replace("{{BOM}}", "\uFEFF");
+      return Files.readString(file, StandardCharsets.UTF_8)
+          .replace("{{NUL}}", "\0")
+          .replace("{{BOM}}", "\uFEFF");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -79,7 +85,7 @@ final class ExpectationFiles {
 
   static List<Expectation> expectations(String fileName, String source) {
     List<Expectation> out = new ArrayList<>();
-    Lexer lexer = new Lexer(fileName, source, (position, message) -> { });
+    Lexer lexer = new Lexer(fileName, source, (position, message) -> {});
     Token previous = null;
     for (Token t = lexer.next(); t.kind() != TokenKind.EOF; t = lexer.next()) {
       if (t.kind() == TokenKind.TERMINATOR) {
@@ -92,7 +98,8 @@ final class ExpectationFiles {
       Matcher m = EXPECTATION.matcher(t.text());
       if (!m.matches()) {
         if (t.text().matches("(?s)/\\*\\s*(ERROR|WARNING)\\b.*")) {
-          throw new IllegalArgumentException(t.position() + ": malformed expectation comment " + t.text());
+          throw new IllegalArgumentException(
+              t.position() + ": malformed expectation comment " + t.text());
         }
         continue;
       }
@@ -101,7 +108,8 @@ final class ExpectationFiles {
       if (m.group(4) != null) {
         at = new Position(fileName, Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)));
       } else if (previous == null) {
-        throw new IllegalArgumentException(t.position() + ": expectation without a token before it");
+        throw new IllegalArgumentException(
+            t.position() + ": expectation without a token before it");
       } else if (m.group(2) != null) {
         at = previous.end();
       } else if (m.group(3) != null) {
@@ -116,7 +124,8 @@ final class ExpectationFiles {
   }
 
   /** Human-readable list of mismatches; empty when the diagnostics are exactly those expected. */
-  static List<String> compare(List<Expectation> expected, List<Diagnostic> reported, List<Severity> checked) {
+  static List<String> compare(
+      List<Expectation> expected, List<Diagnostic> reported, List<Severity> checked) {
     List<Expectation> open = new ArrayList<>(expected);
     List<String> problems = new ArrayList<>();
     for (Diagnostic d : reported) {
@@ -126,7 +135,9 @@ final class ExpectationFiles {
       boolean matched = false;
       for (Iterator<Expectation> it = open.iterator(); it.hasNext(); ) {
         Expectation e = it.next();
-        if (e.severity() == d.severity() && e.position().equals(d.position()) && e.regex().matcher(d.message()).find()) {
+        if (e.severity() == d.severity()
+            && e.position().equals(d.position())
+            && e.regex().matcher(d.message()).find()) {
           it.remove();
           matched = true;
           break;

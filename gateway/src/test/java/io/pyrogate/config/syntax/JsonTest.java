@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Json reads JSON into Alloy values and writes them as Go's encoding/json marshals a map[string]any. */
+/**
+ * Json reads JSON into Alloy values and writes them as Go's encoding/json marshals a
+ * map[string]any.
+ */
 class JsonTest {
 
   private static final Position AT = new Position("test.alloy", 1, 1);
@@ -33,10 +36,14 @@ class JsonTest {
     assertThat(Json.write(object("b", "<&>", "a", "\u2028\n")))
         .isEqualTo("{\"a\":\"\\u2028\\n\",\"b\":\"\\u003c\\u0026\\u003e\"}");
     LinkedHashMap<String, Value> fields = new LinkedHashMap<>();
-    fields.put("n", new ArrayValue(List.of(new NumberValue(-3, AT), new NullValue(AT), new BoolValue(true, AT)), AT));
+    fields.put(
+        "n",
+        new ArrayValue(
+            List.of(new NumberValue(-3, AT), new NullValue(AT), new BoolValue(true, AT)), AT));
     fields.put("g", new FloatValue(1e-7, AT));
     fields.put("f", new FloatValue(1e21, AT));
-    assertThat(Json.write(new ObjectValue(fields, AT))).isEqualTo("{\"f\":1e+21,\"g\":1e-7,\"n\":[-3,null,true]}");
+    assertThat(Json.write(new ObjectValue(fields, AT)))
+        .isEqualTo("{\"f\":1e+21,\"g\":1e-7,\"n\":[-3,null,true]}");
   }
 
   @Test
@@ -54,7 +61,9 @@ class JsonTest {
 
   @Test
   void rejectsMalformedJsonWithItsOffset() {
-    assertThatThrownBy(() -> Json.parse("{\"a\": 1,}", AT)).hasMessage("expected a string key, got '}' at offset 8");
-    assertThatThrownBy(() -> Json.parse("[1] x", AT)).hasMessage("unexpected 'x' after the value at offset 4");
+    assertThatThrownBy(() -> Json.parse("{\"a\": 1,}", AT))
+        .hasMessage("expected a string key, got '}' at offset 8");
+    assertThatThrownBy(() -> Json.parse("[1] x", AT))
+        .hasMessage("unexpected 'x' after the value at offset 4");
   }
 }

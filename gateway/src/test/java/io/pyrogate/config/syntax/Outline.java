@@ -1,14 +1,13 @@
 package io.pyrogate.config.syntax;
 
+import io.pyrogate.golang.Strconv;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.pyrogate.golang.Strconv;
-
 /**
- * A compact, readable rendering of a parsed file with every attribute evaluated, for tests that check the
- * whole shape of a config at once:
+ * A compact, readable rendering of a parsed file with every attribute evaluated, for tests that
+ * check the whole shape of a config at once:
  *
  * <pre>
  * pyroscope.write "staging"
@@ -27,11 +26,15 @@ final class Outline {
     return sb.toString();
   }
 
-  private static void render(Body body, Evaluator evaluator, Diagnostics diags, String indent, StringBuilder sb) {
+  private static void render(
+      Body body, Evaluator evaluator, Diagnostics diags, String indent, StringBuilder sb) {
     for (Statement s : body.statements()) {
       if (s instanceof Attribute) {
         Attribute a = (Attribute) s;
-        sb.append(indent).append(a.name()).append(" = ").append(value(evaluator.evaluate(a.value(), diags)))
+        sb.append(indent)
+            .append(a.name())
+            .append(" = ")
+            .append(value(evaluator.evaluate(a.value(), diags)))
             .append('\n');
       } else {
         Block b = (Block) s;

@@ -2,9 +2,9 @@ package io.pyrogate.config.syntax;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pyrogate.golang.Strconv;
 import java.util.ArrayList;
 import java.util.List;
-import io.pyrogate.golang.Strconv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,7 +46,11 @@ class ParserTest {
     } else if (e instanceof AccessExpr) {
       return "(. " + sexpr(((AccessExpr) e).target()) + " " + ((AccessExpr) e).name() + ")";
     } else if (e instanceof IndexExpr) {
-      return "(index " + sexpr(((IndexExpr) e).target()) + " " + sexpr(((IndexExpr) e).index()) + ")";
+      return "(index "
+          + sexpr(((IndexExpr) e).target())
+          + " "
+          + sexpr(((IndexExpr) e).index())
+          + ")";
     } else if (e instanceof CallExpr) {
       StringBuilder sb = new StringBuilder("(call ").append(sexpr(((CallExpr) e).function()));
       for (Expr a : ((CallExpr) e).args()) {
@@ -77,40 +81,43 @@ class ParserTest {
   }
 
   @ParameterizedTest(name = "{0}  ->  {1}")
-  @CsvSource(delimiterString = "->", value = {
-      "1 + 2 * 3 -> (+ 1 (* 2 3))",
-      "1 * 2 + 3 -> (+ (* 1 2) 3)",
-      "1 - 2 - 3 -> (- (- 1 2) 3)",
-      "8 / 4 / 2 -> (/ (/ 8 4) 2)",
-      "2 ^ 3 ^ 2 -> (^ 2 (^ 3 2))",
-      "2 * 3 ^ 2 -> (* 2 (^ 3 2))",
-      "-2 ^ 2 -> (^ (- 2) 2)",
-      "!a || b && c -> (|| (! a) (&& b c))",
-      "a || b || c -> (|| (|| a b) c)",
-      "a == b != c -> (!= (== a b) c)",
-      "1 < 2 == true -> (== (< 1 2) true)",
-      "a && b == c + d * e % f ^ g -> (&& a (== b (+ c (% (* d e) (^ f g)))))",
-      "(1 + 2) * 3 -> (* (paren (+ 1 2)) 3)",
-      "- - x -> (- (- x))",
-      "!a.b[c](d) -> (! (call (index (. a b) c) d))",
-      "f(1)(2) -> (call (call f 1) 2)",
-      "a.b.c.d -> (. (. (. a b) c) d)",
-      "x[0][1] -> (index (index x 0) 1)",
-      "[1, [2], {a = 3}] -> [1 [2] {a=3}]",
-      "{\"X-Scope-OrgID\" = \"t1\", env = \"prod\",} -> {X-Scope-OrgID=\"t1\" env=\"prod\"}",
-      "f() -> (call f)",
-      "[] -> []",
-      "{} -> {}",
-      "1.5e3 -> 1500.0",
-      "null -> null",
-  })
+  @CsvSource(
+      delimiterString = "->",
+      value = {
+        "1 + 2 * 3 -> (+ 1 (* 2 3))",
+        "1 * 2 + 3 -> (+ (* 1 2) 3)",
+        "1 - 2 - 3 -> (- (- 1 2) 3)",
+        "8 / 4 / 2 -> (/ (/ 8 4) 2)",
+        "2 ^ 3 ^ 2 -> (^ 2 (^ 3 2))",
+        "2 * 3 ^ 2 -> (* 2 (^ 3 2))",
+        "-2 ^ 2 -> (^ (- 2) 2)",
+        "!a || b && c -> (|| (! a) (&& b c))",
+        "a || b || c -> (|| (|| a b) c)",
+        "a == b != c -> (!= (== a b) c)",
+        "1 < 2 == true -> (== (< 1 2) true)",
+        "a && b == c + d * e % f ^ g -> (&& a (== b (+ c (% (* d e) (^ f g)))))",
+        "(1 + 2) * 3 -> (* (paren (+ 1 2)) 3)",
+        "- - x -> (- (- x))",
+        "!a.b[c](d) -> (! (call (index (. a b) c) d))",
+        "f(1)(2) -> (call (call f 1) 2)",
+        "a.b.c.d -> (. (. (. a b) c) d)",
+        "x[0][1] -> (index (index x 0) 1)",
+        "[1, [2], {a = 3}] -> [1 [2] {a=3}]",
+        "{\"X-Scope-OrgID\" = \"t1\", env = \"prod\",} -> {X-Scope-OrgID=\"t1\" env=\"prod\"}",
+        "f() -> (call f)",
+        "[] -> []",
+        "{} -> {}",
+        "1.5e3 -> 1500.0",
+        "null -> null",
+      })
   void precedenceAndAssociativity(String source, String tree) {
     assertThat(sexpr(expr(source))).isEqualTo(tree);
   }
 
   @Test
   void blocksAttributesAndPositions() {
-    Body body = parseClean("pyroscope.write \"staging\" {\n  endpoint {\n    url = \"http://x\"\n  }\n}\n");
+    Body body =
+        parseClean("pyroscope.write \"staging\" {\n  endpoint {\n    url = \"http://x\"\n  }\n}\n");
     Block write = (Block) body.statements().get(0);
     assertThat(write.name()).containsExactly("pyroscope", "write");
     assertThat(write.fullName()).isEqualTo("pyroscope.write");
@@ -163,46 +170,54 @@ class ParserTest {
 
   @Test
   void nestedBlocksWithDottedNamesAndBodiesWithoutCommas() {
-    Body body = parseClean("pyroscope.scrape \"x\" {\n  profiling_config {\n    profile.process_cpu {\n"
-        + "      enabled = true\n    }\n    profile.memory { enabled = false }\n  }\n}\n");
+    Body body =
+        parseClean(
+            "pyroscope.scrape \"x\" {\n  profiling_config {\n    profile.process_cpu {\n"
+                + "      enabled = true\n    }\n    profile.memory { enabled = false }\n  }\n}\n");
     Block config = (Block) ((Block) body.statements().get(0)).body().statements().get(0);
-    assertThat(config.body().statements()).extracting(s -> ((Block) s).fullName())
+    assertThat(config.body().statements())
+        .extracting(s -> ((Block) s).fullName())
         .containsExactly("profile.process_cpu", "profile.memory");
   }
 
   @Test
   void fiveIndependentMistakesGiveFiveDiagnosticsAndTheRestStillParses() {
-    String source = String.join("\n",
-        "pyroscope.write \"a\" {",
-        "  endpoint {",
-        "    url = \"http://a:4040\" # old",        // 1: '#'
-        "    remote_timeout = 10s",                 // 2: unquoted duration
-        "  }",
-        "  external_labels = {",
-        "    env = \"prod\"",                       // 3: missing ',' before the closing '}'
-        "  }",
-        "}",
-        "pyroscope.write \"b\" {",
-        "  endpoint {",
-        "    url = ",                               // 4: missing value
-        "    headers = {\"X-Scope-OrgID\" = 't1'}",  // 5: single quotes
-        "  }",
-        "}",
-        "");
+    String source =
+        String.join(
+            "\n",
+            "pyroscope.write \"a\" {",
+            "  endpoint {",
+            "    url = \"http://a:4040\" # old", // 1: '#'
+            "    remote_timeout = 10s", // 2: unquoted duration
+            "  }",
+            "  external_labels = {",
+            "    env = \"prod\"", // 3: missing ',' before the closing '}'
+            "  }",
+            "}",
+            "pyroscope.write \"b\" {",
+            "  endpoint {",
+            "    url = ", // 4: missing value
+            "    headers = {\"X-Scope-OrgID\" = 't1'}", // 5: single quotes
+            "  }",
+            "}",
+            "");
     Diagnostics diags = new Diagnostics();
     Body body = AlloyParser.parse("p.alloy", source, diags);
 
-    assertThat(diags.all()).extracting(Diagnostic::toString).containsExactly(
-        "p.alloy:3:27: error: illegal character U+0023 '#' (comments start with // or /*)",
-        "p.alloy:4:24: error: expected newline after attribute \"remote_timeout\", got identifier \"s\""
-            + " (a duration or other value with a unit must be a quoted string, e.g. \"10s\")",
-        "p.alloy:7:17: error: missing ',' in field list (when the closing '}' is on its own line, the last field"
-            + " needs a ',' too)",
-        "p.alloy:12:10: error: expected expression, got newline",
-        "p.alloy:13:34: error: illegal single-quoted string; use double quotes");
+    assertThat(diags.all())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
+            "p.alloy:3:27: error: illegal character U+0023 '#' (comments start with // or /*)",
+            "p.alloy:4:24: error: expected newline after attribute \"remote_timeout\", got identifier \"s\""
+                + " (a duration or other value with a unit must be a quoted string, e.g. \"10s\")",
+            "p.alloy:7:17: error: missing ',' in field list (when the closing '}' is on its own line, the last field"
+                + " needs a ',' too)",
+            "p.alloy:12:10: error: expected expression, got newline",
+            "p.alloy:13:34: error: illegal single-quoted string; use double quotes");
     assertThat(body.statements()).extracting(s -> ((Block) s).label()).containsExactly("a", "b");
     Block endpointB = (Block) ((Block) body.statements().get(1)).body().statements().get(0);
-    assertThat(endpointB.body().statements()).extracting(Statement::position)
+    assertThat(endpointB.body().statements())
+        .extracting(Statement::position)
         .containsExactly(new Position("p.alloy", 12, 5), new Position("p.alloy", 13, 5));
   }
 
@@ -210,19 +225,26 @@ class ParserTest {
   void theParserReportsOneErrorPerLine() {
     Diagnostics diags = new Diagnostics();
     AlloyParser.parse("p.alloy", "x = [1 2 3 4]\ny = [1 2]\n", diags);
-    assertThat(diags.all()).extracting(Diagnostic::toString).containsExactly(
-        "p.alloy:1:8: error: missing ',' in expression list",
-        "p.alloy:2:8: error: missing ',' in expression list");
+    assertThat(diags.all())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
+            "p.alloy:1:8: error: missing ',' in expression list",
+            "p.alloy:2:8: error: missing ',' in expression list");
   }
 
   @Test
   void commasBetweenBlockStatementsAreReportedOnceAndBothAttributesAreKept() {
     Diagnostics diags = new Diagnostics();
-    Body body = AlloyParser.parse("p.alloy", "local.file \"t\" { filename = \"/t\", is_secret = true }\n", diags);
-    assertThat(diags.all()).extracting(Diagnostic::toString).containsExactly(
-        "p.alloy:1:33: error: expected newline after attribute \"filename\", got ',' (statements in a block are"
-            + " separated by newlines, not commas)");
-    assertThat(((Block) body.statements().get(0)).body().statements()).extracting(s -> ((Attribute) s).name())
+    Body body =
+        AlloyParser.parse(
+            "p.alloy", "local.file \"t\" { filename = \"/t\", is_secret = true }\n", diags);
+    assertThat(diags.all())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
+            "p.alloy:1:33: error: expected newline after attribute \"filename\", got ',' (statements in a block are"
+                + " separated by newlines, not commas)");
+    assertThat(((Block) body.statements().get(0)).body().statements())
+        .extracting(s -> ((Attribute) s).name())
         .containsExactly("filename", "is_secret");
   }
 
@@ -238,21 +260,30 @@ class ParserTest {
   void whatCouldNotBeReadIsABadExpressionAndTheStatementsAroundItSurvive() {
     Diagnostics diags = new Diagnostics();
     Body body = AlloyParser.parse("p.alloy", "a = 1\nb = \nc = [1, )\nd = 4\n", diags);
-    assertThat(body.statements()).extracting(s -> ((Attribute) s).name()).containsExactly("a", "b", "c", "d");
+    assertThat(body.statements())
+        .extracting(s -> ((Attribute) s).name())
+        .containsExactly("a", "b", "c", "d");
     assertThat(((Attribute) body.statements().get(1)).value()).isInstanceOf(BadExpr.class);
     assertThat(sexpr(((Attribute) body.statements().get(3)).value())).isEqualTo("4");
-    assertThat(diags.all()).extracting(Diagnostic::toString).containsExactly(
-        "p.alloy:2:4: error: expected expression, got newline",
-        "p.alloy:3:9: error: expected ']' to close the array opened at 3:5, got ')'");
+    assertThat(diags.all())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
+            "p.alloy:2:4: error: expected expression, got newline",
+            "p.alloy:3:9: error: expected ']' to close the array opened at 3:5, got ')'");
   }
 
   @Test
   void anUnclosedListBeforeTheNextStatementIsReportedAtTheEndOfItsLine() {
     Diagnostics diags = new Diagnostics();
-    Body body = AlloyParser.parse("p.alloy", "blk {\n  targets = [a.b.c, d.e.f\n  forward_to = [x.y.z]\n}\n", diags);
-    assertThat(diags.all()).extracting(Diagnostic::toString).containsExactly(
-        "p.alloy:2:26: error: expected ']' to close the array opened at 2:13, got newline");
-    assertThat(((Block) body.statements().get(0)).body().statements()).extracting(Statement::position)
+    Body body =
+        AlloyParser.parse(
+            "p.alloy", "blk {\n  targets = [a.b.c, d.e.f\n  forward_to = [x.y.z]\n}\n", diags);
+    assertThat(diags.all())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
+            "p.alloy:2:26: error: expected ']' to close the array opened at 2:13, got newline");
+    assertThat(((Block) body.statements().get(0)).body().statements())
+        .extracting(Statement::position)
         .containsExactly(new Position("p.alloy", 2, 3), new Position("p.alloy", 3, 3));
   }
 
@@ -260,7 +291,8 @@ class ParserTest {
   void deepNestingIsRefusedWithoutOverflowingTheStack() {
     Diagnostics diags = new Diagnostics();
     AlloyParser.parse("p.alloy", "x = " + "[".repeat(5000) + "]".repeat(5000) + "\n", diags);
-    assertThat(diags.all()).extracting(Diagnostic::message)
+    assertThat(diags.all())
+        .extracting(Diagnostic::message)
         .containsExactly("expression is nested too deeply (more than 100 levels)");
 
     diags = new Diagnostics();
@@ -269,7 +301,8 @@ class ParserTest {
 
     diags = new Diagnostics();
     AlloyParser.parse("p.alloy", "b {\n".repeat(150) + "}\n".repeat(150), diags);
-    assertThat(diags.all()).extracting(Diagnostic::message)
+    assertThat(diags.all())
+        .extracting(Diagnostic::message)
         .containsExactly("blocks are nested too deeply (more than 100 levels)");
   }
 
@@ -277,15 +310,19 @@ class ParserTest {
   void veryLongOperatorChainsAreRefusedSoEvaluationCannotOverflowTheStack() {
     Diagnostics diags = new Diagnostics();
     Body body = AlloyParser.parse("p.alloy", "x = 1" + " + 1".repeat(20_000) + "\ny = 2\n", diags);
-    assertThat(diags.all()).extracting(Diagnostic::message)
+    assertThat(diags.all())
+        .extracting(Diagnostic::message)
         .containsExactly("expression is too deeply nested (more than 500 levels)");
     assertThat(body.statements()).hasSize(2);
-    assertThat(new Evaluator(n -> null, "h").evaluate(((Attribute) body.statements().get(0)).value(), diags))
+    assertThat(
+            new Evaluator(n -> null, "h")
+                .evaluate(((Attribute) body.statements().get(0)).value(), diags))
         .isInstanceOf(ErrorValue.class);
 
     diags = new Diagnostics();
-    Value sum = new Evaluator(n -> null, "h").evaluate(
-        AlloyParser.parseExpression("e", "1" + " + 1".repeat(400), diags), diags);
+    Value sum =
+        new Evaluator(n -> null, "h")
+            .evaluate(AlloyParser.parseExpression("e", "1" + " + 1".repeat(400), diags), diags);
     assertThat(sum).isEqualTo(new NumberValue(401, new Position("e", 1, 1)));
   }
 
@@ -293,7 +330,8 @@ class ParserTest {
   void parseExpressionRejectsTrailingTokens() {
     Diagnostics diags = new Diagnostics();
     AlloyParser.parseExpression("e", "1 + 2 3", diags);
-    assertThat(diags.all()).extracting(Diagnostic::toString)
+    assertThat(diags.all())
+        .extracting(Diagnostic::toString)
         .containsExactly("e:1:7: error: expected end of expression, got number 3");
   }
 

@@ -1,9 +1,5 @@
 package io.pyrogate.reliability.scenarios;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-
 import io.pyrogate.bench.Ports;
 import io.pyrogate.reliability.AlloyConfig;
 import io.pyrogate.reliability.BrokerProcess;
@@ -15,11 +11,15 @@ import io.pyrogate.reliability.RecordingEndpoint;
 import io.pyrogate.reliability.Result;
 import io.pyrogate.reliability.Scenario;
 import io.pyrogate.reliability.Verdict;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 /**
- * kill -9 of the Kafka broker (a standalone broker process, pyrogate on {@code bootstrap_servers}) under load, then
- * the broker restarted over its data: while it is down ingest never answers 200 and answers 503 within its
- * documented bound instead of timing out; afterwards pyrogate recovers by itself and nothing acknowledged is lost.
+ * kill -9 of the Kafka broker (a standalone broker process, pyrogate on {@code bootstrap_servers})
+ * under load, then the broker restarted over its data: while it is down ingest never answers 200
+ * and answers 503 within its documented bound instead of timing out; afterwards pyrogate recovers
+ * by itself and nothing acknowledged is lost.
  */
 final class BrokerKill implements Scenario {
   /** README: 503 when Kafka did not acknowledge within 10 s; 2 s of margin for a busy machine. */
@@ -66,16 +66,37 @@ final class BrokerKill implements Scenario {
         }
       }
     }
-    Verdict v = new Verdict().noLoss(c)
-        .promise(okWhileDown == 0, okWhileDown + " request(s) sent while the broker was down answered 200")
-        .promise(slow == 0, slow + " of " + duringOutage + " request(s) sent while the broker was down got no answer within "
-            + ANSWER_BOUND.toSeconds() + " s")
-        .promise(recovered, "not ready within 90 s of the broker's restart")
-        .note("broker down for " + outageSeconds + " s; " + duringOutage + " requests sent meanwhile")
-        .note("ready again " + recoveredMillis + " ms after the broker's restart began")
-        .note("answers: " + load.byStatus());
-    return h.result(count + " pushes at " + rate + "/s, broker kill -9 for " + outageSeconds + " s", c, v,
-        "no 200 while down, every answer within " + ANSWER_BOUND.toSeconds() + " s, nothing lost, ready "
-            + recoveredMillis + " ms after the broker's restart");
+    Verdict v =
+        new Verdict()
+            .noLoss(c)
+            .promise(
+                okWhileDown == 0,
+                okWhileDown + " request(s) sent while the broker was down answered 200")
+            .promise(
+                slow == 0,
+                slow
+                    + " of "
+                    + duringOutage
+                    + " request(s) sent while the broker was down got no answer within "
+                    + ANSWER_BOUND.toSeconds()
+                    + " s")
+            .promise(recovered, "not ready within 90 s of the broker's restart")
+            .note(
+                "broker down for "
+                    + outageSeconds
+                    + " s; "
+                    + duringOutage
+                    + " requests sent meanwhile")
+            .note("ready again " + recoveredMillis + " ms after the broker's restart began")
+            .note("answers: " + load.byStatus());
+    return h.result(
+        count + " pushes at " + rate + "/s, broker kill -9 for " + outageSeconds + " s",
+        c,
+        v,
+        "no 200 while down, every answer within "
+            + ANSWER_BOUND.toSeconds()
+            + " s, nothing lost, ready "
+            + recoveredMillis
+            + " ms after the broker's restart");
   }
 }

@@ -1,5 +1,8 @@
 package io.pyrogate.reliability.scenarios;
 
+import com.google.protobuf.CodedOutputStream;
+import io.pyrogate.reliability.HttpLoad;
+import io.pyrogate.reliability.Profiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,79 +14,262 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.IntFunction;
 
-import com.google.protobuf.CodedOutputStream;
-import io.pyrogate.reliability.HttpLoad;
-import io.pyrogate.reliability.Profiles;
-
 /**
- * Requests Pyroscope refuses, by class: malformed pprof, tenants, labels Pyroscope's distributor refuses, a series
- * without {@code __name__}, bodies that are not push requests, bad gzip, unsupported encodings and content types,
- * oversized bodies, and legacy {@code /ingest} requests Pyroscope cannot read. Push requests are encoded field by field
- * here, so that they can carry what the protobuf builders refuse to write (invalid UTF-8).
+ * Requests Pyroscope refuses, by class: malformed pprof, tenants, labels Pyroscope's distributor
+ * refuses, a series without {@code __name__}, bodies that are not push requests, bad gzip,
+ * unsupported encodings and content types, oversized bodies, and legacy {@code /ingest} requests
+ * Pyroscope cannot read. Push requests are encoded field by field here, so that they can carry what
+ * the protobuf builders refuse to write (invalid UTF-8).
  */
 final class HostileCorpus {
-  /** A class of hostile requests: whether pyrogate promises to refuse it, and how to make its i-th case. */
-  record Kind(String name, boolean refusalPromised, int cases, IntFunction<HttpLoad.Request> make) {
-  }
+  /**
+   * A class of hostile requests: whether pyrogate promises to refuse it, and how to make its i-th
+   * case.
+   */
+  record Kind(
+      String name, boolean refusalPromised, int cases, IntFunction<HttpLoad.Request> make) {}
 
   static final String PUSH = "/push.v1.PusherService/Push";
   private static final Map<String, String> PROTO = Map.of("Content-Type", "application/proto");
-  /** Tenant IDs dskit refuses ("a:b" is not among them: ":b" is a sub-tenant suffix it strips). */
-  private static final String[] BAD_TENANTS = {"a b", "a/b", "a\\b", "a?b", "a#b", "a;b", "..", ".", "a".repeat(151), "a|b", "a,b", "<t>"};
 
-  private HostileCorpus() {
-  }
+  /** Tenant IDs dskit refuses ("a:b" is not among them: ":b" is a sub-tenant suffix it strips). */
+  private static final String[] BAD_TENANTS = {
+    "a b", "a/b", "a\\b", "a?b", "a#b", "a;b", "..", ".", "a".repeat(151), "a|b", "a,b", "<t>"
+  };
+
+  private HostileCorpus() {}
 
   static List<Kind> kinds() {
     Random random = new Random(15);
     byte[] pprof = Profiles.smallPprof();
     List<Kind> k = new ArrayList<>();
-    k.add(new Kind("pprof neither gzip nor a Profile", true, 80, i -> push(series(labels("process_cpu", "svc"), garbage(random, 64 + i)))));
-    k.add(new Kind("pprof gzip cut short", false, 30, i -> push(series(labels("process_cpu", "svc"), Arrays.copyOf(pprof, pprof.length / 2)))));
-    k.add(new Kind("bad tenant", true, 96, i -> new HttpLoad.Request(null, "bad tenant", PUSH,
-        Map.of("Content-Type", "application/proto", "X-Scope-OrgID", BAD_TENANTS[i % BAD_TENANTS.length]), valid(pprof))));
-    k.add(new Kind("label name invalid UTF-8", true, 40, i -> push(series(concat(labels("process_cpu", "svc"),
-        label(new byte[] {(byte) 0xC3, 0x28}, utf8("v"))), pprof))));
-    k.add(new Kind("label value invalid UTF-8", true, 40, i -> push(series(concat(labels("process_cpu", "svc"),
-        label(utf8("env"), new byte[] {(byte) 0xFF, (byte) 0xFE})), pprof))));
-    k.add(new Kind("duplicate label name", true, 40, i -> push(series(concat(labels("process_cpu", "svc"),
-        label(utf8("service_name"), utf8("other"))), pprof))));
-    k.add(new Kind("more than 30 label names", true, 40, i -> {
-      byte[] l = labels("process_cpu", "svc");
-      for (int n = 0; n < 30; n++) {
-        l = concat(l, label(utf8("l" + n), utf8("v")));
-      }
-      return push(series(l, pprof));
-    }));
-    k.add(new Kind("label name over 1024 bytes", true, 40, i -> push(series(concat(labels("process_cpu", "svc"),
-        label(utf8("n".repeat(1025)), utf8("v"))), pprof))));
-    k.add(new Kind("label value over 2048 bytes", true, 40, i -> push(series(concat(labels("process_cpu", "svc"),
-        label(utf8("env"), utf8("v".repeat(2049)))), pprof))));
-    k.add(new Kind("empty label name", true, 40, i -> push(series(concat(labels("process_cpu", "svc"), label(new byte[0], utf8("v"))), pprof))));
-    k.add(new Kind("no __name__", true, 100, i -> push(series(label(utf8("service_name"), utf8("svc")), pprof))));
+    k.add(
+        new Kind(
+            "pprof neither gzip nor a Profile",
+            true,
+            80,
+            i -> push(series(labels("process_cpu", "svc"), garbage(random, 64 + i)))));
+    k.add(
+        new Kind(
+            "pprof gzip cut short",
+            false,
+            30,
+            i ->
+                push(
+                    series(labels("process_cpu", "svc"), Arrays.copyOf(pprof, pprof.length / 2)))));
+    k.add(
+        new Kind(
+            "bad tenant",
+            true,
+            96,
+            i ->
+                new HttpLoad.Request(
+                    null,
+                    "bad tenant",
+                    PUSH,
+                    Map.of(
+                        "Content-Type",
+                        "application/proto",
+                        "X-Scope-OrgID",
+                        BAD_TENANTS[i % BAD_TENANTS.length]),
+                    valid(pprof))));
+    k.add(
+        new Kind(
+            "label name invalid UTF-8",
+            true,
+            40,
+            i ->
+                push(
+                    series(
+                        concat(
+                            labels("process_cpu", "svc"),
+                            label(new byte[] {(byte) 0xC3, 0x28}, utf8("v"))),
+                        pprof))));
+    k.add(
+        new Kind(
+            "label value invalid UTF-8",
+            true,
+            40,
+            i ->
+                push(
+                    series(
+                        concat(
+                            labels("process_cpu", "svc"),
+                            label(utf8("env"), new byte[] {(byte) 0xFF, (byte) 0xFE})),
+                        pprof))));
+    k.add(
+        new Kind(
+            "duplicate label name",
+            true,
+            40,
+            i ->
+                push(
+                    series(
+                        concat(
+                            labels("process_cpu", "svc"),
+                            label(utf8("service_name"), utf8("other"))),
+                        pprof))));
+    k.add(
+        new Kind(
+            "more than 30 label names",
+            true,
+            40,
+            i -> {
+              byte[] l = labels("process_cpu", "svc");
+              for (int n = 0; n < 30; n++) {
+                l = concat(l, label(utf8("l" + n), utf8("v")));
+              }
+              return push(series(l, pprof));
+            }));
+    k.add(
+        new Kind(
+            "label name over 1024 bytes",
+            true,
+            40,
+            i ->
+                push(
+                    series(
+                        concat(
+                            labels("process_cpu", "svc"), label(utf8("n".repeat(1025)), utf8("v"))),
+                        pprof))));
+    k.add(
+        new Kind(
+            "label value over 2048 bytes",
+            true,
+            40,
+            i ->
+                push(
+                    series(
+                        concat(
+                            labels("process_cpu", "svc"),
+                            label(utf8("env"), utf8("v".repeat(2049)))),
+                        pprof))));
+    k.add(
+        new Kind(
+            "empty label name",
+            true,
+            40,
+            i ->
+                push(
+                    series(
+                        concat(labels("process_cpu", "svc"), label(new byte[0], utf8("v"))),
+                        pprof))));
+    k.add(
+        new Kind(
+            "no __name__",
+            true,
+            100,
+            i -> push(series(label(utf8("service_name"), utf8("svc")), pprof))));
     k.add(new Kind("empty __name__", true, 40, i -> push(series(labels("", "svc"), pprof))));
     k.add(new Kind("no labels", true, 40, i -> push(series(new byte[0], pprof))));
     k.add(new Kind("no profiles", true, 40, i -> push(new byte[0])));
-    k.add(new Kind("body not a PushRequest", true, 60, i -> new HttpLoad.Request(null, "body not a PushRequest", PUSH, PROTO, garbage(random, 100 + i))));
-    k.add(new Kind("malformed JSON", true, 40, i -> new HttpLoad.Request(null, "malformed JSON", PUSH,
-        Map.of("Content-Type", "application/json"), utf8("{\"series\": [{\"labels\": [" + i))));
-    k.add(new Kind("Content-Encoding gzip, body not gzip", true, 40, i -> new HttpLoad.Request(null, "Content-Encoding gzip, body not gzip", PUSH,
-        Map.of("Content-Type", "application/proto", "Content-Encoding", "gzip"), valid(pprof))));
-    k.add(new Kind("unsupported Content-Encoding (501)", true, 30, i -> new HttpLoad.Request(null, "unsupported Content-Encoding (501)", PUSH,
-        Map.of("Content-Type", "application/proto", "Content-Encoding", "br"), valid(pprof))));
-    k.add(new Kind("unsupported Content-Type", true, 30, i -> new HttpLoad.Request(null, "unsupported Content-Type", PUSH,
-        Map.of("Content-Type", "text/plain"), valid(pprof))));
-    k.add(new Kind("body over 16 MiB", true, 2, i -> new HttpLoad.Request(null, "body over 16 MiB", PUSH, PROTO, new byte[17 * 1024 * 1024])));
-    k.add(new Kind("/ingest name with a space", true, 40, i -> new HttpLoad.Request(null, "/ingest name with a space",
-        "/ingest?name=my%20app.cpu&format=folded", Map.of("Content-Type", "binary/octet-stream"), utf8("foo;bar 1\n"))));
-    k.add(new Kind("/ingest empty body", true, 40, i -> new HttpLoad.Request(null, "/ingest empty body",
-        "/ingest?name=app.cpu&format=folded", Map.of("Content-Type", "binary/octet-stream"), new byte[0])));
-    k.add(new Kind("/ingest multipart without boundary", true, 40, i -> new HttpLoad.Request(null, "/ingest multipart without boundary",
-        "/ingest?name=app.cpu", Map.of("Content-Type", "multipart/form-data"), utf8("--x\r\n\r\nnothing\r\n--x--\r\n"))));
+    k.add(
+        new Kind(
+            "body not a PushRequest",
+            true,
+            60,
+            i ->
+                new HttpLoad.Request(
+                    null, "body not a PushRequest", PUSH, PROTO, garbage(random, 100 + i))));
+    k.add(
+        new Kind(
+            "malformed JSON",
+            true,
+            40,
+            i ->
+                new HttpLoad.Request(
+                    null,
+                    "malformed JSON",
+                    PUSH,
+                    Map.of("Content-Type", "application/json"),
+                    utf8("{\"series\": [{\"labels\": [" + i))));
+    k.add(
+        new Kind(
+            "Content-Encoding gzip, body not gzip",
+            true,
+            40,
+            i ->
+                new HttpLoad.Request(
+                    null,
+                    "Content-Encoding gzip, body not gzip",
+                    PUSH,
+                    Map.of("Content-Type", "application/proto", "Content-Encoding", "gzip"),
+                    valid(pprof))));
+    k.add(
+        new Kind(
+            "unsupported Content-Encoding (501)",
+            true,
+            30,
+            i ->
+                new HttpLoad.Request(
+                    null,
+                    "unsupported Content-Encoding (501)",
+                    PUSH,
+                    Map.of("Content-Type", "application/proto", "Content-Encoding", "br"),
+                    valid(pprof))));
+    k.add(
+        new Kind(
+            "unsupported Content-Type",
+            true,
+            30,
+            i ->
+                new HttpLoad.Request(
+                    null,
+                    "unsupported Content-Type",
+                    PUSH,
+                    Map.of("Content-Type", "text/plain"),
+                    valid(pprof))));
+    k.add(
+        new Kind(
+            "body over 16 MiB",
+            true,
+            2,
+            i ->
+                new HttpLoad.Request(
+                    null, "body over 16 MiB", PUSH, PROTO, new byte[17 * 1024 * 1024])));
+    k.add(
+        new Kind(
+            "/ingest name with a space",
+            true,
+            40,
+            i ->
+                new HttpLoad.Request(
+                    null,
+                    "/ingest name with a space",
+                    "/ingest?name=my%20app.cpu&format=folded",
+                    Map.of("Content-Type", "binary/octet-stream"),
+                    utf8("foo;bar 1\n"))));
+    k.add(
+        new Kind(
+            "/ingest empty body",
+            true,
+            40,
+            i ->
+                new HttpLoad.Request(
+                    null,
+                    "/ingest empty body",
+                    "/ingest?name=app.cpu&format=folded",
+                    Map.of("Content-Type", "binary/octet-stream"),
+                    new byte[0])));
+    k.add(
+        new Kind(
+            "/ingest multipart without boundary",
+            true,
+            40,
+            i ->
+                new HttpLoad.Request(
+                    null,
+                    "/ingest multipart without boundary",
+                    "/ingest?name=app.cpu",
+                    Map.of("Content-Type", "multipart/form-data"),
+                    utf8("--x\r\n\r\nnothing\r\n--x--\r\n"))));
     return k;
   }
 
-  /** Every case of every kind, interleaved: one pass over the kinds after the other, each taking its next case. */
+  /**
+   * Every case of every kind, interleaved: one pass over the kinds after the other, each taking its
+   * next case.
+   */
   static List<HttpLoad.Request> requests(List<Kind> kinds) {
     List<HttpLoad.Request> out = new ArrayList<>();
     int max = kinds.stream().mapToInt(Kind::cases).max().orElse(0);
@@ -107,7 +293,10 @@ final class HostileCorpus {
     return series(labels("process_cpu", "svc"), pprof);
   }
 
-  /** Bytes that are neither gzip nor protobuf: they start with an invalid tag (field 0, wire type 7). */
+  /**
+   * Bytes that are neither gzip nor protobuf: they start with an invalid tag (field 0, wire type
+   * 7).
+   */
   private static byte[] garbage(Random random, int size) {
     byte[] b = new byte[size];
     random.nextBytes(b);
@@ -125,7 +314,10 @@ final class HostileCorpus {
     return field(1, concat(field(1, name), field(2, value)));
   }
 
-  /** A PushRequest's {@code series} field (1): the given label fields and one RawSample{raw_profile = 1}. */
+  /**
+   * A PushRequest's {@code series} field (1): the given label fields and one RawSample{raw_profile
+   * = 1}.
+   */
   private static byte[] series(byte[] labelFields, byte[] rawProfile) {
     return field(1, concat(labelFields, field(2, field(1, rawProfile))));
   }

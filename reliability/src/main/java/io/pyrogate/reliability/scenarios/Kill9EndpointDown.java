@@ -1,9 +1,5 @@
 package io.pyrogate.reliability.scenarios;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-
 import io.pyrogate.reliability.AlloyConfig;
 import io.pyrogate.reliability.Counts;
 import io.pyrogate.reliability.GatewayProcess;
@@ -13,10 +9,13 @@ import io.pyrogate.reliability.RecordingEndpoint;
 import io.pyrogate.reliability.Result;
 import io.pyrogate.reliability.Scenario;
 import io.pyrogate.reliability.Verdict;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 /**
- * kill -9 of pyrogate while its only endpoint is down, then a restart and the endpoint back: everything acknowledged
- * arrives once, nothing is dead-lettered.
+ * kill -9 of pyrogate while its only endpoint is down, then a restart and the endpoint back:
+ * everything acknowledged arrives once, nothing is dead-lettered.
  */
 final class Kill9EndpointDown implements Scenario {
   @Override
@@ -38,10 +37,17 @@ final class Kill9EndpointDown implements Scenario {
     a.up();
     h.awaitSettled(load.acknowledged(), List.of(a), config.bootstrap(), Duration.ofSeconds(120));
     Counts c = h.counts(load.acknowledged(), List.of(a), config.bootstrap(), Set.of());
-    Verdict v = new Verdict().noLoss(c)
-        .promise(c.duplicates() == 0, c.duplicates() + " duplicates although nothing was delivered before the crash")
-        .note("answers: " + load.byStatus());
-    return h.result(count + " pushes at " + rate + "/s, endpoint down, kill -9, restart, endpoint up", c, v,
+    Verdict v =
+        new Verdict()
+            .noLoss(c)
+            .promise(
+                c.duplicates() == 0,
+                c.duplicates() + " duplicates although nothing was delivered before the crash")
+            .note("answers: " + load.byStatus());
+    return h.result(
+        count + " pushes at " + rate + "/s, endpoint down, kill -9, restart, endpoint up",
+        c,
+        v,
         "nothing lost, no duplicates, nothing dead-lettered");
   }
 }

@@ -1,9 +1,5 @@
 package io.pyrogate.reliability.scenarios;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-
 import io.pyrogate.reliability.AlloyConfig;
 import io.pyrogate.reliability.Counts;
 import io.pyrogate.reliability.GatewayProcess;
@@ -13,11 +9,14 @@ import io.pyrogate.reliability.RecordingEndpoint;
 import io.pyrogate.reliability.Result;
 import io.pyrogate.reliability.Scenario;
 import io.pyrogate.reliability.Verdict;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 /**
- * A 429 storm: the endpoint answers everything 429 with {@code Retry-After: 1} for a while, then 200. Nothing is
- * dead-lettered, everything arrives, and no profile is tried again sooner than the endpoint asked (900 ms allows for
- * timer granularity).
+ * A 429 storm: the endpoint answers everything 429 with {@code Retry-After: 1} for a while, then
+ * 200. Nothing is dead-lettered, everything arrives, and no profile is tried again sooner than the
+ * endpoint asked (900 ms allows for timer granularity).
  */
 final class RetryAfterStorm implements Scenario {
   static final long MIN_GAP_MILLIS = 900;
@@ -55,12 +54,24 @@ final class RetryAfterStorm implements Scenario {
         }
       }
     }
-    Verdict v = new Verdict().noLoss(c)
-        .promise(early == 0, early + " retries came sooner than Retry-After: 1 (shortest gap " + minGap + " ms)")
-        .note("429 for " + stormSeconds + " s; the endpoint got " + a.requests() + " requests; shortest gap between two attempts of a profile "
-            + (minGap == Long.MAX_VALUE ? "-" : minGap + " ms"))
-        .note("answers: " + load.byStatus());
-    return h.result(count + " pushes at " + rate + "/s, 429 + Retry-After: 1 for " + stormSeconds + " s", c, v,
+    Verdict v =
+        new Verdict()
+            .noLoss(c)
+            .promise(
+                early == 0,
+                early + " retries came sooner than Retry-After: 1 (shortest gap " + minGap + " ms)")
+            .note(
+                "429 for "
+                    + stormSeconds
+                    + " s; the endpoint got "
+                    + a.requests()
+                    + " requests; shortest gap between two attempts of a profile "
+                    + (minGap == Long.MAX_VALUE ? "-" : minGap + " ms"))
+            .note("answers: " + load.byStatus());
+    return h.result(
+        count + " pushes at " + rate + "/s, 429 + Retry-After: 1 for " + stormSeconds + " s",
+        c,
+        v,
         "nothing dead-lettered, Retry-After honoured, everything delivered");
   }
 }

@@ -1,20 +1,29 @@
 package io.pyrogate.reliability.scenarios;
 
+import io.pyrogate.reliability.Scenario;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import io.pyrogate.reliability.Scenario;
-
 /** Every scenario of the suite, in the order it runs them. */
 public final class Scenarios {
-  private Scenarios() {
-  }
+  private Scenarios() {}
 
   public static List<Scenario> all() {
-    return List.of(new Kill9UnderLoad(), new Kill9EndpointDown(), new BrokerKill(), new SigtermUnderLoad(), new EndpointDownLong(),
-        new SlowEndpoint(), new BlackholeBesideHealthy(), new RetryAfterStorm(), new HostileInput(), new SlowHeaders(),
-        new SecretsScan(), new DiskFull(), new SecondInstance());
+    return List.of(
+        new Kill9UnderLoad(),
+        new Kill9EndpointDown(),
+        new BrokerKill(),
+        new SigtermUnderLoad(),
+        new EndpointDownLong(),
+        new SlowEndpoint(),
+        new BlackholeBesideHealthy(),
+        new RetryAfterStorm(),
+        new HostileInput(),
+        new SlowHeaders(),
+        new SecretsScan(),
+        new DiskFull(),
+        new SecondInstance());
   }
 
   public static Set<String> names() {

@@ -1,9 +1,5 @@
 package io.pyrogate.reliability.scenarios;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-
 import io.pyrogate.reliability.AlloyConfig;
 import io.pyrogate.reliability.ChildProcess;
 import io.pyrogate.reliability.Counts;
@@ -14,10 +10,13 @@ import io.pyrogate.reliability.RecordingEndpoint;
 import io.pyrogate.reliability.Result;
 import io.pyrogate.reliability.Scenario;
 import io.pyrogate.reliability.Verdict;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 /**
- * SIGTERM while pyrogate ingests and delivers: it exits 143 within Kubernetes' 30 s grace period, and after a
- * restart every acknowledged profile arrives.
+ * SIGTERM while pyrogate ingests and delivers: it exits 143 within Kubernetes' 30 s grace period,
+ * and after a restart every acknowledged profile arrives.
  */
 final class SigtermUnderLoad implements Scenario {
   /** Kubernetes' default terminationGracePeriodSeconds: a stop that takes longer is killed. */
@@ -40,18 +39,35 @@ final class SigtermUnderLoad implements Scenario {
     ChildProcess.Stop stop = g.process().sigterm(Duration.ofSeconds(120));
     g.startReady();
     before.await(Duration.ofSeconds(60));
-    HttpLoad after = h.load(g.ingestPort(), HttpLoad.pushes("rel-sigterm", "st-after", count / 2), rate);
+    HttpLoad after =
+        h.load(g.ingestPort(), HttpLoad.pushes("rel-sigterm", "st-after", count / 2), rate);
     after.await(Duration.ofSeconds(120));
     Set<String> acknowledged = Harness.acknowledged(before, after);
     h.awaitSettled(acknowledged, List.of(a), config.bootstrap(), Duration.ofSeconds(120));
     Counts c = h.counts(acknowledged, List.of(a), config.bootstrap(), Set.of());
-    Verdict v = new Verdict().noLoss(c)
-        .promise(stop.exitCode() == 143, "exit code " + stop.exitCode() + " after SIGTERM (promise: 143)")
-        .promise(stop.millis() <= STOP_BOUND.toMillis(), "stopping took " + stop.millis() + " ms (promise: within "
-            + STOP_BOUND.toSeconds() + " s)")
-        .note("stopped in " + stop.millis() + " ms with exit code " + stop.exitCode())
-        .note("answers before the restart: " + before.byStatus() + "; after: " + after.byStatus());
-    return h.result(count + " pushes at " + rate + "/s, SIGTERM at 1/3, restart, " + count / 2 + " more", c, v,
+    Verdict v =
+        new Verdict()
+            .noLoss(c)
+            .promise(
+                stop.exitCode() == 143,
+                "exit code " + stop.exitCode() + " after SIGTERM (promise: 143)")
+            .promise(
+                stop.millis() <= STOP_BOUND.toMillis(),
+                "stopping took "
+                    + stop.millis()
+                    + " ms (promise: within "
+                    + STOP_BOUND.toSeconds()
+                    + " s)")
+            .note("stopped in " + stop.millis() + " ms with exit code " + stop.exitCode())
+            .note(
+                "answers before the restart: "
+                    + before.byStatus()
+                    + "; after: "
+                    + after.byStatus());
+    return h.result(
+        count + " pushes at " + rate + "/s, SIGTERM at 1/3, restart, " + count / 2 + " more",
+        c,
+        v,
         "nothing lost, exit 143 in " + stop.millis() + " ms, " + c.duplicates() + " duplicates");
   }
 }

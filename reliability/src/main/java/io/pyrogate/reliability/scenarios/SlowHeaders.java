@@ -1,9 +1,5 @@
 package io.pyrogate.reliability.scenarios;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-
 import io.pyrogate.reliability.AlloyConfig;
 import io.pyrogate.reliability.Counts;
 import io.pyrogate.reliability.GatewayProcess;
@@ -13,11 +9,14 @@ import io.pyrogate.reliability.RecordingEndpoint;
 import io.pyrogate.reliability.Result;
 import io.pyrogate.reliability.Scenario;
 import io.pyrogate.reliability.Verdict;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 /**
- * With {@code conn_limit = 20} and {@code server_read_timeout = "10s"}, more connections than the limit trickle their
- * headers one byte a second; real clients, which retry a refused connection as SDKs do, must each be answered 200
- * within the read timeout plus 10 s of their first try.
+ * With {@code conn_limit = 20} and {@code server_read_timeout = "10s"}, more connections than the
+ * limit trickle their headers one byte a second; real clients, which retry a refused connection as
+ * SDKs do, must each be answered 200 within the read timeout plus 10 s of their first try.
  */
 final class SlowHeaders implements Scenario {
   static final int CONN_LIMIT = 20;
@@ -34,8 +33,11 @@ final class SlowHeaders implements Scenario {
     int count = h.settings().pick(100, 40);
     int rate = 4;
     RecordingEndpoint a = h.endpoint("a", true);
-    AlloyConfig config = h.embeddedConfig().http("conn_limit = " + CONN_LIMIT)
-        .http("server_read_timeout = \"" + READ_TIMEOUT.toSeconds() + "s\"").endpoint(a);
+    AlloyConfig config =
+        h.embeddedConfig()
+            .http("conn_limit = " + CONN_LIMIT)
+            .http("server_read_timeout = \"" + READ_TIMEOUT.toSeconds() + "s\"")
+            .endpoint(a);
     GatewayProcess g = h.gateway("pyrogate", config);
     HttpLoad load;
     List<Long> closed;
@@ -49,18 +51,62 @@ final class SlowHeaders implements Scenario {
       closed = trickle.closedAfterMillis();
       stillOpen = trickle.open();
     }
-    long late = load.answers().stream().filter(x -> !x.acknowledged()
-        || (x.answeredNanos() - x.firstSentNanos()) / 1_000_000 > ANSWER_BOUND.toMillis()).count();
-    long slowest = load.answers().stream().mapToLong(x -> (x.answeredNanos() - x.firstSentNanos()) / 1_000_000).max().orElse(-1);
+    long late =
+        load.answers().stream()
+            .filter(
+                x ->
+                    !x.acknowledged()
+                        || (x.answeredNanos() - x.firstSentNanos()) / 1_000_000
+                            > ANSWER_BOUND.toMillis())
+            .count();
+    long slowest =
+        load.answers().stream()
+            .mapToLong(x -> (x.answeredNanos() - x.firstSentNanos()) / 1_000_000)
+            .max()
+            .orElse(-1);
     h.awaitSettled(load.acknowledged(), List.of(a), config.bootstrap(), Duration.ofSeconds(60));
     Counts c = h.counts(load.acknowledged(), List.of(a), config.bootstrap(), Set.of());
-    Verdict v = new Verdict().noLoss(c)
-        .promise(late == 0, late + " of " + count + " real requests not answered 200 within " + ANSWER_BOUND.toSeconds()
-            + " s of their first try (slowest " + slowest + " ms)")
-        .note((CONN_LIMIT + 4) + " trickling connections; pyrogate closed " + closed.size() + " (after " + closed + " ms); "
-            + stillOpen + " still open when the load ended")
-        .note("slowest real request answered " + slowest + " ms after its first try; answers: " + load.byStatus());
-    return h.result(count + " pushes at " + rate + "/s beside " + (CONN_LIMIT + 4) + " trickling connections, conn_limit "
-        + CONN_LIMIT, c, v, "every real request answered 200 within " + ANSWER_BOUND.toSeconds() + " s (slowest " + slowest + " ms)");
+    Verdict v =
+        new Verdict()
+            .noLoss(c)
+            .promise(
+                late == 0,
+                late
+                    + " of "
+                    + count
+                    + " real requests not answered 200 within "
+                    + ANSWER_BOUND.toSeconds()
+                    + " s of their first try (slowest "
+                    + slowest
+                    + " ms)")
+            .note(
+                (CONN_LIMIT + 4)
+                    + " trickling connections; pyrogate closed "
+                    + closed.size()
+                    + " (after "
+                    + closed
+                    + " ms); "
+                    + stillOpen
+                    + " still open when the load ended")
+            .note(
+                "slowest real request answered "
+                    + slowest
+                    + " ms after its first try; answers: "
+                    + load.byStatus());
+    return h.result(
+        count
+            + " pushes at "
+            + rate
+            + "/s beside "
+            + (CONN_LIMIT + 4)
+            + " trickling connections, conn_limit "
+            + CONN_LIMIT,
+        c,
+        v,
+        "every real request answered 200 within "
+            + ANSWER_BOUND.toSeconds()
+            + " s (slowest "
+            + slowest
+            + " ms)");
   }
 }

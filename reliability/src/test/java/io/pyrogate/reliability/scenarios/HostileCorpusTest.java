@@ -3,13 +3,14 @@ package io.pyrogate.reliability.scenarios;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
 import io.pyrogate.reliability.HttpLoad;
 import io.pyrogate.reliability.Profiles;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The hostile corpus is over 1,000 requests, every class is in it, and none carries a profile id. */
+/**
+ * The hostile corpus is over 1,000 requests, every class is in it, and none carries a profile id.
+ */
 class HostileCorpusTest {
   @Test
   void holdsOverAThousandRequestsOfEveryClassWithoutIds() {
@@ -18,7 +19,8 @@ class HostileCorpusTest {
 
     assertTrue(requests.size() >= 1000, requests.size() + " requests");
     for (HostileCorpus.Kind k : kinds) {
-      assertEquals(k.cases(), requests.stream().filter(r -> r.kind().equals(k.name())).count(), k.name());
+      assertEquals(
+          k.cases(), requests.stream().filter(r -> r.kind().equals(k.name())).count(), k.name());
     }
     assertTrue(requests.stream().allMatch(r -> r.id() == null && Profiles.ids(r.body()).isEmpty()));
   }
