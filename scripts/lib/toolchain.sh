@@ -1,16 +1,21 @@
-# Shared by scripts/*: makes sure Java 17+ and Maven are there, installing them from Debian's packages
-# when they are missing and we may (root with apt-get).
+# Shared by scripts/*: makes sure Java 17+ and Maven 3.9.6+ are there. Java (and curl) come from Debian's
+# packages when they are missing and we may (root with apt-get). When no Maven or one older than 3.9.6 is on
+# the PATH (Debian 12 ships 3.8.7; the protobuf plugin needs 3.9.6), Maven 3.9.16 is fetched once from Maven
+# Central into .tools/ and checked against its published SHA-512. Callers run Maven as "$MVN".
+
+MAVEN_WANTED=3.9.16
+MAVEN_MINIMUM=3.9.6
 
 ensure_toolchain() {
   local missing=()
   command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
-  command -v mvn >/dev/null 2>&1 || missing+=(maven)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
   if [[ ${#missing[@]} -gt 0 ]]; then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
       echo "installing ${missing[*]} ..." >&2
       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-      echo "pyrogate needs Java 17+ and Maven; missing: ${missing[*]}" >&2
+      echo "pyrogate needs Java 17+ and curl; missing: ${missing[*]}" >&2
       exit 1
     fi
   fi
@@ -20,4 +25,32 @@ ensure_toolchain() {
     echo "pyrogate needs Java 17 or newer; found Java $version (set JAVA_HOME or PATH)" >&2
     exit 1
   fi
+  ensure_maven
+}
+
+# True when version $1 >= version $2 (dotted numbers).
+version_at_least() {
+  [[ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" == "$2" ]]
+}
+
+ensure_maven() {
+  local found root dir archive url
+  found=$(mvn -v 2>/dev/null | sed -n 's/^.*Apache Maven \([0-9.]*\).*/\1/p' | head -1)
+  if [[ -n "$found" ]] && version_at_least "$found" "$MAVEN_MINIMUM"; then
+    MVN=mvn
+    return
+  fi
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+  dir="$root/.tools/apache-maven-$MAVEN_WANTED"
+  if [[ ! -x "$dir/bin/mvn" ]]; then
+    echo "Maven ${found:-?} is older than $MAVEN_MINIMUM; fetching Maven $MAVEN_WANTED from Maven Central into .tools/ ..." >&2
+    url="https://repo.maven.apache.org/maven2/org/apache/maven/apache-maven/$MAVEN_WANTED/apache-maven-$MAVEN_WANTED-bin.tar.gz"
+    mkdir -p "$root/.tools"
+    archive="$root/.tools/apache-maven-$MAVEN_WANTED-bin.tar.gz"
+    curl -fsSL "$url" -o "$archive"
+    echo "$(curl -fsSL "$url.sha512" | cut -c1-128)  $archive" | sha512sum -c --quiet -
+    tar -xzf "$archive" -C "$root/.tools"
+    rm -f "$archive"
+  fi
+  MVN="$dir/bin/mvn"
 }
