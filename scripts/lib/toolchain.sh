@@ -54,3 +54,18 @@ ensure_maven() {
   fi
   MVN="$dir/bin/mvn"
 }
+
+# Installs Debian package $2 when command $1 is missing and we may (root with apt-get); otherwise says so and
+# goes on: the tests that need the command are then reported as skipped, with the reason.
+ensure_optional_tool() {
+  local command=$1 package=$2
+  command -v "$command" >/dev/null 2>&1 && return 0
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing $package (for the tests that use $command) ..." >&2
+    if { apt-get install -y -qq "$package" >/dev/null 2>&1 ||
+         { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null 2>&1; }; }; then
+      return 0
+    fi
+  fi
+  echo "note: $command is not installed and cannot be installed here; the tests that need it will be skipped" >&2
+}
