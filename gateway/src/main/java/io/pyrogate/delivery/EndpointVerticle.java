@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * keep coming into the window while some are retried, so a record the endpoint fails on its own
  * cannot pass for an outage: the other records show the endpoint serving.
  */
-public final class EndpointVerticle extends VerticleBase {
+public final class EndpointVerticle extends VerticleBase implements EndpointStatus {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointVerticle.class);
   static final long WINDOW_BYTES = 16L * 1024 * 1024;
   public static final int WINDOW_RECORDS = 256;
@@ -63,10 +63,11 @@ public final class EndpointVerticle extends VerticleBase {
   private final RetryPolicy retryPolicy;
   private final EndpointClients.Settings settings;
   private final EndpointHealth health;
+  private final DeadLetterTally deadLetterReasons = new DeadLetterTally();
 
   private Batcher batcher;
   private SendQueue queue;
-  private ConsumerWindow window;
+  private volatile ConsumerWindow window;
   private EndpointSender sender;
   private boolean stopping;
 
@@ -116,8 +117,20 @@ public final class EndpointVerticle extends VerticleBase {
   }
 
   /** The endpoint's state now, for status pages; safe to read from any thread. */
+  @Override
   public EndpointHealth.Snapshot health() {
     return health.snapshot();
+  }
+
+  @Override
+  public boolean paused() {
+    ConsumerWindow w = window;
+    return w != null && w.paused();
+  }
+
+  @Override
+  public List<DeadLetterTally.Reason> deadLetterReasons(int n) {
+    return deadLetterReasons.top(n);
   }
 
   @Override
@@ -378,6 +391,7 @@ public final class EndpointVerticle extends VerticleBase {
               if (ar.succeeded()) {
                 metrics.droppedBytes().increment(d.size());
                 metrics.droppedProfiles().increment();
+                deadLetterReasons.record(reason);
                 LOG.warn(
                     "{}: record {} moved to the dead-letter topic: {}",
                     describe(),

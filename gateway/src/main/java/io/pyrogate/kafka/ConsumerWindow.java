@@ -123,7 +123,7 @@ public final class ConsumerWindow {
   private OffsetCommitter offsets;
   private long bytes;
   private int records;
-  private boolean paused;
+  private volatile boolean paused;
   private boolean stopping;
   private Promise<Void> drained;
   private Runnable onRevoked = () -> {};
@@ -358,6 +358,14 @@ public final class ConsumerWindow {
                         }
                       });
             });
+  }
+
+  /**
+   * Whether the window is full (or stopping) and the consumer's partitions are paused; readable
+   * from any thread.
+   */
+  public boolean paused() {
+    return paused;
   }
 
   /** Records held now; for tests and diagnostics. */
