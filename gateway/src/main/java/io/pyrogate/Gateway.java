@@ -23,6 +23,9 @@ import io.pyrogate.ops.Health;
 import io.pyrogate.ops.ManagementVerticle;
 import io.pyrogate.ops.Metrics;
 import io.pyrogate.ops.Reloader;
+import io.pyrogate.ops.status.EndpointBoard;
+import io.pyrogate.ops.status.ReloadHistory;
+import io.pyrogate.ops.status.StatusService;
 import io.pyrogate.record.ProfileReceiver;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -175,6 +178,18 @@ public final class Gateway implements AutoCloseable {
   private final Vertx vertx;
   private final Health health = new Health();
   private final Metrics metrics = new Metrics();
+  private final EndpointBoard endpointBoard = new EndpointBoard();
+  private final ReloadHistory reloads = new ReloadHistory(System::currentTimeMillis);
+  private final StatusService status =
+      new StatusService(
+          metrics.registry(),
+          endpointBoard,
+          reloads,
+          health,
+          () -> this.kafka == null ? List.of() : this.kafka.bootstrapServers(),
+          INGEST_INFLIGHT_BYTES,
+          Version.get(),
+          System::currentTimeMillis);
 
   /** Serializes start, reloads and stop: one changes the running components at a time. */
   private final ReentrantLock lifecycle = new ReentrantLock();
@@ -269,7 +284,9 @@ public final class Gateway implements AutoCloseable {
               options.managementPort(),
               health,
               source == null ? null : () -> reloadFromSource().describe(),
-              metrics);
+              metrics,
+              status);
+      reloads.started(config);
       await(vertx.deployVerticle(management));
 
       configuredKafka = config.kafka();
@@ -348,9 +365,10 @@ public final class Gateway implements AutoCloseable {
         LOG.error(
             "configuration reload refused, the running configuration stays:\n{}",
             e.getMessage().stripTrailing());
+        reloads.failed(e.getMessage());
         throw e;
       }
-      return reload(next);
+      return reloads.record(next, () -> reload(next), ReloadResult::describe);
     } finally {
       lifecycle.unlock();
     }
@@ -565,16 +583,17 @@ public final class Gateway implements AutoCloseable {
     Metrics.EndpointMetrics endpointMetrics =
         metrics.endpoint(key.write(), spec.endpoint().url().toString());
     lag.track(group, topic, endpointMetrics.lagRecords());
-    return await(
-        vertx.deployVerticle(
-            new EndpointVerticle(
-                write,
-                spec.endpoint(),
-                topic,
-                clients.consumer(group),
-                producer,
-                Topics.deadLetterTopic(kafka, key.write()),
-                endpointMetrics)));
+    EndpointVerticle verticle =
+        new EndpointVerticle(
+            write,
+            spec.endpoint(),
+            topic,
+            clients.consumer(group),
+            producer,
+            Topics.deadLetterTopic(kafka, key.write()),
+            endpointMetrics);
+    endpointBoard.put(key.write(), key.name(), verticle);
+    return await(vertx.deployVerticle(verticle));
   }
 
   private String deploySource(ReceiveKafkaComponent k) {
@@ -723,6 +742,11 @@ public final class Gateway implements AutoCloseable {
 
   public Health health() {
     return health;
+  }
+
+  /** What the status page shows. */
+  public StatusService status() {
+    return status;
   }
 
   /** The Kafka bootstrap servers in use: the embedded broker's, or the configured ones. */

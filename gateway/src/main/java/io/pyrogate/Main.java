@@ -137,6 +137,7 @@ public final class Main {
         return EXIT_STARTUP;
       }
       running.set(gateway);
+      gateway.status().configFile(config);
       CountDownLatch stopped = new CountDownLatch(1);
       onStopSignals(stopTimeout);
       Runtime.getRuntime()

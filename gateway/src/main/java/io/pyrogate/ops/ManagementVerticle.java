@@ -1,6 +1,7 @@
 package io.pyrogate.ops;
 
 import io.pyrogate.config.ConfigException;
+import io.pyrogate.ops.status.StatusService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -11,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server address of {@code --server.http.listen-addr}: liveness, readiness, configuration
- * reload (and, later, metrics and the status page). It is deployed first, so an orchestrator sees
- * "not ready" rather than "connection refused" while the broker starts.
+ * The server address of {@code --server.http.listen-addr}: the status page ({@code /}, its JSON at
+ * {@code /api/status}), liveness, readiness, metrics and configuration reload. It is deployed
+ * first, so an orchestrator sees "not ready" rather than "connection refused" while the broker
+ * starts.
  */
 public final class ManagementVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementVerticle.class);
@@ -24,6 +26,7 @@ public final class ManagementVerticle extends VerticleBase {
   private final Health health;
   private final Reloader reloader;
   private final Metrics metrics;
+  private final StatusService status;
   private HttpServer server;
 
   /**
@@ -31,17 +34,41 @@ public final class ManagementVerticle extends VerticleBase {
    *     file, and the route is not served
    */
   public ManagementVerticle(
-      String host, int port, Health health, Reloader reloader, Metrics metrics) {
+      String host,
+      int port,
+      Health health,
+      Reloader reloader,
+      Metrics metrics,
+      StatusService status) {
     this.host = host;
     this.port = port;
     this.health = health;
     this.reloader = reloader;
     this.metrics = metrics;
+    this.status = status;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router
+        .get("/")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", "text/html; charset=utf-8")
+                    .putHeader("Cache-Control", "no-store")
+                    .end(status.html()));
+    router
+        .get("/api/status")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store")
+                    .end(status.json()));
+    status.sample();
+    vertx.setPeriodic(StatusService.SAMPLE_INTERVAL_MS, id -> status.sample());
     router
         .get("/-/healthy")
         .handler(

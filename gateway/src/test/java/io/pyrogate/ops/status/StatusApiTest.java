@@ -1,0 +1,138 @@
+package io.pyrogate.ops.status;
+
+import static io.pyrogate.ops.status.StatusGateway.endpointOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pyrogate.Version;
+import io.pyrogate.testing.TestGateways;
+import io.pyrogate.testing.TestKafka;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code GET /api/status} over plain HTTP: what a dashboard or script reads from it while profiles
+ * flow, while an endpoint fails, and when it refuses a profile for good.
+ */
+class StatusApiTest {
+  @Test
+  void showsTheWiringRatesAndStateOfEveryEndpointAndReceiverWhileProfilesFlow() {
+    try (StatusGateway g = new StatusGateway()) {
+      g.push(5);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                JsonObject s = g.status();
+                for (String name : new String[] {"a", "b"}) {
+                  JsonObject e = endpointOf(s, name);
+                  assertThat(e.getString("state")).isEqualTo("delivering");
+                  assertThat(e.getLong("lastSuccess")).isNotNull();
+                  assertThat(e.getDouble("profilesPerSecond")).isPositive();
+                  assertThat(e.getDouble("bytesPerSecond")).isPositive();
+                }
+                JsonObject receiver = s.getJsonArray("receivers").getJsonObject(0);
+                assertThat(receiver.getJsonObject("requests").getDouble("200")).isEqualTo(5.0);
+                assertThat(receiver.getJsonObject("requestsPerSecond").getDouble("200"))
+                    .isPositive();
+              });
+      JsonObject s = g.status();
+      assertThat(s.getString("version")).isEqualTo(Version.get());
+      assertThat(s.getBoolean("ready")).isTrue();
+      assertThat(s.getLong("uptimeSeconds")).isNotNegative();
+      assertThat(s.getString("wiring"))
+          .isEqualTo(
+              "pyroscope.receive_http.default -> pyroscope.write.w\n"
+                  + "pyroscope.write.w -> a\n"
+                  + "pyroscope.write.w -> b");
+      JsonObject kafka = s.getJsonObject("kafka");
+      assertThat(kafka.getBoolean("embedded")).isFalse();
+      assertThat(kafka.getBoolean("reachable")).isTrue();
+      assertThat(kafka.getJsonArray("brokers").getList())
+          .containsExactly(TestKafka.bootstrapServers());
+      JsonObject receiver = s.getJsonArray("receivers").getJsonObject(0);
+      assertThat(receiver.getString("component")).isEqualTo("pyroscope.receive_http.default");
+      assertThat(receiver.getString("listen")).isEqualTo("127.0.0.1:" + g.ingestPort);
+      assertThat(receiver.getJsonArray("forwardTo").getList()).containsExactly("pyroscope.write.w");
+      assertThat(s.getJsonObject("ingest").getLong("inflightCapBytes")).isPositive();
+      JsonObject write = s.getJsonArray("writes").getJsonObject(0);
+      assertThat(write.getString("component")).isEqualTo("pyroscope.write.w");
+      assertThat(write.getString("topic")).endsWith("write.w");
+      JsonObject a = endpointOf(s, "a");
+      assertThat(a.getString("url")).isEqualTo(g.a.url());
+      assertThat(a.getString("lastError")).isNull();
+      assertThat(a.getDouble("deadLettered")).isZero();
+      assertThat(a.containsKey("oldestUndeliveredSeconds")).isTrue();
+      assertThat(s.getJsonObject("config").getString("summary"))
+          .startsWith("1 pyroscope.write (2 endpoints)");
+    }
+  }
+
+  @Test
+  void anEndpointAnswering503ShowsTheErrorItsStatusAndTheNextAttemptThenDeliversAgain() {
+    try (StatusGateway g = new StatusGateway()) {
+      g.b.respondWith(503, "overloaded, come back later");
+      g.push(3);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                JsonObject b = endpointOf(g.status(), "b");
+                assertThat(b.getString("state")).isIn("outage", "backing_off");
+                assertThat(b.getInteger("lastErrorStatus")).isEqualTo(503);
+                assertThat(b.getString("lastError")).contains("overloaded, come back later");
+                assertThat(b.getLong("lastErrorAt")).isNotNull();
+                assertThat(b.getLong("nextAttempt")).isNotNull();
+              });
+      assertThat(endpointOf(g.status(), "a").getString("state")).isEqualTo("delivering");
+
+      g.b.respondWith(200, "");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                JsonObject b = endpointOf(g.status(), "b");
+                assertThat(b.getString("state")).isEqualTo("delivering");
+                assertThat(b.getLong("lastSuccess")).isGreaterThan(b.getLong("lastErrorAt") - 1);
+                assertThat(b.getLong("nextAttempt")).isNull();
+              });
+    }
+  }
+
+  @Test
+  void aProfileRefusedForGoodCountsAsDeadLetteredWithItsReason() {
+    try (StatusGateway g = new StatusGateway()) {
+      g.a.refuseWhen(body -> true, 400, "invalid profile: no samples");
+      g.push(2);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                JsonObject a = endpointOf(g.status(), "a");
+                assertThat(a.getDouble("deadLettered")).isEqualTo(2.0);
+                JsonObject top = a.getJsonArray("deadLetterReasons").getJsonObject(0);
+                assertThat(top.getString("reason")).contains("invalid profile: no samples");
+                assertThat(top.getLong("count")).isEqualTo(2L);
+                assertThat(a.getInteger("lastErrorStatus")).isEqualTo(400);
+              });
+      assertThat(endpointOf(g.status(), "b").getDouble("deadLettered")).isZero();
+    }
+  }
+
+  @Test
+  void thePageIsServedAsHtmlWithEveryEndpointAndNoExternalAsset() {
+    try (StatusGateway g = new StatusGateway()) {
+      HttpResponse<String> page = TestGateways.get(g.gateway.managementPort(), "/");
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+      assertThat(page.body())
+          .contains("<meta name=\"viewport\"")
+          .contains("data-endpoint=\"a\"")
+          .contains("data-endpoint=\"b\"")
+          .contains("pyroscope.receive_http.default")
+          .doesNotContainPattern("(src|href)=\"(https?:)?//");
+    }
+  }
+}
