@@ -137,7 +137,12 @@ final class MeterReader {
   private boolean named(Meter.Id id, String name) {
     String shown =
         registry.config().namingConvention().name(id.getName(), id.getType(), id.getBaseUnit());
-    return shown.equals(name) || shown.equals(name + "_total");
+    return withoutTotal(shown).equals(withoutTotal(name));
+  }
+
+  /** A counter is scraped as NAME_total; the registry's naming convention may or may not say so. */
+  private static String withoutTotal(String name) {
+    return name.endsWith("_total") ? name.substring(0, name.length() - "_total".length()) : name;
   }
 
   private static double value(Meter m) {

@@ -130,7 +130,7 @@ final class StatusPage {
         value(at + ".state", "state");
         out.append("</h4><p class=\"url\">").append(esc(ep.getString("url"))).append("</p><dl>");
         row(
-            "Delivering",
+            "Sent",
             at + ".profilesPerSecond",
             "rate",
             " profiles · ",
@@ -141,18 +141,18 @@ final class StatusPage {
             "Oldest undelivered",
             at + ".oldestUndeliveredSeconds",
             "age",
-            " of retention ",
+            " · topic retention ",
             "writes." + w + ".retentionSeconds",
             "age");
         row("Last success", at + ".lastSuccess", "time");
         out.append("<dt>Last error</dt><dd>");
         value(at + ".lastErrorStatus", "status");
         out.append(' ');
-        value(at + ".lastErrorAt", "time");
+        value(at + ".lastErrorAt", "opttime");
         out.append("<br><span class=\"err\">");
-        value(at + ".lastError", "text");
+        value(at + ".lastError", "opt");
         out.append("</span></dd>");
-        row("Next attempt", at + ".nextAttempt", "time");
+        row("Next attempt", at + ".nextAttempt", "next");
         row("Retries", at + ".retriesPerSecond", "rate");
         row(
             "Dead-lettered",
@@ -198,7 +198,7 @@ final class StatusPage {
   private void kafkaAndConfig() {
     out.append("<section class=\"cards\"><article class=\"card\"><h2>Kafka</h2><dl>");
     row("Broker", "kafka.embedded", "embedded");
-    row("Reachable", "kafka.reachable", "yesno", " ", "kafka.problem", "text");
+    row("Reachable", "kafka.reachable", "yesno", " ", "kafka.problem", "opt");
     row("Bootstrap servers", "kafka.brokers", "list");
     out.append("</dl></article><article class=\"card\"><h2>Configuration</h2><dl>");
     row("File", "config.file", "text");
@@ -274,7 +274,12 @@ final class StatusPage {
         break;
     }
     if (v == null) {
-      return format.equals("time") ? "never" : "n/a";
+      return switch (format) {
+        case "time" -> "never";
+        case "next" -> "none";
+        case "opt", "opttime" -> "";
+        default -> "n/a";
+      };
     }
     return switch (format) {
       case "rate" -> rate(((Number) v).doubleValue());
@@ -282,7 +287,7 @@ final class StatusPage {
       case "bytes" -> bytes(((Number) v).doubleValue());
       case "count" -> String.format(Locale.ROOT, "%,d", Math.round(((Number) v).doubleValue()));
       case "age" -> age(((Number) v).doubleValue());
-      case "time" -> time(((Number) v).longValue(), now);
+      case "time", "next", "opttime" -> time(((Number) v).longValue(), now);
       case "rates" -> map((JsonObject) v, "none yet", x -> rate(x));
       case "counts" ->
           map((JsonObject) v, "none", x -> String.format(Locale.ROOT, "%,d", Math.round(x)));
@@ -432,7 +437,7 @@ final class StatusPage {
         yesno: v => v === true ? 'yes' : 'no',
         list: v => v && v.length ? v.join(', ') : 'none',
         status: v => v == null ? 'none' : v === 0 ? 'no answer' : 'HTTP ' + v,
-        rate, byterate: v => bytes(v) + '/s', bytes, count, age, time,
+        rate, byterate: v => bytes(v) + '/s', bytes, count, age, time, next: time, opttime: time,
         rates: v => map(v, 'none yet', rate), counts: v => map(v, 'none', count),
         reasons: v => v.length ? v.map(r => r.count + ' × ' + r.reason).join('; ') : 'none',
         inflight: v => { const u = v.inflightBytes || 0; return bytes(u) + ' of ' + bytes(v.inflightCapBytes) + ' (' + (100 * u / v.inflightCapBytes).toFixed(0) + '%)'; },
@@ -441,7 +446,7 @@ final class StatusPage {
       };
       const show = (f, v, now) => {
         if (['state', 'ready', 'embedded', 'yesno', 'list', 'status'].includes(f)) return F[f](v);
-        if (v == null) return f === 'time' ? 'never' : 'n/a';
+        if (v == null) return ({time: 'never', next: 'none', opt: '', opttime: ''})[f] ?? 'n/a';
         return (F[f] || F.text)(v, now);
       };
       const get = (o, path) => path.split('.').reduce((a, k) => a == null ? null : a[k], o);

@@ -179,8 +179,10 @@ public final class StatusService {
   private StatusSnapshot.Endpoint endpoint(String write, String component, Endpoint e) {
     Map<String, String> tags = Map.of("component_id", component, "endpoint", Redact.url(e.url()));
     Double lag = meters.sum("pyrogate_endpoint_lag_records", tags);
-    Double sentBytes = meters.sum("pyroscope_write_sent_bytes", tags);
-    Double sentProfiles = meters.sum("pyroscope_write_sent_profiles", tags);
+    // Every endpoint of a write reads the same records: their mean size is the write's.
+    Map<String, String> ofWrite = Map.of("component_id", component);
+    Double sentBytes = meters.sum("pyroscope_write_sent_bytes", ofWrite);
+    Double sentProfiles = meters.sum("pyroscope_write_sent_profiles", ofWrite);
     Double lagBytes =
         lag == null || sentBytes == null || sentProfiles == null || sentProfiles == 0
             ? null

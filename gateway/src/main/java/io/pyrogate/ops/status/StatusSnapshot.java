@@ -78,7 +78,8 @@ public record StatusSnapshot(
    *
    * @param url scheme, host, port and path only
    * @param state delivering, backing_off, outage or paused; unknown before it is deployed
-   * @param lagBytesEstimate the lag in records times the mean size of a profile sent so far
+   * @param lagBytesEstimate the lag in records times the mean size of the profiles the write's
+   *     endpoints sent so far
    * @param lastErrorStatus HTTP status of the last failure, 0 when there was no answer
    * @param deadLettered records moved to the dead-letter topic since start
    * @param deadLetterReasons the most frequent reasons, since the endpoint was deployed

@@ -1,0 +1,82 @@
+package io.pyrogate.ops.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatusPageTest {
+  private static final long NOW = 1_700_000_000_000L;
+
+  @Test
+  void valuesFromTheEndpointAreEscapedAndCannotCloseTheScript() {
+    StatusSnapshot s =
+        new StatusSnapshot(
+            "1.0",
+            NOW,
+            NOW - 5_000,
+            5,
+            null,
+            "</script><script>alert(1)</script>",
+            new StatusSnapshot.Config(null, NOW, "summary", null),
+            new StatusSnapshot.Kafka(true, true, null, List.of("127.0.0.1:9092")),
+            new StatusSnapshot.Ingest(0.0, 1024),
+            List.of(),
+            List.of(
+                new StatusSnapshot.Write(
+                    "pyroscope.write.w",
+                    "t",
+                    null,
+                    List.of(
+                        new StatusSnapshot.Endpoint(
+                            "a<b",
+                            "http://h/",
+                            "outage",
+                            NOW,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            NOW - 3_000,
+                            503,
+                            "<img src=x onerror=alert(1)>",
+                            NOW + 2_000,
+                            0.0,
+                            List.of())))));
+
+    String html = StatusPage.render(StatusJson.encode(s));
+
+    assertThat(html)
+        .doesNotContain("<img")
+        .contains("&lt;img src=x onerror=alert(1)&gt;")
+        .contains("data-endpoint=\"a&lt;b\"")
+        .doesNotContain("</script><script>alert(1)")
+        .contains("in outage")
+        .contains("HTTP 503")
+        .contains("in 2s");
+  }
+
+  @Test
+  void formatsAsTheScriptDoes() {
+    assertThat(StatusPage.format("bytes", 1536, NOW)).isEqualTo("1.5 KiB");
+    assertThat(StatusPage.format("rate", 2.5, NOW)).isEqualTo("2.50/s");
+    assertThat(StatusPage.format("age", 3725, NOW)).isEqualTo("1h 2m");
+    assertThat(StatusPage.format("state", "backing_off", NOW)).isEqualTo("backing off");
+    assertThat(StatusPage.format("status", 0, NOW)).isEqualTo("no answer");
+    assertThat(StatusPage.format("time", null, NOW)).isEqualTo("never");
+    assertThat(StatusPage.format("time", NOW - 65_000, NOW)).endsWith("UTC (1m 5s ago)");
+    assertThat(StatusPage.format("counts", new JsonObject().put("429", 3.0), NOW))
+        .isEqualTo("429: 3");
+    assertThat(
+            StatusPage.format(
+                "reasons",
+                new JsonArray().add(new JsonObject().put("reason", "HTTP 400").put("count", 2)),
+                NOW))
+        .isEqualTo("2 × HTTP 400");
+  }
+}
