@@ -2,14 +2,25 @@ package io.pyrogate.ops.status;
 
 import static io.pyrogate.ops.status.StatusGateway.endpointOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.pyrogate.Gateway;
 import io.pyrogate.Version;
+import io.pyrogate.config.ConfigException;
+import io.pyrogate.config.Endpoint;
+import io.pyrogate.config.GatewayConfig;
+import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.config.WriteComponent;
+import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -134,5 +145,60 @@ class StatusApiTest {
           .contains("pyroscope.receive_http.default")
           .doesNotContainPattern("(src|href)=\"(https?:)?//");
     }
+  }
+
+  @Test
+  void aReloadShowsWhatItChangedAndTheNewWiringAndARefusedOneTheFirstLineOfItsReason() {
+    try (FakePyroscope a = new FakePyroscope();
+        FakePyroscope c = new FakePyroscope()) {
+      KafkaSettings kafka = TestGateways.sharedKafka();
+      int ingest = TestGateways.freePort();
+      GatewayConfig first = withEndpoints(kafka, ingest, TestGateways.endpoint("a", a.url()));
+      GatewayConfig second =
+          withEndpoints(
+              kafka,
+              ingest,
+              TestGateways.endpoint("a", a.url()),
+              TestGateways.endpoint("c", c.url()));
+      AtomicReference<Gateway.ConfigSource> next = new AtomicReference<>(() -> second);
+      Gateway gateway =
+          Gateway.start(
+              first, TestGateways.options(TestGateways.tempDir()), () -> next.get().load());
+      try {
+        assertThat(status(gateway).getJsonObject("config").getValue("lastReload")).isNull();
+
+        gateway.reloadFromSource();
+        JsonObject s = status(gateway);
+        JsonObject reload = s.getJsonObject("config").getJsonObject("lastReload");
+        assertThat(reload.getBoolean("succeeded")).isTrue();
+        assertThat(reload.getString("result")).isEqualTo("added: pyroscope.write.w endpoint \"c\"");
+        assertThat(s.getString("wiring")).endsWith("pyroscope.write.w -> c");
+        assertThat(endpointOf(s, "c").getString("url")).isEqualTo(c.url());
+
+        next.set(
+            () -> {
+              throw new ConfigException(
+                  "reload.alloy:3:1: unknown block \"nope\"\n  3 | nope {}\n", List.of());
+            });
+        assertThatThrownBy(gateway::reloadFromSource).isInstanceOf(ConfigException.class);
+        reload = status(gateway).getJsonObject("config").getJsonObject("lastReload");
+        assertThat(reload.getBoolean("succeeded")).isFalse();
+        assertThat(reload.getString("result"))
+            .isEqualTo("reload.alloy:3:1: unknown block \"nope\" …");
+        assertThat(status(gateway).getString("wiring")).endsWith("pyroscope.write.w -> c");
+      } finally {
+        gateway.stop();
+      }
+    }
+  }
+
+  private static GatewayConfig withEndpoints(
+      KafkaSettings kafka, int ingest, Endpoint... endpoints) {
+    return TestGateways.config(
+        kafka, ingest, List.of(new WriteComponent("w", List.of(endpoints), Map.of())));
+  }
+
+  private static JsonObject status(Gateway gateway) {
+    return new JsonObject(TestGateways.get(gateway.managementPort(), "/api/status").body());
   }
 }
