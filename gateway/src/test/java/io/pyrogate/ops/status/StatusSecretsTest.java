@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * No secret of the configuration reaches the status page or {@code /api/status}: not a basic_auth
- * password, a bearer token, the user info of an endpoint URL or a header value, not even when the
- * endpoint's error page repeats the request's headers back.
+ * password, a bearer token, authorization credentials, the user info of an endpoint URL or a value
+ * of headers or http_headers, not even when the endpoint's error page repeats the request's headers
+ * back.
  */
 class StatusSecretsTest {
   @Test
@@ -70,6 +71,17 @@ class StatusSecretsTest {
               max_backoff_period = "200ms"
             }
             endpoint {
+              name = "authorization"
+              url  = "http://%s"
+              authorization {
+                type        = "Bearer"
+                credentials = "authz-hunter2"
+              }
+              http_headers = { "X-Api-Key" = ["httphdr-hunter2"] }
+              min_backoff_period = "50ms"
+              max_backoff_period = "200ms"
+            }
+            endpoint {
               name    = "headers"
               url     = "http://%s"
               headers = { "Authorization" = "Bearer hdr-hunter2", "X-Api-Key" = "key-hunter2" }
@@ -82,6 +94,7 @@ class StatusSecretsTest {
                   TestKafka.bootstrapServers(),
                   kafka.topicPrefix(),
                   ingest,
+                  hostPort,
                   hostPort,
                   hostPort,
                   hostPort,
@@ -108,7 +121,7 @@ class StatusSecretsTest {
                           .getJsonArray("writes")
                           .getJsonObject(0)
                           .getJsonArray("endpoints");
-                  assertThat(endpoints).hasSize(4);
+                  assertThat(endpoints).hasSize(5);
                   endpoints.forEach(
                       e ->
                           assertThat(((JsonObject) e).getString("lastError"))

@@ -156,6 +156,7 @@ final class SecretsScan implements Scenario {
     places.put("/-/ready", g.get("/-/ready").body());
     places.put("/-/healthy", g.get("/-/healthy").body());
     places.put("/", g.get("/").body());
+    places.put("/api/status", g.get("/api/status").body());
     StringBuilder dlq = new StringBuilder();
     deadLetters.forEach(d -> dlq.append(d.rawText()).append('\n'));
     places.put("dead letters", dlq.toString());
@@ -183,7 +184,7 @@ final class SecretsScan implements Scenario {
                     + (needles.size() - secrets.size())
                     + " Basic-auth encodings searched in the debug log ("
                     + places.get("log").length() / 1024
-                    + " KiB), /metrics, /-/ready, /-/healthy, / and "
+                    + " KiB), /metrics, /-/ready, /-/healthy, /, /api/status and "
                     + deadLetters.size()
                     + " dead letters")
             .note("answers: " + load.byStatus());
