@@ -12,6 +12,7 @@ import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
+import io.pyrogate.delivery.EndpointVerticle;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
@@ -109,6 +110,28 @@ class StatusApiTest {
                 assertThat(b.getLong("lastSuccess")).isGreaterThan(b.getLong("lastErrorAt") - 1);
                 assertThat(b.getLong("nextAttempt")).isNull();
               });
+    }
+  }
+
+  @Test
+  void anEndpointSlowerThanTheInflowIsPausedWhileItsWindowIsFullThenDeliversAgain() {
+    try (StatusGateway g = new StatusGateway()) {
+      // Slower than the inflow, without failing: answers come after 9 s (remote_timeout is 10 s).
+      g.b.delayAnswers(Duration.ofSeconds(9));
+      g.pushConcurrently(EndpointVerticle.WINDOW_RECORDS + 40);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> assertThat(endpointOf(g.status(), "b").getString("state")).isEqualTo("paused"));
+      assertThat(endpointOf(g.status(), "a").getString("state")).isEqualTo("delivering");
+
+      g.b.delayAnswers(Duration.ZERO);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(endpointOf(g.status(), "b").getString("state"))
+                      .isEqualTo("delivering"));
     }
   }
 

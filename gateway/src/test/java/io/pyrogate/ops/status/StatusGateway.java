@@ -11,8 +11,15 @@ import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A gateway for the status page's tests: a {@code pyroscope.receive_http "default"} forwarding to a
@@ -44,6 +51,27 @@ final class StatusGateway implements AutoCloseable {
               ingestPort,
               Profiles.push("status-page", Profiles.jvmStacksPprof(2), Map.of()).toByteArray());
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+  }
+
+  /** Pushes {@code n} profiles from 16 threads at once, each acknowledged. */
+  void pushConcurrently(int n) {
+    ExecutorService pushers = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<?>> pushes = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        pushes.add(pushers.submit(() -> push(1)));
+      }
+      for (Future<?> f : pushes) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new AssertionError("a push failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    } finally {
+      pushers.shutdownNow();
     }
   }
 
