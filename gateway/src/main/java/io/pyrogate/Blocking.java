@@ -4,13 +4,15 @@ import io.vertx.core.Future;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Waits for a Vert.x future from a thread that may block ({@code main}, a worker, the stop thread),
- * never from an event loop: what starting, reloading and stopping the gateway's components do
- * between steps.
+ * The blocking steps of starting, reloading and stopping the gateway's components, on a thread that
+ * may block ({@code main}, a worker, the stop thread), never on an event loop.
  */
 final class Blocking {
+  private static final Logger LOG = LoggerFactory.getLogger(Blocking.class);
   private static final long TIMEOUT_S = 60;
 
   private Blocking() {}
@@ -34,6 +36,15 @@ final class Blocking {
       throw new IllegalStateException("interrupted", e);
     } catch (TimeoutException e) {
       throw new IllegalStateException("timed out after " + TIMEOUT_S + " s", e);
+    }
+  }
+
+  /** Runs a step of a stop; logs its failure rather than throwing it, so the stop goes on. */
+  static void quietly(String what, Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      LOG.warn("could not {} cleanly: {}", what, e.getMessage());
     }
   }
 }

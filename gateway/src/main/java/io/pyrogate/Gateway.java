@@ -1,16 +1,12 @@
 package io.pyrogate;
 
 import static io.pyrogate.Blocking.await;
+import static io.pyrogate.Blocking.quietly;
 
 import io.pyrogate.config.ConfigException;
 import io.pyrogate.config.ConfigRenderer;
 import io.pyrogate.config.GatewayConfig;
-import io.pyrogate.config.KafkaSettings;
-import io.pyrogate.kafka.EmbeddedBrokerSupervisor;
-import io.pyrogate.kafka.KafkaClients;
-import io.pyrogate.kafka.Producers;
 import io.pyrogate.ops.Health;
-import io.pyrogate.ops.KafkaProbe;
 import io.pyrogate.ops.ManagementVerticle;
 import io.pyrogate.ops.Metrics;
 import io.vertx.core.Context;
@@ -19,9 +15,7 @@ import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +38,7 @@ public final class Gateway implements AutoCloseable {
 
   /** Where and how to run; the command-line flags of {@code pyrogate run}. */
   public record Options(
-      Path storagePath, String managementHost, int managementPort, int ingestInstances) {
-    public static Options defaults(Path storagePath) {
-      return new Options(
-          storagePath, "127.0.0.1", 12345, Runtime.getRuntime().availableProcessors());
-    }
-  }
+      Path storagePath, String managementHost, int managementPort, int ingestInstances) {}
 
   /**
    * Where a reload takes the new configuration from: the file pyrogate was started with, read,
@@ -67,26 +56,20 @@ public final class Gateway implements AutoCloseable {
   private final Health health = new Health();
   private final Metrics metrics = new Metrics();
   private final Lifecycle lifecycle = new Lifecycle();
+  private final KafkaRuntime kafka;
 
   /** Serializes start, reloads and stop: one changes the running components at a time. */
   private final ReentrantLock changing = new ReentrantLock();
 
   private ConfigSource source;
   private ManagementVerticle management;
-  private StorageLock storageLock;
-
-  /** The embedded broker's supervisor; null when Kafka is external. */
-  private EmbeddedBrokerSupervisor embedded;
-
-  private Admin admin;
-  private Producers producers;
-  private KafkaProbe kafkaProbe;
   private Reconciler reconciler;
 
   private Gateway() {
     // Netty's epoll transport where it is available (Linux x86-64), NIO elsewhere: less CPU per
     // request.
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    this.kafka = new KafkaRuntime(vertx);
   }
 
   /** Starts everything; on failure stops what was started and throws with the reason. */
@@ -128,48 +111,10 @@ public final class Gateway implements AutoCloseable {
               metrics);
       await(vertx.deployVerticle(management));
 
-      KafkaSettings kafka = config.kafka();
-      if (kafka.embedded()) {
-        // Before the broker opens any file there: a second instance must not touch a running
-        // broker's log.
-        storageLock = StorageLock.acquire(options.storagePath());
-        embedded =
-            EmbeddedBrokerSupervisor.start(
-                vertx,
-                options.storagePath().resolve("kafka"),
-                kafka.embeddedHost(),
-                kafka.embeddedPort());
-        kafka = kafka.withBootstrapServers(embedded.bootstrapServers());
-      }
-      KafkaClients clients = new KafkaClients(kafka);
-      admin = Admin.create(clients.admin());
-      // Two producers: the broker handles one request per connection at a time, so one shared
-      // producer serialised every event loop's writes (scripts/bench: ingest +10-15 % with two).
-      // Not one per core: each keeps up to buffer.memory (64 MiB) of pooled batch buffers.
-      producers = new Producers(vertx, clients.producer(), Math.min(2, options.ingestInstances()));
-      kafkaProbe =
-          new KafkaProbe(
-              vertx, admin, health, embedded == null ? Optional::empty : embedded::failure);
-      // Ingest consults the Kafka state readiness reports: it is known before ingest takes its
-      // first request.
-      kafkaProbe.checkNow();
-      reconciler =
-          new Reconciler(
-              vertx,
-              config.kafka(),
-              kafka,
-              clients,
-              admin,
-              producers,
-              metrics,
-              health,
-              options.ingestInstances());
+      kafka.start(config.kafka(), options.storagePath(), options.ingestInstances(), health);
+      reconciler = new Reconciler(vertx, kafka, metrics, health, options.ingestInstances());
       reconciler.start(config);
-
-      kafkaProbe.start();
-      if (embedded != null) {
-        embedded.supervise(kafkaProbe::check);
-      }
+      kafka.watch();
       lifecycle.running();
       health.started();
     } finally {
@@ -287,46 +232,23 @@ public final class Gateway implements AutoCloseable {
 
   private void stopInOrder() {
     health.stopping();
-    if (embedded != null) {
-      embedded.stopSupervising();
-    }
+    kafka.stopWatching();
     changing.lock(); // a reload in progress finishes first
     try {
-      if (kafkaProbe != null) {
-        kafkaProbe.close();
-      }
       if (reconciler != null) {
         reconciler.stopAll();
       }
     } finally {
       changing.unlock();
     }
-    if (producers != null) {
-      quietly("close producer", () -> await(producers.close(10_000)));
-    }
-    if (admin != null) {
-      quietly("close admin", () -> admin.close(Duration.ofSeconds(5)));
-    }
+    kafka.closeClients();
     quietly("close Vert.x", () -> await(vertx.close()));
-    if (embedded != null) {
-      quietly("stop embedded Kafka", embedded::close);
-    }
-    if (storageLock != null) {
-      storageLock.close();
-    }
+    kafka.stopBroker();
     LOG.info("pyrogate stopped");
   }
 
   @Override
   public void close() {
     stop();
-  }
-
-  private static void quietly(String what, Runnable action) {
-    try {
-      action.run();
-    } catch (RuntimeException e) {
-      LOG.warn("could not {} cleanly: {}", what, e.getMessage());
-    }
   }
 }

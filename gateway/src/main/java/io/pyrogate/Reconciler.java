@@ -1,6 +1,7 @@
 package io.pyrogate;
 
 import static io.pyrogate.Blocking.await;
+import static io.pyrogate.Blocking.quietly;
 
 import io.pyrogate.config.ConfigException;
 import io.pyrogate.config.ConfigRenderer;
@@ -33,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,8 +85,13 @@ final class Reconciler {
   }
 
   private final Vertx vertx;
+
+  /** The kafka block as configured: a reload that changes it is refused. */
   private final KafkaSettings configuredKafka;
+
+  /** The kafka settings in use (with the embedded broker's address). */
   private final KafkaSettings kafka;
+
   private final KafkaClients clients;
   private final Topics topics;
   private final Producers producers;
@@ -110,28 +115,22 @@ final class Reconciler {
   private GatewayConfig applying;
 
   /**
-   * @param configuredKafka the kafka block as configured: a reload that changes it is refused
-   * @param kafka the kafka settings in use (with the embedded broker's address)
    * @param availability what the write components' receivers tell when Kafka fails a write
    * @param ingestInstances event-loop instances of each HTTP receiver
    */
   Reconciler(
       Vertx vertx,
-      KafkaSettings configuredKafka,
-      KafkaSettings kafka,
-      KafkaClients clients,
-      Admin admin,
-      Producers producers,
+      KafkaRuntime kafka,
       Metrics metrics,
       KafkaAvailability availability,
       int ingestInstances) {
     this.vertx = vertx;
-    this.configuredKafka = configuredKafka;
-    this.kafka = kafka;
-    this.clients = clients;
-    this.topics = new Topics(admin, kafka);
-    this.producers = producers;
-    this.lag = new GroupLag(vertx, admin);
+    this.configuredKafka = kafka.configured();
+    this.kafka = kafka.settings();
+    this.clients = kafka.clients();
+    this.topics = new Topics(kafka.admin(), this.kafka);
+    this.producers = kafka.producers();
+    this.lag = new GroupLag(vertx, kafka.admin());
     this.metrics = metrics;
     this.availability = availability;
     this.ingestInstances = ingestInstances;
@@ -531,10 +530,6 @@ final class Reconciler {
     for (String id : ids) {
       all.add(vertx.undeploy(id).onFailure(e -> LOG.warn("undeploy failed: {}", e.getMessage())));
     }
-    try {
-      await(Future.join(all));
-    } catch (RuntimeException e) {
-      LOG.warn("could not undeploy cleanly: {}", e.getMessage());
-    }
+    quietly("undeploy", () -> await(Future.join(all)));
   }
 }

@@ -23,7 +23,7 @@ public final class KafkaProbe implements AutoCloseable {
   private final Health health;
   private final Supplier<Optional<String>> brokerFailure;
   private final AtomicBoolean asking = new AtomicBoolean();
-  private long timer = -1;
+  private volatile long timer = -1;
 
   /**
    * @param brokerFailure why the broker is known to have failed, or empty; always empty when Kafka
