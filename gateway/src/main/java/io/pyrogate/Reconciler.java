@@ -66,12 +66,12 @@ final class Reconciler {
   /**
    * An endpoint is identified by its write component and its name (which names its consumer group).
    */
-  private record EndpointKey(String write, String name) {}
+  record EndpointKey(String write, String name) {}
 
   /**
    * What an endpoint's delivery depends on: its block and its write component's external_labels.
    */
-  private record EndpointSpec(Endpoint endpoint, Map<String, String> externalLabels) {}
+  record EndpointSpec(Endpoint endpoint, Map<String, String> externalLabels) {}
 
   /** Collects what a reload did while it goes. */
   private static final class Changes {
@@ -188,13 +188,7 @@ final class Reconciler {
   private void apply(GatewayConfig next, Changes changes) {
     this.applying = next;
     releasedPorts.clear();
-    Map<EndpointKey, EndpointSpec> wantedEndpoints = new LinkedHashMap<>();
-    for (WriteComponent w : next.writes()) {
-      for (Endpoint e : w.endpoints()) {
-        wantedEndpoints.put(
-            new EndpointKey(w.label(), e.name()), new EndpointSpec(e, w.externalLabels()));
-      }
-    }
+    Map<EndpointKey, EndpointSpec> wantedEndpoints = endpointsOf(next);
     Map<String, ReceiveHttpComponent> wantedReceivers = new LinkedHashMap<>();
     next.receivers().forEach(r -> wantedReceivers.put(r.label(), r));
     Map<String, ReceiveKafkaComponent> wantedSources = new LinkedHashMap<>();
@@ -242,6 +236,22 @@ final class Reconciler {
         changes.removed.add(writeComponent(label));
       }
     }
+  }
+
+  /**
+   * The endpoints {@code config} delivers to, in its order. An endpoint's delivery runs with its
+   * block and its write component's external_labels: a change of either replaces it, a change of a
+   * sibling endpoint does not.
+   */
+  static Map<EndpointKey, EndpointSpec> endpointsOf(GatewayConfig config) {
+    Map<EndpointKey, EndpointSpec> endpoints = new LinkedHashMap<>();
+    for (WriteComponent w : config.writes()) {
+      for (Endpoint e : w.endpoints()) {
+        endpoints.put(
+            new EndpointKey(w.label(), e.name()), new EndpointSpec(e, w.externalLabels()));
+      }
+    }
+    return endpoints;
   }
 
   /**
