@@ -58,7 +58,8 @@ final class Reconciler {
   private static final int REBIND_ATTEMPTS = 50;
   private static final long REBIND_PAUSE_MS = 20;
 
-  static final String KAFKA_CHANGED = "the kafka block changed; restart pyrogate to apply it";
+  private static final String KAFKA_CHANGED =
+      "the kafka block changed; restart pyrogate to apply it";
 
   /** A deployed component: the configuration it runs with and its deployment. */
   private record Running<C>(C config, String deploymentId) {}
