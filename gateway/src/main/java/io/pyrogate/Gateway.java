@@ -318,11 +318,13 @@ public final class Gateway implements AutoCloseable {
       lifecycle.unlock();
     }
     LOG.info(
-        "pyrogate {} started in {} ms ({} transport): {}",
+        "pyrogate {} ({}) running: management {}, {}; started in {} ms ({} transport)",
         Version.get(),
+        Version.commit(),
+        managementUrl(),
+        config.summary(),
         (System.nanoTime() - began) / 1_000_000,
-        vertx.isNativeTransportEnabled() ? "epoll" : "NIO",
-        config.summary());
+        vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
   }
 
   /**
@@ -719,6 +721,16 @@ public final class Gateway implements AutoCloseable {
   /** The management port actually bound. */
   public int managementPort() {
     return management.actualPort();
+  }
+
+  /** The management address as a URL, e.g. http://127.0.0.1:12345/, with the port bound. */
+  public String managementUrl() {
+    String host = options.managementHost();
+    return "http://"
+        + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host)
+        + ":"
+        + managementPort()
+        + "/";
   }
 
   public Health health() {
