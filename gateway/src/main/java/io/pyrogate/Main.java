@@ -113,7 +113,9 @@ public final class Main {
         names = "--server.http.listen-addr",
         paramLabel = "HOST:PORT",
         defaultValue = "127.0.0.1:12345",
-        description = "Address of /-/ready, /-/healthy (default: ${DEFAULT-VALUE})")
+        description =
+            "Address of the management server: the status page, /metrics, /-/ready, /-/healthy, "
+                + "/-/reload (default: ${DEFAULT-VALUE})")
     String listenAddr;
 
     @Option(
