@@ -211,6 +211,8 @@ class MainTest {
     assertThat(err.toString())
         .contains("Missing required parameter: 'CONFIG'")
         .contains("pyrogate run --help");
+    assertThat(run()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString()).isEqualTo("Missing required subcommand\nSee 'pyrogate --help'.\n");
     assertThat(run("valdate", "pyrogate.alloy")).isEqualTo(Main.EXIT_USAGE);
     assertThat(err.toString())
         .contains("Unmatched arguments from index 0: 'valdate'")
