@@ -61,6 +61,7 @@ public final class Gateway implements AutoCloseable {
   /** Serializes start, reloads and stop: one changes the running components at a time. */
   private final ReentrantLock changing = new ReentrantLock();
 
+  private Options options;
   private ConfigSource source;
   private ManagementVerticle management;
   private Reconciler reconciler;
@@ -98,6 +99,7 @@ public final class Gateway implements AutoCloseable {
     lifecycle.starting();
     changing.lock();
     try {
+      this.options = options;
       this.source = source;
       LOG.info(
           "effective configuration (secrets redacted):\n{}",
@@ -121,11 +123,13 @@ public final class Gateway implements AutoCloseable {
       changing.unlock();
     }
     LOG.info(
-        "pyrogate {} started in {} ms ({} transport): {}",
+        "pyrogate {} ({}) running: management {}, {}; started in {} ms ({} transport)",
         Version.get(),
+        Version.commit(),
+        managementUrl(),
+        config.summary(),
         (System.nanoTime() - began) / 1_000_000,
-        vertx.isNativeTransportEnabled() ? "epoll" : "NIO",
-        config.summary());
+        vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
   }
 
   /**
@@ -207,6 +211,16 @@ public final class Gateway implements AutoCloseable {
   /** Where the gateway is in its lifecycle; for tests. */
   Lifecycle.State state() {
     return lifecycle.state();
+  }
+
+  /** The management address as a URL, e.g. http://127.0.0.1:12345/, with the port bound. */
+  public String managementUrl() {
+    String host = options.managementHost();
+    return "http://"
+        + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host)
+        + ":"
+        + managementPort()
+        + "/";
   }
 
   /**
