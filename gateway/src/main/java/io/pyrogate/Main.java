@@ -4,6 +4,7 @@ import io.pyrogate.config.ConfigException;
 import io.pyrogate.config.ConfigLoader;
 import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.config.Suggestions;
 import io.pyrogate.golang.Durations;
 import io.pyrogate.kafka.DeadLetterReplay;
 import io.pyrogate.ops.Reloader;
@@ -15,26 +16,41 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.UnmatchedArgumentException;
 import sun.misc.Signal;
 
-/** The command line: parse, load the config, start, wait for SIGTERM. Flags mirror Alloy's. */
+/**
+ * The command line: parse, load the config, start, wait for SIGTERM. Flags mirror Alloy's. Exit
+ * codes: 0 done, 1 configuration error, 2 could not start, 64 usage error (EX_USAGE: a wrong
+ * command, option or argument), 128 + the signal's number when stopped by a signal.
+ */
 @Command(
     name = "pyrogate",
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description =
         "Durable gateway for continuous-profiling data: Pyroscope push in, Kafka as the buffer, Pyroscope endpoints out.",
-    subcommands = {Main.Run.class, Main.Validate.class, Main.Replay.class, Main.PrintVersion.class})
+    subcommands = {
+      Main.Run.class,
+      Main.Validate.class,
+      Main.Replay.class,
+      Main.PrintVersion.class,
+      HelpCommand.class
+    })
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   static final int EXIT_CONFIG = 1;
   static final int EXIT_STARTUP = 2;
+  static final int EXIT_USAGE = 64;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
@@ -55,10 +71,38 @@ public final class Main {
   }
 
   static CommandLine commandLine() {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setParameterExceptionHandler(Main::printUsageError);
   }
 
-  @Command(name = "run", description = "Run pyrogate with the given Alloy configuration file.")
+  /**
+   * A usage error: what is wrong, the closest commands or options when one was mistyped, and how to
+   * see the usage; exits {@link #EXIT_USAGE}.
+   */
+  private static int printUsageError(ParameterException e, String[] args) {
+    CommandLine cli = e.getCommandLine();
+    PrintWriter err = cli.getErr();
+    err.println(e.getMessage());
+    UnmatchedArgumentException.printSuggestions(e, err);
+    err.println("See '" + cli.getCommandSpec().qualifiedName() + " --help'.");
+    err.flush();
+    return EXIT_USAGE;
+  }
+
+  /** "; did you mean ...? (it has [...])" for a name that is not among {@code names}. */
+  static String closestOf(String name, List<String> names) {
+    return Suggestions.didYouMean(name, names)
+        + " (it has "
+        + names.stream().map(n -> "\"" + n + "\"").collect(Collectors.joining(", ", "[", "]"))
+        + ")";
+  }
+
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.VersionProvider.class,
+      description = "Run pyrogate with the given Alloy configuration file.")
   static final class Run implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Run.class);
 
@@ -69,7 +113,9 @@ public final class Main {
         names = "--server.http.listen-addr",
         paramLabel = "HOST:PORT",
         defaultValue = "127.0.0.1:12345",
-        description = "Address of /-/ready, /-/healthy (default: ${DEFAULT-VALUE})")
+        description =
+            "Address of the management server: the status page, /metrics, /-/ready, /-/healthy, "
+                + "/-/reload (default: ${DEFAULT-VALUE})")
     String listenAddr;
 
     @Option(
@@ -94,10 +140,6 @@ public final class Main {
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
-      GatewayConfig loaded = load(config, ConfigLoader.Mode.RUN, err);
-      if (loaded == null) {
-        return EXIT_CONFIG;
-      }
       Duration stopTimeout;
       try {
         stopTimeout = Durations.parse(shutdownTimeout);
@@ -106,14 +148,18 @@ public final class Main {
               "must not be negative, got \"" + shutdownTimeout + "\"");
         }
       } catch (IllegalArgumentException e) {
-        err.println("--shutdown.timeout: " + e.getMessage());
-        return EXIT_CONFIG;
+        throw new ParameterException(
+            spec.commandLine(), "--shutdown.timeout: " + e.getMessage(), e);
       }
       HostPort management;
       try {
         management = HostPort.parse(listenAddr);
       } catch (IllegalArgumentException e) {
-        err.println("--server.http.listen-addr: " + e.getMessage());
+        throw new ParameterException(
+            spec.commandLine(), "--server.http.listen-addr: " + e.getMessage(), e);
+      }
+      GatewayConfig loaded = load(config, ConfigLoader.Mode.RUN, err);
+      if (loaded == null) {
         return EXIT_CONFIG;
       }
       // Registered before start, so a SIGHUP while starting is ignored rather than ending the JVM.
@@ -230,6 +276,8 @@ public final class Main {
 
   @Command(
       name = "validate",
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.VersionProvider.class,
       description =
           "Check a configuration file; print every error, or a summary of what would run.")
   static final class Validate implements Callable<Integer> {
@@ -251,6 +299,8 @@ public final class Main {
 
   @Command(
       name = "replay",
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.VersionProvider.class,
       description =
           "Move dead letters of a pyroscope.write back into its topic, each for the "
               + "endpoint that gave up on it. Each dead letter is replayed once; --since replays again from a time.")
@@ -287,35 +337,37 @@ public final class Main {
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
+      java.time.Instant from;
+      try {
+        from = since == null ? null : parseSince(since);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--since: " + e.getMessage(), e);
+      }
       GatewayConfig loaded = load(config, ConfigLoader.Mode.VALIDATE, err);
       if (loaded == null) {
         return EXIT_CONFIG;
       }
       var writeComponent = loaded.write(write);
       if (writeComponent.isEmpty()) {
-        err.println("--write: no pyroscope.write \"" + write + "\" in " + config);
-        return EXIT_CONFIG;
+        throw new ParameterException(
+            spec.commandLine(),
+            "--write: no pyroscope.write \""
+                + write
+                + "\" in "
+                + config
+                + closestOf(write, loaded.writes().stream().map(w -> w.label()).toList()));
       }
-      if (endpoint != null
-          && writeComponent.get().endpoints().stream().noneMatch(e -> e.name().equals(endpoint))) {
-        err.println(
+      List<String> endpoints =
+          writeComponent.get().endpoints().stream().map(e -> e.name()).toList();
+      if (endpoint != null && !endpoints.contains(endpoint)) {
+        throw new ParameterException(
+            spec.commandLine(),
             "--endpoint: pyroscope.write \""
                 + write
                 + "\" has no endpoint named \""
                 + endpoint
-                + "\" (it has "
-                + writeComponent.get().endpoints().stream()
-                    .map(e -> "\"" + e.name() + "\"")
-                    .toList()
-                + ")");
-        return EXIT_CONFIG;
-      }
-      java.time.Instant from;
-      try {
-        from = since == null ? null : parseSince(since);
-      } catch (IllegalArgumentException e) {
-        err.println("--since: " + e.getMessage());
-        return EXIT_CONFIG;
+                + "\""
+                + closestOf(endpoint, endpoints));
       }
       KafkaSettings kafka =
           loaded.kafka().embedded()
@@ -352,20 +404,24 @@ public final class Main {
     }
   }
 
-  @Command(name = "version", description = "Print the version.")
+  @Command(
+      name = "version",
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.VersionProvider.class,
+      description = "Print the version, the commit it was built from and the build date.")
   static final class PrintVersion implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-      spec.commandLine().getOut().println("pyrogate " + Version.get());
+      spec.commandLine().getOut().println("pyrogate " + Version.describe());
     }
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"pyrogate " + Version.get()};
+      return new String[] {"pyrogate " + Version.describe()};
     }
   }
 

@@ -1,6 +1,7 @@
 package io.pyrogate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
@@ -11,7 +12,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /** The command line as a user meets it: exit codes and messages. */
@@ -19,7 +23,13 @@ class MainTest {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
+  /**
+   * Runs the command line as {@code pyrogate ARGS}, with what it prints in {@link #out} and {@link
+   * #err}.
+   */
   private int run(String... args) {
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
     CommandLine cli = Main.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
@@ -91,17 +101,16 @@ class MainTest {
           }
         }
         """);
-    assertThat(run("run", "--shutdown.timeout=soon", file.toString())).isEqualTo(1);
+    assertThat(run("run", "--shutdown.timeout=soon", file.toString())).isEqualTo(Main.EXIT_USAGE);
     assertThat(err.toString()).startsWith("--shutdown.timeout: ");
-    assertThat(run("run", "--shutdown.timeout=-5s", file.toString())).isEqualTo(1);
+    assertThat(run("run", "--shutdown.timeout=-5s", file.toString())).isEqualTo(Main.EXIT_USAGE);
     assertThat(err.toString()).contains("--shutdown.timeout: must not be negative, got \"-5s\"");
   }
 
   @Test
   void runRefusesAMissingFile() {
     assertThat(run("run", "/nonexistent/pyrogate.alloy")).isEqualTo(1);
-    assertThat(err.toString())
-        .contains("cannot read configuration file /nonexistent/pyrogate.alloy");
+    assertThat(err.toString()).contains("no such file: /nonexistent/pyrogate.alloy");
   }
 
   @Test
@@ -133,7 +142,8 @@ class MainTest {
   @Test
   void runRejectsAMalformedListenAddress() throws IOException {
     Path file = config("");
-    assertThat(run("run", file.toString(), "--server.http.listen-addr=12345")).isEqualTo(1);
+    assertThat(run("run", file.toString(), "--server.http.listen-addr=12345"))
+        .isEqualTo(Main.EXIT_USAGE);
     assertThat(err.toString())
         .contains("--server.http.listen-addr: expected HOST:PORT, got \"12345\"");
   }
@@ -155,20 +165,130 @@ class MainTest {
         }
         """
                 .formatted(TestKafka.bootstrapServers(), System.nanoTime()));
-    assertThat(run("replay", "--write", "nope", file.toString())).isEqualTo(1);
+    assertThat(run("replay", "--write", "nope", file.toString())).isEqualTo(Main.EXIT_USAGE);
     assertThat(err.toString()).contains("--write: no pyroscope.write \"nope\" in " + file);
-    assertThat(run("replay", "--write", "w", "--endpoint", "b", file.toString())).isEqualTo(1);
+    assertThat(run("replay", "--write", "w", "--endpoint", "b", file.toString()))
+        .isEqualTo(Main.EXIT_USAGE);
     assertThat(err.toString())
-        .contains("--endpoint: pyroscope.write \"w\" has no endpoint named \"b\" (it has [\"a\"])");
-    assertThat(run("replay", "--write", "w", "--since", "yesterday", file.toString())).isEqualTo(1);
+        .contains(
+            "--endpoint: pyroscope.write \"w\" has no endpoint named \"b\"; did you mean \"a\"?"
+                + " (it has [\"a\"])");
+    assertThat(run("replay", "--write", "w", "--since", "yesterday", file.toString()))
+        .isEqualTo(Main.EXIT_USAGE);
     assertThat(err.toString()).contains("--since: expected an RFC 3339 time");
     assertThat(run("replay", "--write", "w", "--since", "2h", file.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("replay failed: dead-letter topic replay-cli-");
   }
 
+  @ParameterizedTest
+  @CsvSource({
+    "run,-h",
+    "run,--help",
+    "validate,-h",
+    "validate,--help",
+    "replay,-h",
+    "replay,--help"
+  })
+  void everySubcommandPrintsItsUsageOnHelpAndExitsZero(String command, String flag) {
+    assertThat(run(command, flag)).isZero();
+    assertThat(out.toString()).startsWith("Usage: pyrogate " + command + " ").contains("CONFIG");
+    assertThat(err.toString()).isEmpty();
+  }
+
   @Test
-  void versionPrintsTheBuildVersion() {
+  void helpListsTheCommandsAndHelpCommandPrintsACommandsUsage() {
+    assertThat(run("help")).isZero();
+    assertThat(out.toString())
+        .startsWith("Usage: pyrogate ")
+        .contains("run", "validate", "replay", "version", "help");
+    assertThat(run("help", "replay")).isZero();
+    assertThat(out.toString()).startsWith("Usage: pyrogate replay ").contains("--write=LABEL");
+  }
+
+  @Test
+  void usageErrorsExitWithTheirOwnCodeAndPointToHelp() {
+    assertThat(run("run")).isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString())
+        .contains("Missing required parameter: 'CONFIG'")
+        .contains("pyrogate run --help");
+    assertThat(run()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString()).isEqualTo("Missing required subcommand\nSee 'pyrogate --help'.\n");
+    assertThat(run("valdate", "pyrogate.alloy")).isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString())
+        .contains("Unmatched arguments from index 0: 'valdate'")
+        .contains("Did you mean: pyrogate validate?")
+        .contains("See 'pyrogate --help'.");
+    assertThat(run("run", "--storage-path=data", "pyrogate.alloy")).isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString())
+        .contains("Unknown option: '--storage-path=data'")
+        .contains("Possible solutions: --storage.path");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void validateSaysWhenTheFileDoesNotExist() {
+    assertThat(run("validate", "nope.alloy")).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("no such file: nope.alloy\n");
+  }
+
+  @Test
+  void validateSaysWhenTheFileIsADirectory() {
+    Path dir = TestGateways.tempDir();
+    assertThat(run("validate", dir.toString())).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("not a file but a directory: " + dir + "\n");
+  }
+
+  @Test
+  void validateSaysWhenTheFileIsUnreadable() throws IOException {
+    Path file = config("");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("-w-------"));
+    assumeFalse(Files.isReadable(file), "root reads any file: nothing to refuse");
+    assertThat(run("validate", file.toString())).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("permission denied: " + file + "\n");
+  }
+
+  @Test
+  void replaySuggestsTheClosestWriteAndEndpointNames() throws IOException {
+    Path file =
+        config(
+            """
+        pyroscope.write "staging" {
+          endpoint {
+            url  = "http://127.0.0.1:1"
+            name = "primary"
+          }
+          endpoint {
+            url  = "http://127.0.0.1:2"
+            name = "backup"
+          }
+        }
+        pyroscope.write "production" {
+          endpoint {
+            url = "http://127.0.0.1:3"
+          }
+        }
+        """);
+    assertThat(run("replay", "--write", "stagin", file.toString())).isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString())
+        .contains(
+            "--write: no pyroscope.write \"stagin\" in "
+                + file
+                + "; did you mean \"staging\"? (it has [\"staging\", \"production\"])");
+    assertThat(run("replay", "--write", "staging", "--endpoint", "primray", file.toString()))
+        .isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString())
+        .contains(
+            "--endpoint: pyroscope.write \"staging\" has no endpoint named \"primray\"; "
+                + "did you mean \"primary\"? (it has [\"primary\", \"backup\"])");
+  }
+
+  @Test
+  void versionPrintsTheVersionCommitAndBuildDate() {
     assertThat(run("version")).isZero();
-    assertThat(out.toString()).startsWith("pyrogate ").doesNotContain("dev");
+    assertThat(out.toString())
+        .matches(
+            "pyrogate \\d+\\.\\d+\\.\\d+\\S* \\(commit (\\p{XDigit}{7,}|unknown), built "
+                + "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)\n");
+    assertThat(Version.commit()).doesNotContain("${");
   }
 }

@@ -63,6 +63,11 @@ class PackagedJarIT {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s").isTrue();
         String output = read(log);
         assertThat(output).contains("pyrogate stopped").contains("embedded Kafka stopped");
+        assertThat(output)
+            .containsPattern(
+                "pyrogate \\S+ \\(\\p{XDigit}{7,}\\) running: management http://127\\.0\\.0\\.1:"
+                    + management
+                    + "/, ");
         Matcher m = Pattern.compile("embedded Kafka ready at \\S+ in (\\d+) ms").matcher(output);
         assertThat(m.find()).as(output).isTrue();
         System.out.println("embedded Kafka start-to-ready: " + m.group(1) + " ms");

@@ -18,7 +18,6 @@ import io.pyrogate.golang.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -426,7 +425,7 @@ final class BlockReader {
                         + a.name()
                         + "\" in "
                         + what
-                        + suggestion(a.name(), known));
+                        + Suggestions.didYouMean(a.name(), known));
               }
             });
     blocks.forEach(
@@ -440,7 +439,7 @@ final class BlockReader {
                             + name
                             + "\" in "
                             + what
-                            + suggestion(name, known)));
+                            + Suggestions.didYouMean(name, known)));
           }
         });
   }
@@ -456,40 +455,5 @@ final class BlockReader {
             + expected
             + ", got "
             + got.typeName());
-  }
-
-  /** ", did you mean \"x\"?" for the closest known name within a small edit distance, else "". */
-  static String suggestion(String name, Collection<String> candidates) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String c : candidates) {
-      int d = distance(name, c);
-      if (d < bestDistance) {
-        best = c;
-        bestDistance = d;
-      }
-    }
-    return best != null && bestDistance <= Math.max(2, name.length() / 3)
-        ? "; did you mean \"" + best + "\"?"
-        : "";
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }

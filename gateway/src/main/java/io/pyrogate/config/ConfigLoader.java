@@ -15,7 +15,9 @@ import io.pyrogate.config.syntax.Statement;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -101,14 +103,24 @@ public final class ConfigLoader {
   }
 
   public static Result load(Path file, Function<String, String> environment, Mode mode) {
-    String source;
+    return parse(file.toString(), read(file), environment, mode);
+  }
+
+  /** The file's text; a one-line error saying why when it cannot be read. */
+  private static String read(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new ConfigException("not a file but a directory: " + file + "\n", List.of());
+    }
     try {
-      source = Files.readString(file, StandardCharsets.UTF_8);
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("no such file: " + file + "\n", List.of());
+    } catch (AccessDeniedException e) {
+      throw new ConfigException("permission denied: " + file + "\n", List.of());
     } catch (IOException e) {
       throw new ConfigException(
           "cannot read configuration file " + file + ": " + e.getMessage() + "\n", List.of());
     }
-    return parse(file.toString(), source, environment, mode);
   }
 
   public static Result parse(String fileName, String source, Function<String, String> environment) {
@@ -259,7 +271,7 @@ public final class ConfigLoader {
               "unknown component or block \""
                   + name
                   + "\""
-                  + BlockReader.suggestion(
+                  + Suggestions.didYouMean(
                       name,
                       List.of(
                           "kafka",
@@ -314,7 +326,7 @@ public final class ConfigLoader {
                   + " names pyroscope.write \""
                   + label
                   + "\", which is not defined"
-                  + BlockReader.suggestion(label, writeLabels));
+                  + Suggestions.didYouMean(label, writeLabels));
           continue;
         }
         String component = componentOf(path);

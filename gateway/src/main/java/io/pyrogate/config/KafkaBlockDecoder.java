@@ -137,7 +137,7 @@ final class KafkaBlockDecoder {
                     + "\" is not a kafka-clients "
                     + name
                     + " setting"
-                    + BlockReader.suggestion(key, known));
+                    + Suggestions.didYouMean(key, known));
           } else {
             accepted.put(key, value);
           }

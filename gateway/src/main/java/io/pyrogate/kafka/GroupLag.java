@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
 public final class GroupLag implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupLag.class);
 
+  /** How often the lag ({@code pyrogate_endpoint_lag_records}) is read. */
+  private static final long INTERVAL_MS = 5_000;
+
   private record Tracked(String topic, AtomicLong records) {}
 
   private final Vertx vertx;
@@ -35,10 +38,11 @@ public final class GroupLag implements AutoCloseable {
   private final AtomicBoolean reading = new AtomicBoolean();
   private final long timer;
 
-  public GroupLag(Vertx vertx, Admin admin, long intervalMs) {
+  /** Reads the lag of every tracked group every 5 s until {@link #close()}. */
+  public GroupLag(Vertx vertx, Admin admin) {
     this.vertx = vertx;
     this.admin = admin;
-    this.timer = vertx.setPeriodic(intervalMs, t -> readAll());
+    this.timer = vertx.setPeriodic(INTERVAL_MS, t -> readAll());
   }
 
   /**
