@@ -143,7 +143,7 @@ final class StatusPage {
             "age",
             " · topic retention ",
             "writes." + w + ".retentionSeconds",
-            "age");
+            "retention");
         row("Last success", at + ".lastSuccess", "time");
         out.append("<dt>Last error</dt><dd>");
         value(at + ".lastErrorStatus", "status");
@@ -287,6 +287,8 @@ final class StatusPage {
       case "bytes" -> bytes(((Number) v).doubleValue());
       case "count" -> String.format(Locale.ROOT, "%,d", Math.round(((Number) v).doubleValue()));
       case "age" -> age(((Number) v).doubleValue());
+      case "retention" ->
+          ((Number) v).doubleValue() < 0 ? "forever" : age(((Number) v).doubleValue());
       case "time", "next", "opttime" -> time(((Number) v).longValue(), now);
       case "rates" -> map((JsonObject) v, "none yet", x -> rate(x));
       case "counts" ->
@@ -437,6 +439,7 @@ final class StatusPage {
         yesno: v => v === true ? 'yes' : 'no',
         list: v => v && v.length ? v.join(', ') : 'none',
         status: v => v == null ? 'none' : v === 0 ? 'no answer' : 'HTTP ' + v,
+        retention: v => v < 0 ? 'forever' : age(v),
         rate, byterate: v => bytes(v) + '/s', bytes, count, age, time, next: time, opttime: time,
         rates: v => map(v, 'none yet', rate), counts: v => map(v, 'none', count),
         reasons: v => v.length ? v.map(r => r.count + ' × ' + r.reason).join('; ') : 'none',

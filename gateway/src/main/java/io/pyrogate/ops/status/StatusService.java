@@ -38,6 +38,9 @@ public final class StatusService {
   static final Duration RATE_WINDOW = Duration.ofSeconds(10);
   static final int TOP_REASONS = 3;
 
+  /** {@link StatusSnapshot.Write#retentionSeconds} of a topic that keeps its records forever. */
+  static final double FOREVER = -1;
+
   private final MeterReader meters;
   private final EndpointBoard endpoints;
   private final ReloadHistory reloads;
@@ -168,6 +171,11 @@ public final class StatusService {
             "pyrogate_topic_retention_seconds", Map.of("component_id", component, "topic", topic));
     if (retention == null) {
       retention = meters.sum("pyrogate_topic_retention_seconds", Map.of("component_id", component));
+    }
+    if (retention != null && retention.isInfinite()) {
+      retention = FOREVER; // the gauge's +Inf, which JSON cannot carry
+    } else if (retention != null && retention == 0) {
+      retention = null; // not read from Kafka yet
     }
     List<StatusSnapshot.Endpoint> list = new ArrayList<>();
     for (Endpoint e : w.endpoints()) {

@@ -68,7 +68,7 @@ public record StatusSnapshot(
   /**
    * A {@code pyroscope.write} component: its topic and endpoints.
    *
-   * @param retentionSeconds the topic's retention, null when unknown
+   * @param retentionSeconds the topic's retention, -1 when forever, null when unknown
    */
   public record Write(
       String component, String topic, Double retentionSeconds, List<Endpoint> endpoints) {}

@@ -77,6 +77,7 @@ class StatusApiTest {
       assertThat(a.getString("lastError")).isNull();
       assertThat(a.getDouble("deadLettered")).isZero();
       assertThat(a.containsKey("oldestUndeliveredSeconds")).isTrue();
+      assertThat(write.containsKey("retentionSeconds")).isTrue();
       assertThat(s.getJsonObject("config").getString("summary"))
           .startsWith("1 pyroscope.write (2 endpoints)");
     }

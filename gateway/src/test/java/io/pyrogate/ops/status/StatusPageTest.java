@@ -67,6 +67,8 @@ class StatusPageTest {
     assertThat(StatusPage.format("rate", 2.5, NOW)).isEqualTo("2.50/s");
     assertThat(StatusPage.format("age", 3725, NOW)).isEqualTo("1h 2m");
     assertThat(StatusPage.format("state", "backing_off", NOW)).isEqualTo("backing off");
+    assertThat(StatusPage.format("retention", -1, NOW)).isEqualTo("forever");
+    assertThat(StatusPage.format("retention", 604800, NOW)).isEqualTo("7d 0h");
     assertThat(StatusPage.format("status", 0, NOW)).isEqualTo("no answer");
     assertThat(StatusPage.format("time", null, NOW)).isEqualTo("never");
     assertThat(StatusPage.format("time", NOW - 65_000, NOW)).endsWith("UTC (1m 5s ago)");
