@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleFunction;
 
 /**
  * Renders the status page: HTML for people, on a phone too, with everything inline (no external
@@ -31,10 +32,10 @@ final class StatusPage {
 
   /** The page for the status in {@code json} (as {@link StatusJson} encodes it). */
   static String render(String json) {
-    return new StatusPage(new JsonObject(json)).page(json);
+    return new StatusPage(new JsonObject(json)).page();
   }
 
-  private String page(String json) {
+  private String page() {
     out.append(
             """
         <!doctype html>
@@ -336,8 +337,7 @@ final class StatusPage {
         + ")";
   }
 
-  private static String map(
-      JsonObject o, String empty, java.util.function.DoubleFunction<String> f) {
+  private static String map(JsonObject o, String empty, DoubleFunction<String> f) {
     if (o.isEmpty()) {
       return empty;
     }
