@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Statistic;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -16,8 +17,8 @@ import java.util.function.LongSupplier;
  * Reads meters from the Micrometer registry by the name {@code /metrics} shows them under (e.g.
  * {@code pyroscope_write_sent_bytes}, with or without a counter's {@code _total}) and their tags,
  * so the status page shows exactly what is scraped, and a meter another part of pyrogate may or may
- * not register is simply absent. It also keeps the totals of every counter over a short window
- * ({@link #sample}), for rates per second.
+ * not register is simply absent. Which meters exist is read at each {@link #refresh}. It also keeps
+ * the totals of every counter over a short window ({@link #sample}), for rates per second.
  */
 final class MeterReader {
   private final MeterRegistry registry;
@@ -28,6 +29,9 @@ final class MeterReader {
   private record Sample(long atNanos, Map<Meter.Id, Double> totals) {}
 
   private final Deque<Sample> samples = new ArrayDeque<>();
+
+  /** The meters by their scraped name without {@code _total}, as of the last {@link #refresh}. */
+  private volatile Map<String, List<Meter>> byName = Map.of();
 
   /**
    * @param windowNanos rates are over at least this span once that much has been sampled
@@ -124,9 +128,20 @@ final class MeterReader {
     return seconds <= 0 ? 0 : Math.max(0, now - before) / seconds;
   }
 
+  /**
+   * Reads which meters exist, once for the lookups of a snapshot: a registry holds thousands of
+   * meters (HTTP and Kafka client metrics), too many to scan for each value shown.
+   */
+  void refresh() {
+    Map<String, List<Meter>> index = new HashMap<>();
+    for (Meter m : registry.getMeters()) {
+      index.computeIfAbsent(shownName(m.getId()), k -> new ArrayList<>()).add(m);
+    }
+    byName = index;
+  }
+
   private List<Meter> find(String name, Map<String, String> tags) {
-    return registry.getMeters().stream()
-        .filter(m -> named(m.getId(), name))
+    return byName.getOrDefault(withoutTotal(name), List.of()).stream()
         .filter(
             m ->
                 tags.entrySet().stream()
@@ -134,10 +149,9 @@ final class MeterReader {
         .toList();
   }
 
-  private boolean named(Meter.Id id, String name) {
-    String shown =
-        registry.config().namingConvention().name(id.getName(), id.getType(), id.getBaseUnit());
-    return withoutTotal(shown).equals(withoutTotal(name));
+  private String shownName(Meter.Id id) {
+    return withoutTotal(
+        registry.config().namingConvention().name(id.getName(), id.getType(), id.getBaseUnit()));
   }
 
   /** A counter is scraped as NAME_total; the registry's naming convention may or may not say so. */

@@ -96,6 +96,7 @@ public final class StatusService {
   }
 
   public StatusSnapshot snapshot() {
+    meters.refresh();
     long now = clock.getAsLong();
     long startedAt = ManagementFactory.getRuntimeMXBean().getStartTime();
     GatewayConfig config = reloads.current();

@@ -32,6 +32,7 @@ class MeterReaderTest {
     Gauge.builder("pyrogate.topic.retention.seconds", () -> 3600)
         .tags("component_id", "pyroscope.write.w", "topic", "t")
         .register(registry);
+    reader.refresh();
 
     assertThat(reader.sum("pyroscope_write_sent_profiles", Map.of("endpoint", "a"))).isEqualTo(3.0);
     assertThat(reader.sum("pyroscope_write_sent_profiles_total", Map.of())).isEqualTo(7.0);
@@ -50,6 +51,7 @@ class MeterReaderTest {
   @Test
   void ratesArePerSecondOverTheWindowSampledAndUnknownBeforeTwoSamples() {
     Counter a = sent("a");
+    reader.refresh();
     reader.sample();
     assertThat(reader.rate("pyroscope_write_sent_profiles", Map.of())).isNull();
     for (int second = 2; second <= 20; second += 2) {
