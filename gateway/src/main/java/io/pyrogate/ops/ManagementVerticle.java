@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server address of {@code --server.http.listen-addr}: liveness, readiness, configuration
- * reload (and, later, metrics and the status page). It is deployed first, so an orchestrator sees
- * "not ready" rather than "connection refused" while the broker starts.
+ * The server address of {@code --server.http.listen-addr}: liveness, readiness, the Prometheus
+ * metrics and configuration reload. It is deployed first, so an orchestrator sees "not ready"
+ * rather than "connection refused" while the broker starts.
  */
 public final class ManagementVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementVerticle.class);
