@@ -141,10 +141,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     return host + ":" + port;
   }
 
-  public Path logDir() {
-    return logDir;
-  }
-
   /**
    * Why this broker asked to terminate the JVM, or null while it did not; the gateway reports it as
    * not ready.

@@ -53,10 +53,6 @@ public final class Metrics {
     return registry.scrape();
   }
 
-  public PrometheusMeterRegistry registry() {
-    return registry;
-  }
-
   /** Meters of one endpoint of a {@code pyroscope.write}. */
   public EndpointMetrics endpoint(String writeLabel, String endpointUrl) {
     String component = "pyroscope.write." + writeLabel;
