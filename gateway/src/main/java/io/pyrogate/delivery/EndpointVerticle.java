@@ -75,7 +75,7 @@ public final class EndpointVerticle extends VerticleBase {
       Endpoint endpoint,
       String topic,
       Map<String, Object> consumerConfig,
-      Producers producer,
+      Producers producers,
       String deadLetterTopic,
       Metrics.EndpointMetrics metrics) {
     this(
@@ -83,7 +83,7 @@ public final class EndpointVerticle extends VerticleBase {
         endpoint,
         topic,
         consumerConfig,
-        producer,
+        producers,
         deadLetterTopic,
         metrics,
         EndpointClients.Settings.system());
@@ -97,7 +97,7 @@ public final class EndpointVerticle extends VerticleBase {
       Endpoint endpoint,
       String topic,
       Map<String, Object> consumerConfig,
-      Producers producer,
+      Producers producers,
       String deadLetterTopic,
       Metrics.EndpointMetrics metrics,
       EndpointClients.Settings settings) {
@@ -108,7 +108,7 @@ public final class EndpointVerticle extends VerticleBase {
     this.endpoint = endpoint;
     this.topic = topic;
     this.consumerConfig = Map.copyOf(consumerConfig);
-    this.deadLetters = new DeadLetters(producer, deadLetterTopic);
+    this.deadLetters = new DeadLetters(producers, deadLetterTopic);
     this.retryPolicy = RetryPolicy.of(endpoint, () -> ThreadLocalRandom.current().nextDouble());
     this.health =
         new EndpointHealth(retryPolicy, settings.monotonicMillis(), settings.clockMillis());

@@ -174,7 +174,7 @@ class KafkaSourceTest {
               List.of("w"));
       Vertx vertx = Vertx.vertx();
       KafkaClients clients = new KafkaClients(kafka);
-      Producers producer = new Producers(vertx, clients.producer(), 1);
+      Producers producers = new Producers(vertx, clients.producer(), 1);
       try {
         vertx
             .deployVerticle(
@@ -182,7 +182,7 @@ class KafkaSourceTest {
                     component,
                     clients.consumer(group),
                     List.of(flaky),
-                    producer,
+                    producers,
                     Topics.sourceDeadLetterTopic(kafka, "users"),
                     new Metrics().ingest("pyroscope.receive_kafka.users"),
                     policy))
@@ -209,7 +209,7 @@ class KafkaSourceTest {
                         .containsEntry(new TopicPartition(userTopic, 0), new OffsetAndMetadata(1)));
         assertThat(tries).hasSize(4);
       } finally {
-        producer.close(5_000).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        producers.close(5_000).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
     }
