@@ -7,6 +7,7 @@ import io.pyrogate.config.syntax.BoolValue;
 import io.pyrogate.config.syntax.Diagnostics;
 import io.pyrogate.config.syntax.ErrorValue;
 import io.pyrogate.config.syntax.Evaluator;
+import io.pyrogate.config.syntax.NullValue;
 import io.pyrogate.config.syntax.NumberValue;
 import io.pyrogate.config.syntax.ObjectValue;
 import io.pyrogate.config.syntax.Position;
@@ -113,7 +114,7 @@ final class BlockReader {
       return Optional.empty();
     }
     Value v = evaluator.evaluate(a.value(), diags);
-    if (v instanceof ErrorValue || v instanceof io.pyrogate.config.syntax.NullValue) {
+    if (v instanceof ErrorValue || v instanceof NullValue) {
       return Optional.empty();
     }
     if (v instanceof ReferenceValue r) {

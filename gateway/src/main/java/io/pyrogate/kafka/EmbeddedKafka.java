@@ -1,6 +1,8 @@
 package io.pyrogate.kafka;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -222,7 +224,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     Formatter formatter =
         new Formatter()
-            .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+            .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
             .setNodeId(config.nodeId())
             .setClusterId(Uuid.randomUuid().toString())
             .setControllerListenerName("CONTROLLER")
