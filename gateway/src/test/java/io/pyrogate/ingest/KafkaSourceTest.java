@@ -132,89 +132,39 @@ class KafkaSourceTest {
   @Test
   void aStoreThatFailsIsRetriedWithTheBackoffOfItsRetryPolicyUntilStoredAndOnlyThenCommitted()
       throws Exception {
-    String userTopic = "user-profiles-" + UUID.randomUUID();
-    String group = "source-" + UUID.randomUUID();
-    KafkaSettings kafka = TestGateways.sharedKafka();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()))) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(userTopic, 1, (short) 1),
-                  new NewTopic(Topics.sourceDeadLetterTopic(kafka, "users"), 1, (short) 1)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
+    // A write that cannot store the first three tries, then can; the policy's waits are 100, 200,
+    // then 400 ms.
+    List<Long> tries = new CopyOnWriteArrayList<>();
+    ProfileReceiver flaky =
+        new ProfileReceiver() {
+          @Override
+          public String name() {
+            return "w";
+          }
+
+          @Override
+          public Future<Void> append(ProfileRecord record, String key) {
+            tries.add(System.nanoTime());
+            return tries.size() <= 3
+                ? Future.failedFuture("write topic unreachable")
+                : Future.succeededFuture();
+          }
+        };
+    RetryPolicy policy =
+        new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), 0, true, () -> 0.0);
+    try (Source source = new Source(List.of(flaky), policy)) {
       PushRequest request = Profiles.push("retried", Profiles.jvmStacksPprof(1), Map.of());
-      TestKafka.produce(List.of(new ProducerRecord<>(userTopic, request.toByteArray())));
+      TestKafka.produce(List.of(source.record(null, request.toByteArray())));
 
-      // A write that cannot store the first three tries, then can; the policy's waits are 100, 200,
-      // then 400 ms.
-      List<Long> tries = new CopyOnWriteArrayList<>();
-      ProfileReceiver flaky =
-          new ProfileReceiver() {
-            @Override
-            public String name() {
-              return "w";
-            }
-
-            @Override
-            public Future<Void> append(ProfileRecord record, String key) {
-              tries.add(System.nanoTime());
-              return tries.size() <= 3
-                  ? Future.failedFuture("write topic unreachable")
-                  : Future.succeededFuture();
-            }
-          };
-      RetryPolicy policy =
-          new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), 0, true, () -> 0.0);
-      ReceiveKafkaComponent component =
-          new ReceiveKafkaComponent(
-              "users",
-              List.of(TestKafka.bootstrapServers()),
-              List.of(userTopic),
-              group,
-              null,
-              null,
-              List.of("w"));
-      Vertx vertx = Vertx.vertx();
-      KafkaClients clients = new KafkaClients(kafka);
-      Producers producers = new Producers(vertx, clients.producer(), 1);
-      try {
-        vertx
-            .deployVerticle(
-                new KafkaSourceVerticle(
-                    component,
-                    clients.consumer(group),
-                    List.of(flaky),
-                    producers,
-                    Topics.sourceDeadLetterTopic(kafka, "users"),
-                    new Metrics().ingest("pyroscope.receive_kafka.users"),
-                    policy))
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> tries.size() == 4);
-        for (int i = 1; i < 4; i++) {
-          long waitedMs = (tries.get(i) - tries.get(i - 1)) / 1_000_000;
-          assertThat(waitedMs)
-              .as("wait before try %d", i + 1)
-              .isGreaterThanOrEqualTo(policy.backoff(i).toMillis());
-        }
-        await()
-            .atMost(Duration.ofSeconds(10))
-            .untilAsserted(
-                () ->
-                    assertThat(
-                            admin
-                                .listConsumerGroupOffsets(group)
-                                .partitionsToOffsetAndMetadata()
-                                .get(10, TimeUnit.SECONDS))
-                        .containsEntry(new TopicPartition(userTopic, 0), new OffsetAndMetadata(1)));
-        assertThat(tries).hasSize(4);
-      } finally {
-        producers.close(5_000).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(30)).until(() -> tries.size() == 4);
+      for (int i = 1; i < 4; i++) {
+        long waitedMs = (tries.get(i) - tries.get(i - 1)) / 1_000_000;
+        assertThat(waitedMs)
+            .as("wait before try %d", i + 1)
+            .isGreaterThanOrEqualTo(policy.backoff(i).toMillis());
       }
+      source.awaitCommitted(1);
+      assertThat(tries).hasSize(4);
     }
   }
 
@@ -254,6 +204,10 @@ class KafkaSourceTest {
     final Producers producers;
 
     Source(List<ProfileReceiver> targets) throws Exception {
+      this(targets, KafkaSourceVerticle.defaultRetryPolicy());
+    }
+
+    Source(List<ProfileReceiver> targets, RetryPolicy retryPolicy) throws Exception {
       KafkaSettings kafka = TestGateways.sharedKafka();
       try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()))) {
         admin
@@ -281,7 +235,8 @@ class KafkaSourceTest {
                   targets,
                   producers,
                   deadLetterTopic,
-                  new Metrics().ingest("pyroscope.receive_kafka." + label)))
+                  new Metrics().ingest("pyroscope.receive_kafka." + label),
+                  retryPolicy))
           .toCompletionStage()
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
