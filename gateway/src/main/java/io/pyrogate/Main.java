@@ -11,6 +11,9 @@ import io.pyrogate.ops.Reloader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -337,7 +340,7 @@ public final class Main {
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
-      java.time.Instant from;
+      Instant from;
       try {
         from = since == null ? null : parseSince(since);
       } catch (IllegalArgumentException e) {
@@ -387,12 +390,12 @@ public final class Main {
       }
     }
 
-    static java.time.Instant parseSince(String s) {
+    static Instant parseSince(String s) {
       try {
-        return java.time.OffsetDateTime.parse(s).toInstant();
-      } catch (java.time.format.DateTimeParseException notATimestamp) {
+        return OffsetDateTime.parse(s).toInstant();
+      } catch (DateTimeParseException notATimestamp) {
         try {
-          return java.time.Instant.now().minus(Durations.parse(s));
+          return Instant.now().minus(Durations.parse(s));
         } catch (IllegalArgumentException notADuration) {
           throw new IllegalArgumentException(
               "expected an RFC 3339 time such as 2026-11-25T10:00:00Z or a duration "

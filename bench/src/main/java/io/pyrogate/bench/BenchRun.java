@@ -9,10 +9,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Runs every benchmark of issue 7 in one go and appends one JSON line per result to {@code
@@ -60,7 +64,7 @@ public final class BenchRun {
   /**
    * Steps to run (startup, baseline_a, ingest, e2e_1, e2e_3, blackhole, baseline_b); empty: all.
    */
-  private java.util.Set<String> only = java.util.Set.of();
+  private Set<String> only = Set.of();
 
   private BenchRun(
       Path jar,
@@ -94,7 +98,7 @@ public final class BenchRun {
     int connections = 256;
     Path nginx = null;
     List<String> javaOpts = new ArrayList<>();
-    java.util.Set<String> only = java.util.Set.of();
+    Set<String> only = Set.of();
     for (int i = 0; i < args.length; i++) {
       String v = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
@@ -131,7 +135,7 @@ public final class BenchRun {
           i++;
           break;
         case "--only":
-          only = java.util.Set.of(v.split(","));
+          only = Set.of(v.split(","));
           i++;
           break;
         case "--java-opts":
@@ -433,7 +437,7 @@ public final class BenchRun {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
-      if (!sync.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!sync.waitFor(120, TimeUnit.SECONDS)) {
         sync.destroyForcibly();
       }
     } catch (IOException e) {
@@ -587,7 +591,7 @@ public final class BenchRun {
    * receivers) used during it, and pyrogate's CPU per accepted request: an efficiency figure that
    * the machine's noise moves less than throughput.
    */
-  private static JsonObject cpu(Pyrogate p, java.util.function.Supplier<JsonObject> step) {
+  private static JsonObject cpu(Pyrogate p, Supplier<JsonObject> step) {
     long pyrogate0 = p.cpuNanos();
     long bench0 = cpuNanos(ProcessHandle.current());
     JsonObject o = step.get();
@@ -602,7 +606,7 @@ public final class BenchRun {
   }
 
   static long cpuNanos(ProcessHandle process) {
-    return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+    return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
   }
 
   private static JsonObject memory(JsonObject o, Pyrogate p) {

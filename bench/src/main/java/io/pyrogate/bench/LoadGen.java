@@ -10,8 +10,11 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -150,7 +153,7 @@ public final class LoadGen implements AutoCloseable {
       for (int i = 0; i < loops; i++) {
         // A fresh event-loop context per call from a non-Vert.x thread: requests spread over the
         // loops.
-        contexts[i] = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
+        contexts[i] = ((VertxInternal) vertx).createEventLoopContext();
       }
     }
 
@@ -305,7 +308,7 @@ public final class LoadGen implements AutoCloseable {
           "usage: LoadGen PORT RATE SECONDS PATH CONTENT_TYPE BODY_FILE [CONNECTIONS]");
       System.exit(2);
     }
-    byte[] body = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(args[5]));
+    byte[] body = Files.readAllBytes(Path.of(args[5]));
     Options o =
         Options.of(
             Integer.parseInt(args[0]), Double.parseDouble(args[1]), Double.parseDouble(args[2]));

@@ -1,6 +1,7 @@
 package io.pyrogate.bench;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -92,7 +93,7 @@ public final class Nginx implements AutoCloseable {
         throw new IllegalStateException(
             "nginx exited with " + p.exitValue() + "; see " + dir.resolve("logs"));
       }
-      try (var s = new java.net.Socket("127.0.0.1", port)) {
+      try (var s = new Socket("127.0.0.1", port)) {
         return new Nginx(p, port);
       } catch (IOException notYet) {
         Thread.sleep(20);

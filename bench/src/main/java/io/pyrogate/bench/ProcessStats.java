@@ -8,6 +8,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,8 +20,13 @@ import java.util.regex.Pattern;
  * which costs the process nothing compared with starting a jcmd JVM.
  */
 public final class ProcessStats {
+  /** HTTP/1.1: no h2c upgrade attempt on a plain-HTTP scrape. */
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+
   private static final Pattern HEAP =
       Pattern.compile("^jvm_memory_used_bytes\\{([^}]*)}\\s+([0-9.eE+]+)", Pattern.MULTILINE);
   private static final Pattern LIVE =
@@ -48,12 +56,16 @@ public final class ProcessStats {
    */
   public static long[] heap(int managementPort) {
     try {
+      // Bounded by the future as well: JDK 17's send() was seen waiting forever, its request
+      // timeout notwithstanding, and hung a whole bench run.
       HttpResponse<String> r =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
-                  .timeout(Duration.ofSeconds(5))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+          HTTP.sendAsync(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .get(10, TimeUnit.SECONDS);
       Matcher m = HEAP.matcher(r.body());
       double sum = 0;
       boolean any = false;
@@ -67,7 +79,7 @@ public final class ProcessStats {
       return new long[] {
         any ? (long) sum : -1, live.find() ? (long) Double.parseDouble(live.group(1)) : -1
       };
-    } catch (IOException | RuntimeException e) {
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
       return new long[] {-1, -1};
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -12,10 +12,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -199,8 +202,7 @@ public final class Pyrogate implements AutoCloseable {
    */
   public long compilerCpuNanos() {
     long ticks = 0;
-    try (java.util.stream.Stream<Path> tasks =
-        Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
         String stat;
         try {
@@ -259,9 +261,7 @@ public final class Pyrogate implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     System.err.printf(
-        java.util.Locale.ROOT,
-        "bench: pyrogate stopped in %d ms%n",
-        (System.nanoTime() - t0) / 1_000_000);
+        Locale.ROOT, "bench: pyrogate stopped in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     try {
       deleteTree(dataDir);
     } catch (IOException | UncheckedIOException e) {
@@ -285,7 +285,7 @@ public final class Pyrogate implements AutoCloseable {
 
   static void deleteTree(Path dir) throws IOException {
     try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     }

@@ -11,6 +11,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 
@@ -43,7 +44,7 @@ public final class Receiver implements AutoCloseable {
     server.requestHandler(r::handle);
     try {
       server.listen().await(10, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new IllegalStateException("receiver did not start", e);
     }
     return r;

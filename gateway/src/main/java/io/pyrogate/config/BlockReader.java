@@ -7,6 +7,7 @@ import io.pyrogate.config.syntax.BoolValue;
 import io.pyrogate.config.syntax.Diagnostics;
 import io.pyrogate.config.syntax.ErrorValue;
 import io.pyrogate.config.syntax.Evaluator;
+import io.pyrogate.config.syntax.NullValue;
 import io.pyrogate.config.syntax.NumberValue;
 import io.pyrogate.config.syntax.ObjectValue;
 import io.pyrogate.config.syntax.Position;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads the attributes and nested blocks of one block with types, reporting every problem to the
@@ -112,7 +114,7 @@ final class BlockReader {
       return Optional.empty();
     }
     Value v = evaluator.evaluate(a.value(), diags);
-    if (v instanceof ErrorValue || v instanceof io.pyrogate.config.syntax.NullValue) {
+    if (v instanceof ErrorValue || v instanceof NullValue) {
       return Optional.empty();
     }
     if (v instanceof ReferenceValue r) {
@@ -134,16 +136,25 @@ final class BlockReader {
     return Optional.of(v);
   }
 
-  Optional<String> string(String name) {
+  /**
+   * The attribute's value read by {@code read} when it is a {@code type}; a type error naming
+   * {@code expected} when it is something else.
+   */
+  private <V extends Value, R> Optional<R> typed(
+      String name, Class<V> type, String expected, Function<V, Optional<R>> read) {
     return value(name)
         .flatMap(
             v -> {
-              if (v instanceof StringValue s) {
-                return Optional.of(s.value());
+              if (type.isInstance(v)) {
+                return read.apply(type.cast(v));
               }
-              typeError(name, "string", v);
+              typeError(name, expected, v);
               return Optional.empty();
             });
+  }
+
+  Optional<String> string(String name) {
+    return typed(name, StringValue.class, "string", s -> Optional.of(s.value()));
   }
 
   String requiredString(String name) {
@@ -202,52 +213,41 @@ final class BlockReader {
 
   /** A {@code map(list(secret))} such as {@code { "X-Key" = ["a", "b"] }}. */
   Optional<Map<String, List<Secret>>> secretListMap(String name) {
-    return value(name)
-        .flatMap(
-            v -> {
-              if (!(v instanceof ObjectValue o)) {
-                typeError(name, "object of string lists such as { \"X-Header\" = [\"value\"] }", v);
-                return Optional.empty();
-              }
-              Map<String, List<Secret>> out = new LinkedHashMap<>();
-              o.fields()
-                  .forEach(
-                      (k, e) -> {
-                        if (e instanceof ArrayValue a) {
-                          List<Secret> values = new ArrayList<>();
-                          for (Value item : a.elements()) {
-                            if (item instanceof StringValue s) {
-                              secretValue(s.value());
-                              values.add(new Secret(s.value()));
-                            } else if (!(item instanceof ErrorValue)) {
-                              diags.error(
-                                  item.position(),
-                                  "values of \""
-                                      + k
-                                      + "\" in \""
-                                      + name
-                                      + "\" of "
-                                      + what
-                                      + " must be strings, got "
-                                      + item.typeName());
-                            }
-                          }
-                          out.put(k, List.copyOf(values));
-                        } else if (!(e instanceof ErrorValue)) {
+    return typed(
+        name,
+        ObjectValue.class,
+        "object of string lists such as { \"X-Header\" = [\"value\"] }",
+        o -> {
+          Map<String, List<Secret>> out = new LinkedHashMap<>();
+          o.fields()
+              .forEach(
+                  (k, e) -> {
+                    if (e instanceof ArrayValue a) {
+                      List<Secret> values = new ArrayList<>();
+                      for (Value item : a.elements()) {
+                        if (item instanceof StringValue s) {
+                          secretValue(s.value());
+                          values.add(new Secret(s.value()));
+                        } else if (!(item instanceof ErrorValue)) {
                           diags.error(
-                              e.position(),
-                              "value of \""
+                              item.position(),
+                              "values of \""
                                   + k
                                   + "\" in \""
                                   + name
                                   + "\" of "
                                   + what
-                                  + " must be a list of strings, got "
-                                  + e.typeName());
+                                  + " must be strings, got "
+                                  + item.typeName());
                         }
-                      });
-              return Optional.of(out);
-            });
+                      }
+                      out.put(k, List.copyOf(values));
+                    } else {
+                      fieldError(name, k, e, "a list of strings");
+                    }
+                  });
+          return Optional.of(out);
+        });
   }
 
   String what() {
@@ -255,45 +255,27 @@ final class BlockReader {
   }
 
   Optional<Long> number(String name) {
-    return value(name)
-        .flatMap(
-            v -> {
-              if (v instanceof NumberValue n) {
-                return Optional.of(n.value());
-              }
-              typeError(name, "number", v);
-              return Optional.empty();
-            });
+    return typed(name, NumberValue.class, "number", n -> Optional.of(n.value()));
   }
 
   Optional<Boolean> bool(String name) {
-    return value(name)
-        .flatMap(
-            v -> {
-              if (v instanceof BoolValue b) {
-                return Optional.of(b.value());
-              }
-              typeError(name, "bool", v);
-              return Optional.empty();
-            });
+    return typed(name, BoolValue.class, "bool", b -> Optional.of(b.value()));
   }
 
   Optional<Duration> duration(String name) {
-    return value(name)
-        .flatMap(
-            v -> {
-              if (!(v instanceof StringValue s)) {
-                typeError(name, "duration string such as \"10s\"", v);
-                return Optional.empty();
-              }
-              try {
-                return Optional.of(Durations.parse(s.value()));
-              } catch (IllegalArgumentException e) {
-                diags.error(
-                    v.position(), "attribute \"" + name + "\" of " + what + ": " + e.getMessage());
-                return Optional.empty();
-              }
-            });
+    return typed(
+        name,
+        StringValue.class,
+        "duration string such as \"10s\"",
+        s -> {
+          try {
+            return Optional.of(Durations.parse(s.value()));
+          } catch (IllegalArgumentException e) {
+            diags.error(
+                s.position(), "attribute \"" + name + "\" of " + what + ": " + e.getMessage());
+            return Optional.empty();
+          }
+        });
   }
 
   /** A duration that must be positive; {@code fallback} when absent or reported as not positive. */
@@ -307,61 +289,77 @@ final class BlockReader {
   }
 
   Optional<List<String>> stringList(String name) {
-    return value(name)
-        .flatMap(
-            v -> {
-              if (!(v instanceof ArrayValue a)) {
-                typeError(name, "list of strings", v);
-                return Optional.empty();
-              }
-              List<String> out = new ArrayList<>();
-              for (Value e : a.elements()) {
-                if (e instanceof StringValue s) {
-                  out.add(s.value());
-                } else if (!(e instanceof ErrorValue)) {
-                  diags.error(
-                      e.position(),
-                      "element of \""
-                          + name
-                          + "\" in "
-                          + what
-                          + " must be a string, got "
-                          + e.typeName());
-                }
-              }
-              return Optional.of(out);
-            });
+    return typed(
+        name,
+        ArrayValue.class,
+        "list of strings",
+        a -> {
+          List<String> out = new ArrayList<>();
+          for (Value e : a.elements()) {
+            if (e instanceof StringValue s) {
+              out.add(s.value());
+            } else {
+              elementError(name, e, "a string");
+            }
+          }
+          return Optional.of(out);
+        });
   }
 
   Optional<Map<String, String>> stringMap(String name) {
-    return value(name)
-        .flatMap(
-            v -> {
-              if (!(v instanceof ObjectValue o)) {
-                typeError(name, "object of strings such as { \"key\" = \"value\" }", v);
-                return Optional.empty();
-              }
-              Map<String, String> out = new LinkedHashMap<>();
-              o.fields()
-                  .forEach(
-                      (k, e) -> {
-                        if (e instanceof StringValue s) {
-                          out.put(k, s.value());
-                        } else if (!(e instanceof ErrorValue)) {
-                          diags.error(
-                              e.position(),
-                              "value of \""
-                                  + k
-                                  + "\" in \""
-                                  + name
-                                  + "\" of "
-                                  + what
-                                  + " must be a string, got "
-                                  + e.typeName());
-                        }
-                      });
-              return Optional.of(out);
-            });
+    return typed(
+        name,
+        ObjectValue.class,
+        "object of strings such as { \"key\" = \"value\" }",
+        o -> {
+          Map<String, String> out = new LinkedHashMap<>();
+          o.fields()
+              .forEach(
+                  (k, e) -> {
+                    if (e instanceof StringValue s) {
+                      out.put(k, s.value());
+                    } else {
+                      fieldError(name, k, e, "a string");
+                    }
+                  });
+          return Optional.of(out);
+        });
+  }
+
+  /** Reports an element of list attribute {@code name} that is not {@code expected}. */
+  private void elementError(String name, Value element, String expected) {
+    if (!(element instanceof ErrorValue)) {
+      diags.error(
+          element.position(),
+          "element of \""
+              + name
+              + "\" in "
+              + what
+              + " must be "
+              + expected
+              + ", got "
+              + element.typeName());
+    }
+  }
+
+  /**
+   * Reports the value of {@code key} in object attribute {@code name} that is not {@code expected}.
+   */
+  private void fieldError(String name, String key, Value value, String expected) {
+    if (!(value instanceof ErrorValue)) {
+      diags.error(
+          value.position(),
+          "value of \""
+              + key
+              + "\" in \""
+              + name
+              + "\" of "
+              + what
+              + " must be "
+              + expected
+              + ", got "
+              + value.typeName());
+    }
   }
 
   /** An array of references such as {@code [pyroscope.write.staging.receiver]}, unevaluated. */
@@ -383,15 +381,8 @@ final class BlockReader {
     for (Value e : arr.elements()) {
       if (e instanceof ReferenceValue r) {
         out.add(r);
-      } else if (!(e instanceof ErrorValue)) {
-        diags.error(
-            e.position(),
-            "element of \""
-                + name
-                + "\" in "
-                + what
-                + " must be a component export such as pyroscope.write.default.receiver, got "
-                + e.typeName());
+      } else {
+        elementError(name, e, "a component export such as pyroscope.write.default.receiver");
       }
     }
     return out;

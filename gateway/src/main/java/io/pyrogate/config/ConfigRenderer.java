@@ -108,16 +108,7 @@ public final class ConfigRenderer {
     attr("follow_redirects", Boolean.toString(h.followRedirects()));
     proxy(h.proxy());
     if (!h.httpHeaders().isEmpty()) {
-      List<String> fields = new ArrayList<>();
-      h.httpHeaders()
-          .forEach(
-              (k, v) ->
-                  fields.add(
-                      quote(k)
-                          + " = ["
-                          + String.join(", ", v.stream().map(x -> SECRET).toList())
-                          + "]"));
-      attr("http_headers", "{ " + String.join(", ", fields) + " }");
+      attr("http_headers", secretLists(h.httpHeaders()));
     }
     if (h.basicAuth() != null) {
       open("basic_auth");
@@ -161,16 +152,7 @@ public final class ConfigRenderer {
       attr("proxy_from_environment", "true");
     }
     if (!p.connectHeaders().isEmpty()) {
-      List<String> fields = new ArrayList<>();
-      p.connectHeaders()
-          .forEach(
-              (k, v) ->
-                  fields.add(
-                      quote(k)
-                          + " = ["
-                          + String.join(", ", v.stream().map(x -> SECRET).toList())
-                          + "]"));
-      attr("proxy_connect_header", "{ " + String.join(", ", fields) + " }");
+      attr("proxy_connect_header", secretLists(p.connectHeaders()));
     }
   }
 
@@ -239,6 +221,16 @@ public final class ConfigRenderer {
   }
 
   /** A map whose values may all carry credentials: only its names are shown. */
+  /** A map of secret lists, such as headers: the keys, and each value as secret. */
+  private static String secretLists(Map<String, ? extends List<?>> m) {
+    List<String> fields = new ArrayList<>();
+    m.forEach(
+        (k, v) ->
+            fields.add(
+                quote(k) + " = [" + String.join(", ", v.stream().map(x -> SECRET).toList()) + "]"));
+    return "{ " + String.join(", ", fields) + " }";
+  }
+
   private static String secretValues(Map<String, String> m) {
     List<String> fields = new ArrayList<>();
     m.forEach((k, v) -> fields.add(quote(k) + " = " + SECRET));

@@ -43,10 +43,6 @@ public record ProxyConfig(
     return new ProxyConfig(null, null, false, Map.of());
   }
 
-  public boolean configured() {
-    return proxyUrl != null || fromEnvironment;
-  }
-
   /**
    * The credentials of a valid {@value #PROXY_AUTHORIZATION} connect header, if one is configured.
    */

@@ -1,6 +1,7 @@
 package io.pyrogate.config;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A {@code pyroscope.receive_kafka "label"} component: consumes profiles that users produce to
@@ -42,7 +43,7 @@ public record ReceiveKafkaComponent(
         (short) -1,
         tls,
         sasl,
-        java.util.Map.of(),
-        java.util.Map.of());
+        Map.of(),
+        Map.of());
   }
 }

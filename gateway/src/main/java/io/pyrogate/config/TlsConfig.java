@@ -24,8 +24,4 @@ public record TlsConfig(
   public static TlsConfig defaults() {
     return new TlsConfig(null, null, null, null, false, DEFAULT_MIN_VERSION);
   }
-
-  public boolean hasClientCertificate() {
-    return cert != null;
-  }
 }

@@ -76,7 +76,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
       Endpoint endpoint,
       String topic,
       Map<String, Object> consumerConfig,
-      Producers producer,
+      Producers producers,
       String deadLetterTopic,
       Metrics.EndpointMetrics metrics) {
     this(
@@ -84,7 +84,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
         endpoint,
         topic,
         consumerConfig,
-        producer,
+        producers,
         deadLetterTopic,
         metrics,
         EndpointClients.Settings.system());
@@ -98,7 +98,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
       Endpoint endpoint,
       String topic,
       Map<String, Object> consumerConfig,
-      Producers producer,
+      Producers producers,
       String deadLetterTopic,
       Metrics.EndpointMetrics metrics,
       EndpointClients.Settings settings) {
@@ -109,7 +109,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
     this.endpoint = endpoint;
     this.topic = topic;
     this.consumerConfig = Map.copyOf(consumerConfig);
-    this.deadLetters = new DeadLetters(producer, deadLetterTopic);
+    this.deadLetters = new DeadLetters(producers, deadLetterTopic);
     this.retryPolicy = RetryPolicy.of(endpoint, () -> ThreadLocalRandom.current().nextDouble());
     this.health =
         new EndpointHealth(retryPolicy, settings.monotonicMillis(), settings.clockMillis());

@@ -49,14 +49,14 @@ public final class KafkaSourceVerticle extends VerticleBase {
       ReceiveKafkaComponent component,
       Map<String, Object> consumerConfig,
       List<ProfileReceiver> targets,
-      Producers producer,
+      Producers producers,
       String deadLetterTopic,
       Metrics.IngestMetrics metrics) {
     this(
         component,
         consumerConfig,
         targets,
-        producer,
+        producers,
         deadLetterTopic,
         metrics,
         defaultRetryPolicy());
@@ -70,7 +70,7 @@ public final class KafkaSourceVerticle extends VerticleBase {
       ReceiveKafkaComponent component,
       Map<String, Object> consumerConfig,
       List<ProfileReceiver> targets,
-      Producers producer,
+      Producers producers,
       String deadLetterTopic,
       Metrics.IngestMetrics metrics,
       RetryPolicy retryPolicy) {
@@ -78,7 +78,7 @@ public final class KafkaSourceVerticle extends VerticleBase {
     this.metrics = metrics;
     this.consumerConfig = Map.copyOf(consumerConfig);
     this.targets = List.copyOf(targets);
-    this.deadLetters = new DeadLetters(producer, deadLetterTopic);
+    this.deadLetters = new DeadLetters(producers, deadLetterTopic);
     this.retryPolicy = retryPolicy;
   }
 

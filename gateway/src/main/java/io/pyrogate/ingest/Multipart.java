@@ -2,6 +2,7 @@ package io.pyrogate.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -255,7 +256,7 @@ final class Multipart {
   private static int indexOf(byte[] body, byte[] needle, int from) {
     int n = needle.length;
     int[] shift = new int[256];
-    java.util.Arrays.fill(shift, n);
+    Arrays.fill(shift, n);
     for (int i = 0; i < n - 1; i++) {
       shift[needle[i] & 0xFF] = n - 1 - i;
     }

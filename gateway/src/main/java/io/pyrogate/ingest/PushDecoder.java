@@ -15,9 +15,10 @@ import java.util.Locale;
 /**
  * The Connect unary request of {@code push.v1.PusherService/Push} as connect-go serves it for
  * Pyroscope: the codecs it accepts, request compression, and the validation that needs no profile
- * decoding.
+ * decoding. Public for the benchmarks, which measure what ingest does with every push body; the
+ * ingest verticle is its one user in the gateway.
  */
-final class PushDecoder {
+public final class PushDecoder {
   /** What a 415 advertises in {@code Accept-Post}: the Connect codecs served (gRPC is not). */
   static final String ACCEPT_POST =
       "application/json, application/json; charset=utf-8, application/proto";
@@ -26,7 +27,7 @@ final class PushDecoder {
    * A request that passed: the PushRequest, its serialized form (what is stored) and the service of
    * its first series.
    */
-  record Decoded(PushRequest request, byte[] bytes, String serviceName) {}
+  public record Decoded(PushRequest request, byte[] bytes, String serviceName) {}
 
   private PushDecoder() {}
 
@@ -37,7 +38,7 @@ final class PushDecoder {
    *
    * @return the canonical content type to answer with, or null when the type is not served (415)
    */
-  static String codec(String contentType) {
+  public static String codec(String contentType) {
     if (contentType == null) {
       return null;
     }
@@ -86,10 +87,13 @@ final class PushDecoder {
   /**
    * Decompresses (when {@code gzip}), parses and validates a request body.
    *
-   * @param encoding the Content-Encoding, already checked to be gzip, identity or absent
+   * @param codec what {@link #codec} returned for the request's Content-Type
+   * @param gzip whether the Content-Encoding is gzip (it was checked to be gzip, identity or
+   *     absent)
+   * @param limit the most bytes the body may inflate to
    * @throws Rejection with the answer Pyroscope gives for a body it refuses
    */
-  static Decoded decode(byte[] body, String codec, boolean gzip, int limit) {
+  public static Decoded decode(byte[] body, String codec, boolean gzip, int limit) {
     byte[] bytes = body;
     if (gzip) {
       try {

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -137,7 +138,7 @@ public final class DeadLetterReplay {
       return;
     }
     Map<TopicPartition, OffsetAndMetadata> committed =
-        consumer.committed(new java.util.HashSet<>(partitions));
+        consumer.committed(new HashSet<>(partitions));
     Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions);
     partitions.forEach(
         p ->

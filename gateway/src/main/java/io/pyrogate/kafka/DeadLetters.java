@@ -21,11 +21,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * KafkaHeaders}' {@code DLQ_*}). From there it can be replayed.
  */
 public final class DeadLetters {
-  private final Producers producer;
+  private final Producers producers;
   private final String topic;
 
-  public DeadLetters(Producers producer, String topic) {
-    this.producer = producer;
+  public DeadLetters(Producers producers, String topic) {
+    this.producers = producers;
     this.topic = topic;
   }
 
@@ -49,7 +49,7 @@ public final class DeadLetters {
     KafkaHeaders.replace(h, DLQ_LAST_ATTEMPT, Long.toString(lastAttemptMillis));
     KafkaHeaders.replace(
         h, DLQ_SOURCE, original.topic() + "-" + original.partition() + "@" + original.offset());
-    return producer
+    return producers
         .send(new ProducerRecord<>(topic, null, original.key(), original.value(), h))
         .mapEmpty();
   }

@@ -1,6 +1,8 @@
 package io.pyrogate.kafka;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -141,10 +143,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     return host + ":" + port;
   }
 
-  public Path logDir() {
-    return logDir;
-  }
-
   /**
    * Why this broker asked to terminate the JVM, or null while it did not; the gateway reports it as
    * not ready.
@@ -226,7 +224,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     Formatter formatter =
         new Formatter()
-            .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+            .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
             .setNodeId(config.nodeId())
             .setClusterId(Uuid.randomUuid().toString())
             .setControllerListenerName("CONTROLLER")

@@ -77,11 +77,6 @@ public final class OffsetCommitter {
     return offsets.isEmpty() ? Future.succeededFuture() : consumer.commit(offsets).mapEmpty();
   }
 
-  /** Records received and not yet done. */
-  public int pending() {
-    return tracker.pending();
-  }
-
   /** Commits now when the last commit is {@link #INTERVAL_MS} old, else when it will be. */
   private void schedule() {
     if (closed || timer >= 0) {

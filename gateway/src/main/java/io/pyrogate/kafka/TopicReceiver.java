@@ -17,18 +17,18 @@ import org.apache.kafka.common.errors.RetriableException;
 public final class TopicReceiver implements ProfileReceiver {
   private final String name;
   private final String topic;
-  private final Producers producer;
+  private final Producers producers;
   private final KafkaAvailability kafka;
 
   /** A receiver that writes whatever readiness says. */
-  public TopicReceiver(String name, String topic, Producers producer) {
-    this(name, topic, producer, KafkaAvailability.ALWAYS);
+  public TopicReceiver(String name, String topic, Producers producers) {
+    this(name, topic, producers, KafkaAvailability.ALWAYS);
   }
 
-  public TopicReceiver(String name, String topic, Producers producer, KafkaAvailability kafka) {
+  public TopicReceiver(String name, String topic, Producers producers, KafkaAvailability kafka) {
     this.name = name;
     this.topic = topic;
-    this.producer = producer;
+    this.producers = producers;
     this.kafka = kafka;
   }
 
@@ -47,7 +47,7 @@ public final class TopicReceiver implements ProfileReceiver {
     if (unavailable.isPresent()) {
       return Future.failedFuture(new Producers.NotSentException("not sent: " + unavailable.get()));
     }
-    return producer
+    return producers
         .send(RecordCodec.toKafka(topic, key, record))
         .<Void>mapEmpty()
         .onFailure(

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -53,6 +54,7 @@ public final class Metrics {
     return registry.scrape();
   }
 
+  /** The registry the status page reads its figures from. */
   public PrometheusMeterRegistry registry() {
     return registry;
   }
@@ -201,14 +203,10 @@ public final class Metrics {
   public static final class IngestMetrics {
     private final PrometheusMeterRegistry registry;
     private final String component;
-    private final java.util.concurrent.ConcurrentMap<String, Counter> requests =
-        new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.ConcurrentMap<String, Counter> bytes =
-        new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.ConcurrentMap<String, DistributionSummary> latency =
-        new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.ConcurrentMap<String, Counter> refused =
-        new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> requests = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> bytes = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, DistributionSummary> latency = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> refused = new ConcurrentHashMap<>();
 
     IngestMetrics(PrometheusMeterRegistry registry, String component) {
       this.registry = registry;

@@ -34,7 +34,7 @@ final class EndpointHarness implements AutoCloseable {
   private final KafkaSettings kafka = TestGateways.sharedKafka();
   private final Vertx vertx;
   private final Admin admin;
-  private final Producers producer;
+  private final Producers producers;
   private final TopicReceiver receiver;
   private final String deadLetterTopic;
   private final String deployment;
@@ -60,15 +60,15 @@ final class EndpointHarness implements AutoCloseable {
     topics.ensureTopics(List.of(topic, deadLetterTopic));
     String group = Topics.endpointGroup(kafka, "w", endpoint.name());
     topics.initGroupOffsets(group, topic);
-    producer = new Producers(vertx, clients.producer(), 1);
-    receiver = new TopicReceiver("w", topic, producer);
+    producers = new Producers(vertx, clients.producer(), 1);
+    receiver = new TopicReceiver("w", topic, producers);
     verticle =
         new EndpointVerticle(
             new WriteComponent("w", List.of(endpoint), Map.of()),
             endpoint,
             topic,
             clients.consumer(group),
-            producer,
+            producers,
             deadLetterTopic,
             metrics.endpoint("w", endpoint.url().toString()),
             settings);
@@ -142,7 +142,7 @@ final class EndpointHarness implements AutoCloseable {
   public void close() {
     try {
       await(vertx.undeploy(deployment));
-      await(producer.close(5_000));
+      await(producers.close(5_000));
       await(vertx.close());
     } finally {
       admin.close(java.time.Duration.ofSeconds(5));

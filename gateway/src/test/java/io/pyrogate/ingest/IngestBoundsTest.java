@@ -267,7 +267,7 @@ class IngestBoundsTest {
    */
   private static final class Server implements AutoCloseable {
     final Vertx vertx = Vertx.vertx();
-    final Producers producer;
+    final Producers producers;
     final int port = freePort();
 
     Server(
@@ -278,8 +278,8 @@ class IngestBoundsTest {
       Map<String, Object> config =
           new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers()));
       config.putAll(producerOverrides);
-      producer = new Producers(vertx, config, 1);
-      List<ProfileReceiver> targets = receivers.apply(producer);
+      producers = new Producers(vertx, config, 1);
+      List<ProfileReceiver> targets = receivers.apply(producers);
       ReceiveHttpComponent component =
           new ReceiveHttpComponent(
               "default",
@@ -296,7 +296,7 @@ class IngestBoundsTest {
 
     @Override
     public void close() {
-      await(producer.close(5_000));
+      await(producers.close(5_000));
       await(vertx.close());
     }
 

@@ -1,11 +1,11 @@
 package io.pyrogate.testing;
 
 import com.google.protobuf.ByteString;
+import io.pyrogate.proto.pprof.ProfileProto;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.pyrogate.proto.push.v1.RawSample;
 import io.pyrogate.proto.types.v1.LabelPair;
-import io.pyrogate.testing.pprof.ProfileProto;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

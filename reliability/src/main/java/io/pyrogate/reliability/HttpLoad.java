@@ -226,10 +226,6 @@ public final class HttpLoad {
     }
   }
 
-  public boolean finished() {
-    return done.isDone();
-  }
-
   /** Ids of the requests answered 2xx: the acknowledged profiles. */
   public Set<String> acknowledged() {
     return Set.copyOf(acknowledged);

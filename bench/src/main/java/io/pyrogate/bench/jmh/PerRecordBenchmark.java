@@ -8,6 +8,7 @@ import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -59,7 +60,7 @@ public class PerRecordBenchmark {
             produced.key(),
             produced.value(),
             produced.headers(),
-            java.util.Optional.empty());
+            Optional.empty());
     externalLabels = new ExternalLabels(Map.of("cluster", "eu-1", "env", "prod", "region", ""));
     noChange = new ExternalLabels(Map.of("region", "eu-west-1"));
   }

@@ -5,9 +5,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The one collector that travels through lex, parse, evaluate and (later) decode and validate. Each
- * stage appends; the program asks {@link #hasErrors()} once at the end. Warnings never count as
- * errors.
+ * The one collector that travels through lex, parse, evaluate, decode and validate. Each stage
+ * appends; the program asks {@link #hasErrors()} once at the end. Warnings never count as errors.
  *
  * <p>The collector itself keeps everything it is given. The parser is the only stage that filters:
  * like Alloy, it drops its own second error on a line that already has an error (the second one is

@@ -2,9 +2,11 @@ package io.pyrogate.config.syntax;
 
 import io.pyrogate.golang.Strconv;
 import io.pyrogate.golang.Strings;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -217,7 +219,7 @@ final class GoFormat {
           return null;
       }
       if (Character.isUpperCase(verb)) {
-        body = body.toUpperCase(java.util.Locale.ROOT);
+        body = body.toUpperCase(Locale.ROOT);
       }
       return sign(v < 0 || (v == 0 && 1 / v < 0), spec) + body;
     }
@@ -258,7 +260,7 @@ final class GoFormat {
         prefix = spec.sharp ? "0x" : "";
         break;
       case 'X':
-        digits = unsignedAbs(v, 16).toUpperCase(java.util.Locale.ROOT);
+        digits = unsignedAbs(v, 16).toUpperCase(Locale.ROOT);
         prefix = spec.sharp ? "0X" : "";
         break;
       case 'c':
@@ -282,7 +284,7 @@ final class GoFormat {
 
   private static String unsignedAbs(long v, int radix) {
     if (v == Long.MIN_VALUE) {
-      return new java.math.BigInteger(Long.toString(v)).negate().toString(radix);
+      return new BigInteger(Long.toString(v)).negate().toString(radix);
     }
     return Long.toString(Math.abs(v), radix);
   }

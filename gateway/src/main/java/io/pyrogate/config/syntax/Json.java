@@ -176,20 +176,52 @@ final class Json {
           sb.append('\t');
           break;
         case 'u':
-          if (i + 4 > s.length()) {
-            throw error("short \\u escape");
+          char u = hex4();
+          if (Character.isHighSurrogate(u)
+              && s.startsWith("\\u", i)
+              && hexAt(i + 2) >= 0
+              && Character.isLowSurrogate((char) hexAt(i + 2))) {
+            sb.append(u).append((char) hexAt(i + 2));
+            i += 6;
+          } else {
+            // Go's decoder replaces a surrogate that is not half of a pair.
+            sb.append(Character.isSurrogate(u) ? '\uFFFD' : u);
           }
-          try {
-            sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-          } catch (NumberFormatException ex) {
-            throw error("invalid \\u escape");
-          }
-          i += 4;
           break;
         default:
           throw error("invalid escape \\" + e);
       }
     }
+  }
+
+  /** The four hex digits of a {@code \\u} escape at {@code i}, which it passes. */
+  private char hex4() {
+    if (i + 4 > s.length()) {
+      throw error("short \\u escape");
+    }
+    int c = hexAt(i);
+    if (c < 0) {
+      throw error("invalid \\u escape");
+    }
+    i += 4;
+    return (char) c;
+  }
+
+  /** The value of the four ASCII hex digits at {@code at}, or -1. */
+  private int hexAt(int at) {
+    if (at + 4 > s.length()) {
+      return -1;
+    }
+    int v = 0;
+    for (int k = at; k < at + 4; k++) {
+      char c = s.charAt(k);
+      int d = c < 0x80 ? Character.digit(c, 16) : -1;
+      if (d < 0) {
+        return -1;
+      }
+      v = v << 4 | d;
+    }
+    return v;
   }
 
   private Value number() {
@@ -200,6 +232,10 @@ final class Json {
     int digits = digits();
     if (digits == 0) {
       throw error("invalid number");
+    }
+    if (digits > 1 && s.charAt(i - digits) == '0') {
+      i -= digits - 1; // as Go: a leading zero is the whole integer part, what follows is extra
+      return new NumberValue(0, at);
     }
     boolean integral = true;
     if (peek() == '.') {
@@ -308,7 +344,8 @@ final class Json {
           abs != 0 && (abs < 1e-6 || abs >= 1e21)
               ? Strconv.formatFloat(abs, 'e', -1).replaceFirst("e([-+])0(\\d)$", "e$1$2")
               : Strconv.formatFloat(abs, 'f', -1);
-      sb.append(d < 0 ? "-" : "").append(text);
+      // The sign bit, so -0 is written "-0" as Go writes it.
+      sb.append(Double.doubleToRawLongBits(d) < 0 ? "-" : "").append(text);
     } else if (v instanceof BoolValue) {
       sb.append(((BoolValue) v).value());
     } else if (v instanceof NullValue) {
@@ -365,8 +402,28 @@ final class Json {
         case '\t':
           sb.append("\\t");
           break;
+        case '\b':
+          sb.append("\\b");
+          break;
+        case '\f':
+          sb.append("\\f");
+          break;
         default:
-          if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
+          if (Character.isSurrogate(c)
+              && !(Character.isHighSurrogate(c)
+                  && k + 1 < s.length()
+                  && Character.isLowSurrogate(s.charAt(k + 1)))) {
+            // A lone surrogate stands for the three bytes Go would hold, none of them valid UTF-8:
+            // encoding/json writes a replacement for each invalid byte.
+            sb.append("\\ufffd\\ufffd\\ufffd");
+          } else if (Character.isHighSurrogate(c)) {
+            sb.append(c).append(s.charAt(++k));
+          } else if (c < 0x20
+              || c == '<'
+              || c == '>'
+              || c == '&'
+              || c == '\u2028'
+              || c == '\u2029') {
             sb.append(String.format("\\u%04x", (int) c));
           } else {
             sb.append(c);

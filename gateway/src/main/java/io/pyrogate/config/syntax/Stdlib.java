@@ -175,14 +175,23 @@ final class Stdlib {
     }
 
     Value decoded(boolean url) {
+      return parsed("", s -> new StringValue(Base64.decode(s, url), position()));
+    }
+
+    /**
+     * The one string argument read by {@code read}; a reference stays one, and what {@code read}
+     * refuses (an IllegalArgumentException) is reported on the argument as {@code name: } {@code
+     * failurePrefix} and the refusal's message.
+     */
+    Value parsed(String failurePrefix, Function<String, Value> read) {
       ReferenceValue ref = referenceIn();
       if (ref != null) {
         return ref;
       }
       try {
-        return new StringValue(Base64.decode(stringArg(0), url), position());
+        return read.apply(stringArg(0));
       } catch (IllegalArgumentException e) {
-        throw fail(argPosition(0), name + ": " + e.getMessage());
+        throw fail(argPosition(0), name + ": " + failurePrefix + e.getMessage());
       }
     }
   }
@@ -295,32 +304,12 @@ final class Stdlib {
         "encoding.url_decode",
         1,
         1,
-        c -> {
-          ReferenceValue ref = c.referenceIn();
-          if (ref != null) {
-            return ref;
-          }
-          try {
-            return new StringValue(Url.queryUnescape(c.stringArg(0)), c.position());
-          } catch (IllegalArgumentException e) {
-            throw c.fail(c.argPosition(0), c.name() + ": " + e.getMessage());
-          }
-        });
+        c -> c.parsed("", s -> new StringValue(Url.queryUnescape(s), c.position())));
     define(
         "encoding.from_json",
         1,
         1,
-        c -> {
-          ReferenceValue ref = c.referenceIn();
-          if (ref != null) {
-            return ref;
-          }
-          try {
-            return Json.parse(c.stringArg(0), c.position());
-          } catch (IllegalArgumentException e) {
-            throw c.fail(c.argPosition(0), c.name() + ": invalid JSON: " + e.getMessage());
-          }
-        },
+        c -> c.parsed("invalid JSON: ", s -> Json.parse(s, c.position())),
         "json_decode");
     define(
         "encoding.to_json",

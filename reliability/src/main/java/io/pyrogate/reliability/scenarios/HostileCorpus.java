@@ -63,9 +63,7 @@ final class HostileCorpus {
             true,
             96,
             i ->
-                new HttpLoad.Request(
-                    null,
-                    "bad tenant",
+                request(
                     PUSH,
                     Map.of(
                         "Content-Type",
@@ -168,18 +166,14 @@ final class HostileCorpus {
             "body not a PushRequest",
             true,
             60,
-            i ->
-                new HttpLoad.Request(
-                    null, "body not a PushRequest", PUSH, PROTO, garbage(random, 100 + i))));
+            i -> request(PUSH, PROTO, garbage(random, 100 + i))));
     k.add(
         new Kind(
             "malformed JSON",
             true,
             40,
             i ->
-                new HttpLoad.Request(
-                    null,
-                    "malformed JSON",
+                request(
                     PUSH,
                     Map.of("Content-Type", "application/json"),
                     utf8("{\"series\": [{\"labels\": [" + i))));
@@ -189,9 +183,7 @@ final class HostileCorpus {
             true,
             40,
             i ->
-                new HttpLoad.Request(
-                    null,
-                    "Content-Encoding gzip, body not gzip",
+                request(
                     PUSH,
                     Map.of("Content-Type", "application/proto", "Content-Encoding", "gzip"),
                     valid(pprof))));
@@ -201,9 +193,7 @@ final class HostileCorpus {
             true,
             30,
             i ->
-                new HttpLoad.Request(
-                    null,
-                    "unsupported Content-Encoding (501)",
+                request(
                     PUSH,
                     Map.of("Content-Type", "application/proto", "Content-Encoding", "br"),
                     valid(pprof))));
@@ -212,42 +202,26 @@ final class HostileCorpus {
             "unsupported Content-Type",
             true,
             30,
-            i ->
-                new HttpLoad.Request(
-                    null,
-                    "unsupported Content-Type",
-                    PUSH,
-                    Map.of("Content-Type", "text/plain"),
-                    valid(pprof))));
+            i -> request(PUSH, Map.of("Content-Type", "text/plain"), valid(pprof))));
     k.add(
         new Kind(
-            "body over 16 MiB",
-            true,
-            2,
-            i ->
-                new HttpLoad.Request(
-                    null, "body over 16 MiB", PUSH, PROTO, new byte[17 * 1024 * 1024])));
+            "body over 16 MiB", true, 2, i -> request(PUSH, PROTO, new byte[17 * 1024 * 1024])));
     k.add(
         new Kind(
             "/ingest name with a space",
             true,
             40,
             i ->
-                new HttpLoad.Request(
-                    null,
-                    "/ingest name with a space",
+                request(
                     "/ingest?name=my%20app.cpu&format=folded",
-                    Map.of("Content-Type", "binary/octet-stream"),
-                    utf8("foo;bar 1\n"))));
+                    Map.of("Content-Type", "binary/octet-stream"), utf8("foo;bar 1\n"))));
     k.add(
         new Kind(
             "/ingest empty body",
             true,
             40,
             i ->
-                new HttpLoad.Request(
-                    null,
-                    "/ingest empty body",
+                request(
                     "/ingest?name=app.cpu&format=folded",
                     Map.of("Content-Type", "binary/octet-stream"),
                     new byte[0])));
@@ -257,9 +231,7 @@ final class HostileCorpus {
             true,
             40,
             i ->
-                new HttpLoad.Request(
-                    null,
-                    "/ingest multipart without boundary",
+                request(
                     "/ingest?name=app.cpu",
                     Map.of("Content-Type", "multipart/form-data"),
                     utf8("--x\r\n\r\nnothing\r\n--x--\r\n"))));
@@ -285,7 +257,12 @@ final class HostileCorpus {
   }
 
   private static HttpLoad.Request push(byte[] body) {
-    return new HttpLoad.Request(null, "push", PUSH, PROTO, body);
+    return request(PUSH, PROTO, body);
+  }
+
+  /** A case of a kind; {@link #requests} names it after its kind. */
+  private static HttpLoad.Request request(String path, Map<String, String> headers, byte[] body) {
+    return new HttpLoad.Request(null, null, path, headers, body);
   }
 
   /** A valid push request without a {@code rel_id}: hostile only by its headers. */

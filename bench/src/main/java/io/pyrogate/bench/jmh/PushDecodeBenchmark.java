@@ -1,17 +1,20 @@
-package io.pyrogate.ingest;
+package io.pyrogate.bench.jmh;
 
 import com.google.protobuf.ByteString;
 import io.pyrogate.bench.Payloads;
+import io.pyrogate.ingest.PushDecoder;
 import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.pyrogate.proto.push.v1.RawSample;
 import io.pyrogate.pyroscope.ProfileEnvelope;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -23,8 +26,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * What ingest does with every push body: {@code PushDecoder.decode} (optional gunzip, parse, the
  * envelope check of each raw profile, validate the series labels), and the envelope check alone on
- * a gzipped and on a plain pprof (its cost per profile). It lives in the gateway's package because
- * the decoder is package-private.
+ * a gzipped and on a plain pprof (its cost per profile).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,8 +46,8 @@ public class PushDecodeBenchmark {
             Path.of(System.getProperty("bench.payloads", "bench/target/bench/payloads")),
             50 * 1024);
     body = payloads.push(0).toByteArray();
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
       gz.write(body);
     }
     gzipped = out.toByteArray();
