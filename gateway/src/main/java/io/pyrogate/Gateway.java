@@ -9,6 +9,7 @@ import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.ops.Health;
 import io.pyrogate.ops.ManagementVerticle;
 import io.pyrogate.ops.Metrics;
+import io.pyrogate.ops.VertxHttpMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -69,7 +70,8 @@ public final class Gateway implements AutoCloseable {
   private Gateway() {
     // Netty's epoll transport where it is available (Linux x86-64), NIO elsewhere: less CPU per
     // request.
-    this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    this.vertx =
+        VertxHttpMetrics.create(new VertxOptions().setPreferNativeTransport(true), metrics);
     this.kafka = new KafkaRuntime(vertx);
   }
 
@@ -112,8 +114,10 @@ public final class Gateway implements AutoCloseable {
               source == null ? null : () -> reloadFromSource().describe(),
               metrics);
       await(vertx.deployVerticle(management));
+      metrics.ready(() -> health.notReady().isEmpty());
 
       kafka.start(config.kafka(), options.storagePath(), options.ingestInstances(), health);
+      kafka.producers().meteredBy(metrics.kafkaClient("pyrogate", ""));
       reconciler = new Reconciler(vertx, kafka, metrics, health, options.ingestInstances());
       reconciler.start(config);
       kafka.watch();
