@@ -14,6 +14,7 @@ import io.pyrogate.config.WriteComponent;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shipped Grafana dashboard and Prometheus rules: the rules are valid and behave as their unit
@@ -91,6 +93,25 @@ class DeployArtifactsTest {
         "promtool is not on the PATH (Debian package prometheus; scripts/test installs it)");
     assertThat(run("promtool", "check", "rules", RULES.toString())).contains("SUCCESS");
     assertThat(run("promtool", "test", "rules", RULE_TESTS.toString())).contains("SUCCESS");
+  }
+
+  @Test
+  void promtoolParsesEveryQueryOfTheDashboard(@TempDir Path dir) throws Exception {
+    assumeTrue(
+        onPath("promtool"),
+        "promtool is not on the PATH (Debian package prometheus; scripts/test installs it)");
+    // Each panel query as a recording rule: promtool check rules parses its PromQL.
+    StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+    List<String> exprs =
+        dashboardExpressions().stream().filter(e -> !e.startsWith("label_values")).toList();
+    for (int i = 0; i < exprs.size(); i++) {
+      String promql = exprs.get(i).replace("$__rate_interval", "5m");
+      rules.append("      - record: dashboard_query_").append(i).append('\n');
+      rules.append("        expr: ").append(Json.encode(promql)).append('\n');
+    }
+    Path file = Files.writeString(dir.resolve("dashboard-queries.yaml"), rules);
+    assertThat(run("promtool", "check", "rules", file.toString()))
+        .contains("SUCCESS: " + exprs.size() + " rules found");
   }
 
   @Test
