@@ -158,21 +158,25 @@ public final class Metrics {
 
   /**
    * The {@code retention.ms} of a write component's topic (-1: forever), served in seconds, +Inf
-   * for forever.
+   * for forever, NaN before it was first read.
    */
   public AtomicLong topicRetentionMs(String writeLabel, String topic) {
     String component = "pyroscope.write." + writeLabel;
     return gaugeValues.computeIfAbsent(
         "pyrogate.topic.retention|" + component + "|" + topic,
         k -> {
-          AtomicLong ms = new AtomicLong();
+          // NaN until first read: a retention of 0 would make every undelivered profile look late.
+          AtomicLong ms = new AtomicLong(Long.MIN_VALUE);
           Gauge.builder(
                   "pyrogate.topic.retention.seconds",
                   ms,
-                  m -> m.get() < 0 ? Double.POSITIVE_INFINITY : m.get() / 1000.0)
+                  m ->
+                      m.get() == Long.MIN_VALUE
+                          ? Double.NaN
+                          : m.get() < 0 ? Double.POSITIVE_INFINITY : m.get() / 1000.0)
               .description(
                   "How long Kafka keeps the topic's profiles (retention.ms), +Inf for forever;"
-                      + " 0 until first read")
+                      + " NaN until first read")
               .tags("component_id", component, "topic", topic)
               .register(registry);
           return ms;
