@@ -9,6 +9,7 @@ import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.ops.Health;
 import io.pyrogate.ops.ManagementVerticle;
 import io.pyrogate.ops.Metrics;
+import io.pyrogate.ops.VertxHttpMetrics;
 import io.pyrogate.ops.status.EndpointBoard;
 import io.pyrogate.ops.status.ReloadHistory;
 import io.pyrogate.ops.status.StatusService;
@@ -76,7 +77,8 @@ public final class Gateway implements AutoCloseable {
   private Gateway() {
     // Netty's epoll transport where it is available (Linux x86-64), NIO elsewhere: less CPU per
     // request.
-    this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    this.vertx =
+        VertxHttpMetrics.create(new VertxOptions().setPreferNativeTransport(true), metrics);
     this.kafka = new KafkaRuntime(vertx);
     this.status =
         new StatusService(
@@ -131,8 +133,10 @@ public final class Gateway implements AutoCloseable {
               status);
       reloads.started(config);
       await(vertx.deployVerticle(management));
+      metrics.ready(() -> health.notReady().isEmpty());
 
       kafka.start(config.kafka(), options.storagePath(), options.ingestInstances(), health);
+      kafka.producers().meteredBy(metrics.kafkaClient("pyrogate", ""));
       reconciler =
           new Reconciler(vertx, kafka, metrics, health, options.ingestInstances(), endpointBoard);
       reconciler.start(config);

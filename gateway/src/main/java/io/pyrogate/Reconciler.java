@@ -134,12 +134,12 @@ final class Reconciler {
     this.clients = kafka.clients();
     this.topics = new Topics(kafka.admin(), this.kafka);
     this.producers = kafka.producers();
-    this.lag = new GroupLag(vertx, kafka.admin());
+    this.lag = new GroupLag(vertx, kafka.admin(), clients.consumer("pyrogate-lag-reader"));
     this.metrics = metrics;
     this.availability = availability;
     this.ingestInstances = ingestInstances;
     this.endpointBoard = endpointBoard;
-    metrics.ingestInflight(inflight::used);
+    metrics.ingestInflight(inflight::used, inflight.capacity());
   }
 
   /** From nothing to {@code config}: topics, then delivery, then ingest. */
@@ -377,7 +377,14 @@ final class Reconciler {
       String topic = Topics.writeTopic(kafka, key.write());
       Metrics.EndpointMetrics endpointMetrics =
           metrics.endpoint(key.write(), spec.endpoint().url().toString());
-      lag.track(group(key), topic, endpointMetrics.lagRecords());
+      lag.track(
+          group(key),
+          topic,
+          component(key),
+          new GroupLag.Gauges(
+              endpointMetrics.lagRecords(),
+              endpointMetrics.oldestUndeliveredMs(),
+              metrics.topicRetentionMs(key.write(), topic)));
       EndpointVerticle verticle =
           new EndpointVerticle(
               applying.write(key.write()).orElseThrow(),

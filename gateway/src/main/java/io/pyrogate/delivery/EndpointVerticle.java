@@ -161,6 +161,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
             new ConsumerWindow.Gauges(metrics.windowBytes(), metrics.windowRecords()),
             describe());
     window.onRevoked(queue::dropReleased);
+    window.meteredBy(metrics.kafkaClient());
     return window
         .start(this::accept, (d, e) -> deadLetter(Send.of(d, null), d, "malformed record: " + e, 0))
         .onSuccess(

@@ -336,8 +336,16 @@ public final class HttpIngestVerticle extends VerticleBase {
     ctx.next();
   }
 
+  /**
+   * The route label of a request: "push", "ingest", or "unknown" for a path neither serves (a
+   * scanner, a typo), so its 404s do not count as failed ingests.
+   */
   private static String route(RoutingContext ctx) {
-    return PyroscopeHttp.PUSH_PATH.equals(ctx.request().path()) ? "push" : "ingest";
+    String path = ctx.request().path();
+    if (PyroscopeHttp.PUSH_PATH.equals(path)) {
+      return "push";
+    }
+    return INGEST_PATHS.contains(path) ? "ingest" : "unknown";
   }
 
   /**

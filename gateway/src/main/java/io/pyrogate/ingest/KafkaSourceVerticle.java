@@ -105,6 +105,7 @@ public final class KafkaSourceVerticle extends VerticleBase {
             new ConsumerWindow.Limits(WINDOW_BYTES, WINDOW_RECORDS, STOP_GRACE),
             ConsumerWindow.Gauges.none(),
             describe());
+    window.meteredBy(metrics.kafkaClient());
     return window
         .start(this::accept, (held, e) -> deadLetter(held, e.toString(), 1))
         .onSuccess(v -> LOG.info("{}: consuming {}", describe(), component.topics()));

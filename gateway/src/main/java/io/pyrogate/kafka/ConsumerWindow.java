@@ -127,6 +127,8 @@ public final class ConsumerWindow {
   private boolean stopping;
   private Promise<Void> drained;
   private Runnable onRevoked = () -> {};
+  private KafkaClientMeters meters = KafkaClientMeters.none();
+  private KafkaClientMeters.Binding metered;
 
   /**
    * @param name how log lines name the consumer
@@ -155,6 +157,11 @@ public final class ConsumerWindow {
     this.onRevoked = listener;
   }
 
+  /** Serves the consumer's own metrics with {@code meters}' tags while it runs; before start. */
+  public void meteredBy(KafkaClientMeters meters) {
+    this.meters = meters;
+  }
+
   /**
    * Subscribes; every record that arrives is held and handed to {@code handler}. Should the handler
    * throw, the record goes to {@code failed} (e.g. to be dead-lettered) unless the handler released
@@ -164,6 +171,7 @@ public final class ConsumerWindow {
     consumer =
         KafkaReadStream.create(vertx, new HashMap<>(consumerConfig), String.class, byte[].class);
     consumer.exceptionHandler(e -> LOG.warn("{}: Kafka consumer error: {}", name, e.getMessage()));
+    metered = meters.bind(consumer.unwrap());
     offsets = new OffsetCommitter(vertx, consumer, name);
     consumer.partitionsAssignedHandler(this::assigned);
     consumer.partitionsRevokedHandler(this::revoked);
@@ -273,7 +281,11 @@ public final class ConsumerWindow {
               vertx.cancelTimer(timer);
               return offsets.commitNow();
             })
-        .eventually(() -> consumer.close());
+        .eventually(
+            () -> {
+              metered.close();
+              return consumer.close();
+            });
   }
 
   private void assigned(Set<TopicPartition> partitions) {

@@ -37,6 +37,7 @@ public final class Producers {
   private final List<Slot> slots = new ArrayList<>();
   private final AtomicInteger nextSlot = new AtomicInteger();
   private final ThreadLocal<Slot> mine;
+  private final List<KafkaClientMeters.Binding> metered = new ArrayList<>();
 
   /** One producer and the thread its sends run on. */
   private record Slot(KafkaProducer<String, byte[]> producer, ExecutorService sender) {}
@@ -64,6 +65,11 @@ public final class Producers {
     mine =
         ThreadLocal.withInitial(
             () -> slots.get(Math.floorMod(nextSlot.getAndIncrement(), slots.size())));
+  }
+
+  /** Serves every producer's own metrics with {@code meters}' tags until {@link #close}. */
+  public void meteredBy(KafkaClientMeters meters) {
+    slots.forEach(slot -> metered.add(meters.bind(slot.producer())));
   }
 
   /**
@@ -132,6 +138,7 @@ public final class Producers {
    * timeoutMs} for each.
    */
   public Future<Void> close(long timeoutMs) {
+    metered.forEach(KafkaClientMeters.Binding::close);
     List<Future<Void>> closed = new ArrayList<>();
     for (Slot slot : slots) {
       Promise<Void> done = Promise.promise();

@@ -10,13 +10,16 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pyrogate.Version;
 import io.pyrogate.config.Redact;
+import io.pyrogate.kafka.KafkaClientMeters;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -42,11 +45,16 @@ public final class Metrics {
   private final Map<String, AtomicLong> gaugeValues = new ConcurrentHashMap<>();
 
   public Metrics() {
+    registry.config().meterFilter(VertxHttpMetrics.FILTER);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+    Gauge.builder("pyrogate.build.info", () -> 1)
+        .description("1, labelled with the version and commit pyrogate was built from")
+        .tags("version", Version.get(), "commit", Version.commit())
+        .register(registry);
   }
 
   /** The Prometheus text exposition of every meter. */
@@ -122,7 +130,67 @@ public final class Metrics {
             "pyrogate.endpoint.last.success.timestamp.seconds",
             "When the endpoint last accepted a request (Unix time)",
             component,
-            endpoint));
+            endpoint),
+        oldestUndelivered(component, endpoint),
+        kafkaClient(component, endpoint));
+  }
+
+  /**
+   * The timestamp (Unix ms) of the endpoint's oldest undelivered record, 0 when none is; served as
+   * its age in seconds at the time of the scrape.
+   */
+  private AtomicLong oldestUndelivered(String component, String endpoint) {
+    return gaugeValues.computeIfAbsent(
+        "pyrogate.endpoint.oldest.undelivered|" + component + "|" + endpoint,
+        k -> {
+          AtomicLong timestampMs = new AtomicLong();
+          Gauge.builder(
+                  "pyrogate.endpoint.oldest.undelivered.seconds",
+                  timestampMs,
+                  t ->
+                      t.get() == 0 ? 0 : Math.max(0, System.currentTimeMillis() - t.get()) / 1000.0)
+              .description(
+                  "Age of the oldest profile in the topic not yet delivered to the endpoint (nor"
+                      + " dead-lettered), 0 when none is")
+              .tags("component_id", component, "endpoint", endpoint)
+              .register(registry);
+          return timestampMs;
+        });
+  }
+
+  /**
+   * The {@code retention.ms} of a write component's topic (-1: forever), served in seconds, +Inf
+   * for forever, NaN before it was first read.
+   */
+  public AtomicLong topicRetentionMs(String writeLabel, String topic) {
+    String component = "pyroscope.write." + writeLabel;
+    return gaugeValues.computeIfAbsent(
+        "pyrogate.topic.retention|" + component + "|" + topic,
+        k -> {
+          // NaN until first read: a retention of 0 would make every undelivered profile look late.
+          AtomicLong ms = new AtomicLong(Long.MIN_VALUE);
+          Gauge.builder(
+                  "pyrogate.topic.retention.seconds",
+                  ms,
+                  m ->
+                      m.get() == Long.MIN_VALUE
+                          ? Double.NaN
+                          : m.get() < 0 ? Double.POSITIVE_INFINITY : m.get() / 1000.0)
+              .description(
+                  "How long Kafka keeps the topic's profiles (retention.ms), +Inf for forever;"
+                      + " NaN until first read")
+              .tags("component_id", component, "topic", topic)
+              .register(registry);
+          return ms;
+        });
+  }
+
+  /**
+   * The meters of a Kafka client working for {@code componentId} ({@code endpoint} empty but for an
+   * endpoint's consumer).
+   */
+  public KafkaClientMeters kafkaClient(String componentId, String endpoint) {
+    return new KafkaClientMeters(registry, componentId, endpoint);
   }
 
   private Map<String, AtomicLong> states(String component, String endpoint) {
@@ -164,10 +232,23 @@ public final class Metrics {
     return new IngestMetrics(registry, componentId);
   }
 
-  /** Bytes waiting for Kafka's acknowledgement at ingest, over all receivers. */
-  public void ingestInflight(Supplier<Number> bytes) {
+  /**
+   * Bytes waiting for Kafka's acknowledgement at ingest, over all receivers, and the most there may
+   * be.
+   */
+  public void ingestInflight(Supplier<Number> bytes, long limit) {
     Gauge.builder("pyrogate.ingest.inflight.bytes", bytes)
         .description("Bytes of accepted requests waiting for Kafka's acknowledgement")
+        .register(registry);
+    Gauge.builder("pyrogate.ingest.inflight.limit.bytes", () -> limit)
+        .description("The most bytes ingest holds in flight; more is answered with 429")
+        .register(registry);
+  }
+
+  /** 1 while pyrogate is ready ({@code /-/ready} answers 200), 0 otherwise. */
+  public void ready(BooleanSupplier ready) {
+    Gauge.builder("pyrogate.ready", () -> ready.getAsBoolean() ? 1 : 0)
+        .description("1 while pyrogate is ready (/-/ready answers 200), 0 otherwise")
         .register(registry);
   }
 
@@ -197,7 +278,9 @@ public final class Metrics {
       AtomicLong up,
       Map<String, AtomicLong> states,
       AtomicLong nextAttemptSeconds,
-      AtomicLong lastSuccessSeconds) {}
+      AtomicLong lastSuccessSeconds,
+      AtomicLong oldestUndeliveredMs,
+      KafkaClientMeters kafkaClient) {}
 
   /** The meters of one receiving component; each meter is looked up once, not on every request. */
   public static final class IngestMetrics {
@@ -211,6 +294,11 @@ public final class Metrics {
     IngestMetrics(PrometheusMeterRegistry registry, String component) {
       this.registry = registry;
       this.component = component;
+    }
+
+    /** The meters of the component's Kafka consumer (a {@code pyroscope.receive_kafka}'s). */
+    public KafkaClientMeters kafkaClient() {
+      return new KafkaClientMeters(registry, component, "");
     }
 
     /**
