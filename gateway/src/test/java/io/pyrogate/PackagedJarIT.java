@@ -354,7 +354,6 @@ class PackagedJarIT {
   private static List<String> runCommand(Path config, int management, Path dir) {
     return List.of(
         javaBinary(),
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
         "-jar",
         System.getProperty("pyrogate.jar"),
         "run",

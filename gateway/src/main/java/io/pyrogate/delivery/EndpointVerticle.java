@@ -6,6 +6,7 @@ import io.pyrogate.config.WriteComponent;
 import io.pyrogate.kafka.ConsumerWindow;
 import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.Producers;
+import io.pyrogate.logging.ComponentLog;
 import io.pyrogate.ops.Metrics;
 import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.record.ProfileRecord;
@@ -20,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Delivers one endpoint of a {@code pyroscope.write} component from the component's topic, in the
@@ -48,7 +47,6 @@ import org.slf4j.LoggerFactory;
  * cannot pass for an outage: the other records show the endpoint serving.
  */
 public final class EndpointVerticle extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(EndpointVerticle.class);
   static final long WINDOW_BYTES = 16L * 1024 * 1024;
   public static final int WINDOW_RECORDS = 256;
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
@@ -63,6 +61,7 @@ public final class EndpointVerticle extends VerticleBase {
   private final RetryPolicy retryPolicy;
   private final EndpointClients.Settings settings;
   private final EndpointHealth health;
+  private final ComponentLog log;
 
   private Batcher batcher;
   private SendQueue queue;
@@ -104,6 +103,9 @@ public final class EndpointVerticle extends VerticleBase {
     this.metrics = metrics;
     this.settings = settings;
     this.writeLabel = write.label();
+    this.log =
+        ComponentLog.of(EndpointVerticle.class, "pyroscope.write." + writeLabel)
+            .endpoint(endpoint.name());
     this.preparer = new RecordPreparer(write.externalLabels());
     this.endpoint = endpoint;
     this.topic = topic;
@@ -152,7 +154,7 @@ public final class EndpointVerticle extends VerticleBase {
         .start(this::accept, (d, e) -> deadLetter(Send.of(d, null), d, "malformed record: " + e, 0))
         .onSuccess(
             v ->
-                LOG.info(
+                log.info(
                     "{}: delivering from {}{}",
                     describe(),
                     topic,
@@ -263,7 +265,7 @@ public final class EndpointVerticle extends VerticleBase {
     if (outcome.delivered()) {
       long outageSince = health.snapshot().sinceMillis();
       if (health.delivered(s.sentAt)) {
-        LOG.info(
+        log.info(
             "{}: delivering again after {} s in outage",
             describe(),
             (settings.clockMillis().getAsLong() - outageSince) / 1000);
@@ -275,7 +277,7 @@ public final class EndpointVerticle extends VerticleBase {
     RetryPolicy.Failure f = outcome.failure();
     if (!retryPolicy.retryable(f)) {
       if (health.refused(f, s.sentAt)) {
-        LOG.info("{}: answering again after an outage", describe());
+        log.info("{}: answering again after an outage", describe());
       }
       publishHealth();
       if (s.deliveries.size() > 1) {
@@ -298,7 +300,7 @@ public final class EndpointVerticle extends VerticleBase {
    */
   private void retry(Send s, RetryPolicy.Failure f) {
     if (health.failed(f, s.sentAt)) {
-      LOG.warn(
+      log.warn(
           "{}: endpoint in outage, probing it until it answers (no profile is dead-lettered meanwhile): {}",
           describe(),
           f.reason());
@@ -349,7 +351,7 @@ public final class EndpointVerticle extends VerticleBase {
    * ones reach the dead-letter topic.
    */
   private void split(Send batch, String reason) {
-    LOG.info(
+    log.info(
         "{}: batch of {} records failed ({}); sending them one by one",
         describe(),
         batch.deliveries.size(),
@@ -378,7 +380,7 @@ public final class EndpointVerticle extends VerticleBase {
               if (ar.succeeded()) {
                 metrics.droppedBytes().increment(d.size());
                 metrics.droppedProfiles().increment();
-                LOG.warn(
+                log.warn(
                     "{}: record {} moved to the dead-letter topic: {}",
                     describe(),
                     d.describe(),
@@ -387,7 +389,7 @@ public final class EndpointVerticle extends VerticleBase {
               } else if (stopping) {
                 window.giveBack(d);
               } else {
-                LOG.warn(
+                log.warn(
                     "{}: cannot write to the dead-letter topic, will retry: {}",
                     describe(),
                     ar.cause().getMessage());
