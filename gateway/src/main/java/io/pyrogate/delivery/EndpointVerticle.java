@@ -148,7 +148,8 @@ public final class EndpointVerticle extends VerticleBase {
             List.of(topic),
             new ConsumerWindow.Limits(WINDOW_BYTES, WINDOW_RECORDS, STOP_GRACE),
             new ConsumerWindow.Gauges(metrics.windowBytes(), metrics.windowRecords()),
-            describe());
+            describe(),
+            log);
     window.onRevoked(queue::dropReleased);
     return window
         .start(this::accept, (d, e) -> deadLetter(Send.of(d, null), d, "malformed record: " + e, 0))

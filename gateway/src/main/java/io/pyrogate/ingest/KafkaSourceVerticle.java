@@ -105,7 +105,8 @@ public final class KafkaSourceVerticle extends VerticleBase {
             component.topics(),
             new ConsumerWindow.Limits(WINDOW_BYTES, WINDOW_RECORDS, STOP_GRACE),
             ConsumerWindow.Gauges.none(),
-            describe());
+            describe(),
+            log);
     return window
         .start(this::accept, (held, e) -> deadLetter(held, e.toString(), 1))
         .onSuccess(v -> log.info("{}: consuming {}", describe(), component.topics()));
