@@ -120,7 +120,7 @@ public final class Gateway implements AutoCloseable {
     try {
       this.options = options;
       this.source = source;
-      LOG.info(
+      LOG.debug(
           "effective configuration (secrets redacted):\n{}",
           ConfigRenderer.render(config).stripTrailing());
       management =
@@ -139,7 +139,19 @@ public final class Gateway implements AutoCloseable {
       kafka.producers().meteredBy(metrics.kafkaClient("pyrogate", ""));
       reconciler =
           new Reconciler(vertx, kafka, metrics, health, options.ingestInstances(), endpointBoard);
-      reconciler.start(config);
+      try {
+        reconciler.start(config);
+      } catch (RuntimeException e) {
+        // The last line of a failed start names the servers rather than an admin call's timeout.
+        throw health.unavailable().isPresent()
+            ? new IllegalStateException(
+                "Kafka at "
+                    + String.join(",", kafka.settings().bootstrapServers())
+                    + " is unreachable: "
+                    + e.getMessage(),
+                e)
+            : e;
+      }
       kafka.watch();
       lifecycle.running();
       health.started();

@@ -4,9 +4,11 @@ import io.pyrogate.config.ConfigException;
 import io.pyrogate.config.ConfigLoader;
 import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.config.LoggingSettings;
 import io.pyrogate.config.Suggestions;
 import io.pyrogate.golang.Durations;
 import io.pyrogate.kafka.DeadLetterReplay;
+import io.pyrogate.logging.Logging;
 import io.pyrogate.ops.Reloader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -138,6 +140,20 @@ public final class Main {
                 + "default terminationGracePeriodSeconds of 30 (default: ${DEFAULT-VALUE})")
     String shutdownTimeout;
 
+    @Option(
+        names = "--log.level",
+        paramLabel = "LEVEL",
+        description =
+            "debug, info, warn or error; wins over the logging block's level (default: the block's, else info)")
+    LoggingSettings.Level logLevel;
+
+    @Option(
+        names = "--log.format",
+        paramLabel = "FORMAT",
+        description =
+            "logfmt or json; wins over the logging block's format (default: the block's, else logfmt)")
+    LoggingSettings.Format logFormat;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -165,6 +181,8 @@ public final class Main {
       if (loaded == null) {
         return EXIT_CONFIG;
       }
+      loaded = withLogFlags(loaded);
+      Logging.apply(loaded.logging());
       // Registered before start, so a SIGHUP while starting is ignored rather than ending the JVM.
       AtomicReference<Gateway> running = new AtomicReference<>();
       onSighup(() -> reloadOnSighup(running.get()));
@@ -180,9 +198,8 @@ public final class Main {
                     Runtime.getRuntime().availableProcessors()),
                 this::reread);
       } catch (RuntimeException e) {
+        LOG.debug("pyrogate could not start", e);
         LOG.error("pyrogate could not start: {}", e.getMessage());
-        err.println("pyrogate could not start: " + e.getMessage());
-        err.flush();
         return EXIT_STARTUP;
       }
       running.set(gateway);
@@ -216,7 +233,19 @@ public final class Main {
       if (!warnings.isEmpty()) {
         LOG.warn("{}", warnings.stripTrailing());
       }
-      return result.config();
+      return withLogFlags(result.config());
+    }
+
+    /** The --log.* flags win over the logging block, at start and at every reload. */
+    private GatewayConfig withLogFlags(GatewayConfig c) {
+      LoggingSettings logging = c.logging();
+      if (logLevel != null) {
+        logging = logging.withLevel(logLevel);
+      }
+      if (logFormat != null) {
+        logging = logging.withFormat(logFormat);
+      }
+      return c.withLogging(logging);
     }
 
     private void reloadOnSighup(Gateway gateway) {

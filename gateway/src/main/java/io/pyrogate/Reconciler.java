@@ -8,6 +8,7 @@ import io.pyrogate.config.ConfigRenderer;
 import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.config.LoggingSettings;
 import io.pyrogate.config.ReceiveHttpComponent;
 import io.pyrogate.config.ReceiveKafkaComponent;
 import io.pyrogate.config.WriteComponent;
@@ -22,6 +23,7 @@ import io.pyrogate.kafka.KafkaClients;
 import io.pyrogate.kafka.Producers;
 import io.pyrogate.kafka.TopicReceiver;
 import io.pyrogate.kafka.Topics;
+import io.pyrogate.logging.Logging;
 import io.pyrogate.ops.Metrics;
 import io.pyrogate.ops.status.EndpointBoard;
 import io.pyrogate.record.ProfileReceiver;
@@ -117,6 +119,9 @@ final class Reconciler {
   /** The configuration being applied. */
   private GatewayConfig applying;
 
+  /** The logging block in use (with the command line's flags). */
+  private LoggingSettings logging;
+
   /**
    * @param availability what the write components' receivers tell when Kafka fails a write
    * @param ingestInstances event-loop instances of each HTTP receiver
@@ -144,6 +149,7 @@ final class Reconciler {
 
   /** From nothing to {@code config}: topics, then delivery, then ingest. */
   void start(GatewayConfig config) {
+    logging = config.logging();
     apply(config, new Changes());
   }
 
@@ -174,6 +180,11 @@ final class Reconciler {
       LOG.error("configuration reload failed: {}; {}", e.getMessage(), applied);
       throw new IllegalStateException(e.getMessage() + "; " + applied, e);
     }
+    if (!next.logging().equals(logging)) {
+      logging = next.logging();
+      Logging.apply(logging);
+      changes.changed.add("logging");
+    }
     ReloadResult result = changes.result();
     if (result.unchanged()) {
       LOG.info("configuration reloaded: unchanged");
@@ -182,7 +193,7 @@ final class Reconciler {
           "configuration reloaded: {}; now {}",
           result.describe().replace("\n", "; "),
           next.summary());
-      LOG.info(
+      LOG.debug(
           "effective configuration (secrets redacted):\n{}",
           ConfigRenderer.render(next).stripTrailing());
     }

@@ -6,7 +6,11 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -72,8 +76,25 @@ public final class StorageLock implements AutoCloseable {
       return new StorageLock(file, channel, lock);
     } catch (IOException e) {
       closeQuietly(channel);
-      throw new IllegalStateException("cannot lock storage path " + dir + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot use storage path " + dir + " (--storage.path): " + reason(e), e);
     }
+  }
+
+  /** Why a file operation failed, in words: the JDK's messages are often just the path. */
+  private static String reason(IOException e) {
+    if (!(e instanceof FileSystemException f)) {
+      return e.toString();
+    }
+    String why =
+        f.getReason() != null
+            ? f.getReason()
+            : f instanceof AccessDeniedException
+                ? "permission denied"
+                : f instanceof FileAlreadyExistsException || f instanceof NotDirectoryException
+                    ? "not a directory"
+                    : f.getClass().getSimpleName();
+    return f.getFile() == null ? why : why + ": " + f.getFile();
   }
 
   /** The pid the holder wrote, or empty when it cannot be read. */

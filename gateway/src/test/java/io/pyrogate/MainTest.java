@@ -3,6 +3,7 @@ package io.pyrogate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.pyrogate.testing.LogCapture;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
 import java.io.IOException;
@@ -125,14 +126,19 @@ class MainTest {
                 .formatted(TestKafka.bootstrapServers()));
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress("127.0.0.1", 0));
-      int code =
-          run(
-              "run",
-              file.toString(),
-              "--server.http.listen-addr=127.0.0.1:" + taken.getLocalPort(),
-              "--storage.path=" + TestGateways.tempDir());
+      int code;
+      String logs;
+      try (LogCapture capture = LogCapture.atInfo()) {
+        code =
+            run(
+                "run",
+                file.toString(),
+                "--server.http.listen-addr=127.0.0.1:" + taken.getLocalPort(),
+                "--storage.path=" + TestGateways.tempDir());
+        logs = capture.text();
+      }
       assertThat(code).isEqualTo(2);
-      assertThat(err.toString())
+      assertThat(logs)
           .contains(
               "pyrogate could not start: cannot listen on --server.http.listen-addr 127.0.0.1:"
                   + taken.getLocalPort());

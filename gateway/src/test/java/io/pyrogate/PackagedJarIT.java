@@ -118,12 +118,13 @@ class PackagedJarIT {
         await()
             .atMost(Duration.ofSeconds(30))
             .until(() -> read(log).contains("configuration reload refused"));
+        // One log line per event: logfmt escapes the message's newlines and quotes.
         assertThat(read(log))
             .contains(
                 config
                     + ":"
                     + (head.lines().count() + 2)
-                    + ":5: error: unrecognized attribute \"urll\"");
+                    + ":5: error: unrecognized attribute \\\"urll\\\"");
         assertThat(process.isAlive()).isTrue();
 
         Files.writeString(
@@ -136,7 +137,7 @@ class PackagedJarIT {
                 () ->
                     read(log)
                         .contains(
-                            "configuration reloaded: added: pyroscope.write.staging endpoint \"b\""));
+                            "configuration reloaded: added: pyroscope.write.staging endpoint \\\"b\\\""));
 
         PushRequest request = Profiles.push("checkout", Profiles.jvmStacksPprof(1), Map.of());
         assertThat(TestGateways.push(ingest, request.toByteArray()).statusCode()).isEqualTo(200);
@@ -354,7 +355,6 @@ class PackagedJarIT {
   private static List<String> runCommand(Path config, int management, Path dir) {
     return List.of(
         javaBinary(),
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
         "-jar",
         System.getProperty("pyrogate.jar"),
         "run",

@@ -106,7 +106,7 @@ class SecretsAtDebugLevelTest {
       }
       String logs = Files.readString(log);
       assertThat(logs)
-          .contains("[DEBUG]")
+          .contains(" level=debug ")
           .contains("moved to the dead-letter topic")
           .contains("effective configuration")
           .contains("configuration reloaded");
@@ -135,11 +135,8 @@ class SecretsAtDebugLevelTest {
                 "-Xmx512m",
                 "-cp",
                 System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-Dorg.slf4j.simpleLogger.log.io.pyrogate=debug",
-                "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=debug",
-                "-Dorg.slf4j.simpleLogger.log.io.vertx=debug",
-                "-Dorg.slf4j.simpleLogger.log.io.netty=debug",
+                // Everything at debug, Kafka and Netty included, with stack traces.
+                "-Dlogback.configurationFile=" + debugEverything(storage.getParent()),
                 Main.class.getName(),
                 "run",
                 config.toString(),
@@ -153,6 +150,25 @@ class SecretsAtDebugLevelTest {
     b.environment().put("KAFKA_CERT", CLIENT.certPem());
     b.environment().put("KAFKA_KEY", CLIENT.keyPem());
     return b.start();
+  }
+
+  /** A logback configuration of the user's: every logger at debug, in pyrogate's logfmt lines. */
+  private static Path debugEverything(Path dir) throws IOException {
+    return Files.writeString(
+        dir.resolve("logback.xml"),
+        """
+        <configuration>
+          <appender name="stderr" class="ch.qos.logback.core.ConsoleAppender">
+            <target>System.err</target>
+            <encoder class="io.pyrogate.logging.LineEncoder">
+              <stackTraces>true</stackTraces>
+            </encoder>
+          </appender>
+          <root level="DEBUG">
+            <appender-ref ref="stderr"/>
+          </root>
+        </configuration>
+        """);
   }
 
   private static boolean ready(int management) {

@@ -133,7 +133,6 @@ class StopDeadlineProcessTest {
         new ProcessBuilder(
                 List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                     "-cp",
                     System.getProperty("java.class.path"),
                     Main.class.getName(),

@@ -83,10 +83,10 @@ public final class Pyrogate implements AutoCloseable {
       cmd.addAll(javaOpts);
       cmd.addAll(
           List.of(
-              "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
               "-jar",
               jar.toString(),
               "run",
+              "--log.level=warn",
               "--server.http.listen-addr=127.0.0.1:" + management,
               "--storage.path=" + dir.resolve("data"),
               config.toString()));

@@ -44,7 +44,6 @@ public final class ConfigLoader {
    */
   static final List<String> FOREIGN =
       List.of(
-          "logging",
           "tracing",
           "http",
           "livedebugging",
@@ -174,9 +173,9 @@ public final class ConfigLoader {
 
   /**
    * One decoding pass over the file: checks the top-level blocks and component labels, hands each
-   * block to its decoder ({@link KafkaBlockDecoder}, {@link WriteDecoder}, {@link
-   * ReceiveHttpDecoder}, {@link ReceiveKafkaDecoder}) and resolves every forward_to once all write
-   * components are known.
+   * block to its decoder ({@link KafkaBlockDecoder}, {@link LoggingDecoder}, {@link WriteDecoder},
+   * {@link ReceiveHttpDecoder}, {@link ReceiveKafkaDecoder}) and resolves every forward_to once all
+   * write components are known.
    */
   private static final class Decoder {
     private final BlockReader.Context ctx;
@@ -191,6 +190,8 @@ public final class ConfigLoader {
     GatewayConfig decode(Body body) {
       KafkaSettings kafka = null;
       Position kafkaAt = null;
+      LoggingSettings logging = null;
+      Position loggingAt = null;
       List<WriteComponent> writes = new ArrayList<>();
       List<Position> writePositions = new ArrayList<>();
       List<ReceiveHttpComponent> receivers = new ArrayList<>();
@@ -221,6 +222,18 @@ public final class ConfigLoader {
           }
           kafkaAt = b.position();
           kafka = KafkaBlockDecoder.read(b, ctx);
+        } else if (name.equals("logging")) {
+          if (b.label() != null) {
+            diags.error(b.labelPosition(), "block \"logging\" does not take a label");
+          }
+          if (logging != null) {
+            diags.error(
+                b.position(),
+                "block \"logging\" may only be specified once (first at " + loggingAt + ")");
+            continue;
+          }
+          loggingAt = b.position();
+          logging = LoggingDecoder.read(b, ctx);
         } else if (COMPONENTS.contains(name)) {
           if (b.label() == null) {
             diags.error(
@@ -275,6 +288,7 @@ public final class ConfigLoader {
                       name,
                       List.of(
                           "kafka",
+                          "logging",
                           "pyroscope.write",
                           "pyroscope.receive_http",
                           "pyroscope.receive_kafka")));
@@ -295,7 +309,11 @@ public final class ConfigLoader {
             sources.get(i).withForwardTo(resolveForwardTo(sourceForwarding.get(i), writeLabels)));
       }
       return new GatewayConfig(
-          kafka == null ? KafkaSettings.defaults() : kafka, receivers, sources, writes);
+          kafka == null ? KafkaSettings.defaults() : kafka,
+          receivers,
+          sources,
+          writes,
+          logging == null ? LoggingSettings.defaults() : logging);
     }
 
     /** The forward_to of a receiving component, resolved once every write component is known. */

@@ -11,11 +11,26 @@ public record GatewayConfig(
     KafkaSettings kafka,
     List<ReceiveHttpComponent> receivers,
     List<ReceiveKafkaComponent> kafkaSources,
-    List<WriteComponent> writes) {
+    List<WriteComponent> writes,
+    LoggingSettings logging) {
   public GatewayConfig {
     receivers = List.copyOf(receivers);
     kafkaSources = List.copyOf(kafkaSources);
     writes = List.copyOf(writes);
+  }
+
+  /** With Alloy's default logging. */
+  public GatewayConfig(
+      KafkaSettings kafka,
+      List<ReceiveHttpComponent> receivers,
+      List<ReceiveKafkaComponent> kafkaSources,
+      List<WriteComponent> writes) {
+    this(kafka, receivers, kafkaSources, writes, LoggingSettings.defaults());
+  }
+
+  /** The same configuration logging with {@code settings}. */
+  public GatewayConfig withLogging(LoggingSettings settings) {
+    return new GatewayConfig(kafka, receivers, kafkaSources, writes, settings);
   }
 
   /** Without Kafka sources. */

@@ -6,6 +6,7 @@ import io.pyrogate.config.WriteComponent;
 import io.pyrogate.kafka.ConsumerWindow;
 import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.Producers;
+import io.pyrogate.logging.ComponentLog;
 import io.pyrogate.ops.Metrics;
 import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.record.ProfileRecord;
@@ -20,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Delivers one endpoint of a {@code pyroscope.write} component from the component's topic, in the
@@ -48,7 +47,6 @@ import org.slf4j.LoggerFactory;
  * cannot pass for an outage: the other records show the endpoint serving.
  */
 public final class EndpointVerticle extends VerticleBase implements EndpointStatus {
-  private static final Logger LOG = LoggerFactory.getLogger(EndpointVerticle.class);
   static final long WINDOW_BYTES = 16L * 1024 * 1024;
   public static final int WINDOW_RECORDS = 256;
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
@@ -64,6 +62,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
   private final EndpointClients.Settings settings;
   private final EndpointHealth health;
   private final DeadLetterTally deadLetterReasons = new DeadLetterTally();
+  private final ComponentLog log;
 
   private Batcher batcher;
   private SendQueue queue;
@@ -105,6 +104,9 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
     this.metrics = metrics;
     this.settings = settings;
     this.writeLabel = write.label();
+    this.log =
+        ComponentLog.of(EndpointVerticle.class, "pyroscope.write." + writeLabel)
+            .endpoint(endpoint.name());
     this.preparer = new RecordPreparer(write.externalLabels());
     this.endpoint = endpoint;
     this.topic = topic;
@@ -159,14 +161,15 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
             List.of(topic),
             new ConsumerWindow.Limits(WINDOW_BYTES, WINDOW_RECORDS, STOP_GRACE),
             new ConsumerWindow.Gauges(metrics.windowBytes(), metrics.windowRecords()),
-            describe());
+            describe(),
+            log);
     window.onRevoked(queue::dropReleased);
     window.meteredBy(metrics.kafkaClient());
     return window
         .start(this::accept, (d, e) -> deadLetter(Send.of(d, null), d, "malformed record: " + e, 0))
         .onSuccess(
             v ->
-                LOG.info(
+                log.info(
                     "{}: delivering from {}{}",
                     describe(),
                     topic,
@@ -277,7 +280,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
     if (outcome.delivered()) {
       long outageSince = health.snapshot().sinceMillis();
       if (health.delivered(s.sentAt)) {
-        LOG.info(
+        log.info(
             "{}: delivering again after {} s in outage",
             describe(),
             (settings.clockMillis().getAsLong() - outageSince) / 1000);
@@ -289,7 +292,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
     RetryPolicy.Failure f = outcome.failure();
     if (!retryPolicy.retryable(f)) {
       if (health.refused(f, s.sentAt)) {
-        LOG.info("{}: answering again after an outage", describe());
+        log.info("{}: answering again after an outage", describe());
       }
       publishHealth();
       if (s.deliveries.size() > 1) {
@@ -312,7 +315,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
    */
   private void retry(Send s, RetryPolicy.Failure f) {
     if (health.failed(f, s.sentAt)) {
-      LOG.warn(
+      log.warn(
           "{}: endpoint in outage, probing it until it answers (no profile is dead-lettered meanwhile): {}",
           describe(),
           f.reason());
@@ -363,7 +366,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
    * ones reach the dead-letter topic.
    */
   private void split(Send batch, String reason) {
-    LOG.info(
+    log.info(
         "{}: batch of {} records failed ({}); sending them one by one",
         describe(),
         batch.deliveries.size(),
@@ -393,7 +396,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
                 metrics.droppedBytes().increment(d.size());
                 metrics.droppedProfiles().increment();
                 deadLetterReasons.record(reason);
-                LOG.warn(
+                log.warn(
                     "{}: record {} moved to the dead-letter topic: {}",
                     describe(),
                     d.describe(),
@@ -402,7 +405,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
               } else if (stopping) {
                 window.giveBack(d);
               } else {
-                LOG.warn(
+                log.warn(
                     "{}: cannot write to the dead-letter topic, will retry: {}",
                     describe(),
                     ar.cause().getMessage());

@@ -2,6 +2,7 @@ package io.pyrogate.ingest;
 
 import io.pyrogate.config.ReceiveHttpComponent;
 import io.pyrogate.kafka.KafkaDefaults;
+import io.pyrogate.logging.ComponentLog;
 import io.pyrogate.ops.Metrics;
 import io.pyrogate.pyroscope.PyroscopeHttp;
 import io.pyrogate.record.ProfileReceiver;
@@ -22,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@code pyroscope.receive_http} component: serves Pyroscope's ingestion API — {@code push.v1}
@@ -33,7 +32,6 @@ import org.slf4j.LoggerFactory;
  * share the port (one per core by default).
  */
 public final class HttpIngestVerticle extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(HttpIngestVerticle.class);
   public static final List<String> INGEST_PATHS =
       List.of(PyroscopeHttp.INGEST_PATH, "/pyroscope/ingest");
   private static final int RETRY_AFTER_SECONDS = 1;
@@ -48,6 +46,7 @@ public final class HttpIngestVerticle extends VerticleBase {
   private static final String RECEIVED_AT = "pyrogate.receivedAt";
 
   private final ReceiveHttpComponent component;
+  private final ComponentLog log;
   private final List<ProfileReceiver> receivers;
   private final InflightBytes inflight;
   private final ConnectionSlots slots;
@@ -68,6 +67,8 @@ public final class HttpIngestVerticle extends VerticleBase {
       ConnectionSlots slots,
       Metrics.IngestMetrics metrics) {
     this.component = component;
+    this.log =
+        ComponentLog.of(HttpIngestVerticle.class, "pyroscope.receive_http." + component.label());
     this.metrics = metrics;
     this.receivers = List.copyOf(receivers);
     this.inflight = inflight;
@@ -137,7 +138,7 @@ public final class HttpIngestVerticle extends VerticleBase {
    */
   private void limitConnections(HttpConnection connection) {
     if (!slots.admit(connection)) {
-      LOG.warn(
+      log.warn(
           "pyroscope.receive_http \"{}\": conn_limit of {} reached, closing a new connection from {}",
           component.label(),
           component.server().connLimit(),
@@ -382,7 +383,7 @@ public final class HttpIngestVerticle extends VerticleBase {
                   onStored.run();
                 }
               } else {
-                LOG.warn("profile not stored, answering 503: {}", result.cause().getMessage());
+                log.warn("profile not stored, answering 503: {}", result.cause().getMessage());
                 ConnectError.send(
                     ctx,
                     503,
@@ -430,11 +431,11 @@ public final class HttpIngestVerticle extends VerticleBase {
               + " bytes of profiles being received or waiting for Kafka; retry later",
           RETRY_AFTER_SECONDS);
     } else if (e instanceof BodyReader.AbandonedException) {
-      LOG.debug("request abandoned: {}", e.getMessage());
+      log.debug("request abandoned: {}", e.getMessage());
     } else if (ctx.response().ended()) {
-      LOG.debug("request failed after it was answered: {}", e.toString());
+      log.debug("request failed after it was answered: {}", e.toString());
     } else {
-      LOG.error("ingest request failed", e);
+      log.error("ingest request failed", e);
       ConnectError.send(ctx, 500, "internal", "internal error");
     }
   }
@@ -474,7 +475,7 @@ public final class HttpIngestVerticle extends VerticleBase {
               + component.server().readTimeout().toSeconds()
               + " s");
     } else {
-      LOG.error("ingest request failed", ctx.failure());
+      log.error("ingest request failed", ctx.failure());
       ConnectError.send(ctx, 500, "internal", "internal error");
     }
   }

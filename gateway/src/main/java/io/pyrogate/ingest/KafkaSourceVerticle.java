@@ -6,6 +6,7 @@ import io.pyrogate.delivery.RetryPolicy;
 import io.pyrogate.kafka.ConsumerWindow;
 import io.pyrogate.kafka.DeadLetters;
 import io.pyrogate.kafka.Producers;
+import io.pyrogate.logging.ComponentLog;
 import io.pyrogate.ops.Metrics;
 import io.pyrogate.pyroscope.PushRequests;
 import io.pyrogate.record.ProfileReceiver;
@@ -20,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@code pyroscope.receive_kafka} component: consumes users' topics and stores every record for
@@ -32,12 +31,12 @@ import org.slf4j.LoggerFactory;
  * consumer's partitions are paused (see {@link ConsumerWindow}).
  */
 public final class KafkaSourceVerticle extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(KafkaSourceVerticle.class);
   static final long WINDOW_BYTES = 16L * 1024 * 1024;
   static final int WINDOW_RECORDS = 1024;
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
   private final ReceiveKafkaComponent component;
+  private final ComponentLog log;
   private final Map<String, Object> consumerConfig;
   private final List<ProfileReceiver> targets;
   private final DeadLetters deadLetters;
@@ -75,6 +74,8 @@ public final class KafkaSourceVerticle extends VerticleBase {
       Metrics.IngestMetrics metrics,
       RetryPolicy retryPolicy) {
     this.component = component;
+    this.log =
+        ComponentLog.of(KafkaSourceVerticle.class, "pyroscope.receive_kafka." + component.label());
     this.metrics = metrics;
     this.consumerConfig = Map.copyOf(consumerConfig);
     this.targets = List.copyOf(targets);
@@ -104,11 +105,12 @@ public final class KafkaSourceVerticle extends VerticleBase {
             component.topics(),
             new ConsumerWindow.Limits(WINDOW_BYTES, WINDOW_RECORDS, STOP_GRACE),
             ConsumerWindow.Gauges.none(),
-            describe());
+            describe(),
+            log);
     window.meteredBy(metrics.kafkaClient());
     return window
         .start(this::accept, (held, e) -> deadLetter(held, e.toString(), 1))
-        .onSuccess(v -> LOG.info("{}: consuming {}", describe(), component.topics()));
+        .onSuccess(v -> log.info("{}: consuming {}", describe(), component.topics()));
   }
 
   @Override
@@ -166,7 +168,7 @@ public final class KafkaSourceVerticle extends VerticleBase {
               } else if (window.stopping()) {
                 window.giveBack(held);
               } else {
-                LOG.warn(
+                log.warn(
                     "{}: cannot store {} yet, retrying: {}",
                     describe(),
                     held.describe(),
@@ -201,7 +203,7 @@ public final class KafkaSourceVerticle extends VerticleBase {
             ar -> {
               if (ar.succeeded()) {
                 metrics.request("kafka", "dead_letter", held.size());
-                LOG.warn(
+                log.warn(
                     "{}: record {} moved to the dead-letter topic: {}",
                     describe(),
                     held.describe(),

@@ -1,5 +1,6 @@
 package io.pyrogate.kafka;
 
+import io.pyrogate.logging.ComponentLog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -17,8 +18,6 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The flow control of one Kafka consumer whose records are processed asynchronously (an endpoint's
@@ -43,7 +42,6 @@ import org.slf4j.LoggerFactory;
  * one is ignored ({@link Held#released()}), so the new owner alone decides their fate.
  */
 public final class ConsumerWindow {
-  private static final Logger LOG = LoggerFactory.getLogger(ConsumerWindow.class);
 
   /** One record in the window, from its arrival until it is done or given back. */
   public static final class Held {
@@ -111,6 +109,7 @@ public final class ConsumerWindow {
   private final Limits limits;
   private final Gauges gauges;
   private final String name;
+  private final ComponentLog log;
 
   /** Held records of each assigned partition, in arrival order. */
   private final Map<TopicPartition, Set<Held>> byPartition = new HashMap<>();
@@ -132,6 +131,7 @@ public final class ConsumerWindow {
 
   /**
    * @param name how log lines name the consumer
+   * @param log the log of the component (and endpoint) the consumer reads for
    */
   public ConsumerWindow(
       Vertx vertx,
@@ -139,13 +139,15 @@ public final class ConsumerWindow {
       Collection<String> topics,
       Limits limits,
       Gauges gauges,
-      String name) {
+      String name,
+      ComponentLog log) {
     this.vertx = vertx;
     this.consumerConfig = Map.copyOf(consumerConfig);
     this.topics = Set.copyOf(topics);
     this.limits = limits;
     this.gauges = gauges;
     this.name = name;
+    this.log = log;
   }
 
   /**
@@ -170,9 +172,9 @@ public final class ConsumerWindow {
   public Future<Void> start(Consumer<Held> handler, BiConsumer<Held, RuntimeException> failed) {
     consumer =
         KafkaReadStream.create(vertx, new HashMap<>(consumerConfig), String.class, byte[].class);
-    consumer.exceptionHandler(e -> LOG.warn("{}: Kafka consumer error: {}", name, e.getMessage()));
+    consumer.exceptionHandler(e -> log.warn("{}: Kafka consumer error: {}", name, e.getMessage()));
     metered = meters.bind(consumer.unwrap());
-    offsets = new OffsetCommitter(vertx, consumer, name);
+    offsets = new OffsetCommitter(vertx, consumer, name, log);
     consumer.partitionsAssignedHandler(this::assigned);
     consumer.partitionsRevokedHandler(this::revoked);
     consumer.handler(
@@ -194,7 +196,7 @@ public final class ConsumerWindow {
           try {
             handler.accept(h);
           } catch (RuntimeException e) {
-            LOG.error("{}: handling {} failed", name, h.describe(), e);
+            log.error("{}: handling {} failed", name, h.describe(), e);
             if (!h.released) {
               failed.accept(h, e);
             }
@@ -308,7 +310,7 @@ public final class ConsumerWindow {
     }
     if (takenAway > 0) {
       onRevoked.run();
-      LOG.info(
+      log.info(
           "{}: partitions {} revoked; {} records in them given back to their new owner",
           name,
           partitions,
@@ -355,7 +357,7 @@ public final class ConsumerWindow {
     (pause ? consumer.pause(all) : consumer.resume(all))
         .onFailure(
             e -> {
-              LOG.debug(
+              log.debug(
                   "{}: {} raced a rebalance, again: {}",
                   name,
                   pause ? "pause" : "resume",

@@ -78,6 +78,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new UncheckedIOException("cannot create Kafka data directory " + logDir, e);
     }
     int brokerPort = port == 0 ? freePort(host) : port;
+    requireFree(host, brokerPort);
     int controllerPort = freePort(host);
     KafkaConfig config =
         new KafkaConfig(properties(logDir, host, brokerPort, controllerPort), false);
@@ -276,6 +277,26 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  /**
+   * Fails at once with one line naming the address when something else listens there: the broker
+   * would say so only after formatting and starting, in a handful of stack traces.
+   */
+  private static void requireFree(String host, int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(host, port));
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "embedded Kafka cannot listen on "
+              + host
+              + ":"
+              + port
+              + " (kafka embedded_listen_address): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
   private static int freePort(String host) {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(true);
@@ -286,7 +307,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  static String rootMessage(Throwable t) {
+  /** The message of {@code t}'s root cause, or its class name when it has none. */
+  public static String rootMessage(Throwable t) {
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

@@ -1,5 +1,6 @@
 package io.pyrogate.kafka;
 
+import io.pyrogate.logging.ComponentLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
@@ -7,8 +8,6 @@ import java.util.Collection;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Commits, for one consumer, exactly the offsets whose records are done — never one still in flight
@@ -21,7 +20,6 @@ import org.slf4j.LoggerFactory;
  * was done in the last interval.
  */
 public final class OffsetCommitter {
-  private static final Logger LOG = LoggerFactory.getLogger(OffsetCommitter.class);
 
   /** Least time between two commits of one consumer. */
   public static final long INTERVAL_MS = 200;
@@ -29,6 +27,7 @@ public final class OffsetCommitter {
   private final Vertx vertx;
   private final KafkaReadStream<?, ?> consumer;
   private final String name;
+  private final ComponentLog log;
   private final OffsetTracker tracker = new OffsetTracker();
   private boolean committing;
   private boolean commitAgain;
@@ -38,11 +37,14 @@ public final class OffsetCommitter {
 
   /**
    * @param name how log lines name the consumer
+   * @param log the log of the component (and endpoint) the consumer reads for
    */
-  public OffsetCommitter(Vertx vertx, KafkaReadStream<?, ?> consumer, String name) {
+  public OffsetCommitter(
+      Vertx vertx, KafkaReadStream<?, ?> consumer, String name, ComponentLog log) {
     this.vertx = vertx;
     this.consumer = consumer;
     this.name = name;
+    this.log = log;
   }
 
   public void received(TopicPartition tp, long offset) {
@@ -122,7 +124,7 @@ public final class OffsetCommitter {
               if (ar.succeeded()) {
                 tracker.committed(offsets);
               } else {
-                LOG.warn(
+                log.warn(
                     "{}: offset commit failed (records will be delivered again): {}",
                     name,
                     ar.cause().getMessage());

@@ -2,14 +2,19 @@ package io.pyrogate.ops;
 
 import io.pyrogate.kafka.KafkaAvailability;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What /-/ready reports: ready only once every component is deployed and while Kafka answers.
  * Starts not ready; liveness (/-/healthy) is separate and only says the process serves HTTP. Ingest
  * consults the same Kafka state ({@link KafkaAvailability}), so it answers 503 exactly while
- * readiness names a Kafka problem.
+ * readiness names a Kafka problem. Logs Kafka becoming unreachable and reachable again, once each.
  */
 public final class Health implements KafkaAvailability {
+  private static final Logger LOG = LoggerFactory.getLogger(Health.class);
+  private final AtomicBoolean reportedUnreachable = new AtomicBoolean();
   private volatile String startup = "starting";
   private volatile String kafka = "Kafka not checked yet";
 
@@ -24,10 +29,16 @@ public final class Health implements KafkaAvailability {
 
   public void kafkaReachable() {
     kafka = null;
+    if (reportedUnreachable.compareAndSet(true, false)) {
+      LOG.info("Kafka reachable again");
+    }
   }
 
   public void kafkaUnreachable(String reason) {
     kafka = reason;
+    if (reportedUnreachable.compareAndSet(false, true)) {
+      LOG.warn("{}; not ready until it answers", reason);
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.pyrogate.ops;
 
+import io.pyrogate.kafka.EmbeddedKafka;
 import io.vertx.core.Vertx;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -45,8 +46,10 @@ public final class KafkaProbe implements AutoCloseable {
     try {
       admin.describeCluster().nodes().get(INTERVAL_MS, TimeUnit.MILLISECONDS);
       health.kafkaReachable();
-    } catch (ExecutionException | TimeoutException e) {
-      health.kafkaUnreachable("Kafka unreachable: " + e.getMessage());
+    } catch (ExecutionException e) {
+      health.kafkaUnreachable("Kafka unreachable: " + EmbeddedKafka.rootMessage(e));
+    } catch (TimeoutException e) {
+      health.kafkaUnreachable("Kafka unreachable: no answer within " + INTERVAL_MS + " ms");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

@@ -273,11 +273,57 @@ class ConfigLoaderTest {
         }
         """);
     assertThat(r.config().writes()).hasSize(1);
+    assertThat(r.config().logging().level()).isEqualTo(LoggingSettings.Level.DEBUG);
     assertThat(r.diagnostics().warnings())
         .extracting(Diagnostic::toString)
         .containsExactly(
-            "test.alloy:1:1: warning: pyrogate does not run \"logging\"; the block is ignored",
             "test.alloy:17:1: warning: pyrogate does not run \"pyroscope.scrape\"; the block is ignored");
+  }
+
+  @Test
+  void theLoggingBlockIsAlloysLevelAndFormatWithItsDefaults() {
+    assertThat(load("").config().logging()).isEqualTo(LoggingSettings.defaults());
+    assertThat(load("logging {\n  format = \"json\"\n}\n").config().logging())
+        .isEqualTo(new LoggingSettings(LoggingSettings.Level.INFO, LoggingSettings.Format.JSON));
+    assertThat(
+            load("logging {\n  level = \"error\"\n  format = \"logfmt\"\n}\n").config().logging())
+        .isEqualTo(new LoggingSettings(LoggingSettings.Level.ERROR, LoggingSettings.Format.LOGFMT));
+  }
+
+  @Test
+  void theLoggingBlockRefusesUnknownLevelsAndFormats() {
+    assertThat(
+            errors("logging {\n  level = \"verbose\"\n  format = \"text\"\n  colour = true\n}\n"))
+        .containsExactly(
+            "test.alloy:2:3: error: logging level \"verbose\" is not valid; use one of \"debug\", \"info\", \"warn\", \"error\"",
+            "test.alloy:3:3: error: logging format \"text\" is not valid; use one of \"logfmt\", \"json\"",
+            "test.alloy:4:3: error: unrecognized attribute \"colour\" in logging");
+    assertThat(errors("logging {\n}\nlogging {\n}\n"))
+        .containsExactly(
+            "test.alloy:3:1: error: block \"logging\" may only be specified once (first at test.alloy:1:1)");
+  }
+
+  @Test
+  void loggingWriteToIsAcceptedWithAWarningAsPyrogateLogsToStandardErrorOnly() {
+    ConfigLoader.Result r =
+        load(
+            """
+        logging {
+          level    = "warn"
+          write_to = [loki.write.default.receiver]
+        }
+        loki.write "default" {
+          endpoint {
+            url = "http://loki:3100/loki/api/v1/push"
+          }
+        }
+        """);
+    assertThat(r.config().logging().level()).isEqualTo(LoggingSettings.Level.WARN);
+    assertThat(r.diagnostics().warnings())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
+            "test.alloy:3:3: warning: pyrogate does not forward its logs to other components; write_to is ignored and logs go to standard error only",
+            "test.alloy:5:1: warning: pyrogate does not run \"loki.write\"; the block is ignored");
   }
 
   @Test

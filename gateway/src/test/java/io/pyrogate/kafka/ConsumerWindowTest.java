@@ -3,6 +3,7 @@ package io.pyrogate.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pyrogate.logging.ComponentLog;
 import io.pyrogate.testing.TestKafka;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -70,7 +71,13 @@ class ConsumerWindowTest {
       config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, MAX_POLL_INTERVAL_MS);
       window =
           new ConsumerWindow(
-              vertx, config, List.of(topic), LIMITS, ConsumerWindow.Gauges.none(), "test window");
+              vertx,
+              config,
+              List.of(topic),
+              LIMITS,
+              ConsumerWindow.Gauges.none(),
+              "test window",
+              ComponentLog.of(ConsumerWindowTest.class, "test"));
       return window.start(
           held -> work.accept(window, held),
           (held, e) -> {

@@ -25,7 +25,7 @@ public final class BrokerProcess implements AutoCloseable {
         List.of(
             ChildProcess.java(),
             "-Xmx512m",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-Dpyrogate.log.level=warn",
             "-cp",
             System.getProperty("java.class.path"),
             StandaloneBroker.class.getName(),

@@ -53,10 +53,10 @@ public final class GatewayProcess implements AutoCloseable {
       cmd.addAll(settings.javaOpts());
       cmd.addAll(
           List.of(
-              "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + logLevel,
               "-jar",
               settings.jar().toString(),
               "run",
+              "--log.level=" + logLevel,
               "--server.http.listen-addr=127.0.0.1:" + management,
               "--storage.path=" + storage,
               file.toString()));
