@@ -721,6 +721,16 @@ public final class Gateway implements AutoCloseable {
     return management.actualPort();
   }
 
+  /** The port receive_http {@code label} listens on: the one bound when its listen_port is 0. */
+  public int ingestPort(String label) {
+    lifecycle.lock();
+    try {
+      return HttpIngestVerticle.boundPort(vertx, receivers.get(label).deploymentId());
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
   public Health health() {
     return health;
   }

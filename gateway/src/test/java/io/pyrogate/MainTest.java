@@ -113,7 +113,7 @@ class MainTest {
           bootstrap_servers = ["%s"]
         }
         """
-                .formatted(TestKafka.bootstrapServers()));
+                .formatted(TestKafka.handle().bootstrapServers()));
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress("127.0.0.1", 0));
       int code =
@@ -154,7 +154,7 @@ class MainTest {
           }
         }
         """
-                .formatted(TestKafka.bootstrapServers(), System.nanoTime()));
+                .formatted(TestKafka.handle().bootstrapServers(), System.nanoTime()));
     assertThat(run("replay", "--write", "nope", file.toString())).isEqualTo(1);
     assertThat(err.toString()).contains("--write: no pyroscope.write \"nope\" in " + file);
     assertThat(run("replay", "--write", "w", "--endpoint", "b", file.toString())).isEqualTo(1);

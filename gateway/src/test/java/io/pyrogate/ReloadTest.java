@@ -291,7 +291,9 @@ class ReloadTest {
                 + "changed: pyroscope.receive_http.default\n");
     try (Admin admin =
         Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestKafka.handle().bootstrapServers()))) {
       Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       assertThat(topics)
           .contains(kafka.topicPrefix() + "write.w2", kafka.topicPrefix() + "write.w2.dlq");
@@ -399,10 +401,12 @@ class ReloadTest {
     PushRequest produced = profile();
     try (Admin admin =
             Admin.create(
-                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()));
+                Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    TestKafka.handle().bootstrapServers()));
         KafkaProducer<String, byte[]> producer =
             new KafkaProducer<>(
-                new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers())))) {
+                new HashMap<>(KafkaDefaults.producer(TestKafka.handle().bootstrapServers())))) {
       admin
           .createTopics(List.of(new NewTopic(userTopic, 1, (short) 1)))
           .all()
@@ -422,7 +426,7 @@ class ReloadTest {
           forward_to = [pyroscope.write.w.receiver]
         }
         """
-                .formatted(TestKafka.bootstrapServers(), userTopic, UUID.randomUUID()));
+                .formatted(TestKafka.handle().bootstrapServers(), userTopic, UUID.randomUUID()));
     HttpResponse<String> added = reload();
 
     assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
@@ -541,7 +545,7 @@ class ReloadTest {
         }
         """
         .formatted(
-            TestKafka.bootstrapServers(),
+            TestKafka.handle().bootstrapServers(),
             kafka.topicPrefix(),
             extra.isEmpty() ? "partitions = 2" : extra);
   }

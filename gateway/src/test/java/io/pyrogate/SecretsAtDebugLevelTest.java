@@ -71,7 +71,8 @@ class SecretsAtDebugLevelTest {
         // One attempt at each of the five endpoints, refused for good: each dead-letters the
         // profile.
         await().atMost(Duration.ofSeconds(90)).until(() -> pyroscope.received().size() >= 5);
-        List<ConsumerRecord<String, byte[]>> dead = TestKafka.read(prefix + "write.w.dlq", 5);
+        List<ConsumerRecord<String, byte[]>> dead =
+            TestKafka.handle().read(prefix + "write.w.dlq", 5);
         assertThat(dead).hasSize(5);
         assertThat(pyroscope.received())
             .extracting(r -> r.headers().toString())
@@ -247,7 +248,7 @@ class SecretsAtDebugLevelTest {
         }
         """
         .formatted(
-            TestKafka.bootstrapServers(),
+            TestKafka.handle().bootstrapServers(),
             prefix,
             SECRET,
             ingest,

@@ -175,7 +175,7 @@ class DeliveryTest {
       PushRequest rejected = Profiles.push("bad", Profiles.jvmStacksPprof(1), Map.of());
       assertThat(push(port, rejected.toByteArray()).statusCode()).isEqualTo(200);
       List<ConsumerRecord<String, byte[]>> dead =
-          TestKafka.read(Topics.deadLetterTopic(kafka, "w"), 1);
+          TestKafka.handle().read(Topics.deadLetterTopic(kafka, "w"), 1);
       assertThat(dead).hasSize(1);
       ConsumerRecord<String, byte[]> letter = dead.get(0);
       assertThat(letter.value()).isEqualTo(rejected.toByteArray());
@@ -375,7 +375,7 @@ class DeliveryTest {
                     .statusCode())
             .isEqualTo(200);
         List<ConsumerRecord<String, byte[]>> dead =
-            TestKafka.read(Topics.deadLetterTopic(kafka, "w"), 1);
+            TestKafka.handle().read(Topics.deadLetterTopic(kafka, "w"), 1);
         assertThat(dead).hasSize(1);
         assertThat(header(dead.get(0), KafkaHeaders.DLQ_REASON)).isEqualTo("HTTP 429: slow down");
         assertThat(pyroscope.received()).hasSize(1);
@@ -391,7 +391,7 @@ class DeliveryTest {
   private static Gateway withBacklog(
       GatewayConfig config, List<ProducerRecord<String, byte[]>> records) {
     TestGateways.start(config).close();
-    TestKafka.produce(records);
+    TestKafka.handle().produce(records);
     return TestGateways.start(config);
   }
 
@@ -570,7 +570,7 @@ class DeliveryTest {
       }
       try (Gateway gateway = withBacklog(config, records)) {
         List<ConsumerRecord<String, byte[]>> dead =
-            TestKafka.read(Topics.deadLetterTopic(kafka, "w"), 1);
+            TestKafka.handle().read(Topics.deadLetterTopic(kafka, "w"), 1);
         assertThat(dead).extracting(ConsumerRecord::value).containsExactly(poison);
         assertThat(header(dead.get(0), KafkaHeaders.DLQ_REASON))
             .startsWith("HTTP 400")
@@ -600,7 +600,7 @@ class DeliveryTest {
                             "pyroscope_write_sent_profiles_total"
                                 + labels
                                 + (double) goodIds.size()));
-        assertThat(TestKafka.readAll(Topics.deadLetterTopic(kafka, "w"))).hasSize(1);
+        assertThat(TestKafka.handle().readAll(Topics.deadLetterTopic(kafka, "w"))).hasSize(1);
       }
     }
   }

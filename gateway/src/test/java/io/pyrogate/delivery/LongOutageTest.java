@@ -55,7 +55,7 @@ class LongOutageTest {
                 Integer.toString(MAX_POLL_INTERVAL_MS)));
     String group = Topics.endpointGroup(kafka, "w", "a");
     int port = freePort();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()));
+    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.handle().bootstrapServers()));
         FakePyroscope pyroscope = new FakePyroscope().respondWith(503, "down");
         Gateway gateway =
             TestGateways.start(

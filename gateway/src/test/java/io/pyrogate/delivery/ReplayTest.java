@@ -48,7 +48,7 @@ class ReplayTest {
                             Map.of()))))) {
       PushRequest request = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of());
       assertThat(push(port, request.toByteArray()).statusCode()).isEqualTo(200);
-      assertThat(TestKafka.read(Topics.deadLetterTopic(kafka, "w"), 1)).hasSize(1);
+      assertThat(TestKafka.handle().read(Topics.deadLetterTopic(kafka, "w"), 1)).hasSize(1);
       await().atMost(Duration.ofSeconds(30)).until(() -> healthy.delivered().size() == 1);
 
       rejecting.respondWith(200, "");

@@ -66,7 +66,7 @@ class HostileCorpusTest {
     try (Gateway gateway =
         TestGateways.start(
             config(kafka, port, List.of(new WriteComponent("w", List.of(), Map.of()))))) {
-      int before = TestKafka.readAll(topic).size();
+      int before = TestKafka.handle().readAll(topic).size();
       Map<String, Map<Integer, Integer>> answers = new TreeMap<>();
       Map<String, Integer> expected = new TreeMap<>();
       int valid = 0;
@@ -84,7 +84,7 @@ class HostileCorpusTest {
               assertThat(statuses.keySet())
                   .as(category + ": " + statuses)
                   .containsOnly(expected.get(category)));
-      assertThat(TestKafka.readAll(topic))
+      assertThat(TestKafka.handle().readAll(topic))
           .as("only the valid requests are stored")
           .hasSize(before + valid);
       assertThat(

@@ -60,7 +60,7 @@ class IngestBoundsTest {
   @BeforeAll
   static void kafka() {
     kafka = TestGateways.sharedKafka();
-    admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()));
+    admin = Admin.create(KafkaDefaults.admin(TestKafka.handle().bootstrapServers()));
   }
 
   @AfterAll
@@ -111,7 +111,7 @@ class IngestBoundsTest {
                   .statusCode())
           .isEqualTo(200);
       assertThat(inflight.used()).as("everything answered has been released").isZero();
-      assertThat(TestKafka.readAll(topic))
+      assertThat(TestKafka.handle().readAll(topic))
           .extracting(r -> r.key())
           .containsExactlyInAnyOrder("/small", "/capped");
     }
@@ -136,7 +136,9 @@ class IngestBoundsTest {
           postAsync(server.port, "/ingest?name=waits.cpu", body);
 
       await().atMost(Duration.ofSeconds(10)).until(gate::reached);
-      await().atMost(Duration.ofSeconds(10)).until(() -> TestKafka.readAll(first).size() == 1);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> TestKafka.handle().readAll(first).size() == 1);
       // The first topic acknowledged; the second has not: no answer yet.
       await()
           .during(Duration.ofMillis(500))
@@ -146,7 +148,7 @@ class IngestBoundsTest {
       gate.open();
       HttpResponse<String> response = answer.join();
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      assertThat(TestKafka.readAll(second))
+      assertThat(TestKafka.handle().readAll(second))
           .singleElement()
           .satisfies(r -> assertThat(r.value()).isEqualTo(body));
     }
@@ -222,7 +224,7 @@ class IngestBoundsTest {
         client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
       assertThat(threads).as("event loops that served requests").hasSize(2);
-      assertThat(TestKafka.readAll(topic)).hasSize(4);
+      assertThat(TestKafka.handle().readAll(topic)).hasSize(4);
     }
   }
 
@@ -276,7 +278,7 @@ class IngestBoundsTest {
         int instances,
         Map<String, String> producerOverrides) {
       Map<String, Object> config =
-          new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers()));
+          new HashMap<>(KafkaDefaults.producer(TestKafka.handle().bootstrapServers()));
       config.putAll(producerOverrides);
       producer = new Producers(vertx, config, 1);
       List<ProfileReceiver> targets = receivers.apply(producer);

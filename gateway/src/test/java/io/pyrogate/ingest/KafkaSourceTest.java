@@ -50,7 +50,7 @@ class KafkaSourceTest {
   void recordsFromAUserTopicAreDeliveredAndAPoisonRecordGoesToTheDeadLetterTopic()
       throws Exception {
     String userTopic = "user-profiles-" + UUID.randomUUID();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.handle().bootstrapServers()))) {
       admin
           .createTopics(List.of(new NewTopic(userTopic, 1, (short) 1)))
           .all()
@@ -60,7 +60,8 @@ class KafkaSourceTest {
     PushRequest withTenant = Profiles.push("tenant", Profiles.jvmStacksPprof(1), Map.of());
     PushRequest after = Profiles.push("after-poison", Profiles.jvmStacksPprof(1), Map.of());
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers())))) {
+        new KafkaProducer<>(
+            new HashMap<>(KafkaDefaults.producer(TestKafka.handle().bootstrapServers())))) {
       producer.send(new ProducerRecord<>(userTopic, plain.toByteArray())).get();
       ProducerRecord<String, byte[]> full =
           new ProducerRecord<>(userTopic, "squad-1/tenant", withTenant.toByteArray());
@@ -87,7 +88,7 @@ class KafkaSourceTest {
               List.of(
                   new ReceiveKafkaComponent(
                       "users",
-                      List.of(TestKafka.bootstrapServers()),
+                      List.of(TestKafka.handle().bootstrapServers()),
                       List.of(userTopic),
                       "source-" + UUID.randomUUID(),
                       null,
@@ -113,7 +114,7 @@ class KafkaSourceTest {
             .satisfies(r -> assertThat(r.headers()).containsEntry("x-scope-orgid", "squad-1"));
 
         List<ConsumerRecord<String, byte[]>> dead =
-            TestKafka.read(Topics.sourceDeadLetterTopic(kafka, "users"), 1);
+            TestKafka.handle().read(Topics.sourceDeadLetterTopic(kafka, "users"), 1);
         assertThat(dead).hasSize(1);
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8))
             .isEqualTo("not a profile");
@@ -132,7 +133,7 @@ class KafkaSourceTest {
     String userTopic = "user-profiles-" + UUID.randomUUID();
     String group = "source-" + UUID.randomUUID();
     KafkaSettings kafka = TestGateways.sharedKafka();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.handle().bootstrapServers()))) {
       admin
           .createTopics(
               List.of(
@@ -141,7 +142,7 @@ class KafkaSourceTest {
           .all()
           .get(30, TimeUnit.SECONDS);
       PushRequest request = Profiles.push("retried", Profiles.jvmStacksPprof(1), Map.of());
-      TestKafka.produce(List.of(new ProducerRecord<>(userTopic, request.toByteArray())));
+      TestKafka.handle().produce(List.of(new ProducerRecord<>(userTopic, request.toByteArray())));
 
       // A write that cannot store the first three tries, then can; the policy's waits are 100, 200,
       // then 400 ms.
@@ -166,7 +167,7 @@ class KafkaSourceTest {
       ReceiveKafkaComponent component =
           new ReceiveKafkaComponent(
               "users",
-              List.of(TestKafka.bootstrapServers()),
+              List.of(TestKafka.handle().bootstrapServers()),
               List.of(userTopic),
               group,
               null,

@@ -78,7 +78,7 @@ class ReceiveHttpLimitsTest {
       // not be stored,
       // since its client got no answer and sends it again (it was, and every retry became a
       // duplicate).
-      assertThat(TestKafka.readAll(kafka.topicPrefix() + "write.w"))
+      assertThat(TestKafka.handle().readAll(kafka.topicPrefix() + "write.w"))
           .as("only the two answered pushes")
           .hasSize(2);
     }

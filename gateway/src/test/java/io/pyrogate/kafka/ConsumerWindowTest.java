@@ -47,7 +47,8 @@ class ConsumerWindowTest {
       new ConsumerWindow.Limits(1024 * 1024, 5, Duration.ofSeconds(5));
 
   private final Vertx vertx = Vertx.vertx();
-  private final Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()));
+  private final Admin admin =
+      Admin.create(KafkaDefaults.admin(TestKafka.handle().bootstrapServers()));
   private final String topic = "window-" + UUID.randomUUID();
   private final String group = "window-group-" + UUID.randomUUID();
 
@@ -66,7 +67,7 @@ class ConsumerWindowTest {
     @Override
     public Future<?> start() {
       Map<String, Object> config =
-          new HashMap<>(KafkaDefaults.consumer(TestKafka.bootstrapServers(), group));
+          new HashMap<>(KafkaDefaults.consumer(TestKafka.handle().bootstrapServers(), group));
       config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, MAX_POLL_INTERVAL_MS);
       window =
           new ConsumerWindow(
@@ -282,7 +283,7 @@ class ConsumerWindowTest {
     for (int i = 0; i < count; i++) {
       records.add(new ProducerRecord<>(topic, partition, null, new byte[] {(byte) i}));
     }
-    TestKafka.produce(records);
+    TestKafka.handle().produce(records);
   }
 
   private Map<TopicPartition, OffsetAndMetadata> committed() throws Exception {

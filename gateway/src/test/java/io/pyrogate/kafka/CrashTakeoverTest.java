@@ -37,7 +37,7 @@ class CrashTakeoverTest {
       throws Exception {
     String topic = "crash-" + UUID.randomUUID();
     String group = "crash-group-" + UUID.randomUUID();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.handle().bootstrapServers()))) {
       admin
           .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
           .all()
@@ -50,7 +50,7 @@ class CrashTakeoverTest {
                 "-cp",
                 System.getProperty("java.class.path"),
                 CrashingConsumer.class.getName(),
-                TestKafka.bootstrapServers(),
+                TestKafka.handle().bootstrapServers(),
                 group,
                 topic)
             .redirectErrorStream(true)
@@ -75,10 +75,10 @@ class CrashTakeoverTest {
       crashing.waitFor(30, TimeUnit.SECONDS);
     }
     long killed = System.nanoTime();
-    TestKafka.produce(List.of(new ProducerRecord<>(topic, new byte[] {1})));
+    TestKafka.handle().produce(List.of(new ProducerRecord<>(topic, new byte[] {1})));
 
     Map<String, Object> config =
-        new HashMap<>(KafkaDefaults.consumer(TestKafka.bootstrapServers(), group));
+        new HashMap<>(KafkaDefaults.consumer(TestKafka.handle().bootstrapServers(), group));
     Duration firstRecord = null;
     try (KafkaConsumer<String, byte[]> successor = new KafkaConsumer<>(config)) {
       successor.subscribe(List.of(topic));

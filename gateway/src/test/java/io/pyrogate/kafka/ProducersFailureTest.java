@@ -49,11 +49,11 @@ class ProducersFailureTest {
   void aThrowingPartitionerFailsTheSend() throws Exception {
     Vertx vertx = Vertx.vertx();
     Map<String, Object> config =
-        new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers()));
+        new HashMap<>(KafkaDefaults.producer(TestKafka.handle().bootstrapServers()));
     config.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, ThrowingPartitioner.class.getName());
     Producers producers = new Producers(vertx, config, 1);
     String topic = "producers-failure-" + System.nanoTime();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.handle().bootstrapServers()))) {
       admin
           .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
           .all()

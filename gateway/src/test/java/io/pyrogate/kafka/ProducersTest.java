@@ -39,9 +39,9 @@ class ProducersTest {
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS));
     producers =
         new Producers(
-            vertx, new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers())), 2);
+            vertx, new HashMap<>(KafkaDefaults.producer(TestKafka.handle().bootstrapServers())), 2);
     topic = "producers-test-" + System.nanoTime();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.handle().bootstrapServers()))) {
       admin
           .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
           .all()
@@ -80,7 +80,7 @@ class ProducersTest {
     }
     Future.all(loops).await(60, TimeUnit.SECONDS);
 
-    List<ConsumerRecord<String, byte[]>> stored = TestKafka.readAll(topic);
+    List<ConsumerRecord<String, byte[]>> stored = TestKafka.handle().readAll(topic);
     assertThat(stored).hasSize(EVENT_LOOPS * PER_LOOP);
     Map<String, List<Integer>> sequenceBySender =
         stored.stream()

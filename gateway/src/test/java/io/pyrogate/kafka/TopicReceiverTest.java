@@ -25,7 +25,7 @@ class TopicReceiverTest {
   void writesOnlyWhileReadinessSaysKafkaTakesWritesAndAFailedWriteTurnsItNotReady()
       throws Exception {
     String topic = "receiver-" + System.nanoTime();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.handle().bootstrapServers()))) {
       admin
           .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
           .all()
@@ -34,7 +34,7 @@ class TopicReceiverTest {
     Vertx vertx = Vertx.vertx();
     Producers producers =
         new Producers(
-            vertx, new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers())), 1);
+            vertx, new HashMap<>(KafkaDefaults.producer(TestKafka.handle().bootstrapServers())), 1);
     Health health = new Health();
     try {
       TopicReceiver receiver = new TopicReceiver("w", topic, producers, health);
@@ -48,7 +48,7 @@ class TopicReceiverTest {
 
       health.kafkaReachable();
       receiver.append(record("stored"), "k").await(30, TimeUnit.SECONDS);
-      assertThat(TestKafka.readAll(topic)).extracting(r -> r.key()).containsExactly("k");
+      assertThat(TestKafka.handle().readAll(topic)).extracting(r -> r.key()).containsExactly("k");
 
       Future<Void> tooLarge =
           receiver.append(record("x".repeat(KafkaDefaults.MAX_RECORD_BYTES + 1)), "k");

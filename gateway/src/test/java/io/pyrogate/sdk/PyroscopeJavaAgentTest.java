@@ -86,7 +86,7 @@ class PyroscopeJavaAgentTest {
       assertThat(new String(upload.body(), StandardCharsets.ISO_8859_1)).contains("name=\"jfr\"");
 
       List<ConsumerRecord<String, byte[]>> stored =
-          TestKafka.readAll(Topics.writeTopic(kafka, "w"));
+          TestKafka.handle().readAll(Topics.writeTopic(kafka, "w"));
       assertThat(stored).isNotEmpty();
       assertThat(stored).anySatisfy(r -> assertThat(r.value()).isEqualTo(upload.body()));
     }
