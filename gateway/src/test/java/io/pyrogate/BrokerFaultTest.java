@@ -11,6 +11,7 @@ import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.SmallDisk;
 import io.pyrogate.testing.TestGateways;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * The embedded broker's disk fills up (a real tmpfs): stopping, recovering, and ingest agreeing
  * with readiness.
  */
+@KafkaTest
 class BrokerFaultTest {
 
   @Test

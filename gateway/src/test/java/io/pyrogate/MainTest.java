@@ -2,6 +2,7 @@ package io.pyrogate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /** The command line as a user meets it: exit codes and messages. */
+@KafkaTest
 class MainTest {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();

@@ -13,6 +13,7 @@ import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +27,7 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 /** A real profile travels HTTP push → Kafka → endpoint verticle → a Pyroscope receiver. */
+@KafkaTest
 class PipelineTest {
 
   @Test

@@ -11,6 +11,7 @@ import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
@@ -52,6 +53,7 @@ import org.junit.jupiter.api.Test;
  * applies what changed and leaves the rest running; an invalid file, or a change only a restart can
  * apply, is refused with the reason and the running configuration stays.
  */
+@KafkaTest
 class ReloadTest {
   private final List<AutoCloseable> closeLast = new ArrayList<>();
   private Path file;

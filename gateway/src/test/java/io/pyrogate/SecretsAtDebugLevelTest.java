@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.FakeTokenServer;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * plaintext, so every connection fails and is logged). No secret may appear in the log, /metrics,
  * /-/ready, a reload's answer, or any header of the dead-letter records.
  */
+@KafkaTest
 class SecretsAtDebugLevelTest {
   private static final String SECRET = "hunter2";
   private static final TestPki CA = TestPki.ca("kafka CA");

@@ -10,6 +10,7 @@ import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import java.io.BufferedReader;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * Finding 4 of issue 15: a second instance on the same --storage.path must not touch the running
  * one.
  */
+@KafkaTest
 class StorageLockTest {
 
   @Test

@@ -14,6 +14,7 @@ import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.kafka.Topics;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * evicted from its group, and its records went out twice (or were both dead-lettered and
  * delivered).
  */
+@KafkaTest
 class LongOutageTest {
   private static final int MAX_POLL_INTERVAL_MS = 3_000;
 

@@ -13,6 +13,7 @@ import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestPki;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 /**
  * tls_config of an endpoint against real HTTPS servers on 127.0.0.1, with certificates made here.
  */
+@KafkaTest
 class TlsDeliveryTest {
   private static final TestPki SERVER_CA = TestPki.ca("pyroscope test CA");
   private static final TestPki CLIENT_CA = TestPki.ca("pyrogate clients CA");

@@ -14,6 +14,7 @@ import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.pyrogate.proto.push.v1.RawSample;
 import io.pyrogate.proto.types.v1.LabelPair;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.SdkPayloads;
 import io.pyrogate.testing.TestGateways;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * refuses gets the 4xx of its category, every valid one 200, nothing a 5xx; only the valid ones are
  * stored, and the gateway serves normally afterwards.
  */
+@KafkaTest
 class HostileCorpusTest {
   private static final String PUSH = "/push.v1.PusherService/Push";
   private static final int REQUESTS = 1_200;

@@ -14,6 +14,7 @@ import io.pyrogate.kafka.Topics;
 import io.pyrogate.pyroscope.PyroscopeHttp;
 import io.pyrogate.record.ProfileReceiver;
 import io.pyrogate.record.ProfileRecord;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
@@ -52,6 +53,7 @@ import org.junit.jupiter.api.Test;
  * own against the real test broker so the in-flight cap and the receivers can be chosen by the
  * test.
  */
+@KafkaTest
 class IngestBoundsTest {
   private static final String PUSH = PyroscopeHttp.PUSH_PATH;
   private static KafkaSettings kafka;

@@ -19,6 +19,7 @@ import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.record.ProfileReceiver;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Profiles users produce to their own topics flow to the endpoints; a poison record is set aside.
  */
+@KafkaTest
 class KafkaSourceTest {
 
   @Test

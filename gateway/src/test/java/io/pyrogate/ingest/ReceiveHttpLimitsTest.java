@@ -10,6 +10,7 @@ import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.ReceiveHttpComponent;
 import io.pyrogate.config.WriteComponent;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The http block's server limits, as a client meets them. */
+@KafkaTest
 class ReceiveHttpLimitsTest {
 
   private static Gateway start(int port, int connLimit, Duration readTimeout) {

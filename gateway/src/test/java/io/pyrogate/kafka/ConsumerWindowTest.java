@@ -3,6 +3,7 @@ package io.pyrogate.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.TestKafka;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The shared consumer window against the real broker: membership while paused, revocation, stop.
  */
+@KafkaTest
 class ConsumerWindowTest {
   /**
    * Far below Kafka's 5 minutes, so a test can outlast it: a paused Vert.x stream used to be

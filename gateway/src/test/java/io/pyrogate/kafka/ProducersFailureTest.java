@@ -2,6 +2,7 @@ package io.pyrogate.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.TestKafka;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * A send that a user's producer plug-in makes throw fails its future instead of leaving it pending
  * forever.
  */
+@KafkaTest
 class ProducersFailureTest {
 
   /** A user partitioner with a bug: it throws on every record. */

@@ -2,6 +2,7 @@ package io.pyrogate.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.TestKafka;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * Several producers behind one send: every record acknowledged, and what one event loop sends keeps
  * its order.
  */
+@KafkaTest
 class ProducersTest {
   private static final int EVENT_LOOPS = 3;
   private static final int PER_LOOP = 200;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pyrogate.ops.Health;
 import io.pyrogate.record.ProfileRecord;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.TestKafka;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * Finding 7 of issue 15: ingest writes exactly while readiness says Kafka takes writes, and a
  * failed write says so.
  */
+@KafkaTest
 class TopicReceiverTest {
 
   @Test

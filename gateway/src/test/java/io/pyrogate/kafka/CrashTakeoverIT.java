@@ -3,6 +3,7 @@ package io.pyrogate.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pyrogate.testing.CrashingConsumer;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.TestKafka;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -29,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * group gets the partitions and the first record within seconds: the dead member holds them only
  * for pyrogate's {@code session.timeout.ms}, not Kafka's default 45 s.
  */
-class CrashTakeoverTest {
-  private static final Logger LOG = LoggerFactory.getLogger(CrashTakeoverTest.class);
+@KafkaTest
+class CrashTakeoverIT {
+  private static final Logger LOG = LoggerFactory.getLogger(CrashTakeoverIT.class);
 
   @Test
   void aConsumerKilledWithoutClosingHandsItsPartitionsOverWellBelowKafkasDefaultSessionTimeout()

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * broker's disk fills up: SIGTERM exits within {@code --shutdown.timeout} with 143, and a second
  * signal while stopping exits at once.
  */
-class StopDeadlineProcessTest {
+class StopDeadlineProcessIT {
 
   @Test
   void aSigtermAfterTheDiskFilledUpExitsWith143WithinTheShutdownTimeout() throws Exception {

@@ -11,6 +11,7 @@ import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.kafka.Topics;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
 import java.net.URLDecoder;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * pyrogate as at a Pyroscope server: its uploads are stored in Kafka and delivered to the
  * endpoint's /ingest as sent.
  */
-class PyroscopeJavaAgentTest {
+@KafkaTest
+class PyroscopeJavaAgentIT {
 
   @Test
   void uploadsOfTheJavaAgentArriveInKafkaAndAtTheEndpoint() throws Exception {
