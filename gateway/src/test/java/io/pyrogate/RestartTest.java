@@ -2,7 +2,6 @@ package io.pyrogate;
 
 import static io.pyrogate.testing.TestGateways.config;
 import static io.pyrogate.testing.TestGateways.endpoint;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.push;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,24 +31,20 @@ class RestartTest {
   @Test
   void profilesAcknowledgedWhileTheEndpointWasDownAreDeliveredAfterARestart() {
     Path storage = TestGateways.tempDir();
-    int ingestPort = freePort();
     KafkaSettings embedded =
         new KafkaSettings(
-            List.of(),
-            "127.0.0.1:" + freePort(),
-            KafkaSettings.DEFAULT_TOPIC_PREFIX,
-            2,
-            (short) -1);
+            List.of(), "127.0.0.1:0", KafkaSettings.DEFAULT_TOPIC_PREFIX, 2, (short) -1);
     List<String> acknowledged = new ArrayList<>();
     try (FakePyroscope pyroscope =
         new FakePyroscope().respondWith(503, "{\"code\":\"unavailable\"}")) {
       GatewayConfig config =
           config(
               embedded,
-              ingestPort,
+              0,
               List.of(new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of())));
 
       try (Gateway first = Gateway.start(config, TestGateways.options(storage))) {
+        int ingestPort = first.ingestPort("default");
         for (int i = 0; i < 10; i++) {
           PushRequest request = Profiles.push("svc-" + i, Profiles.jvmStacksPprof(1), Map.of());
           assertThat(push(ingestPort, request.toByteArray()).statusCode()).isEqualTo(200);

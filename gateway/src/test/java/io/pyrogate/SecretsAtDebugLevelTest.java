@@ -45,6 +45,7 @@ class SecretsAtDebugLevelTest {
   void noSecretInLogsMetricsPagesOrDeadLetters() throws Exception {
     String prefix = "sec" + System.nanoTime() % 1_000_000 + ".";
     Path dir = TestGateways.tempDir();
+    // Ports known in advance: pyrogate runs as another process, which is told them.
     int ingest = TestGateways.freePort();
     int management = TestGateways.freePort();
     // 400 (final) and not 503: an endpoint answering 503 to everything is in outage, and nothing is

@@ -105,6 +105,7 @@ class StopDeadlineProcessIT {
   private static Running tryStartAndFill(
       SmallDisk disk, FakePyroscope pyroscope, String shutdownTimeout) throws IOException {
     Path dir = TestGateways.tempDir();
+    // Ports known in advance: pyrogate runs as another process, which is told them.
     int ingest = freePort();
     int management = freePort();
     Path config = dir.resolve("pyrogate.alloy");
@@ -127,7 +128,7 @@ class StopDeadlineProcessIT {
           }
         }
         """
-            .formatted(freePort(), ingest, pyroscope.url()));
+            .formatted(0, ingest, pyroscope.url()));
     Path log = dir.resolve("pyrogate.log");
     Process process =
         new ProcessBuilder(

@@ -1,7 +1,6 @@
 package io.pyrogate;
 
 import static io.pyrogate.testing.TestGateways.config;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,12 +31,12 @@ class StorageLockTest {
   @Test
   void aSecondGatewayOnTheSameStoragePathFailsFastAndTheFirstKeepsServing() {
     Path storage = TestGateways.tempDir();
-    int ingest = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope();
-        Gateway first = Gateway.start(embedded(ingest, pyroscope), TestGateways.options(storage))) {
+        Gateway first = Gateway.start(embedded(0, pyroscope), TestGateways.options(storage))) {
+      int ingest = first.ingestPort("default");
       for (int i = 0; i < 3; i++) {
         assertThatThrownBy(
-                () -> Gateway.start(embedded(freePort(), pyroscope), TestGateways.options(storage)))
+                () -> Gateway.start(embedded(0, pyroscope), TestGateways.options(storage)))
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining(
                 "storage path "

@@ -105,6 +105,7 @@ class OutageTest {
 
   @Test
   void anEndpointRefusingConnectionsFarLongerThanThreeAttemptsGetsEveryProfileOnceItListens() {
+    // A port known in advance: it refuses connections until the endpoint starts listening on it.
     int port = TestGateways.freePort();
     String url = "http://127.0.0.1:" + port;
     try (EndpointHarness harness =

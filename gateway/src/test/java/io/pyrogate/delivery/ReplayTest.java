@@ -2,7 +2,6 @@ package io.pyrogate.delivery;
 
 import static io.pyrogate.testing.TestGateways.config;
 import static io.pyrogate.testing.TestGateways.endpoint;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.push;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,7 +30,6 @@ class ReplayTest {
 
   @Test
   void aDeadLetterIsReplayedToTheEndpointThatGaveUpOnItOnlyAndOnlyOnce() {
-    int port = freePort();
     KafkaSettings kafka = TestGateways.sharedKafka();
     try (FakePyroscope healthy = new FakePyroscope();
         FakePyroscope rejecting =
@@ -40,7 +38,7 @@ class ReplayTest {
             TestGateways.start(
                 config(
                     kafka,
-                    port,
+                    0,
                     List.of(
                         new WriteComponent(
                             "w",
@@ -48,6 +46,7 @@ class ReplayTest {
                                 endpoint("healthy", healthy.url()),
                                 endpoint("rejecting", rejecting.url())),
                             Map.of()))))) {
+      int port = gateway.ingestPort("default");
       PushRequest request = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of());
       assertThat(push(port, request.toByteArray()).statusCode()).isEqualTo(200);
       assertThat(TestKafka.handle().read(Topics.deadLetterTopic(kafka, "w"), 1)).hasSize(1);

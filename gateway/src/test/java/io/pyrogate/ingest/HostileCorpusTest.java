@@ -1,7 +1,6 @@
 package io.pyrogate.ingest;
 
 import static io.pyrogate.testing.TestGateways.config;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,13 +60,13 @@ class HostileCorpusTest {
 
   @Test
   void hostileRequestsAreRefusedWithTheirStatusAndValidOnesStored() {
-    port = freePort();
     KafkaSettings kafka = TestGateways.sharedKafka();
     String topic = Topics.writeTopic(kafka, "w");
     List<Case> cases = cases();
     try (Gateway gateway =
         TestGateways.start(
-            config(kafka, port, List.of(new WriteComponent("w", List.of(), Map.of()))))) {
+            config(kafka, 0, List.of(new WriteComponent("w", List.of(), Map.of()))))) {
+      port = gateway.ingestPort("default");
       int before = TestKafka.handle().readAll(topic).size();
       Map<String, Map<Integer, Integer>> answers = new TreeMap<>();
       Map<String, Integer> expected = new TreeMap<>();

@@ -49,10 +49,10 @@ import org.junit.jupiter.api.Test;
 class KafkaSourceTest {
 
   @Test
-  void recordsFromAUserTopicAreDeliveredAndAPoisonRecordGoesToTheDeadLetterTopic()
+  void recordsFromAUserTopicAreDeliveredAndAPoisonRecordGoesToTheDeadLetterTopic(TestKafka broker)
       throws Exception {
     String userTopic = "user-profiles-" + UUID.randomUUID();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.handle().bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaDefaults.admin(broker.bootstrapServers()))) {
       admin
           .createTopics(List.of(new NewTopic(userTopic, 1, (short) 1)))
           .all()
@@ -62,8 +62,7 @@ class KafkaSourceTest {
     PushRequest withTenant = Profiles.push("tenant", Profiles.jvmStacksPprof(1), Map.of());
     PushRequest after = Profiles.push("after-poison", Profiles.jvmStacksPprof(1), Map.of());
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(
-            new HashMap<>(KafkaDefaults.producer(TestKafka.handle().bootstrapServers())))) {
+        new KafkaProducer<>(new HashMap<>(KafkaDefaults.producer(broker.bootstrapServers())))) {
       producer.send(new ProducerRecord<>(userTopic, plain.toByteArray())).get();
       ProducerRecord<String, byte[]> full =
           new ProducerRecord<>(userTopic, "squad-1/tenant", withTenant.toByteArray());
@@ -90,7 +89,7 @@ class KafkaSourceTest {
               List.of(
                   new ReceiveKafkaComponent(
                       "users",
-                      List.of(TestKafka.handle().bootstrapServers()),
+                      List.of(broker.bootstrapServers()),
                       List.of(userTopic),
                       "source-" + UUID.randomUUID(),
                       null,
@@ -116,7 +115,7 @@ class KafkaSourceTest {
             .satisfies(r -> assertThat(r.headers()).containsEntry("x-scope-orgid", "squad-1"));
 
         List<ConsumerRecord<String, byte[]>> dead =
-            TestKafka.handle().read(Topics.sourceDeadLetterTopic(kafka, "users"), 1);
+            broker.read(Topics.sourceDeadLetterTopic(kafka, "users"), 1);
         assertThat(dead).hasSize(1);
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8))
             .isEqualTo("not a profile");
@@ -130,12 +129,12 @@ class KafkaSourceTest {
   }
 
   @Test
-  void aStoreThatFailsIsRetriedWithTheBackoffOfItsRetryPolicyUntilStoredAndOnlyThenCommitted()
-      throws Exception {
+  void aStoreThatFailsIsRetriedWithTheBackoffOfItsRetryPolicyUntilStoredAndOnlyThenCommitted(
+      TestKafka broker) throws Exception {
     String userTopic = "user-profiles-" + UUID.randomUUID();
     String group = "source-" + UUID.randomUUID();
     KafkaSettings kafka = TestGateways.sharedKafka();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.handle().bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaDefaults.admin(broker.bootstrapServers()))) {
       admin
           .createTopics(
               List.of(
@@ -144,7 +143,7 @@ class KafkaSourceTest {
           .all()
           .get(30, TimeUnit.SECONDS);
       PushRequest request = Profiles.push("retried", Profiles.jvmStacksPprof(1), Map.of());
-      TestKafka.handle().produce(List.of(new ProducerRecord<>(userTopic, request.toByteArray())));
+      broker.produce(List.of(new ProducerRecord<>(userTopic, request.toByteArray())));
 
       // A write that cannot store the first three tries, then can; the policy's waits are 100, 200,
       // then 400 ms.
@@ -169,7 +168,7 @@ class KafkaSourceTest {
       ReceiveKafkaComponent component =
           new ReceiveKafkaComponent(
               "users",
-              List.of(TestKafka.handle().bootstrapServers()),
+              List.of(broker.bootstrapServers()),
               List.of(userTopic),
               group,
               null,

@@ -34,6 +34,7 @@ class ProducersBoundTest {
   void withTheBrokerDownEverySendFailsWithinTheBoundAndNoneOfThemIsStoredWhenTheBrokerReturns()
       throws Exception {
     Path data = TestGateways.tempDir();
+    // A port known in advance: the broker is started again on it, where the producer looks.
     int port = TestGateways.freePort();
     String topic = "bound";
     EmbeddedKafka broker = EmbeddedKafka.start(data, "127.0.0.1", port);

@@ -48,14 +48,13 @@ class ProducersFailureTest {
   }
 
   @Test
-  void aThrowingPartitionerFailsTheSend() throws Exception {
+  void aThrowingPartitionerFailsTheSend(TestKafka broker) throws Exception {
     Vertx vertx = Vertx.vertx();
-    Map<String, Object> config =
-        new HashMap<>(KafkaDefaults.producer(TestKafka.handle().bootstrapServers()));
+    Map<String, Object> config = new HashMap<>(KafkaDefaults.producer(broker.bootstrapServers()));
     config.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, ThrowingPartitioner.class.getName());
     Producers producers = new Producers(vertx, config, 1);
     String topic = "producers-failure-" + System.nanoTime();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.handle().bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaDefaults.admin(broker.bootstrapServers()))) {
       admin
           .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
           .all()

@@ -37,13 +37,12 @@ class ProducersTest {
   private String topic;
 
   @BeforeEach
-  void setUp() throws Exception {
+  void setUp(TestKafka broker) throws Exception {
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS));
     producers =
-        new Producers(
-            vertx, new HashMap<>(KafkaDefaults.producer(TestKafka.handle().bootstrapServers())), 2);
+        new Producers(vertx, new HashMap<>(KafkaDefaults.producer(broker.bootstrapServers())), 2);
     topic = "producers-test-" + System.nanoTime();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.handle().bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaDefaults.admin(broker.bootstrapServers()))) {
       admin
           .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
           .all()
@@ -58,7 +57,7 @@ class ProducersTest {
   }
 
   @Test
-  void recordsFromEachEventLoopAreAcknowledgedAndStayInOrder() throws Exception {
+  void recordsFromEachEventLoopAreAcknowledgedAndStayInOrder(TestKafka broker) throws Exception {
     List<Future<Void>> loops = new ArrayList<>();
     for (int loop = 0; loop < EVENT_LOOPS; loop++) {
       String sender = "loop-" + loop;
@@ -82,7 +81,7 @@ class ProducersTest {
     }
     Future.all(loops).await(60, TimeUnit.SECONDS);
 
-    List<ConsumerRecord<String, byte[]>> stored = TestKafka.handle().readAll(topic);
+    List<ConsumerRecord<String, byte[]>> stored = broker.readAll(topic);
     assertThat(stored).hasSize(EVENT_LOOPS * PER_LOOP);
     Map<String, List<Integer>> sequenceBySender =
         stored.stream()

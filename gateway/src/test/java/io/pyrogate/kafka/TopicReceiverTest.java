@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 class TopicReceiverTest {
 
   @Test
-  void writesOnlyWhileReadinessSaysKafkaTakesWritesAndAFailedWriteTurnsItNotReady()
+  void writesOnlyWhileReadinessSaysKafkaTakesWritesAndAFailedWriteTurnsItNotReady(TestKafka broker)
       throws Exception {
     String topic = "receiver-" + System.nanoTime();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.handle().bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaDefaults.admin(broker.bootstrapServers()))) {
       admin
           .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
           .all()
@@ -35,8 +35,7 @@ class TopicReceiverTest {
     }
     Vertx vertx = Vertx.vertx();
     Producers producers =
-        new Producers(
-            vertx, new HashMap<>(KafkaDefaults.producer(TestKafka.handle().bootstrapServers())), 1);
+        new Producers(vertx, new HashMap<>(KafkaDefaults.producer(broker.bootstrapServers())), 1);
     Health health = new Health();
     try {
       TopicReceiver receiver = new TopicReceiver("w", topic, producers, health);
@@ -50,7 +49,7 @@ class TopicReceiverTest {
 
       health.kafkaReachable();
       receiver.append(record("stored"), "k").await(30, TimeUnit.SECONDS);
-      assertThat(TestKafka.handle().readAll(topic)).extracting(r -> r.key()).containsExactly("k");
+      assertThat(broker.readAll(topic)).extracting(r -> r.key()).containsExactly("k");
 
       Future<Void> tooLarge =
           receiver.append(record("x".repeat(KafkaDefaults.MAX_RECORD_BYTES + 1)), "k");

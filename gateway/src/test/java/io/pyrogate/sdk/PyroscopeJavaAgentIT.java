@@ -2,7 +2,6 @@ package io.pyrogate.sdk;
 
 import static io.pyrogate.testing.TestGateways.config;
 import static io.pyrogate.testing.TestGateways.endpoint;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,7 +32,6 @@ class PyroscopeJavaAgentIT {
 
   @Test
   void uploadsOfTheJavaAgentArriveInKafkaAndAtTheEndpoint() throws Exception {
-    int port = freePort();
     KafkaSettings kafka = TestGateways.sharedKafka();
     Path agent =
         Path.of(
@@ -47,10 +45,11 @@ class PyroscopeJavaAgentIT {
             TestGateways.start(
                 config(
                     kafka,
-                    port,
+                    0,
                     List.of(
                         new WriteComponent(
                             "w", List.of(endpoint("a", pyroscope.url())), Map.of()))))) {
+      int port = gateway.ingestPort("default");
       ProcessBuilder builder =
           new ProcessBuilder(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -24,6 +24,8 @@ public final class GatewayUnderTest implements AutoCloseable {
   /** The receive_http component of {@link #startPipeline} and {@link TestGateways#config}. */
   public static final String RECEIVER = "default";
 
+  private static final int PARTITIONS = 2;
+
   private final TestKafka kafka;
   private final Path dir;
   private final Path file;
@@ -85,10 +87,26 @@ public final class GatewayUnderTest implements AutoCloseable {
   /** Rewrites the configuration file with the same kafka block and {@code components}. */
   public void rewrite(String components) {
     try {
-      Files.writeString(file, kafkaBlock() + components);
+      Files.writeString(file, kafkaBlock(PARTITIONS) + components);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The kafka block of the configuration file: the test broker, this fixture's topic prefix, and
+   * {@code partitions} partitions per topic (2 in the file {@link #start(String)} writes).
+   */
+  public String kafkaBlock(int partitions) {
+    return """
+        kafka {
+          bootstrap_servers  = ["%s"]
+          topic_prefix       = "%s"
+          replication_factor = 1
+          partitions         = %d
+        }
+        """
+        .formatted(kafka.bootstrapServers(), kafka.topicPrefix(), partitions);
   }
 
   /** {@code POST /-/reload} on the management port. */
@@ -133,18 +151,6 @@ public final class GatewayUnderTest implements AutoCloseable {
 
   private GatewayConfig load() {
     return ConfigLoader.load(file, System::getenv).config();
-  }
-
-  private String kafkaBlock() {
-    return """
-        kafka {
-          bootstrap_servers  = ["%s"]
-          topic_prefix       = "%s"
-          replication_factor = 1
-          partitions         = 2
-        }
-        """
-        .formatted(kafka.bootstrapServers(), kafka.topicPrefix());
   }
 
   private void requireNotStarted() {

@@ -21,7 +21,7 @@ import java.util.Map;
 
 /**
  * Builds configurations and gateways for tests: unique topics per test, the shared test broker,
- * free ports.
+ * requests to a gateway's ports.
  */
 public final class TestGateways {
   /**
@@ -54,7 +54,7 @@ public final class TestGateways {
         kafka,
         List.of(
             new ReceiveHttpComponent(
-                "default",
+                GatewayUnderTest.RECEIVER,
                 ReceiveHttpComponent.HttpServerConfig.defaults().at("127.0.0.1", ingestPort),
                 writes.stream().map(WriteComponent::label).toList())),
         writes);
@@ -73,6 +73,11 @@ public final class TestGateways {
     return TempDirs.create("pyrogate-test");
   }
 
+  /**
+   * A port that was free a moment ago, for the few tests that must know a port before anything
+   * listens on it (another process is told it, a server comes back on it). It may be taken before
+   * it is bound: everything else listens on port 0 and reports the port it bound.
+   */
   public static int freePort() {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true);
