@@ -6,6 +6,7 @@ import static io.pyrogate.Blocking.quietly;
 import io.pyrogate.config.ConfigException;
 import io.pyrogate.config.ConfigRenderer;
 import io.pyrogate.config.GatewayConfig;
+import io.pyrogate.ingest.HttpIngestVerticle;
 import io.pyrogate.ops.Health;
 import io.pyrogate.ops.ManagementVerticle;
 import io.pyrogate.ops.Metrics;
@@ -72,7 +73,7 @@ public final class Gateway implements AutoCloseable {
   private Options options;
   private ConfigSource source;
   private ManagementVerticle management;
-  private Reconciler reconciler;
+  private volatile Reconciler reconciler;
 
   private Gateway() {
     // Netty's epoll transport where it is available (Linux x86-64), NIO elsewhere: less CPU per
@@ -87,6 +88,7 @@ public final class Gateway implements AutoCloseable {
             reloads,
             health,
             () -> kafka.settings() == null ? List.of() : kafka.settings().bootstrapServers(),
+            this::ingestPort,
             Reconciler.INGEST_INFLIGHT_BYTES,
             Version.get(),
             System::currentTimeMillis);
@@ -232,12 +234,8 @@ public final class Gateway implements AutoCloseable {
    * and diagnostics.
    */
   public Map<String, String> deploymentIds() {
-    changing.lock();
-    try {
-      return reconciler == null ? Map.of() : reconciler.deploymentIds();
-    } finally {
-      changing.unlock();
-    }
+    Reconciler running = reconciler;
+    return running == null ? Map.of() : running.deploymentIds();
   }
 
   /** What the status page shows. */
@@ -253,6 +251,15 @@ public final class Gateway implements AutoCloseable {
   /** Where the gateway is in its lifecycle; for tests. */
   Lifecycle.State state() {
     return lifecycle.state();
+  }
+
+  /**
+   * The port receive_http {@code label} listens on: the one bound when its listen_port is 0; null
+   * when no such receiver runs. Never waits for a reload.
+   */
+  public Integer ingestPort(String label) {
+    String deployment = deploymentIds().get("pyroscope.receive_http." + label);
+    return deployment == null ? null : HttpIngestVerticle.boundPort(vertx, deployment);
   }
 
   /** The management address as a URL, e.g. http://127.0.0.1:12345/, with the port bound. */

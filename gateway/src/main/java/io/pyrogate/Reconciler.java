@@ -119,6 +119,8 @@ final class Reconciler {
   /** The configuration being applied. */
   private GatewayConfig applying;
 
+  private volatile Map<String, String> published = Map.of();
+
   /** The logging block in use (with the command line's flags). */
   private LoggingSettings logging;
 
@@ -202,6 +204,14 @@ final class Reconciler {
 
   /** Brings the running components to {@code next}, recording each step in {@code changes}. */
   private void apply(GatewayConfig next, Changes changes) {
+    try {
+      applyUnpublished(next, changes);
+    } finally {
+      published = collectDeploymentIds();
+    }
+  }
+
+  private void applyUnpublished(GatewayConfig next, Changes changes) {
     this.applying = next;
     releasedPorts.clear();
     Map<EndpointKey, EndpointSpec> wantedEndpoints = endpointsOf(next);
@@ -272,9 +282,14 @@ final class Reconciler {
 
   /**
    * The deployment of every running receiver, source and endpoint, by component name as in {@link
-   * ReloadResult}.
+   * ReloadResult}, as the last start or reload left them. Safe from any thread without the caller's
+   * lock, so the status page on an event loop never waits for a reload.
    */
   Map<String, String> deploymentIds() {
+    return published;
+  }
+
+  private Map<String, String> collectDeploymentIds() {
     Map<String, String> ids = new LinkedHashMap<>();
     endpoints.putDeploymentIds(ids);
     receivers.putDeploymentIds(ids);
@@ -287,6 +302,7 @@ final class Reconciler {
    * what is done. Failures are logged; the stop goes on.
    */
   void stopAll() {
+    published = Map.of();
     lag.close();
     List<String> ingest = new ArrayList<>(receivers.deploymentIds());
     ingest.addAll(sources.deploymentIds());

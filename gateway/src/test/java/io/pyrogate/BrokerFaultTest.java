@@ -1,7 +1,6 @@
 package io.pyrogate;
 
 import static io.pyrogate.testing.TestGateways.config;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,6 +10,7 @@ import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.SmallDisk;
 import io.pyrogate.testing.TestGateways;
@@ -25,15 +25,15 @@ import org.junit.jupiter.api.Test;
  * The embedded broker's disk fills up (a real tmpfs): stopping, recovering, and ingest agreeing
  * with readiness.
  */
+@KafkaTest
 class BrokerFaultTest {
 
   @Test
   void aStopAfterTheDiskFilledUpFinishesWithinItsDeadline() {
-    int ingest = freePort();
     try (SmallDisk disk = SmallDisk.mountOrSkip(64);
         FakePyroscope pyroscope = new FakePyroscope()) {
-      Gateway gateway =
-          Gateway.start(embedded(ingest, pyroscope), TestGateways.options(disk.path()));
+      Gateway gateway = Gateway.start(embedded(0, pyroscope), TestGateways.options(disk.path()));
+      int ingest = gateway.ingestPort("default");
       int management = gateway.managementPort();
       await()
           .atMost(Duration.ofSeconds(10))
@@ -63,11 +63,11 @@ class BrokerFaultTest {
   @Test
   void
       afterTheDiskFilledUpIngestAnswers503WhileNotReadyAndBothRecoverByThemselvesWhenSpaceReturns() {
-    int ingest = freePort();
     try (SmallDisk disk = SmallDisk.mountOrSkip(64);
         FakePyroscope pyroscope = new FakePyroscope();
         Gateway gateway =
-            Gateway.start(embedded(ingest, pyroscope), TestGateways.options(disk.path()))) {
+            Gateway.start(embedded(0, pyroscope), TestGateways.options(disk.path()))) {
+      int ingest = gateway.ingestPort("default");
       int management = gateway.managementPort();
       await()
           .atMost(Duration.ofSeconds(10))
@@ -114,11 +114,10 @@ class BrokerFaultTest {
 
   @Test
   void afterAFatalBrokerErrorIngestAnswers503WhileNotReadyAndTheBrokerIsRestarted() {
-    int ingest = freePort();
     Path storage = TestGateways.tempDir();
     try (FakePyroscope pyroscope = new FakePyroscope();
-        Gateway gateway =
-            Gateway.start(embedded(ingest, pyroscope), TestGateways.options(storage))) {
+        Gateway gateway = Gateway.start(embedded(0, pyroscope), TestGateways.options(storage))) {
+      int ingest = gateway.ingestPort("default");
       int management = gateway.managementPort();
       await()
           .atMost(Duration.ofSeconds(10))

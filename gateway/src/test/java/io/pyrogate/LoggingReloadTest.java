@@ -1,10 +1,10 @@
 package io.pyrogate;
 
-import static io.pyrogate.testing.TestGateways.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.LoggingSettings;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.LogCapture;
 import io.pyrogate.testing.TestGateways;
 import io.vertx.core.json.JsonObject;
@@ -12,11 +12,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A reload that changes the logging block applies its level and format at once. */
+@KafkaTest
 class LoggingReloadTest {
   @Test
   void aChangedLoggingBlockAppliesOnReloadAndAnUnchangedOneIsLeftAlone() {
     GatewayConfig config =
-        TestGateways.config(TestGateways.sharedKafka(), freePort(), List.of())
+        TestGateways.config(TestGateways.sharedKafka(), 0, List.of())
             .withLogging(LoggingSettings.defaults());
     LoggingSettings json =
         new LoggingSettings(LoggingSettings.Level.INFO, LoggingSettings.Format.JSON);

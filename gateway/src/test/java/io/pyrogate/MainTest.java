@@ -3,6 +3,7 @@ package io.pyrogate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.LogCapture;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /** The command line as a user meets it: exit codes and messages. */
+@KafkaTest
 class MainTest {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -123,7 +125,7 @@ class MainTest {
           bootstrap_servers = ["%s"]
         }
         """
-                .formatted(TestKafka.bootstrapServers()));
+                .formatted(TestKafka.handle().bootstrapServers()));
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress("127.0.0.1", 0));
       int code;
@@ -170,7 +172,7 @@ class MainTest {
           }
         }
         """
-                .formatted(TestKafka.bootstrapServers(), System.nanoTime()));
+                .formatted(TestKafka.handle().bootstrapServers(), System.nanoTime()));
     assertThat(run("replay", "--write", "nope", file.toString())).isEqualTo(Main.EXIT_USAGE);
     assertThat(err.toString()).contains("--write: no pyroscope.write \"nope\" in " + file);
     assertThat(run("replay", "--write", "w", "--endpoint", "b", file.toString()))

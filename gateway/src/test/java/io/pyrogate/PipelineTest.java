@@ -2,7 +2,6 @@ package io.pyrogate;
 
 import static io.pyrogate.testing.TestGateways.config;
 import static io.pyrogate.testing.TestGateways.endpoint;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.push;
 import static io.pyrogate.testing.TestGateways.sharedKafka;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,6 +12,7 @@ import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +26,7 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 /** A real profile travels HTTP push → Kafka → endpoint verticle → a Pyroscope receiver. */
+@KafkaTest
 class PipelineTest {
 
   @Test
@@ -33,16 +34,16 @@ class PipelineTest {
     byte[] pprof = Profiles.jvmStacksPprof(3);
     PushRequest sent =
         Profiles.push("checkout", pprof, Map.of("env", "prod", "region", "eu-west-1"));
-    int port = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope();
         Gateway gateway =
             TestGateways.start(
                 config(
                     sharedKafka(),
-                    port,
+                    0,
                     List.of(
                         new WriteComponent(
                             "staging", List.of(endpoint("a", pyroscope.url())), Map.of()))))) {
+      int port = gateway.ingestPort("default");
 
       HttpResponse<String> response = push(port, sent.toByteArray());
 
@@ -80,18 +81,18 @@ class PipelineTest {
     PushRequest sent =
         Profiles.push(
             "checkout", pprof, Map.of("env", "dev", "instance", "pod-7", "__session_id__", "42"));
-    int port = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope();
         Gateway gateway =
             TestGateways.start(
                 config(
                     sharedKafka(),
-                    port,
+                    0,
                     List.of(
                         new WriteComponent(
                             "staging",
                             List.of(endpoint("a", pyroscope.url())),
                             Map.of("env", "staging", "instance", "", "cluster", "eu-1")))))) {
+      int port = gateway.ingestPort("default");
 
       assertThat(push(port, sent.toByteArray()).statusCode()).isEqualTo(200);
 
@@ -118,18 +119,18 @@ class PipelineTest {
                 "checkout.cpu{env=dev,instance=pod-7,zone=a}",
                 java.nio.charset.StandardCharsets.UTF_8)
             + rest;
-    int port = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope();
         Gateway gateway =
             TestGateways.start(
                 config(
                     sharedKafka(),
-                    port,
+                    0,
                     List.of(
                         new WriteComponent(
                             "staging",
                             List.of(endpoint("a", pyroscope.url())),
                             Map.of("env", "staging", "instance", "", "cluster", "eu-1")))))) {
+      int port = gateway.ingestPort("default");
 
       assertThat(
               TestGateways.post(
@@ -152,16 +153,16 @@ class PipelineTest {
   @Test
   void gzipEncodedPushIsStoredDecodedAndDeliveredIdentical() throws Exception {
     PushRequest sent = Profiles.push("cart", Profiles.jvmStacksPprof(1), Map.of());
-    int port = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope();
         Gateway gateway =
             TestGateways.start(
                 config(
                     sharedKafka(),
-                    port,
+                    0,
                     List.of(
                         new WriteComponent(
                             "w", List.of(endpoint("a", pyroscope.url())), Map.of()))))) {
+      int port = gateway.ingestPort("default");
 
       HttpResponse<String> response =
           TestGateways.post(
@@ -179,16 +180,16 @@ class PipelineTest {
   @Test
   void jsonPushIsStoredAsProtobufAndAnsweredInJson() throws Exception {
     PushRequest sent = Profiles.push("cart", Profiles.jvmStacksPprof(1), Map.of("env", "dev"));
-    int port = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope();
         Gateway gateway =
             TestGateways.start(
                 config(
                     sharedKafka(),
-                    port,
+                    0,
                     List.of(
                         new WriteComponent(
                             "w", List.of(endpoint("a", pyroscope.url())), Map.of()))))) {
+      int port = gateway.ingestPort("default");
 
       HttpResponse<String> response =
           TestGateways.post(
@@ -210,13 +211,12 @@ class PipelineTest {
 
   @Test
   void tenantOfTheRequestIsDeliveredWithItAndEndpointHeadersAreApplied() {
-    int port = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope()) {
       var ep = endpoint("a", pyroscope.url()).withHeaders(Map.of("X-Extra", "yes"));
       try (Gateway gateway =
           TestGateways.start(
-              config(
-                  sharedKafka(), port, List.of(new WriteComponent("w", List.of(ep), Map.of()))))) {
+              config(sharedKafka(), 0, List.of(new WriteComponent("w", List.of(ep), Map.of()))))) {
+        int port = gateway.ingestPort("default");
 
         HttpResponse<String> response =
             TestGateways.post(
@@ -236,7 +236,6 @@ class PipelineTest {
 
   @Test
   void aHungEndpointDoesNotHoldUpTheOthers() {
-    int port = freePort();
     int profiles = 20;
     try (FakePyroscope healthy = new FakePyroscope();
         FakePyroscope alsoHealthy = new FakePyroscope();
@@ -245,7 +244,7 @@ class PipelineTest {
       GatewayConfig config =
           config(
               kafka,
-              port,
+              0,
               List.of(
                   new WriteComponent(
                       "w",
@@ -255,6 +254,7 @@ class PipelineTest {
                           endpoint("also-healthy", alsoHealthy.url())),
                       Map.of())));
       try (Gateway gateway = TestGateways.start(config)) {
+        int port = gateway.ingestPort("default");
         List<String> sentIds = new ArrayList<>();
         for (int i = 0; i < profiles; i++) {
           PushRequest request = Profiles.push("svc-" + i, Profiles.jvmStacksPprof(1), Map.of());
@@ -281,19 +281,19 @@ class PipelineTest {
 
   @Test
   void twoEndpointsEachReceiveEveryProfile() {
-    int port = freePort();
     try (FakePyroscope a = new FakePyroscope();
         FakePyroscope b = new FakePyroscope()) {
       try (Gateway gateway =
           TestGateways.start(
               config(
                   sharedKafka(),
-                  port,
+                  0,
                   List.of(
                       new WriteComponent(
                           "w",
                           List.of(endpoint("a", a.url()), endpoint("b", b.url())),
                           Map.of()))))) {
+        int port = gateway.ingestPort("default");
         List<String> sentIds = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
           PushRequest request = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of());

@@ -12,6 +12,7 @@ import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.kafka.EmbeddedKafka;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import java.time.Duration;
@@ -19,11 +20,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+@KafkaTest
 class ReadinessTest {
 
   @Test
   void readyOnceStartedAndHealthyAlways() {
-    try (Gateway gateway = TestGateways.start(config(sharedKafka(), freePort(), List.of()))) {
+    try (Gateway gateway = TestGateways.start(config(sharedKafka(), 0, List.of()))) {
       int port = gateway.managementPort();
       assertThat(get(port, "/-/healthy").statusCode()).isEqualTo(200);
       var metrics = get(port, "/metrics");
@@ -44,7 +46,7 @@ class ReadinessTest {
 
   @Test
   void concurrentStopsWaitForTheSameStop() throws Exception {
-    Gateway gateway = TestGateways.start(config(sharedKafka(), freePort(), List.of()));
+    Gateway gateway = TestGateways.start(config(sharedKafka(), 0, List.of()));
     int port = gateway.managementPort();
     var first =
         java.util.concurrent.CompletableFuture.supplyAsync(
@@ -61,22 +63,23 @@ class ReadinessTest {
   @Test
   void notReadyAndAnswering503WhileKafkaIsDownAndBackByItselfWhenKafkaReturns() {
     java.nio.file.Path data = TestGateways.tempDir();
+    // A port known in advance: the broker comes back on it, where the gateway's clients look.
     int kafkaPort = freePort();
     EmbeddedKafka broker = EmbeddedKafka.start(data, "127.0.0.1", kafkaPort);
     KafkaSettings kafka =
         new KafkaSettings(List.of(broker.bootstrapServers()), "unused:0", "r.", 1, (short) 1);
-    int ingest = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope();
         Gateway gateway =
             TestGateways.start(
                 config(
                     kafka,
-                    ingest,
+                    0,
                     List.of(
                         new WriteComponent(
                             "w",
                             List.of(TestGateways.endpoint("a", pyroscope.url())),
                             Map.of()))))) {
+      int ingest = gateway.ingestPort("default");
       int port = gateway.managementPort();
       await().atMost(Duration.ofSeconds(10)).until(() -> get(port, "/-/ready").statusCode() == 200);
 

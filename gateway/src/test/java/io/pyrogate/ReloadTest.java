@@ -11,9 +11,10 @@ import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.GatewayTest;
+import io.pyrogate.testing.GatewayUnderTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
-import io.pyrogate.testing.TestKafka;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,23 +53,23 @@ import org.junit.jupiter.api.Test;
  * applies what changed and leaves the rest running; an invalid file, or a change only a restart can
  * apply, is refused with the reason and the running configuration stays.
  */
+@GatewayTest
 class ReloadTest {
   private final List<AutoCloseable> closeLast = new ArrayList<>();
+  private GatewayUnderTest fixture;
   private Path file;
   private KafkaSettings kafka;
   private Gateway gateway;
 
   @BeforeEach
-  void setUp() throws IOException {
-    file = TestGateways.tempDir().resolve("pyrogate.alloy");
-    kafka = TestGateways.sharedKafka();
+  void setUp(GatewayUnderTest fixture) {
+    this.fixture = fixture;
+    file = fixture.file();
+    kafka = fixture.kafka();
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    if (gateway != null) {
-      gateway.stop();
-    }
     for (AutoCloseable c : closeLast) {
       c.close();
     }
@@ -79,9 +80,9 @@ class ReloadTest {
       throws IOException {
     FakePyroscope a = pyroscope();
     FakePyroscope b = pyroscope();
-    int ingest = freePort();
-    String receiver = receiver("default", ingest, "w");
+    String receiver = receiver("default", 0, "w");
     start(receiver + write("w", endpoint("a", a.url(), "")));
+    int ingest = gateway.ingestPort("default");
     Map<String, String> before = gateway.deploymentIds();
     assertThat(before)
         .containsOnlyKeys("pyroscope.write.w endpoint \"a\"", "pyroscope.receive_http.default");
@@ -127,9 +128,9 @@ class ReloadTest {
       throws IOException {
     FakePyroscope a = pyroscope();
     FakePyroscope b = pyroscope();
-    int ingest = freePort();
-    String receiver = receiver("default", ingest, "w");
+    String receiver = receiver("default", 0, "w");
     start(receiver + write("w", endpoint("a", a.url(), "") + endpoint("b", b.url(), "")));
+    int ingest = gateway.ingestPort("default");
     PushRequest first = profile();
     assertThat(push(ingest, first.toByteArray()).statusCode()).isEqualTo(200);
     await()
@@ -177,9 +178,9 @@ class ReloadTest {
       throws IOException {
     FakePyroscope a = pyroscope();
     FakePyroscope b = pyroscope();
-    int ingest = freePort();
-    String receiver = receiver("default", ingest, "w");
+    String receiver = receiver("default", 0, "w");
     start(receiver + write("w", endpoint("a", a.url(), "")));
+    int ingest = gateway.ingestPort("default");
     Map<String, String> before = gateway.deploymentIds();
 
     // A syntax error: an attribute without a value. The endpoint added with it must not start
@@ -219,14 +220,14 @@ class ReloadTest {
   void aChangedKafkaBlockIsRefusedAsNeedingARestartAndNothingChanges() throws IOException {
     FakePyroscope a = pyroscope();
     FakePyroscope b = pyroscope();
-    int ingest = freePort();
-    String receiver = receiver("default", ingest, "w");
+    String receiver = receiver("default", 0, "w");
     start(receiver + write("w", endpoint("a", a.url(), "")));
+    int ingest = gateway.ingestPort("default");
     Map<String, String> before = gateway.deploymentIds();
 
     Files.writeString(
         file,
-        kafkaBlock(kafka, "partitions = 3")
+        fixture.kafkaBlock(3)
             + receiver
             + write("w", endpoint("a", a.url(), "") + endpoint("b", b.url(), "")));
     HttpResponse<String> reload = reload();
@@ -245,22 +246,22 @@ class ReloadTest {
   @Test
   void aNewReceiverListensOnItsPortAndARemovedOneStopsListening() throws IOException {
     FakePyroscope a = pyroscope();
-    int first = freePort();
-    int second = freePort();
     String writes = write("w", endpoint("a", a.url(), ""));
-    start(receiver("first", first, "w") + writes);
+    start(receiver("first", 0, "w") + writes);
+    int first = gateway.ingestPort("first");
 
-    rewrite(receiver("first", first, "w") + receiver("second", second, "w") + writes);
+    rewrite(receiver("first", 0, "w") + receiver("second", 0, "w") + writes);
     HttpResponse<String> added = reload();
     assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
     assertThat(added.body()).isEqualTo("added: pyroscope.receive_http.second\n");
+    int second = gateway.ingestPort("second");
     PushRequest viaSecond = profile();
     assertThat(push(second, viaSecond.toByteArray()).statusCode()).isEqualTo(200);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> deliveredIds(a).containsAll(Profiles.sampleIds(viaSecond)));
 
-    rewrite(receiver("second", second, "w") + writes);
+    rewrite(receiver("second", 0, "w") + writes);
     HttpResponse<String> removed = reload();
     assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
     assertThat(removed.body()).isEqualTo("removed: pyroscope.receive_http.first\n");
@@ -274,6 +275,7 @@ class ReloadTest {
       throws Exception {
     FakePyroscope a = pyroscope();
     FakePyroscope c = pyroscope();
+    // A port known in advance: the replacement listens on the same port as its predecessor.
     int ingest = freePort();
     start(receiver("default", ingest, "w") + write("w", endpoint("a", a.url(), "")));
     Map<String, String> before = gateway.deploymentIds();
@@ -291,7 +293,8 @@ class ReloadTest {
                 + "changed: pyroscope.receive_http.default\n");
     try (Admin admin =
         Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, fixture.broker().bootstrapServers()))) {
       Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       assertThat(topics)
           .contains(kafka.topicPrefix() + "write.w2", kafka.topicPrefix() + "write.w2.dlq");
@@ -324,6 +327,7 @@ class ReloadTest {
   @Test
   void aReceiverMovedToAnotherAddressOnTheSamePortIsReplaced() throws IOException {
     FakePyroscope a = pyroscope();
+    // A port known in advance: the receiver keeps it while its address changes.
     int ingest = freePort();
     String writes = write("w", endpoint("a", a.url(), ""));
     start(receiver("default", ingest, "w") + writes);
@@ -344,6 +348,7 @@ class ReloadTest {
   @Test
   void aReceiverRenamedOnTheSamePortIsStoppedBeforeItsSuccessorListens() throws IOException {
     FakePyroscope a = pyroscope();
+    // A port known in advance: the renamed receiver takes over the same port.
     int ingest = freePort();
     String writes = write("w", endpoint("a", a.url(), ""));
     start(receiver("old_name", ingest, "w") + writes);
@@ -365,6 +370,7 @@ class ReloadTest {
   @Test
   void aReceiverThatCannotListenOnItsNewPortKeepsServingOnTheOldOne() throws IOException {
     FakePyroscope a = pyroscope();
+    // A port known in advance: the test checks the receiver keeps serving on it.
     int ingest = freePort();
     String writes = write("w", endpoint("a", a.url(), ""));
     start(receiver("default", ingest, "w") + writes);
@@ -392,17 +398,18 @@ class ReloadTest {
   @Test
   void anAddedKafkaSourceConsumesItsTopicAndARemovedOneStops() throws Exception {
     FakePyroscope a = pyroscope();
-    int ingest = freePort();
-    String components = receiver("default", ingest, "w") + write("w", endpoint("a", a.url(), ""));
+    String components = receiver("default", 0, "w") + write("w", endpoint("a", a.url(), ""));
     start(components);
     String userTopic = "reload-user-profiles-" + UUID.randomUUID();
     PushRequest produced = profile();
     try (Admin admin =
             Admin.create(
-                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()));
+                Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    fixture.broker().bootstrapServers()));
         KafkaProducer<String, byte[]> producer =
             new KafkaProducer<>(
-                new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers())))) {
+                new HashMap<>(KafkaDefaults.producer(fixture.broker().bootstrapServers())))) {
       admin
           .createTopics(List.of(new NewTopic(userTopic, 1, (short) 1)))
           .all()
@@ -422,7 +429,7 @@ class ReloadTest {
           forward_to = [pyroscope.write.w.receiver]
         }
         """
-                .formatted(TestKafka.bootstrapServers(), userTopic, UUID.randomUUID()));
+                .formatted(fixture.broker().bootstrapServers(), userTopic, UUID.randomUUID()));
     HttpResponse<String> added = reload();
 
     assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
@@ -442,8 +449,7 @@ class ReloadTest {
   void concurrentReloadsAreSerialized() throws Exception {
     FakePyroscope a = pyroscope();
     FakePyroscope b = pyroscope();
-    int ingest = freePort();
-    String receiver = receiver("default", ingest, "w");
+    String receiver = receiver("default", 0, "w");
     start(receiver + write("w", endpoint("a", a.url(), "")));
     rewrite(receiver + write("w", endpoint("a", a.url(), "") + endpoint("b", b.url(), "")));
 
@@ -476,7 +482,7 @@ class ReloadTest {
 
   @Test
   void reloadAnswersOnlyPost() throws IOException {
-    start(receiver("default", freePort(), "w") + write("w", ""));
+    start(receiver("default", 0, "w") + write("w", ""));
     HttpResponse<String> get = TestGateways.get(gateway.managementPort(), "/-/reload");
     assertThat(get.statusCode()).isEqualTo(405);
     assertThat(get.headers().firstValue("Allow")).hasValue("POST");
@@ -484,7 +490,7 @@ class ReloadTest {
 
   @Test
   void reloadRefusesToBlockAnEventLoop() throws Exception {
-    start(receiver("default", freePort(), "w") + write("w", ""));
+    start(receiver("default", 0, "w") + write("w", ""));
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {
       CompletableFuture<Throwable> refused = new CompletableFuture<>();
@@ -507,43 +513,23 @@ class ReloadTest {
 
   // --- the file, the gateway, the wire
 
-  private void start(String components) throws IOException {
-    Files.writeString(file, kafkaBlock(kafka, "") + components);
-    gateway =
-        Gateway.start(
-            ConfigLoader.load(file, System::getenv).config(),
-            TestGateways.options(TestGateways.tempDir()),
-            () -> ConfigLoader.load(file, System::getenv).config());
+  private void start(String components) {
+    gateway = fixture.start(components);
   }
 
   /** Writes the components with the same kafka block as at start. */
-  private void rewrite(String components) throws IOException {
-    Files.writeString(file, kafkaBlock(kafka, "") + components);
+  private void rewrite(String components) {
+    fixture.rewrite(components);
   }
 
   private HttpResponse<String> reload() {
-    return TestGateways.post(gateway.managementPort(), "/-/reload", new byte[0], Map.of());
+    return fixture.reload();
   }
 
   private FakePyroscope pyroscope() {
     FakePyroscope p = new FakePyroscope();
     closeLast.add(p);
     return p;
-  }
-
-  private static String kafkaBlock(KafkaSettings kafka, String extra) {
-    return """
-        kafka {
-          bootstrap_servers  = ["%s"]
-          topic_prefix       = "%s"
-          replication_factor = 1
-          %s
-        }
-        """
-        .formatted(
-            TestKafka.bootstrapServers(),
-            kafka.topicPrefix(),
-            extra.isEmpty() ? "partitions = 2" : extra);
   }
 
   private static String receiver(String label, int port, String... writes) {

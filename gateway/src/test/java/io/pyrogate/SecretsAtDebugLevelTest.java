@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.FakeTokenServer;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * plaintext, so every connection fails and is logged). No secret may appear in the log, /metrics,
  * /-/ready, a reload's answer, or any header of the dead-letter records.
  */
+@KafkaTest
 class SecretsAtDebugLevelTest {
   private static final String SECRET = "hunter2";
   private static final TestPki CA = TestPki.ca("kafka CA");
@@ -43,6 +45,7 @@ class SecretsAtDebugLevelTest {
   void noSecretInLogsMetricsPagesOrDeadLetters() throws Exception {
     String prefix = "sec" + System.nanoTime() % 1_000_000 + ".";
     Path dir = TestGateways.tempDir();
+    // Ports known in advance: pyrogate runs as another process, which is told them.
     int ingest = TestGateways.freePort();
     int management = TestGateways.freePort();
     // 400 (final) and not 503: an endpoint answering 503 to everything is in outage, and nothing is
@@ -71,7 +74,8 @@ class SecretsAtDebugLevelTest {
         // One attempt at each of the five endpoints, refused for good: each dead-letters the
         // profile.
         await().atMost(Duration.ofSeconds(90)).until(() -> pyroscope.received().size() >= 5);
-        List<ConsumerRecord<String, byte[]>> dead = TestKafka.read(prefix + "write.w.dlq", 5);
+        List<ConsumerRecord<String, byte[]>> dead =
+            TestKafka.handle().read(prefix + "write.w.dlq", 5);
         assertThat(dead).hasSize(5);
         assertThat(pyroscope.received())
             .extracting(r -> r.headers().toString())
@@ -263,7 +267,7 @@ class SecretsAtDebugLevelTest {
         }
         """
         .formatted(
-            TestKafka.bootstrapServers(),
+            TestKafka.handle().bootstrapServers(),
             prefix,
             SECRET,
             ingest,

@@ -1,7 +1,6 @@
 package io.pyrogate;
 
 import static io.pyrogate.testing.TestGateways.config;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +9,7 @@ import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import java.io.BufferedReader;
@@ -25,17 +25,18 @@ import org.junit.jupiter.api.Test;
  * Finding 4 of issue 15: a second instance on the same --storage.path must not touch the running
  * one.
  */
+@KafkaTest
 class StorageLockTest {
 
   @Test
   void aSecondGatewayOnTheSameStoragePathFailsFastAndTheFirstKeepsServing() {
     Path storage = TestGateways.tempDir();
-    int ingest = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope();
-        Gateway first = Gateway.start(embedded(ingest, pyroscope), TestGateways.options(storage))) {
+        Gateway first = Gateway.start(embedded(0, pyroscope), TestGateways.options(storage))) {
+      int ingest = first.ingestPort("default");
       for (int i = 0; i < 3; i++) {
         assertThatThrownBy(
-                () -> Gateway.start(embedded(freePort(), pyroscope), TestGateways.options(storage)))
+                () -> Gateway.start(embedded(0, pyroscope), TestGateways.options(storage)))
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining(
                 "storage path "

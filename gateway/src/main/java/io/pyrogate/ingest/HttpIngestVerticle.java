@@ -10,12 +10,14 @@ import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.TimeoutHandler;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@code pyroscope.receive_http} component: serves Pyroscope's ingestion API — {@code push.v1}
@@ -44,6 +47,18 @@ public final class HttpIngestVerticle extends VerticleBase {
 
   private static final String PARSE_POOL = "pyrogate-ingest-parse";
   private static final String RECEIVED_AT = "pyrogate.receivedAt";
+
+  /** The port each deployment listens on, by deployment id: the one bound for listen_port 0. */
+  private static final String BOUND_PORTS = "pyrogate.receive_http.boundPorts";
+
+  /**
+   * Vert.x gives servers that listen on the same negative port one shared random port: listen_port
+   * 0 becomes one such number per deployment, so the instances of a receiver share one port as
+   * Alloy's single listener on port 0 does, instead of each taking its own.
+   */
+  private static final String ANY_PORT_KEYS = "pyrogate.receive_http.anyPortKeys";
+
+  private static final AtomicInteger ANY_PORT_KEY = new AtomicInteger();
 
   private final ReceiveHttpComponent component;
   private final ComponentLog log;
@@ -105,7 +120,7 @@ public final class HttpIngestVerticle extends VerticleBase {
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(config.listenAddress())
-            .setPort(config.listenPort())
+            .setPort(config.listenPort() != 0 ? config.listenPort() : anyPortKey())
             // Cleartext HTTP/2 (prior knowledge and Upgrade: h2c), as Pyroscope's server enables
             // it.
             .setHttp2ClearTextEnabled(true)
@@ -116,7 +131,11 @@ public final class HttpIngestVerticle extends VerticleBase {
         .connectionHandler(this::limitConnections)
         .requestHandler(router)
         .listen()
-        .onSuccess(s -> server = s)
+        .onSuccess(
+            s -> {
+              server = s;
+              boundPorts(vertx).put(context.deploymentID(), s.actualPort());
+            })
         .recover(
             e ->
                 Future.failedFuture(
@@ -130,6 +149,25 @@ public final class HttpIngestVerticle extends VerticleBase {
                             + ": "
                             + e.getMessage(),
                         e)));
+  }
+
+  /**
+   * The port the receiver deployed as {@code deploymentId} listens on: its listen_port, or the one
+   * bound for listen_port 0; null when it does not listen.
+   */
+  public static Integer boundPort(Vertx vertx, String deploymentId) {
+    return boundPorts(vertx).get(deploymentId);
+  }
+
+  private static LocalMap<String, Integer> boundPorts(Vertx vertx) {
+    return vertx.sharedData().getLocalMap(BOUND_PORTS);
+  }
+
+  private int anyPortKey() {
+    return vertx
+        .sharedData()
+        .<String, Integer>getLocalMap(ANY_PORT_KEYS)
+        .computeIfAbsent(context.deploymentID(), id -> -ANY_PORT_KEY.incrementAndGet());
   }
 
   /**
@@ -151,6 +189,8 @@ public final class HttpIngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    boundPorts(vertx).remove(context.deploymentID());
+    vertx.sharedData().getLocalMap(ANY_PORT_KEYS).remove(context.deploymentID());
     // Stop accepting, then let requests in flight finish storing (bounded by Kafka's ack timeout)
     // before
     // the connections close: a client that gets no answer retries, one that was answered stays

@@ -54,7 +54,7 @@ public final class KafkaDefaults {
    * How long a consumer that stopped heartbeating (a crashed or killed pyrogate) keeps its
    * partitions before the group gives them to another member or to the restarted one. Kafka's 45 s
    * meant no delivery for 45-50 s after a kill -9 and restart; with 10 s the first record came
-   * 9.7-10 s after the kill (CrashTakeoverTest), with three heartbeats per session so one late
+   * 9.7-10 s after the kill (CrashTakeoverIT), with three heartbeats per session so one late
    * heartbeat (a GC pause, a loaded machine) is not an eviction. 6 s gave 6 s, but it is the least
    * a broker accepts by default ({@code group.min.session.timeout.ms}), so a stricter cluster
    * refuses it. Static membership ({@code group.instance.id}; 0.5-1.2 s for the same instance

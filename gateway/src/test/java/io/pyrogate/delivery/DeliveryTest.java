@@ -2,7 +2,6 @@ package io.pyrogate.delivery;
 
 import static io.pyrogate.testing.TestGateways.config;
 import static io.pyrogate.testing.TestGateways.endpoint;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.push;
 import static io.pyrogate.testing.TestGateways.sharedKafka;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +19,7 @@ import io.pyrogate.kafka.Topics;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
@@ -33,20 +33,21 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
+@KafkaTest
 class DeliveryTest {
 
   @Test
   void temporaryFailuresAreRetriedUntilDelivered() {
-    int port = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope().failNext(2, 503);
         Gateway gateway =
             TestGateways.start(
                 config(
                     sharedKafka(),
-                    port,
+                    0,
                     List.of(
                         new WriteComponent(
                             "w", List.of(endpoint("a", pyroscope.url())), Map.of()))))) {
+      int port = gateway.ingestPort("default");
       PushRequest request = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of());
 
       assertThat(push(port, request.toByteArray()).statusCode()).isEqualTo(200);
@@ -79,13 +80,12 @@ class DeliveryTest {
 
   @Test
   void lagCountsProfilesNotYetDeliveredWhileTheEndpointIsDownAndFallsToZeroOnceDelivered() {
-    int port = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope().respondWith(503, "down");
         Gateway gateway =
             TestGateways.start(
                 config(
                     sharedKafka(),
-                    port,
+                    0,
                     List.of(
                         new WriteComponent(
                             "w",
@@ -93,6 +93,7 @@ class DeliveryTest {
                                 endpoint("a", pyroscope.url())
                                     .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200), 0)),
                             Map.of()))))) {
+      int port = gateway.ingestPort("default");
       List<String> sentIds = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         PushRequest request = Profiles.push("svc" + i, Profiles.jvmStacksPprof(1), Map.of());
@@ -126,13 +127,12 @@ class DeliveryTest {
 
   @Test
   void aRetryAfterFromTheEndpointIsHonoured() {
-    int port = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope().failNext(1, 429, "2");
         Gateway gateway =
             TestGateways.start(
                 config(
                     sharedKafka(),
-                    port,
+                    0,
                     List.of(
                         new WriteComponent(
                             "w",
@@ -140,6 +140,7 @@ class DeliveryTest {
                                 endpoint("a", pyroscope.url())
                                     .withBackoff(Duration.ofMillis(50), Duration.ofSeconds(5), 10)),
                             Map.of()))))) {
+      int port = gateway.ingestPort("default");
       assertThat(
               push(port, Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray())
                   .statusCode())
@@ -158,7 +159,6 @@ class DeliveryTest {
 
   @Test
   void aRejectedProfileGoesToTheDeadLetterTopicWithItsReasonAndLaterOnesStillFlow() {
-    int port = freePort();
     KafkaSettings kafka = sharedKafka();
     try (FakePyroscope pyroscope =
             new FakePyroscope()
@@ -168,14 +168,15 @@ class DeliveryTest {
             TestGateways.start(
                 config(
                     kafka,
-                    port,
+                    0,
                     List.of(
                         new WriteComponent(
                             "w", List.of(endpoint("a", pyroscope.url())), Map.of()))))) {
+      int port = gateway.ingestPort("default");
       PushRequest rejected = Profiles.push("bad", Profiles.jvmStacksPprof(1), Map.of());
       assertThat(push(port, rejected.toByteArray()).statusCode()).isEqualTo(200);
       List<ConsumerRecord<String, byte[]>> dead =
-          TestKafka.read(Topics.deadLetterTopic(kafka, "w"), 1);
+          TestKafka.handle().read(Topics.deadLetterTopic(kafka, "w"), 1);
       assertThat(dead).hasSize(1);
       ConsumerRecord<String, byte[]> letter = dead.get(0);
       assertThat(letter.value()).isEqualTo(rejected.toByteArray());
@@ -206,7 +207,6 @@ class DeliveryTest {
 
   @Test
   void credentialsAndHeadersOfTheEndpointAreOnTheWire() {
-    int port = freePort();
     try (FakePyroscope basic = new FakePyroscope();
         FakePyroscope token = new FakePyroscope()) {
       HttpClientConfig d = HttpClientConfig.defaults();
@@ -259,8 +259,9 @@ class DeliveryTest {
           TestGateways.start(
               config(
                   sharedKafka(),
-                  port,
+                  0,
                   List.of(new WriteComponent("w", List.of(withBasic, withToken), Map.of()))))) {
+        int port = gateway.ingestPort("default");
         assertThat(
                 TestGateways.post(
                         port,
@@ -292,7 +293,6 @@ class DeliveryTest {
   @Test
   void aSecretFileIsReadAtUseSoARotatedTokenTakesEffectAndNothingIsSentWithoutIt()
       throws Exception {
-    int port = freePort();
     java.nio.file.Path tokenFile = TestGateways.tempDir().resolve("token");
     try (FakePyroscope pyroscope = new FakePyroscope()) {
       HttpClientConfig d = HttpClientConfig.defaults();
@@ -321,8 +321,9 @@ class DeliveryTest {
           TestGateways.start(
               config(
                   sharedKafka(),
-                  port,
+                  0,
                   List.of(new WriteComponent("w", List.of(withFile), Map.of()))))) {
+        int port = gateway.ingestPort("default");
         // No file yet: the profile waits in Kafka instead of going out without credentials.
         assertThat(
                 push(
@@ -352,7 +353,6 @@ class DeliveryTest {
 
   @Test
   void with429RetriesOffA429IsDeadLetteredAtOnce() {
-    int port = freePort();
     KafkaSettings kafka = sharedKafka();
     try (FakePyroscope pyroscope = new FakePyroscope().respondWith(429, "slow down")) {
       Endpoint e = endpoint("a", pyroscope.url());
@@ -369,13 +369,14 @@ class DeliveryTest {
               e.http());
       try (Gateway gateway =
           TestGateways.start(
-              config(kafka, port, List.of(new WriteComponent("w", List.of(no429), Map.of()))))) {
+              config(kafka, 0, List.of(new WriteComponent("w", List.of(no429), Map.of()))))) {
+        int port = gateway.ingestPort("default");
         assertThat(
                 push(port, Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray())
                     .statusCode())
             .isEqualTo(200);
         List<ConsumerRecord<String, byte[]>> dead =
-            TestKafka.read(Topics.deadLetterTopic(kafka, "w"), 1);
+            TestKafka.handle().read(Topics.deadLetterTopic(kafka, "w"), 1);
         assertThat(dead).hasSize(1);
         assertThat(header(dead.get(0), KafkaHeaders.DLQ_REASON)).isEqualTo("HTTP 429: slow down");
         assertThat(pyroscope.received()).hasSize(1);
@@ -391,7 +392,7 @@ class DeliveryTest {
   private static Gateway withBacklog(
       GatewayConfig config, List<ProducerRecord<String, byte[]>> records) {
     TestGateways.start(config).close();
-    TestKafka.produce(records);
+    TestKafka.handle().produce(records);
     return TestGateways.start(config);
   }
 
@@ -407,14 +408,13 @@ class DeliveryTest {
 
   @Test
   void pushRecordsInTheWindowTogetherGoOutAsFewerRequestsCarryingEverySample() throws Exception {
-    int port = freePort();
     KafkaSettings kafka = sharedKafka();
     int profiles = 12;
     try (FakePyroscope pyroscope = new FakePyroscope()) {
       GatewayConfig config =
           config(
               kafka,
-              port,
+              0,
               List.of(new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of())));
       List<String> sentIds = new ArrayList<>();
       List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
@@ -425,6 +425,7 @@ class DeliveryTest {
         records.add(record(Topics.writeTopic(kafka, "w"), "squad-1", request));
       }
       try (Gateway gateway = withBacklog(config, records)) {
+        int port = gateway.ingestPort("default");
         await()
             .atMost(Duration.ofSeconds(30))
             .until(() -> pyroscope.deliveredSampleIds().size() >= profiles);
@@ -458,14 +459,13 @@ class DeliveryTest {
 
   @Test
   void aBatchStaysWithinTheByteLimitAndALargerRecordGoesAlone() throws Exception {
-    int port = freePort();
     KafkaSettings kafka = sharedKafka();
     java.util.Random random = new java.util.Random(7);
     try (FakePyroscope pyroscope = new FakePyroscope()) {
       GatewayConfig config =
           config(
               kafka,
-              port,
+              0,
               List.of(new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of())));
       List<String> sentIds = new ArrayList<>();
       List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
@@ -480,6 +480,7 @@ class DeliveryTest {
         records.add(record(Topics.writeTopic(kafka, "w"), null, request));
       }
       try (Gateway gateway = withBacklog(config, records)) {
+        int port = gateway.ingestPort("default");
         await()
             .atMost(Duration.ofSeconds(30))
             .until(() -> pyroscope.deliveredSampleIds().size() >= records.size());
@@ -499,13 +500,12 @@ class DeliveryTest {
 
   @Test
   void batchesNeverMixTenants() throws Exception {
-    int port = freePort();
     KafkaSettings kafka = sharedKafka();
     try (FakePyroscope pyroscope = new FakePyroscope()) {
       GatewayConfig config =
           config(
               kafka,
-              port,
+              0,
               List.of(new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of())));
       Map<String, String> tenantOfSample = new HashMap<>();
       List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
@@ -517,6 +517,7 @@ class DeliveryTest {
         records.add(record(Topics.writeTopic(kafka, "w"), tenant, request));
       }
       try (Gateway gateway = withBacklog(config, records)) {
+        int port = gateway.ingestPort("default");
         await()
             .atMost(Duration.ofSeconds(30))
             .until(() -> pyroscope.deliveredSampleIds().size() >= records.size());
@@ -538,7 +539,6 @@ class DeliveryTest {
 
   @Test
   void aBatchRefusedWith400IsSentAgainRecordByRecordAndOnlyTheBadRecordIsDeadLettered() {
-    int port = freePort();
     KafkaSettings kafka = sharedKafka();
     byte[] marker = "poisoned-profile".getBytes(StandardCharsets.UTF_8);
     try (FakePyroscope pyroscope =
@@ -550,7 +550,7 @@ class DeliveryTest {
       GatewayConfig config =
           config(
               kafka,
-              port,
+              0,
               List.of(new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of())));
       List<String> goodIds = new ArrayList<>();
       byte[] poison = null;
@@ -569,8 +569,9 @@ class DeliveryTest {
         records.add(record(Topics.writeTopic(kafka, "w"), "squad-1", request));
       }
       try (Gateway gateway = withBacklog(config, records)) {
+        int port = gateway.ingestPort("default");
         List<ConsumerRecord<String, byte[]>> dead =
-            TestKafka.read(Topics.deadLetterTopic(kafka, "w"), 1);
+            TestKafka.handle().read(Topics.deadLetterTopic(kafka, "w"), 1);
         assertThat(dead).extracting(ConsumerRecord::value).containsExactly(poison);
         assertThat(header(dead.get(0), KafkaHeaders.DLQ_REASON))
             .startsWith("HTTP 400")
@@ -600,7 +601,7 @@ class DeliveryTest {
                             "pyroscope_write_sent_profiles_total"
                                 + labels
                                 + (double) goodIds.size()));
-        assertThat(TestKafka.readAll(Topics.deadLetterTopic(kafka, "w"))).hasSize(1);
+        assertThat(TestKafka.handle().readAll(Topics.deadLetterTopic(kafka, "w"))).hasSize(1);
       }
     }
   }

@@ -121,7 +121,7 @@ final class EndpointHarness implements AutoCloseable {
 
   /** Every record of the dead-letter topic so far. */
   List<ConsumerRecord<String, byte[]>> allDeadLetters() {
-    return TestKafka.readAll(deadLetterTopic);
+    return TestKafka.handle().readAll(deadLetterTopic);
   }
 
   /** The endpoint's state now. */
@@ -135,7 +135,7 @@ final class EndpointHarness implements AutoCloseable {
   }
 
   List<ConsumerRecord<String, byte[]>> deadLetters(int count) {
-    return TestKafka.read(deadLetterTopic, count);
+    return TestKafka.handle().read(deadLetterTopic, count);
   }
 
   @Override

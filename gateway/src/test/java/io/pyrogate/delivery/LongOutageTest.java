@@ -2,7 +2,6 @@ package io.pyrogate.delivery;
 
 import static io.pyrogate.testing.TestGateways.config;
 import static io.pyrogate.testing.TestGateways.endpoint;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.push;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,6 +13,7 @@ import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.kafka.Topics;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * evicted from its group, and its records went out twice (or were both dead-lettered and
  * delivered).
  */
+@KafkaTest
 class LongOutageTest {
   private static final int MAX_POLL_INTERVAL_MS = 3_000;
 
@@ -54,14 +55,13 @@ class LongOutageTest {
                 ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
                 Integer.toString(MAX_POLL_INTERVAL_MS)));
     String group = Topics.endpointGroup(kafka, "w", "a");
-    int port = freePort();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()));
+    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.handle().bootstrapServers()));
         FakePyroscope pyroscope = new FakePyroscope().respondWith(503, "down");
         Gateway gateway =
             TestGateways.start(
                 config(
                     kafka,
-                    port,
+                    0,
                     List.of(
                         new WriteComponent(
                             "w",
@@ -69,6 +69,7 @@ class LongOutageTest {
                                 endpoint("a", pyroscope.url())
                                     .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500), 0)),
                             Map.of()))))) {
+      int port = gateway.ingestPort("default");
       List<String> sentIds = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         PushRequest request = Profiles.push("svc" + i, Profiles.jvmStacksPprof(1), Map.of());

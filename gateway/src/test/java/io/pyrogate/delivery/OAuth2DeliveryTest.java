@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.FakeTokenServer;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestPki;
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /** oauth2 client credentials against a fake token endpoint, with the clock in the test's hands. */
+@KafkaTest
 class OAuth2DeliveryTest {
   private static final TestPki CA = TestPki.ca("token server CA");
   private static final TestPki.Issued TOKEN_SERVER =

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * allowed, an outage of any length dead-letters nothing, while a record the endpoint fails on its
  * own still goes after its 3 attempts.
  */
+@KafkaTest
 class OutageTest {
   private static final int PROFILES = 10;
 
@@ -103,6 +105,7 @@ class OutageTest {
 
   @Test
   void anEndpointRefusingConnectionsFarLongerThanThreeAttemptsGetsEveryProfileOnceItListens() {
+    // A port known in advance: it refuses connections until the endpoint starts listening on it.
     int port = TestGateways.freePort();
     String url = "http://127.0.0.1:" + port;
     try (EndpointHarness harness =

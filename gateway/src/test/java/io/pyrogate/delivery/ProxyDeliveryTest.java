@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestPki;
 import io.pyrogate.testing.TestProxy;
@@ -19,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Endpoints reached through a real HTTP proxy on 127.0.0.1 that records what it was asked. */
+@KafkaTest
 class ProxyDeliveryTest {
   private static final TestPki CA = TestPki.ca("pyroscope test CA");
   private static final TestPki.Issued SERVER =

@@ -2,7 +2,6 @@ package io.pyrogate.delivery;
 
 import static io.pyrogate.testing.TestGateways.config;
 import static io.pyrogate.testing.TestGateways.endpoint;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.push;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,6 +13,7 @@ import io.pyrogate.kafka.DeadLetterReplay;
 import io.pyrogate.kafka.Topics;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
@@ -25,11 +25,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+@KafkaTest
 class ReplayTest {
 
   @Test
   void aDeadLetterIsReplayedToTheEndpointThatGaveUpOnItOnlyAndOnlyOnce() {
-    int port = freePort();
     KafkaSettings kafka = TestGateways.sharedKafka();
     try (FakePyroscope healthy = new FakePyroscope();
         FakePyroscope rejecting =
@@ -38,7 +38,7 @@ class ReplayTest {
             TestGateways.start(
                 config(
                     kafka,
-                    port,
+                    0,
                     List.of(
                         new WriteComponent(
                             "w",
@@ -46,9 +46,10 @@ class ReplayTest {
                                 endpoint("healthy", healthy.url()),
                                 endpoint("rejecting", rejecting.url())),
                             Map.of()))))) {
+      int port = gateway.ingestPort("default");
       PushRequest request = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of());
       assertThat(push(port, request.toByteArray()).statusCode()).isEqualTo(200);
-      assertThat(TestKafka.read(Topics.deadLetterTopic(kafka, "w"), 1)).hasSize(1);
+      assertThat(TestKafka.handle().read(Topics.deadLetterTopic(kafka, "w"), 1)).hasSize(1);
       await().atMost(Duration.ofSeconds(30)).until(() -> healthy.delivered().size() == 1);
 
       rejecting.respondWith(200, "");

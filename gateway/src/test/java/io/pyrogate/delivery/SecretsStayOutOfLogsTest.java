@@ -10,6 +10,7 @@ import io.pyrogate.config.Endpoint;
 import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.FakeTokenServer;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestPki;
 import io.pyrogate.testing.TestProxy;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * carry a secret, not even when the endpoint echoes the request's headers in its error answers.
  * Every secret here contains "hunter2".
  */
+@KafkaTest
 class SecretsStayOutOfLogsTest {
   private static final TestPki CA = TestPki.ca("test CA");
   private static final TestPki.Issued SERVER =

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * {@code remote_timeout} times one attempt on the wire: waiting for a free connection is no
  * attempt.
  */
+@KafkaTest
 class SlowEndpointTest {
 
   @Test

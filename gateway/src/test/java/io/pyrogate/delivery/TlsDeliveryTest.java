@@ -2,7 +2,6 @@ package io.pyrogate.delivery;
 
 import static io.pyrogate.delivery.EndpointHarness.endpoint;
 import static io.pyrogate.testing.TestGateways.config;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.push;
 import static io.pyrogate.testing.TestGateways.sharedKafka;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,6 +12,7 @@ import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestPki;
@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 /**
  * tls_config of an endpoint against real HTTPS servers on 127.0.0.1, with certificates made here.
  */
+@KafkaTest
 class TlsDeliveryTest {
   private static final TestPki SERVER_CA = TestPki.ca("pyroscope test CA");
   private static final TestPki CLIENT_CA = TestPki.ca("pyrogate clients CA");
@@ -70,7 +71,6 @@ class TlsDeliveryTest {
     Path dir = TestGateways.tempDir();
     Path ca = Files.writeString(dir.resolve("ca.crt"), SERVER_CA.certPem());
     Path[] client = CLIENT.writeTo(dir, "client");
-    int port = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope(httpsServer(SERVER, CLIENT_CA))) {
       Endpoint e =
           endpoint(
@@ -86,8 +86,8 @@ class TlsDeliveryTest {
               Map.of());
       try (Gateway gateway =
           TestGateways.start(
-              config(
-                  sharedKafka(), port, List.of(new WriteComponent("w", List.of(e), Map.of()))))) {
+              config(sharedKafka(), 0, List.of(new WriteComponent("w", List.of(e), Map.of()))))) {
+        int port = gateway.ingestPort("default");
         PushRequest request = profile("svc");
         assertThat(push(port, request.toByteArray()).statusCode()).isEqualTo(200);
 

@@ -8,6 +8,7 @@ import io.pyrogate.pyroscope.PyroscopeHttp;
 import io.pyrogate.record.KafkaHeaders;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.FakeTokenServer;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * base64(user:password)}, set before the round trippers of the other credentials, and never in the
  * request's URL.
  */
+@KafkaTest
 class UrlUserInfoTest {
 
   private static String basic(String pair) {

@@ -1,7 +1,6 @@
 package io.pyrogate.ingest;
 
 import static io.pyrogate.testing.TestGateways.config;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +13,7 @@ import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.pyrogate.proto.push.v1.RawSample;
 import io.pyrogate.proto.types.v1.LabelPair;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.SdkPayloads;
 import io.pyrogate.testing.TestGateways;
@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * refuses gets the 4xx of its category, every valid one 200, nothing a 5xx; only the valid ones are
  * stored, and the gateway serves normally afterwards.
  */
+@KafkaTest
 class HostileCorpusTest {
   private static final String PUSH = "/push.v1.PusherService/Push";
   private static final int REQUESTS = 1_200;
@@ -59,14 +60,14 @@ class HostileCorpusTest {
 
   @Test
   void hostileRequestsAreRefusedWithTheirStatusAndValidOnesStored() {
-    port = freePort();
     KafkaSettings kafka = TestGateways.sharedKafka();
     String topic = Topics.writeTopic(kafka, "w");
     List<Case> cases = cases();
     try (Gateway gateway =
         TestGateways.start(
-            config(kafka, port, List.of(new WriteComponent("w", List.of(), Map.of()))))) {
-      int before = TestKafka.readAll(topic).size();
+            config(kafka, 0, List.of(new WriteComponent("w", List.of(), Map.of()))))) {
+      port = gateway.ingestPort("default");
+      int before = TestKafka.handle().readAll(topic).size();
       Map<String, Map<Integer, Integer>> answers = new TreeMap<>();
       Map<String, Integer> expected = new TreeMap<>();
       int valid = 0;
@@ -84,7 +85,7 @@ class HostileCorpusTest {
               assertThat(statuses.keySet())
                   .as(category + ": " + statuses)
                   .containsOnly(expected.get(category)));
-      assertThat(TestKafka.readAll(topic))
+      assertThat(TestKafka.handle().readAll(topic))
           .as("only the valid requests are stored")
           .hasSize(before + valid);
       assertThat(

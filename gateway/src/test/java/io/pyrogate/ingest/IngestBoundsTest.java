@@ -1,6 +1,5 @@
 package io.pyrogate.ingest;
 
-import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -11,11 +10,12 @@ import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.kafka.Producers;
 import io.pyrogate.kafka.TopicReceiver;
 import io.pyrogate.kafka.Topics;
+import io.pyrogate.ops.Metrics;
 import io.pyrogate.pyroscope.PyroscopeHttp;
 import io.pyrogate.record.ProfileReceiver;
 import io.pyrogate.record.ProfileRecord;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
-import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -43,7 +43,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -52,20 +51,18 @@ import org.junit.jupiter.api.Test;
  * own against the real test broker so the in-flight cap and the receivers can be chosen by the
  * test.
  */
+@KafkaTest
 class IngestBoundsTest {
   private static final String PUSH = PyroscopeHttp.PUSH_PATH;
+  private static TestKafka broker;
   private static KafkaSettings kafka;
   private static Admin admin;
 
   @BeforeAll
-  static void kafka() {
-    kafka = TestGateways.sharedKafka();
-    admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()));
-  }
-
-  @AfterAll
-  static void closeAdmin() {
-    admin.close();
+  static void kafka(TestKafka handle) {
+    broker = handle;
+    kafka = broker.settings();
+    admin = broker.admin();
   }
 
   @Test
@@ -111,7 +108,7 @@ class IngestBoundsTest {
                   .statusCode())
           .isEqualTo(200);
       assertThat(inflight.used()).as("everything answered has been released").isZero();
-      assertThat(TestKafka.readAll(topic))
+      assertThat(broker.readAll(topic))
           .extracting(r -> r.key())
           .containsExactlyInAnyOrder("/small", "/capped");
     }
@@ -136,7 +133,7 @@ class IngestBoundsTest {
           postAsync(server.port, "/ingest?name=waits.cpu", body);
 
       await().atMost(Duration.ofSeconds(10)).until(gate::reached);
-      await().atMost(Duration.ofSeconds(10)).until(() -> TestKafka.readAll(first).size() == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> broker.readAll(first).size() == 1);
       // The first topic acknowledged; the second has not: no answer yet.
       await()
           .during(Duration.ofMillis(500))
@@ -146,7 +143,7 @@ class IngestBoundsTest {
       gate.open();
       HttpResponse<String> response = answer.join();
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      assertThat(TestKafka.readAll(second))
+      assertThat(broker.readAll(second))
           .singleElement()
           .satisfies(r -> assertThat(r.value()).isEqualTo(body));
     }
@@ -222,7 +219,7 @@ class IngestBoundsTest {
         client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
       assertThat(threads).as("event loops that served requests").hasSize(2);
-      assertThat(TestKafka.readAll(topic)).hasSize(4);
+      assertThat(broker.readAll(topic)).hasSize(4);
     }
   }
 
@@ -268,30 +265,31 @@ class IngestBoundsTest {
   private static final class Server implements AutoCloseable {
     final Vertx vertx = Vertx.vertx();
     final Producers producers;
-    final int port = freePort();
+    final int port;
 
     Server(
         Function<Producers, List<ProfileReceiver>> receivers,
         InflightBytes inflight,
         int instances,
         Map<String, String> producerOverrides) {
-      Map<String, Object> config =
-          new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers()));
+      Map<String, Object> config = new HashMap<>(KafkaDefaults.producer(broker.bootstrapServers()));
       config.putAll(producerOverrides);
       producers = new Producers(vertx, config, 1);
       List<ProfileReceiver> targets = receivers.apply(producers);
       ReceiveHttpComponent component =
           new ReceiveHttpComponent(
               "default",
-              ReceiveHttpComponent.HttpServerConfig.defaults().at("127.0.0.1", port),
+              ReceiveHttpComponent.HttpServerConfig.defaults().at("127.0.0.1", 0),
               List.of());
       ConnectionSlots slots =
           new ConnectionSlots(component.server().connLimit(), component.server().readTimeout());
-      var metrics = new io.pyrogate.ops.Metrics().ingest("pyroscope.receive_http.default");
-      await(
-          vertx.deployVerticle(
-              () -> new HttpIngestVerticle(component, targets, inflight, slots, metrics),
-              new DeploymentOptions().setInstances(instances)));
+      var metrics = new Metrics().ingest("pyroscope.receive_http.default");
+      String deployment =
+          await(
+              vertx.deployVerticle(
+                  () -> new HttpIngestVerticle(component, targets, inflight, slots, metrics),
+                  new DeploymentOptions().setInstances(instances)));
+      port = HttpIngestVerticle.boundPort(vertx, deployment);
     }
 
     @Override

@@ -1,22 +1,16 @@
 package io.pyrogate.ingest;
 
-import static io.pyrogate.testing.TestGateways.config;
-import static io.pyrogate.testing.TestGateways.endpoint;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pyrogate.Gateway;
-import io.pyrogate.config.KafkaSettings;
-import io.pyrogate.config.WriteComponent;
 import io.pyrogate.kafka.KafkaDefaults;
-import io.pyrogate.kafka.Topics;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.GatewayTest;
+import io.pyrogate.testing.GatewayUnderTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.SdkPayloads;
 import io.pyrogate.testing.TestGateways;
-import io.pyrogate.testing.TestKafka;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -27,7 +21,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,32 +29,21 @@ import org.junit.jupiter.api.Test;
  * the name, 422 for a body it cannot convert, 413 over the limit), and nothing of them reaches
  * Kafka or an endpoint.
  */
+@GatewayTest
 class IngestRejectionTest {
   private static FakePyroscope pyroscope;
-  private static Gateway gateway;
+  private static GatewayUnderTest gateway;
   private static String topic;
   private static int port;
   private static final String GOOD_QUERY = "name=good.cpu";
 
   @BeforeAll
-  static void start() {
-    pyroscope = new FakePyroscope();
-    KafkaSettings kafka = TestGateways.sharedKafka();
-    topic = Topics.writeTopic(kafka, "w");
-    port = freePort();
-    gateway =
-        TestGateways.start(
-            config(
-                kafka,
-                port,
-                List.of(
-                    new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of()))));
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.stop();
-    pyroscope.close();
+  static void start(FakePyroscope endpoint, GatewayUnderTest started) {
+    pyroscope = endpoint;
+    gateway = started;
+    gateway.startPipeline(pyroscope.url());
+    topic = gateway.writeTopic("w");
+    port = gateway.ingestPort();
   }
 
   @Test
@@ -280,7 +262,7 @@ class IngestRejectionTest {
    * may run in any order).
    */
   private static void assertNothingStored() {
-    assertThat(TestKafka.readAll(topic))
+    assertThat(gateway.broker().readAll(topic))
         .allSatisfy(
             r -> assertThat(LegacyIngestTest.header(r, "pyrogate-query")).isEqualTo(GOOD_QUERY));
     assertThat(pyroscope.received()).allSatisfy(r -> assertThat(r.query()).isEqualTo(GOOD_QUERY));
@@ -292,7 +274,7 @@ class IngestRejectionTest {
             send(GOOD_QUERY, "text/plain", "foo;bar 1\n".getBytes(StandardCharsets.UTF_8))
                 .statusCode())
         .isEqualTo(200);
-    assertThat(TestKafka.readAll(topic)).hasSize(1);
+    assertThat(gateway.broker().readAll(topic)).hasSize(1);
     await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() == 1);
   }
 }

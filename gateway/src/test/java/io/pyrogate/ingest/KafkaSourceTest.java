@@ -21,6 +21,7 @@ import io.pyrogate.record.ProfileReceiver;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.ProfileRecord.Kind;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
@@ -42,18 +43,26 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Profiles users produce to their own topics flow to the endpoints; a poison record is set aside.
  */
+@KafkaTest
 class KafkaSourceTest {
+  private static TestKafka broker;
+
+  @BeforeAll
+  static void broker(TestKafka handle) {
+    broker = handle;
+  }
 
   @Test
   void recordsFromAUserTopicAreDeliveredAndAPoisonRecordGoesToTheDeadLetterTopic()
       throws Exception {
     String userTopic = "user-profiles-" + UUID.randomUUID();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaDefaults.admin(broker.bootstrapServers()))) {
       admin
           .createTopics(List.of(new NewTopic(userTopic, 1, (short) 1)))
           .all()
@@ -63,7 +72,7 @@ class KafkaSourceTest {
     PushRequest withTenant = Profiles.push("tenant", Profiles.jvmStacksPprof(1), Map.of());
     PushRequest after = Profiles.push("after-poison", Profiles.jvmStacksPprof(1), Map.of());
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers())))) {
+        new KafkaProducer<>(new HashMap<>(KafkaDefaults.producer(broker.bootstrapServers())))) {
       producer.send(new ProducerRecord<>(userTopic, plain.toByteArray())).get();
       ProducerRecord<String, byte[]> full =
           new ProducerRecord<>(userTopic, "squad-1/tenant", withTenant.toByteArray());
@@ -90,7 +99,7 @@ class KafkaSourceTest {
               List.of(
                   new ReceiveKafkaComponent(
                       "users",
-                      List.of(TestKafka.bootstrapServers()),
+                      List.of(broker.bootstrapServers()),
                       List.of(userTopic),
                       "source-" + UUID.randomUUID(),
                       null,
@@ -116,7 +125,7 @@ class KafkaSourceTest {
             .satisfies(r -> assertThat(r.headers()).containsEntry("x-scope-orgid", "squad-1"));
 
         List<ConsumerRecord<String, byte[]>> dead =
-            TestKafka.read(Topics.sourceDeadLetterTopic(kafka, "users"), 1);
+            broker.read(Topics.sourceDeadLetterTopic(kafka, "users"), 1);
         assertThat(dead).hasSize(1);
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8))
             .isEqualTo("not a profile");
@@ -154,7 +163,7 @@ class KafkaSourceTest {
         new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), 0, true, () -> 0.0);
     try (Source source = new Source(List.of(flaky), policy)) {
       PushRequest request = Profiles.push("retried", Profiles.jvmStacksPprof(1), Map.of());
-      TestKafka.produce(List.of(source.record(null, request.toByteArray())));
+      broker.produce(List.of(source.record(null, request.toByteArray())));
 
       await().atMost(Duration.ofSeconds(30)).until(() -> tries.size() == 4);
       for (int i = 1; i < 4; i++) {
@@ -209,7 +218,7 @@ class KafkaSourceTest {
 
     Source(List<ProfileReceiver> targets, RetryPolicy retryPolicy) throws Exception {
       KafkaSettings kafka = TestGateways.sharedKafka();
-      try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()))) {
+      try (Admin admin = Admin.create(KafkaDefaults.admin(broker.bootstrapServers()))) {
         admin
             .createTopics(
                 List.of(
@@ -225,7 +234,7 @@ class KafkaSourceTest {
               new KafkaSourceVerticle(
                   new ReceiveKafkaComponent(
                       label,
-                      List.of(TestKafka.bootstrapServers()),
+                      List.of(broker.bootstrapServers()),
                       List.of(userTopic),
                       group,
                       null,
@@ -244,7 +253,7 @@ class KafkaSourceTest {
 
     /** Waits until the source committed {@code offset} on the user topic's partition. */
     void awaitCommitted(long offset) throws Exception {
-      try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()))) {
+      try (Admin admin = Admin.create(KafkaDefaults.admin(broker.bootstrapServers()))) {
         await()
             .atMost(Duration.ofSeconds(30))
             .untilAsserted(
@@ -286,7 +295,7 @@ class KafkaSourceTest {
     byte[] gzipped = {0x1f, (byte) 0x8b, 1, 2, 3}; // stored encoded: not parsed on the way in
     byte[] ingestBody = "legacy ingest body".getBytes(StandardCharsets.UTF_8);
     try (Source source = new Source(List.of(w1, w2))) {
-      TestKafka.produce(
+      broker.produce(
           List.of(
               source.record(null, push),
               source.record("my-key", push, KafkaHeaders.TENANT, "squad-1"),
@@ -344,7 +353,7 @@ class KafkaSourceTest {
         // read here).
         assertThat(w.keys).containsExactly("/", "my-key", "squad-2/", "squad-3/", "/");
       }
-      assertThat(TestKafka.readAll(source.deadLetterTopic)).isEmpty();
+      assertThat(broker.readAll(source.deadLetterTopic)).isEmpty();
     }
   }
 
@@ -371,7 +380,7 @@ class KafkaSourceTest {
               source.record("k7", notProto));
       List<ProducerRecord<String, byte[]>> all = new ArrayList<>(malformed);
       all.add(source.record("k8", push, KafkaHeaders.TENANT, "squad-1"));
-      TestKafka.produce(all);
+      broker.produce(all);
 
       source.awaitCommitted(9);
 
@@ -379,7 +388,7 @@ class KafkaSourceTest {
         assertThat(w.keys).as(w.name).containsExactly("k8");
         assertThat(w.records.get(0).tenant()).isEqualTo("squad-1");
       }
-      List<ConsumerRecord<String, byte[]>> dead = TestKafka.read(source.deadLetterTopic, 8);
+      List<ConsumerRecord<String, byte[]>> dead = broker.read(source.deadLetterTopic, 8);
       assertThat(dead).hasSize(8);
       assertThat(dead.subList(0, 7))
           .extracting(r -> header(r, KafkaHeaders.DLQ_REASON))

@@ -1,22 +1,15 @@
 package io.pyrogate.ingest;
 
-import static io.pyrogate.testing.TestGateways.config;
-import static io.pyrogate.testing.TestGateways.endpoint;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pyrogate.Gateway;
-import io.pyrogate.config.KafkaSettings;
-import io.pyrogate.config.WriteComponent;
 import io.pyrogate.kafka.KafkaDefaults;
-import io.pyrogate.kafka.Topics;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.GatewayTest;
+import io.pyrogate.testing.GatewayUnderTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.SdkPayloads;
-import io.pyrogate.testing.TestGateways;
-import io.pyrogate.testing.TestKafka;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,7 +19,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,31 +27,20 @@ import org.junit.jupiter.api.Test;
  * exactly as received (kind ingest, with its query string and Content-Type) and delivered to the
  * endpoint's {@code /ingest} with the same query, Content-Type and bytes.
  */
+@GatewayTest
 class LegacyIngestTest {
   private static FakePyroscope pyroscope;
-  private static Gateway gateway;
+  private static GatewayUnderTest gateway;
   private static String topic;
   private static int port;
 
   @BeforeAll
-  static void start() {
-    pyroscope = new FakePyroscope();
-    KafkaSettings kafka = TestGateways.sharedKafka();
-    topic = Topics.writeTopic(kafka, "w");
-    port = freePort();
-    gateway =
-        TestGateways.start(
-            config(
-                kafka,
-                port,
-                List.of(
-                    new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of()))));
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.stop();
-    pyroscope.close();
+  static void start(FakePyroscope endpoint, GatewayUnderTest started) {
+    pyroscope = endpoint;
+    gateway = started;
+    gateway.startPipeline(pyroscope.url());
+    topic = gateway.writeTopic("w");
+    port = gateway.ingestPort();
   }
 
   @Test
@@ -296,7 +277,7 @@ class LegacyIngestTest {
    */
   private static ConsumerRecord<String, byte[]> storedRecord(String query) {
     List<ConsumerRecord<String, byte[]>> records =
-        TestKafka.readAll(topic).stream()
+        gateway.broker().readAll(topic).stream()
             .filter(r -> query.equals(header(r, "pyrogate-query")))
             .toList();
     assertThat(records).as("records stored for " + query).hasSize(1);

@@ -1,28 +1,22 @@
 package io.pyrogate.ingest;
 
-import static io.pyrogate.testing.TestGateways.config;
-import static io.pyrogate.testing.TestGateways.endpoint;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.util.JsonFormat;
-import io.pyrogate.Gateway;
-import io.pyrogate.config.KafkaSettings;
-import io.pyrogate.config.WriteComponent;
 import io.pyrogate.kafka.KafkaDefaults;
-import io.pyrogate.kafka.Topics;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.pyrogate.proto.push.v1.RawSample;
 import io.pyrogate.proto.types.v1.LabelPair;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.GatewayTest;
+import io.pyrogate.testing.GatewayUnderTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.SdkPayloads;
 import io.pyrogate.testing.TestGateways;
-import io.pyrogate.testing.TestKafka;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -44,7 +38,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -52,38 +45,26 @@ import org.junit.jupiter.api.Test;
  * The Connect push API as clients meet it: each content type and encoding, cleartext HTTP/2, and
  * bad input getting the answer Pyroscope would give with nothing of it reaching Kafka.
  */
+@GatewayTest
 class PushIngestTest {
   private static final String PATH = "/push.v1.PusherService/Push";
   private static FakePyroscope pyroscope;
-  private static Gateway gateway;
-  private static KafkaSettings kafka;
+  private static GatewayUnderTest gateway;
   private static String topic;
   private static int port;
 
   @BeforeAll
-  static void start() {
-    pyroscope = new FakePyroscope();
-    kafka = TestGateways.sharedKafka();
-    topic = Topics.writeTopic(kafka, "w");
-    port = freePort();
-    gateway =
-        TestGateways.start(
-            config(
-                kafka,
-                port,
-                List.of(
-                    new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of()))));
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.stop();
-    pyroscope.close();
+  static void start(FakePyroscope endpoint, GatewayUnderTest started) {
+    pyroscope = endpoint;
+    gateway = started;
+    gateway.startPipeline(pyroscope.url());
+    topic = gateway.writeTopic("w");
+    port = gateway.ingestPort();
   }
 
   @Test
   void badRequestsGetConnectErrorsAndNothingIsStored() throws IOException {
-    int before = TestKafka.readAll(topic).size();
+    int before = gateway.broker().readAll(topic).size();
     byte[] valid = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray();
 
     HttpResponse<String> wrongType = post(port, PATH, valid, Map.of("Content-Type", "text/plain"));
@@ -185,12 +166,12 @@ class PushIngestTest {
     assertThat(get.statusCode()).isEqualTo(405);
     assertThat(get.headers().firstValue("Allow")).hasValue("POST");
 
-    assertThat(TestKafka.readAll(topic)).as("nothing stored").hasSize(before);
+    assertThat(gateway.broker().readAll(topic)).as("nothing stored").hasSize(before);
   }
 
   @Test
   void seriesPyroscopeWouldRefuseGetItsMessage() {
-    int before = TestKafka.readAll(topic).size();
+    int before = gateway.broker().readAll(topic).size();
     byte[] pprof = Profiles.jvmStacksPprof(1);
 
     expectLabels(List.of(), 400, "error at least one label pair is required per profile");
@@ -281,7 +262,7 @@ class PushIngestTest {
         "invalid_argument",
         "no profiles received");
 
-    assertThat(TestKafka.readAll(topic)).as("nothing stored").hasSize(before);
+    assertThat(gateway.broker().readAll(topic)).as("nothing stored").hasSize(before);
   }
 
   @Test
@@ -378,7 +359,7 @@ class PushIngestTest {
             Map.of("Content-Type", "application/proto", "X-Scope-OrgID", "squad-9"));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     ConsumerRecord<String, byte[]> record =
-        TestKafka.readAll(topic).stream()
+        gateway.broker().readAll(topic).stream()
             .filter(rec -> Arrays.equals(rec.value(), noService.toByteArray()))
             .findFirst()
             .orElseThrow();
@@ -408,7 +389,7 @@ class PushIngestTest {
       H2Response r3 = h2(vertx, false, "/ingest?" + query, form.contentType(), form.bytes());
       assertThat(r3.version()).isEqualTo(HttpVersion.HTTP_2);
       assertThat(r3.status()).as(r3.body()).isEqualTo(200);
-      assertThat(TestKafka.readAll(topic))
+      assertThat(gateway.broker().readAll(topic))
           .anySatisfy(
               rec -> {
                 assertThat(LegacyIngestTest.header(rec, "pyrogate-query")).isEqualTo(query);
@@ -470,7 +451,9 @@ class PushIngestTest {
    */
   private static byte[] storedValue(String service) {
     List<ConsumerRecord<String, byte[]>> records =
-        TestKafka.readAll(topic).stream().filter(r -> ("/" + service).equals(r.key())).toList();
+        gateway.broker().readAll(topic).stream()
+            .filter(r -> ("/" + service).equals(r.key()))
+            .toList();
     assertThat(records).hasSize(1);
     assertThat(LegacyIngestTest.header(records.get(0), "content-type"))
         .isEqualTo("application/proto");

@@ -1,25 +1,19 @@
 package io.pyrogate.ingest;
 
-import static io.pyrogate.testing.TestGateways.config;
-import static io.pyrogate.testing.TestGateways.endpoint;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import io.pyrogate.Gateway;
-import io.pyrogate.config.KafkaSettings;
-import io.pyrogate.config.WriteComponent;
-import io.pyrogate.kafka.Topics;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.pyrogate.proto.push.v1.RawSample;
 import io.pyrogate.proto.types.v1.LabelPair;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.GatewayTest;
+import io.pyrogate.testing.GatewayUnderTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.SdkPayloads;
 import io.pyrogate.testing.TestGateways;
-import io.pyrogate.testing.TestKafka;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -31,7 +25,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,32 +33,21 @@ import org.junit.jupiter.api.Test;
  * findings 10 and 13) are refused at ingest with a 4xx and a clear message, counted by reason, and
  * never stored; the same requests made valid are stored.
  */
+@GatewayTest
 class PyroscopeRefusalsTest {
   private static final String PUSH = "/push.v1.PusherService/Push";
   private static FakePyroscope pyroscope;
-  private static Gateway gateway;
+  private static GatewayUnderTest gateway;
   private static String topic;
   private static int port;
 
   @BeforeAll
-  static void start() {
-    pyroscope = new FakePyroscope();
-    KafkaSettings kafka = TestGateways.sharedKafka();
-    topic = Topics.writeTopic(kafka, "w");
-    port = freePort();
-    gateway =
-        TestGateways.start(
-            config(
-                kafka,
-                port,
-                List.of(
-                    new WriteComponent("w", List.of(endpoint("a", pyroscope.url())), Map.of()))));
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.stop();
-    pyroscope.close();
+  static void start(FakePyroscope endpoint, GatewayUnderTest started) {
+    pyroscope = endpoint;
+    gateway = started;
+    gateway.startPipeline(pyroscope.url());
+    topic = gateway.writeTopic("w");
+    port = gateway.ingestPort();
   }
 
   @Test
@@ -293,7 +275,7 @@ class PyroscopeRefusalsTest {
   }
 
   private static int stored() {
-    return TestKafka.readAll(topic).size();
+    return gateway.broker().readAll(topic).size();
   }
 
   private static String metrics() {

@@ -1,6 +1,5 @@
 package io.pyrogate.ingest;
 
-import static io.pyrogate.testing.TestGateways.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +9,7 @@ import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.ReceiveHttpComponent;
 import io.pyrogate.config.WriteComponent;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The http block's server limits, as a client meets them. */
+@KafkaTest
 class ReceiveHttpLimitsTest {
 
   private static Gateway start(int port, int connLimit, Duration readTimeout) {
@@ -54,10 +55,10 @@ class ReceiveHttpLimitsTest {
 
   @Test
   void aConnectionOverConnLimitIsClosedUnansweredAndItsRequestIsNotStored() throws IOException {
-    int port = freePort();
     KafkaSettings kafka = TestGateways.sharedKafka();
-    try (Gateway gateway = start(kafka, port, 1, Duration.ofSeconds(30));
-        Socket first = new Socket("127.0.0.1", port)) {
+    try (Gateway gateway = start(kafka, 0, 1, Duration.ofSeconds(30));
+        Socket first = new Socket("127.0.0.1", gateway.ingestPort("default"))) {
+      int port = gateway.ingestPort("default");
       byte[] push = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray();
       assertThat(exchange(first, push)).startsWith("HTTP/1.1 200");
 
@@ -78,7 +79,7 @@ class ReceiveHttpLimitsTest {
       // not be stored,
       // since its client got no answer and sends it again (it was, and every retry became a
       // duplicate).
-      assertThat(TestKafka.readAll(kafka.topicPrefix() + "write.w"))
+      assertThat(TestKafka.handle().readAll(kafka.topicPrefix() + "write.w"))
           .as("only the two answered pushes")
           .hasSize(2);
     }
@@ -86,9 +87,8 @@ class ReceiveHttpLimitsTest {
 
   @Test
   void aRequestWhoseBodyNeverCompletesGets408AfterServerReadTimeoutAndIsClosed() throws Exception {
-    int port = freePort();
-    try (Gateway gateway = start(port, 100, Duration.ofSeconds(1));
-        Socket socket = new Socket("127.0.0.1", port)) {
+    try (Gateway gateway = start(0, 100, Duration.ofSeconds(1));
+        Socket socket = new Socket("127.0.0.1", gateway.ingestPort("default"))) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       out.write(
@@ -113,14 +113,14 @@ class ReceiveHttpLimitsTest {
    */
   @Test
   void connectionsTricklingTheNextRequestHeadGiveTheirSlotsToRealClients() throws Exception {
-    int port = freePort();
     int connLimit = 4;
     Duration readTimeout = Duration.ofSeconds(2);
     byte[] push = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray();
     List<Socket> slow = new ArrayList<>();
     List<Socket> real = new ArrayList<>();
     List<Trickler> tricklers = new ArrayList<>();
-    try (Gateway gateway = start(port, connLimit, readTimeout)) {
+    try (Gateway gateway = start(0, connLimit, readTimeout)) {
+      int port = gateway.ingestPort("default");
       long start = System.nanoTime();
       for (int i = 0; i < connLimit; i++) {
         Socket socket = new Socket("127.0.0.1", port);
@@ -192,12 +192,12 @@ class ReceiveHttpLimitsTest {
    */
   @Test
   void connectionsTricklingTheirFirstHeadHoldNoSlot() throws Exception {
-    int port = freePort();
     int connLimit = 4;
     byte[] push = Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()).toByteArray();
     List<Socket> slow = new ArrayList<>();
     List<Trickler> tricklers = new ArrayList<>();
-    try (Gateway gateway = start(port, connLimit, Duration.ofSeconds(30))) {
+    try (Gateway gateway = start(0, connLimit, Duration.ofSeconds(30))) {
+      int port = gateway.ingestPort("default");
       for (int i = 0; i < connLimit; i++) {
         Socket socket = new Socket("127.0.0.1", port);
         socket

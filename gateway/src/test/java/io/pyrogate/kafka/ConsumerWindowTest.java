@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pyrogate.logging.ComponentLog;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.TestKafka;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The shared consumer window against the real broker: membership while paused, revocation, stop.
  */
+@KafkaTest
 class ConsumerWindowTest {
   /**
    * Far below Kafka's 5 minutes, so a test can outlast it: a paused Vert.x stream used to be
@@ -48,12 +51,18 @@ class ConsumerWindowTest {
       new ConsumerWindow.Limits(1024 * 1024, 5, Duration.ofSeconds(5));
 
   private final Vertx vertx = Vertx.vertx();
-  private final Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()));
+  private final TestKafka broker;
+  private final Admin admin;
   private final String topic = "window-" + UUID.randomUUID();
   private final String group = "window-group-" + UUID.randomUUID();
 
   /** Offsets of the records whose handler threw, as the window's fallback got them. */
   private final List<Long> failedOffsets = new CopyOnWriteArrayList<>();
+
+  ConsumerWindowTest(TestKafka broker) {
+    this.broker = broker;
+    this.admin = broker.admin();
+  }
 
   /** One window on the test topic, on its own event loop, handing each record to {@code work}. */
   private final class WindowVerticle extends VerticleBase {
@@ -67,7 +76,7 @@ class ConsumerWindowTest {
     @Override
     public Future<?> start() {
       Map<String, Object> config =
-          new HashMap<>(KafkaDefaults.consumer(TestKafka.bootstrapServers(), group));
+          new HashMap<>(KafkaDefaults.consumer(broker.bootstrapServers(), group));
       config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, MAX_POLL_INTERVAL_MS);
       window =
           new ConsumerWindow(
@@ -102,7 +111,6 @@ class ConsumerWindowTest {
   @AfterEach
   void close() {
     join(vertx.close());
-    admin.close(Duration.ofSeconds(5));
   }
 
   @Test
@@ -285,11 +293,11 @@ class ConsumerWindowTest {
   }
 
   private void produce(int partition, int count) {
-    List<ProducerRecord<String, byte[]>> records = new java.util.ArrayList<>();
+    List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       records.add(new ProducerRecord<>(topic, partition, null, new byte[] {(byte) i}));
     }
-    TestKafka.produce(records);
+    broker.produce(records);
   }
 
   private Map<TopicPartition, OffsetAndMetadata> committed() throws Exception {

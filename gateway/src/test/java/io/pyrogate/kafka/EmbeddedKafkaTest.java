@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.TestGateways;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
+@KafkaTest
 class EmbeddedKafkaTest {
 
   @Test

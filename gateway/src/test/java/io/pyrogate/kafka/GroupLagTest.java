@@ -3,6 +3,7 @@ package io.pyrogate.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
 import io.vertx.core.Vertx;
@@ -20,13 +21,22 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * An endpoint's group lag read from Kafka: records after the committed offsets, the timestamp of
  * the oldest of them, and the topic's retention.
  */
+@KafkaTest
 class GroupLagTest {
+  private static TestKafka broker;
+
+  @BeforeAll
+  static void broker(TestKafka handle) {
+    broker = handle;
+  }
+
   private static final long HOUR_MS = 3_600_000;
 
   @Test
@@ -47,7 +57,7 @@ class GroupLagTest {
                           Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(24 * HOUR_MS)))))
           .all()
           .get();
-      TestKafka.produce(
+      broker.produce(
           List.of(
               record(topic, 0, now - HOUR_MS),
               record(topic, 0, now - 60_000),

@@ -2,6 +2,7 @@ package io.pyrogate.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.TestGateways;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,12 +27,14 @@ import org.junit.jupiter.api.Test;
  * KafkaDefaults#ACK_TIMEOUT_MS}, not one after the other each waiting for the missing broker, and a
  * send answered with a failure is not stored.
  */
+@KafkaTest
 class ProducersBoundTest {
 
   @Test
   void withTheBrokerDownEverySendFailsWithinTheBoundAndNoneOfThemIsStoredWhenTheBrokerReturns()
       throws Exception {
     Path data = TestGateways.tempDir();
+    // A port known in advance: the broker is started again on it, where the producer looks.
     int port = TestGateways.freePort();
     String topic = "bound";
     EmbeddedKafka broker = EmbeddedKafka.start(data, "127.0.0.1", port);

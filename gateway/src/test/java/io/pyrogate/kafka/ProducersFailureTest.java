@@ -2,6 +2,7 @@ package io.pyrogate.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.TestKafka;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * A send that a user's producer plug-in makes throw fails its future instead of leaving it pending
  * forever.
  */
+@KafkaTest
 class ProducersFailureTest {
 
   /** A user partitioner with a bug: it throws on every record. */
@@ -46,14 +48,13 @@ class ProducersFailureTest {
   }
 
   @Test
-  void aThrowingPartitionerFailsTheSend() throws Exception {
+  void aThrowingPartitionerFailsTheSend(TestKafka broker) throws Exception {
     Vertx vertx = Vertx.vertx();
-    Map<String, Object> config =
-        new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers()));
+    Map<String, Object> config = new HashMap<>(KafkaDefaults.producer(broker.bootstrapServers()));
     config.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, ThrowingPartitioner.class.getName());
     Producers producers = new Producers(vertx, config, 1);
     String topic = "producers-failure-" + System.nanoTime();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaDefaults.admin(broker.bootstrapServers()))) {
       admin
           .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
           .all()

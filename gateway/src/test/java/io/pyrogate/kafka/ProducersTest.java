@@ -2,6 +2,7 @@ package io.pyrogate.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.TestKafka;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * Several producers behind one send: every record acknowledged, and what one event loop sends keeps
  * its order.
  */
+@KafkaTest
 class ProducersTest {
   private static final int EVENT_LOOPS = 3;
   private static final int PER_LOOP = 200;
@@ -35,13 +37,12 @@ class ProducersTest {
   private String topic;
 
   @BeforeEach
-  void setUp() throws Exception {
+  void setUp(TestKafka broker) throws Exception {
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS));
     producers =
-        new Producers(
-            vertx, new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers())), 2);
+        new Producers(vertx, new HashMap<>(KafkaDefaults.producer(broker.bootstrapServers())), 2);
     topic = "producers-test-" + System.nanoTime();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaDefaults.admin(broker.bootstrapServers()))) {
       admin
           .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
           .all()
@@ -56,7 +57,7 @@ class ProducersTest {
   }
 
   @Test
-  void recordsFromEachEventLoopAreAcknowledgedAndStayInOrder() throws Exception {
+  void recordsFromEachEventLoopAreAcknowledgedAndStayInOrder(TestKafka broker) throws Exception {
     List<Future<Void>> loops = new ArrayList<>();
     for (int loop = 0; loop < EVENT_LOOPS; loop++) {
       String sender = "loop-" + loop;
@@ -80,7 +81,7 @@ class ProducersTest {
     }
     Future.all(loops).await(60, TimeUnit.SECONDS);
 
-    List<ConsumerRecord<String, byte[]>> stored = TestKafka.readAll(topic);
+    List<ConsumerRecord<String, byte[]>> stored = broker.readAll(topic);
     assertThat(stored).hasSize(EVENT_LOOPS * PER_LOOP);
     Map<String, List<Integer>> sequenceBySender =
         stored.stream()

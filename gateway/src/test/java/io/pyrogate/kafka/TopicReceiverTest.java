@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pyrogate.ops.Health;
 import io.pyrogate.record.ProfileRecord;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.TestKafka;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,13 +20,14 @@ import org.junit.jupiter.api.Test;
  * Finding 7 of issue 15: ingest writes exactly while readiness says Kafka takes writes, and a
  * failed write says so.
  */
+@KafkaTest
 class TopicReceiverTest {
 
   @Test
-  void writesOnlyWhileReadinessSaysKafkaTakesWritesAndAFailedWriteTurnsItNotReady()
+  void writesOnlyWhileReadinessSaysKafkaTakesWritesAndAFailedWriteTurnsItNotReady(TestKafka broker)
       throws Exception {
     String topic = "receiver-" + System.nanoTime();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaDefaults.admin(broker.bootstrapServers()))) {
       admin
           .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
           .all()
@@ -33,8 +35,7 @@ class TopicReceiverTest {
     }
     Vertx vertx = Vertx.vertx();
     Producers producers =
-        new Producers(
-            vertx, new HashMap<>(KafkaDefaults.producer(TestKafka.bootstrapServers())), 1);
+        new Producers(vertx, new HashMap<>(KafkaDefaults.producer(broker.bootstrapServers())), 1);
     Health health = new Health();
     try {
       TopicReceiver receiver = new TopicReceiver("w", topic, producers, health);
@@ -48,7 +49,7 @@ class TopicReceiverTest {
 
       health.kafkaReachable();
       receiver.append(record("stored"), "k").await(30, TimeUnit.SECONDS);
-      assertThat(TestKafka.readAll(topic)).extracting(r -> r.key()).containsExactly("k");
+      assertThat(broker.readAll(topic)).extracting(r -> r.key()).containsExactly("k");
 
       Future<Void> tooLarge =
           receiver.append(record("x".repeat(KafkaDefaults.MAX_RECORD_BYTES + 1)), "k");

@@ -2,7 +2,6 @@ package io.pyrogate.ops;
 
 import static io.pyrogate.testing.TestGateways.config;
 import static io.pyrogate.testing.TestGateways.endpoint;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static io.pyrogate.testing.TestGateways.push;
 import static io.pyrogate.testing.TestGateways.sharedKafka;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,6 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.pyrogate.Gateway;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.vertx.core.json.Json;
@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * tests say (with {@code promtool}, skipped when it is not installed), and every metric they query
  * is one a running pyrogate serves.
  */
+@KafkaTest
 class DeployArtifactsTest {
   private static final Path DEPLOY = Path.of("..", "deploy");
   private static final Path DASHBOARD = DEPLOY.resolve("grafana/pyrogate-dashboard.json");
@@ -134,16 +135,16 @@ class DeployArtifactsTest {
             "pyrogate_ready")
         .hasSizeGreaterThan(15);
 
-    int port = freePort();
     try (FakePyroscope pyroscope = new FakePyroscope();
         Gateway gateway =
             TestGateways.start(
                 config(
                     sharedKafka(),
-                    port,
+                    0,
                     List.of(
                         new WriteComponent(
                             "staging", List.of(endpoint("a", pyroscope.url())), Map.of()))))) {
+      int port = gateway.ingestPort("default");
       byte[] profile =
           Profiles.push("checkout", Profiles.jvmStacksPprof(1), Map.of()).toByteArray();
       assertThat(push(port, profile).statusCode()).isEqualTo(200);

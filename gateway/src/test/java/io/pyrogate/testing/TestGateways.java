@@ -18,15 +18,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds configurations and gateways for tests: unique topics per test, the shared test broker,
- * free ports.
+ * requests to a gateway's ports.
  */
 public final class TestGateways {
-  private static final AtomicInteger SEQUENCE = new AtomicInteger();
-
   /**
    * HTTP/1.1: with the JDK's default (HTTP/2 through an h2c upgrade), a GET of /metrics once its
    * answer outgrew one HTTP/2 frame (16 KiB) was seen to hang past its timeout.
@@ -41,12 +38,7 @@ public final class TestGateways {
 
   /** Kafka settings on the shared test broker with a topic prefix no other test uses. */
   public static KafkaSettings sharedKafka() {
-    return new KafkaSettings(
-        List.of(TestKafka.bootstrapServers()),
-        KafkaSettings.DEFAULT_EMBEDDED_LISTEN_ADDRESS,
-        "t" + SEQUENCE.incrementAndGet() + "-" + System.nanoTime() % 100_000 + ".",
-        2,
-        (short) 1);
+    return TestKafka.handle().settings();
   }
 
   /** An endpoint with Alloy's defaults but short backoffs, so retries happen within a test. */
@@ -62,7 +54,7 @@ public final class TestGateways {
         kafka,
         List.of(
             new ReceiveHttpComponent(
-                "default",
+                GatewayUnderTest.RECEIVER,
                 ReceiveHttpComponent.HttpServerConfig.defaults().at("127.0.0.1", ingestPort),
                 writes.stream().map(WriteComponent::label).toList())),
         writes);
@@ -81,6 +73,11 @@ public final class TestGateways {
     return TempDirs.create("pyrogate-test");
   }
 
+  /**
+   * A port that was free a moment ago, for the few tests that must know a port before anything
+   * listens on it (another process is told it, a server comes back on it). It may be taken before
+   * it is bound: everything else listens on port 0 and reports the port it bound.
+   */
   public static int freePort() {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true);

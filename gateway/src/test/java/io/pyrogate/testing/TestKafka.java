@@ -1,35 +1,98 @@
 package io.pyrogate.testing;
 
+import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.kafka.EmbeddedKafka;
+import io.pyrogate.kafka.KafkaDefaults;
+import io.pyrogate.kafka.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /**
- * One real Kafka broker for the whole test JVM, started on first use with the same class pyrogate
- * embeds. Tests isolate themselves with unique topic prefixes, not separate brokers.
+ * A test's handle on the one real Kafka broker of the test JVM, which is started on first use with
+ * the class pyrogate embeds and stopped when the JVM exits. Tests isolate themselves by topic
+ * prefix, not by broker: every handle has a prefix no other handle has. {@link KafkaExtension}
+ * injects one per test (or per class, into {@code @BeforeAll}) and closes it after.
  */
-public final class TestKafka {
+public final class TestKafka implements AutoCloseable {
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
   private static EmbeddedKafka broker;
 
-  private TestKafka() {}
+  private final String topicPrefix;
+  private Admin admin;
+
+  private TestKafka(String topicPrefix) {
+    this.topicPrefix = topicPrefix;
+  }
+
+  /** A new handle on the JVM's test broker, starting it if it is not running yet. */
+  public static TestKafka handle() {
+    startBroker();
+    return new TestKafka(
+        "t" + SEQUENCE.incrementAndGet() + "-" + System.nanoTime() % 100_000 + ".");
+  }
+
+  public String bootstrapServers() {
+    return startBroker().bootstrapServers();
+  }
+
+  /** The prefix of this handle's topics: no other handle's topics start with it. */
+  public String topicPrefix() {
+    return topicPrefix;
+  }
+
+  /** Kafka settings of a gateway on the test broker, with this handle's topic prefix. */
+  public KafkaSettings settings() {
+    return new KafkaSettings(
+        List.of(bootstrapServers()),
+        KafkaSettings.DEFAULT_EMBEDDED_LISTEN_ADDRESS,
+        topicPrefix,
+        2,
+        (short) 1);
+  }
+
+  /** The topic of write component {@code label} for a gateway with {@link #settings()}. */
+  public String writeTopic(String label) {
+    return Topics.writeTopic(settings(), label);
+  }
+
+  /** An admin client on the broker, closed with this handle. */
+  public synchronized Admin admin() {
+    if (admin == null) {
+      admin = Admin.create(KafkaDefaults.admin(bootstrapServers()));
+    }
+    return admin;
+  }
 
   /** Reads {@code topic} from the beginning until {@code count} records arrived or 30 s passed. */
-  public static java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>>
-      read(String topic, int count) {
-    java.util.Map<String, Object> config =
-        new java.util.HashMap<>(
-            io.pyrogate.kafka.KafkaDefaults.consumer(
-                bootstrapServers(), "test-reader-" + java.util.UUID.randomUUID()));
-    java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> records =
-        new java.util.ArrayList<>();
-    try (var consumer =
-        new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(config)) {
-      consumer.subscribe(java.util.List.of(topic));
-      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+  public List<ConsumerRecord<String, byte[]>> read(String topic, int count) {
+    Map<String, Object> config =
+        new HashMap<>(
+            KafkaDefaults.consumer(bootstrapServers(), "test-reader-" + UUID.randomUUID()));
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
       while (records.size() < count && System.nanoTime() < deadline) {
-        consumer.poll(java.time.Duration.ofMillis(200)).forEach(records::add);
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
       }
     }
     return records;
@@ -39,50 +102,51 @@ public final class TestKafka {
    * Reads everything the topic holds now: from the beginning up to the current end of every
    * partition.
    */
-  public static java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>>
-      readAll(String topic) {
-    java.util.Map<String, Object> config =
-        new java.util.HashMap<>(
-            io.pyrogate.kafka.KafkaDefaults.consumer(bootstrapServers(), "unused"));
-    config.remove(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG);
-    java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> records =
-        new java.util.ArrayList<>();
-    try (var consumer =
-        new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(config)) {
-      var partitions =
+  public List<ConsumerRecord<String, byte[]>> readAll(String topic) {
+    Map<String, Object> config =
+        new HashMap<>(KafkaDefaults.consumer(bootstrapServers(), "unused"));
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+      List<TopicPartition> partitions =
           consumer.partitionsFor(topic).stream()
-              .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+              .map(p -> new TopicPartition(topic, p.partition()))
               .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      var ends = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))
           && System.nanoTime() < deadline) {
-        consumer.poll(java.time.Duration.ofMillis(200)).forEach(records::add);
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
       }
     }
     return records;
   }
 
-  /** Writes records to {@code topic} and waits until Kafka acknowledged every one. */
-  public static void produce(
-      java.util.List<org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>> records) {
-    java.util.Map<String, Object> config =
-        new java.util.HashMap<>(io.pyrogate.kafka.KafkaDefaults.producer(bootstrapServers()));
-    try (var producer =
-        new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(config)) {
-      java.util.List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+  /** Writes records and waits until Kafka acknowledged every one. */
+  public void produce(List<ProducerRecord<String, byte[]>> records) {
+    Map<String, Object> config = new HashMap<>(KafkaDefaults.producer(bootstrapServers()));
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
+      List<Future<?>> sent = new ArrayList<>();
       records.forEach(r -> sent.add(producer.send(r)));
-      for (java.util.concurrent.Future<?> f : sent) {
-        f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      for (Future<?> f : sent) {
+        f.get(30, TimeUnit.SECONDS);
       }
     } catch (Exception e) {
       throw new IllegalStateException("cannot produce test records", e);
     }
   }
 
-  public static synchronized String bootstrapServers() {
+  @Override
+  public synchronized void close() {
+    if (admin != null) {
+      admin.close();
+      admin = null;
+    }
+  }
+
+  private static synchronized EmbeddedKafka startBroker() {
     if (broker == null) {
       Path dir;
       try {
@@ -101,6 +165,6 @@ public final class TestKafka {
                   },
                   "test-kafka-shutdown"));
     }
-    return broker.bootstrapServers();
+    return broker;
   }
 }

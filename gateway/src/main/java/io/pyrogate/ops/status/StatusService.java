@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -46,6 +47,7 @@ public final class StatusService {
   private final ReloadHistory reloads;
   private final Health health;
   private final Supplier<List<String>> brokers;
+  private final Function<String, Integer> listenPorts;
   private final long inflightCapBytes;
   private final String version;
   private final LongSupplier clock;
@@ -53,6 +55,8 @@ public final class StatusService {
 
   /**
    * @param brokers the bootstrap servers in use (the embedded broker's address when embedded)
+   * @param listenPorts the port a receive_http label listens on (the one bound for listen_port 0),
+   *     null when it does not listen
    * @param inflightCapBytes the cap of bytes waiting for Kafka at ingest
    * @param clock epoch milliseconds
    */
@@ -62,6 +66,7 @@ public final class StatusService {
       ReloadHistory reloads,
       Health health,
       Supplier<List<String>> brokers,
+      Function<String, Integer> listenPorts,
       long inflightCapBytes,
       String version,
       LongSupplier clock) {
@@ -70,6 +75,7 @@ public final class StatusService {
     this.reloads = reloads;
     this.health = health;
     this.brokers = brokers;
+    this.listenPorts = listenPorts;
     this.inflightCapBytes = inflightCapBytes;
     this.version = version;
     this.clock = clock;
@@ -109,7 +115,7 @@ public final class StatusService {
             receiver(
                 "pyroscope.receive_http." + r.label(),
                 "pyroscope.receive_http",
-                r.server().listenAddress() + ":" + r.server().listenPort(),
+                r.server().listenAddress() + ":" + listenPort(r),
                 r.forwardTo()));
       }
       for (ReceiveKafkaComponent k : config.kafkaSources()) {
@@ -247,6 +253,12 @@ public final class StatusService {
         + url.getHost()
         + (url.getPort() < 0 ? "" : ":" + url.getPort())
         + (url.getRawPath() == null ? "" : url.getRawPath());
+  }
+
+  /** The port a receiver listens on: the bound one when its listen_port is 0 and it listens. */
+  private int listenPort(ReceiveHttpComponent r) {
+    Integer bound = r.server().listenPort() == 0 ? listenPorts.apply(r.label()) : null;
+    return bound != null ? bound : r.server().listenPort();
   }
 
   /** A broker address as host:port, without anything that looks like credentials before an '@'. */

@@ -14,6 +14,7 @@ import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.delivery.EndpointVerticle;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
 import io.vertx.core.json.JsonObject;
@@ -22,13 +23,22 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code GET /api/status} over plain HTTP: what a dashboard or script reads from it while profiles
  * flow, while an endpoint fails, and when it refuses a profile for good.
  */
+@KafkaTest
 class StatusApiTest {
+  private static TestKafka broker;
+
+  @BeforeAll
+  static void broker(TestKafka handle) {
+    broker = handle;
+  }
+
   @Test
   void showsTheWiringRatesAndStateOfEveryEndpointAndReceiverWhileProfilesFlow() {
     try (StatusGateway g = new StatusGateway()) {
@@ -63,7 +73,7 @@ class StatusApiTest {
       assertThat(kafka.getBoolean("embedded")).isFalse();
       assertThat(kafka.getBoolean("reachable")).isTrue();
       assertThat(kafka.getJsonArray("brokers").getList())
-          .containsExactly(TestKafka.bootstrapServers());
+          .containsExactly(broker.bootstrapServers());
       JsonObject receiver = s.getJsonArray("receivers").getJsonObject(0);
       assertThat(receiver.getString("component")).isEqualTo("pyroscope.receive_http.default");
       assertThat(receiver.getString("listen")).isEqualTo("127.0.0.1:" + g.ingestPort);
@@ -176,14 +186,10 @@ class StatusApiTest {
     try (FakePyroscope a = new FakePyroscope();
         FakePyroscope c = new FakePyroscope()) {
       KafkaSettings kafka = TestGateways.sharedKafka();
-      int ingest = TestGateways.freePort();
-      GatewayConfig first = withEndpoints(kafka, ingest, TestGateways.endpoint("a", a.url()));
+      GatewayConfig first = withEndpoints(kafka, TestGateways.endpoint("a", a.url()));
       GatewayConfig second =
           withEndpoints(
-              kafka,
-              ingest,
-              TestGateways.endpoint("a", a.url()),
-              TestGateways.endpoint("c", c.url()));
+              kafka, TestGateways.endpoint("a", a.url()), TestGateways.endpoint("c", c.url()));
       AtomicReference<Gateway.ConfigSource> next = new AtomicReference<>(() -> second);
       Gateway gateway =
           Gateway.start(
@@ -216,10 +222,9 @@ class StatusApiTest {
     }
   }
 
-  private static GatewayConfig withEndpoints(
-      KafkaSettings kafka, int ingest, Endpoint... endpoints) {
+  private static GatewayConfig withEndpoints(KafkaSettings kafka, Endpoint... endpoints) {
     return TestGateways.config(
-        kafka, ingest, List.of(new WriteComponent("w", List.of(endpoints), Map.of())));
+        kafka, 0, List.of(new WriteComponent("w", List.of(endpoints), Map.of())));
   }
 
   private static JsonObject status(Gateway gateway) {

@@ -1,7 +1,6 @@
 package io.pyrogate.ops.status;
 
 import static io.pyrogate.testing.TestGateways.endpoint;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pyrogate.Gateway;
@@ -29,7 +28,7 @@ import java.util.concurrent.TimeoutException;
 final class StatusGateway implements AutoCloseable {
   final FakePyroscope a = new FakePyroscope();
   final FakePyroscope b = new FakePyroscope();
-  final int ingestPort = freePort();
+  final int ingestPort;
   final Gateway gateway;
 
   StatusGateway() {
@@ -37,10 +36,11 @@ final class StatusGateway implements AutoCloseable {
         TestGateways.start(
             TestGateways.config(
                 TestGateways.sharedKafka(),
-                ingestPort,
+                0,
                 List.of(
                     new WriteComponent(
                         "w", List.of(endpoint("a", a.url()), endpoint("b", b.url())), Map.of()))));
+    ingestPort = gateway.ingestPort("default");
   }
 
   /** Pushes {@code n} profiles, each acknowledged. */

@@ -7,6 +7,7 @@ import io.pyrogate.Gateway;
 import io.pyrogate.config.ConfigLoader;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,11 +26,18 @@ import org.junit.jupiter.api.Test;
  * of headers or http_headers, not even when the endpoint's error page repeats the request's headers
  * back.
  */
+@KafkaTest
 class StatusSecretsTest {
+  private static TestKafka broker;
+
+  @BeforeAll
+  static void broker(TestKafka handle) {
+    broker = handle;
+  }
+
   @Test
   void credentialsOfEndpointsAppearNeitherOnThePageNorInTheApiEvenInEchoedErrors() {
     KafkaSettings kafka = TestGateways.sharedKafka();
-    int ingest = TestGateways.freePort();
     try (FakePyroscope echo = new FakePyroscope().echoRequests(503)) {
       String hostPort = echo.url().substring("http://".length());
       String config =
@@ -91,9 +100,9 @@ class StatusSecretsTest {
           }
           """
               .formatted(
-                  TestKafka.bootstrapServers(),
+                  broker.bootstrapServers(),
                   kafka.topicPrefix(),
-                  ingest,
+                  0,
                   hostPort,
                   hostPort,
                   hostPort,
@@ -104,6 +113,7 @@ class StatusSecretsTest {
               ConfigLoader.parse("secrets.alloy", config, name -> null).config(),
               TestGateways.options(TestGateways.tempDir()));
       try {
+        int ingest = gateway.ingestPort("default");
         assertThat(
                 TestGateways.push(
                         ingest,

@@ -3,6 +3,7 @@ package io.pyrogate.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pyrogate.testing.CrashingConsumer;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.TestKafka;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -29,15 +30,16 @@ import org.slf4j.LoggerFactory;
  * group gets the partitions and the first record within seconds: the dead member holds them only
  * for pyrogate's {@code session.timeout.ms}, not Kafka's default 45 s.
  */
-class CrashTakeoverTest {
-  private static final Logger LOG = LoggerFactory.getLogger(CrashTakeoverTest.class);
+@KafkaTest
+class CrashTakeoverIT {
+  private static final Logger LOG = LoggerFactory.getLogger(CrashTakeoverIT.class);
 
   @Test
   void aConsumerKilledWithoutClosingHandsItsPartitionsOverWellBelowKafkasDefaultSessionTimeout()
       throws Exception {
     String topic = "crash-" + UUID.randomUUID();
     String group = "crash-group-" + UUID.randomUUID();
-    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.bootstrapServers()))) {
+    try (Admin admin = Admin.create(KafkaDefaults.admin(TestKafka.handle().bootstrapServers()))) {
       admin
           .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
           .all()
@@ -50,7 +52,7 @@ class CrashTakeoverTest {
                 "-cp",
                 System.getProperty("java.class.path"),
                 CrashingConsumer.class.getName(),
-                TestKafka.bootstrapServers(),
+                TestKafka.handle().bootstrapServers(),
                 group,
                 topic)
             .redirectErrorStream(true)
@@ -75,10 +77,10 @@ class CrashTakeoverTest {
       crashing.waitFor(30, TimeUnit.SECONDS);
     }
     long killed = System.nanoTime();
-    TestKafka.produce(List.of(new ProducerRecord<>(topic, new byte[] {1})));
+    TestKafka.handle().produce(List.of(new ProducerRecord<>(topic, new byte[] {1})));
 
     Map<String, Object> config =
-        new HashMap<>(KafkaDefaults.consumer(TestKafka.bootstrapServers(), group));
+        new HashMap<>(KafkaDefaults.consumer(TestKafka.handle().bootstrapServers(), group));
     Duration firstRecord = null;
     try (KafkaConsumer<String, byte[]> successor = new KafkaConsumer<>(config)) {
       successor.subscribe(List.of(topic));

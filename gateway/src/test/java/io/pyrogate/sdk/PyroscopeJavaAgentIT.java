@@ -2,7 +2,6 @@ package io.pyrogate.sdk;
 
 import static io.pyrogate.testing.TestGateways.config;
 import static io.pyrogate.testing.TestGateways.endpoint;
-import static io.pyrogate.testing.TestGateways.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +10,7 @@ import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.kafka.Topics;
 import io.pyrogate.testing.FakePyroscope;
+import io.pyrogate.testing.KafkaTest;
 import io.pyrogate.testing.TestGateways;
 import io.pyrogate.testing.TestKafka;
 import java.net.URLDecoder;
@@ -27,11 +27,11 @@ import org.junit.jupiter.api.Test;
  * pyrogate as at a Pyroscope server: its uploads are stored in Kafka and delivered to the
  * endpoint's /ingest as sent.
  */
-class PyroscopeJavaAgentTest {
+@KafkaTest
+class PyroscopeJavaAgentIT {
 
   @Test
   void uploadsOfTheJavaAgentArriveInKafkaAndAtTheEndpoint() throws Exception {
-    int port = freePort();
     KafkaSettings kafka = TestGateways.sharedKafka();
     Path agent =
         Path.of(
@@ -45,10 +45,11 @@ class PyroscopeJavaAgentTest {
             TestGateways.start(
                 config(
                     kafka,
-                    port,
+                    0,
                     List.of(
                         new WriteComponent(
                             "w", List.of(endpoint("a", pyroscope.url())), Map.of()))))) {
+      int port = gateway.ingestPort("default");
       ProcessBuilder builder =
           new ProcessBuilder(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -86,7 +87,7 @@ class PyroscopeJavaAgentTest {
       assertThat(new String(upload.body(), StandardCharsets.ISO_8859_1)).contains("name=\"jfr\"");
 
       List<ConsumerRecord<String, byte[]>> stored =
-          TestKafka.readAll(Topics.writeTopic(kafka, "w"));
+          TestKafka.handle().readAll(Topics.writeTopic(kafka, "w"));
       assertThat(stored).isNotEmpty();
       assertThat(stored).anySatisfy(r -> assertThat(r.value()).isEqualTo(upload.body()));
     }
