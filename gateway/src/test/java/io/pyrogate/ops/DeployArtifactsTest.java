@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DeployArtifactsTest {
   private static final Path DEPLOY = Path.of("..", "deploy");
   private static final Path DASHBOARD = DEPLOY.resolve("grafana/pyrogate-dashboard.json");
+  private static final Path README = Path.of("..", "README.md");
   private static final Path RULES = DEPLOY.resolve("prometheus/alerts.yaml");
   private static final Path RULE_TESTS = DEPLOY.resolve("prometheus/alerts.test.yaml");
 
@@ -158,7 +159,28 @@ class DeployArtifactsTest {
               () ->
                   assertThat(served(TestGateways.get(gateway.managementPort(), "/metrics").body()))
                       .containsAll(queried));
+
+      // And every pyrogate and pyroscope series it serves is in the README's metrics table.
+      String table = metricsSection(Files.readString(README));
+      Set<String> undocumented = new TreeSet<>();
+      for (String name : served(TestGateways.get(gateway.managementPort(), "/metrics").body())) {
+        String family = name.replaceAll("_(bucket|count|sum|max)$", "");
+        if (name.matches("(pyrogate|pyroscope)_.*")
+            && !table.contains("`" + family + "`")
+            && !table.contains("`" + family.replaceAll("_total$", "") + "`")) {
+          undocumented.add(name);
+        }
+      }
+      assertThat(undocumented).as("served but not in the README's metrics table").isEmpty();
     }
+  }
+
+  /** The README's "## Metrics" section. */
+  private static String metricsSection(String readme) {
+    int start = readme.indexOf("\n## Metrics\n");
+    assertThat(start).as("README has a Metrics section").isNotNegative();
+    int end = readme.indexOf("\n## ", start + 1);
+    return readme.substring(start, end < 0 ? readme.length() : end);
   }
 
   /** Names of the samples in a Prometheus text exposition. */
