@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -127,14 +128,12 @@ final class Stdlib {
       return null;
     }
 
+    /** A string argument; a number converts to one, as Alloy decodes arguments. */
     String stringArg(int i) {
       Value v = args.get(i);
-      if (v instanceof StringValue) {
-        return ((StringValue) v).value();
-      } else if (v instanceof NumberValue) {
-        return Long.toString(((NumberValue) v).value());
-      } else if (v instanceof FloatValue) {
-        return GoFormat.formatFloatPlain(((FloatValue) v).value());
+      Optional<String> text = Conversions.toText(v);
+      if (text.isPresent()) {
+        return text.get();
       }
       throw fail(
           argPosition(i),
@@ -234,12 +233,9 @@ final class Stdlib {
           List<String> parts = new ArrayList<>();
           for (int i = 0; i < elements.size(); i++) {
             Value e = elements.get(i);
-            if (e instanceof StringValue) {
-              parts.add(((StringValue) e).value());
-            } else if (e instanceof NumberValue) {
-              parts.add(Long.toString(((NumberValue) e).value()));
-            } else if (e instanceof FloatValue) {
-              parts.add(GoFormat.formatFloatPlain(((FloatValue) e).value()));
+            Optional<String> text = Conversions.toText(e);
+            if (text.isPresent()) {
+              parts.add(text.get());
             } else {
               throw c.fail(
                   c.argPosition(0),
