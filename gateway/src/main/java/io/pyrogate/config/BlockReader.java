@@ -1,6 +1,5 @@
 package io.pyrogate.config;
 
-import io.pyrogate.config.syntax.ArrayExpr;
 import io.pyrogate.config.syntax.ArrayValue;
 import io.pyrogate.config.syntax.Attribute;
 import io.pyrogate.config.syntax.Block;
@@ -9,10 +8,8 @@ import io.pyrogate.config.syntax.Conversions;
 import io.pyrogate.config.syntax.Diagnostics;
 import io.pyrogate.config.syntax.ErrorValue;
 import io.pyrogate.config.syntax.Evaluator;
-import io.pyrogate.config.syntax.Expr;
 import io.pyrogate.config.syntax.ExprPrinter;
 import io.pyrogate.config.syntax.NullValue;
-import io.pyrogate.config.syntax.ObjectExpr;
 import io.pyrogate.config.syntax.ObjectValue;
 import io.pyrogate.config.syntax.Position;
 import io.pyrogate.config.syntax.ReferenceValue;
@@ -367,59 +364,12 @@ final class BlockReader {
     }
     if (expected.equals(SECRET)) {
       // What is written where a secret was expected may be one: named by the attribute instead.
-      diags.error(got.position(), Conversions.mismatch(name + suffix(path, 0), expected, got));
+      diags.error(
+          got.position(), Conversions.mismatch(name + ExprPrinter.suffix(path, 0), expected, got));
       return;
     }
-    Written w = written(name, path);
-    diags.error(w.at(), Conversions.mismatch(w.text(), expected, got));
-  }
-
-  /** How Alloy's messages name a value: {@link #written}. */
-  private record Written(String text, Position at) {}
-
-  /**
-   * How Alloy's vm names the value of attribute {@code name}, or the element or field {@code path}
-   * leads to in it: the expression that wrote it; when the path leads into an array or object that
-   * was not written literally, the nearest expression and the rest of the path, e.g. {@code
-   * coalesce(x, y)[2]} or {@code sys.env("A").key}, at that expression.
-   */
-  private Written written(String name, Object... path) {
-    Expr e = attributes.get(name).value();
-    int i = 0;
-    for (; i < path.length; i++) {
-      Expr next = written(e, path[i]);
-      if (next == null) {
-        break;
-      }
-      e = next;
-    }
-    return new Written(ExprPrinter.print(e) + suffix(path, i), e.position());
-  }
-
-  /** Alloy's notation of {@code path} from step {@code from} on: {@code [2]}, {@code .key}. */
-  private static String suffix(Object[] path, int from) {
-    StringBuilder s = new StringBuilder();
-    for (int i = from; i < path.length; i++) {
-      s.append(path[i] instanceof Integer ? "[" + path[i] + "]" : "." + path[i]);
-    }
-    return s.toString();
-  }
-
-  /** The expression written for element or field {@code step} of {@code e}; null when none. */
-  private static Expr written(Expr e, Object step) {
-    if (e instanceof ArrayExpr a && step instanceof Integer i && i < a.elements().size()) {
-      return a.elements().get(i);
-    }
-    if (e instanceof ObjectExpr o && step instanceof String key) {
-      Expr last = null;
-      for (ObjectExpr.Field f : o.fields()) {
-        if (f.key().equals(key)) {
-          last = f.value();
-        }
-      }
-      return last;
-    }
-    return null;
+    ExprPrinter.Named written = ExprPrinter.name(attributes.get(name).value(), path);
+    diags.error(written.position(), Conversions.mismatch(written.text(), expected, got));
   }
 
   /** An array of references such as {@code [pyroscope.write.staging.receiver]}, unevaluated. */
@@ -443,10 +393,10 @@ final class BlockReader {
       if (e instanceof ReferenceValue r) {
         out.add(r);
       } else if (!(e instanceof ErrorValue)) {
-        Written w = written(name, i);
+        ExprPrinter.Named written = ExprPrinter.name(a.value(), i);
         diags.error(
-            w.at(),
-            Conversions.mismatch(w.text(), "capsule", e)
+            written.position(),
+            Conversions.mismatch(written.text(), "capsule", e)
                 + ": "
                 + name
                 + " takes component exports such as pyroscope.write.default.receiver");

@@ -15,6 +15,55 @@ public final class ExprPrinter {
 
   private ExprPrinter() {}
 
+  /** How Alloy's messages name a value: {@link #name}. */
+  public record Named(String text, Position position) {}
+
+  /**
+   * How Alloy's vm names the value {@code path} leads to in what {@code root} evaluates to (an
+   * Integer is an array index, a String an object key): the expression that wrote it; when the path
+   * leads into an array or object that was not written literally, the nearest expression and the
+   * rest of the path, e.g. {@code coalesce(x, y)[2]} or {@code sys.env("A").key}, at that
+   * expression.
+   */
+  public static Named name(Expr root, Object... path) {
+    Expr e = root;
+    int i = 0;
+    for (; i < path.length; i++) {
+      Expr next = written(e, path[i]);
+      if (next == null) {
+        break;
+      }
+      e = next;
+    }
+    return new Named(print(e) + suffix(path, i), e.position());
+  }
+
+  /** Alloy's notation of {@code path} from step {@code from} on: {@code [2]}, {@code .key}. */
+  public static String suffix(Object[] path, int from) {
+    StringBuilder s = new StringBuilder();
+    for (int i = from; i < path.length; i++) {
+      s.append(path[i] instanceof Integer ? "[" + path[i] + "]" : "." + path[i]);
+    }
+    return s.toString();
+  }
+
+  /** The expression written for element or field {@code step} of {@code e}; null when none. */
+  private static Expr written(Expr e, Object step) {
+    if (e instanceof ArrayExpr a && step instanceof Integer i && i < a.elements().size()) {
+      return a.elements().get(i);
+    }
+    if (e instanceof ObjectExpr o && step instanceof String key) {
+      Expr last = null;
+      for (ObjectExpr.Field f : o.fields()) {
+        if (f.key().equals(key)) {
+          last = f.value();
+        }
+      }
+      return last;
+    }
+    return null;
+  }
+
   public static String print(Expr e) {
     StringBuilder out = new StringBuilder();
     print(e, out);
