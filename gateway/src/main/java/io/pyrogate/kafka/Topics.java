@@ -1,8 +1,11 @@
 package io.pyrogate.kafka;
 
 import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.config.StartFrom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -100,16 +102,19 @@ public final class Topics {
   }
 
   /**
-   * Gives a new consumer group its starting point: the current end of the topic, for every
-   * partition it has no committed offset for. Done before ingest reports ready, so a new endpoint
-   * receives everything acknowledged from now on, neither skipping what arrives before its first
-   * poll (as "latest" would) nor replaying the whole retained backlog (as "earliest" would).
+   * Gives a new consumer group its starting point: by default the current end of the topic, for
+   * every partition it has no committed offset for. Done before ingest reports ready, so a new
+   * endpoint receives everything acknowledged from now on, neither skipping what arrives before its
+   * first poll (as "latest" would) nor replaying the whole retained backlog (as "earliest" would).
+   * An endpoint's {@code start_from} moves the start of a group that has no committed offset at all
+   * (a new one) to the earliest retained record or to a time; a group that committed before goes on
+   * from there, whatever {@code start_from} says.
    */
-  public void initGroupOffsets(String group, String topic) {
+  public void initGroupOffsets(String group, String topic, StartFrom startFrom) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
     while (true) {
       try {
-        setStartingOffsets(group, topic);
+        setStartingOffsets(group, topic, startFrom);
         return;
       } catch (IllegalStateException e) {
         // Right after creation a topic's partitions can still be unknown to the broker answering us
@@ -125,35 +130,49 @@ public final class Topics {
     }
   }
 
-  private void setStartingOffsets(String group, String topic) {
+  private void setStartingOffsets(String group, String topic, StartFrom startFrom) {
     Map<TopicPartition, OffsetAndMetadata> committed =
         await(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
     TopicDescription description =
         await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
-    Map<TopicPartition, OffsetSpec> unset = new HashMap<>();
+    Set<TopicPartition> unset = new HashSet<>();
     description
         .partitions()
         .forEach(
             p -> {
               TopicPartition tp = new TopicPartition(topic, p.partition());
               if (committed.get(tp) == null) {
-                unset.put(tp, OffsetSpec.latest());
+                unset.add(tp);
               }
             });
     if (unset.isEmpty()) {
       return;
     }
-    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-        await(admin.listOffsets(unset).all());
-    Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
-    ends.forEach((tp, info) -> start.put(tp, new OffsetAndMetadata(info.offset())));
+    StartFrom start = committed.isEmpty() ? startFrom : StartFrom.END;
+    Map<TopicPartition, Long> ends = offsets(unset, OffsetSpec.latest());
+    Map<TopicPartition, Long> offsets = startOffsets(unset, start, ends);
+    Map<TopicPartition, OffsetAndMetadata> startAt = new HashMap<>();
+    offsets.forEach((tp, offset) -> startAt.put(tp, new OffsetAndMetadata(offset)));
     try {
-      admin.alterConsumerGroupOffsets(group, start).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      LOG.info(
-          "consumer group {} starts at the end of {} for {} partition(s)",
-          group,
-          topic,
-          start.size());
+      admin.alterConsumerGroupOffsets(group, startAt).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      if (start instanceof StartFrom.End) {
+        LOG.info(
+            "consumer group {} starts at the end of {} for {} partition(s)",
+            group,
+            topic,
+            startAt.size());
+      } else {
+        long backlog =
+            offsets.entrySet().stream().mapToLong(e -> ends.get(e.getKey()) - e.getValue()).sum();
+        LOG.info(
+            "consumer group {} starts from start_from \"{}\" in {} for {} partition(s): {}"
+                + " record(s) stored before it to deliver",
+            group,
+            start,
+            topic,
+            startAt.size(),
+            backlog);
+      }
     } catch (ExecutionException e) {
       if (e.getCause() instanceof GroupNotEmptyException) {
         // Another instance's member already owns the group; it set the starting point.
@@ -164,6 +183,37 @@ public final class Topics {
     } catch (InterruptedException | TimeoutException e) {
       throw failure("set starting offsets of group " + group, e);
     }
+  }
+
+  /**
+   * Where each partition starts: its end, its earliest record, or its first record stored at or
+   * after a time (its end, read before, when it has none: nothing stored meanwhile is skipped).
+   */
+  private Map<TopicPartition, Long> startOffsets(
+      Set<TopicPartition> partitions, StartFrom start, Map<TopicPartition, Long> ends) {
+    if (start instanceof StartFrom.Earliest) {
+      return offsets(partitions, OffsetSpec.earliest());
+    } else if (start instanceof StartFrom.Timed timed) {
+      long millis = timed.time(Instant.now()).toEpochMilli();
+      Map<TopicPartition, Long> found = offsets(partitions, OffsetSpec.forTimestamp(millis));
+      Map<TopicPartition, Long> out = new HashMap<>(ends);
+      found.forEach(
+          (tp, offset) -> {
+            if (offset >= 0) {
+              out.put(tp, offset);
+            }
+          });
+      return out;
+    }
+    return ends;
+  }
+
+  private Map<TopicPartition, Long> offsets(Set<TopicPartition> partitions, OffsetSpec spec) {
+    Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+    partitions.forEach(tp -> query.put(tp, spec));
+    Map<TopicPartition, Long> out = new HashMap<>();
+    await(admin.listOffsets(query).all()).forEach((tp, info) -> out.put(tp, info.offset()));
+    return out;
   }
 
   private static void pause(long millis) {
