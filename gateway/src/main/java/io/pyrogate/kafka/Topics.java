@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -63,7 +64,14 @@ public final class Topics {
     return s.topicPrefix() + writeLabel + "." + endpointName;
   }
 
-  /** Creates the topics that do not exist yet; existing topics are left as they are. */
+  /**
+   * Creates the topics that do not exist yet; existing topics are left as they are. Instances
+   * started together race to create the same topics: one creates each, and for the others the topic
+   * exists, which is success. A topic that existed (made by an instance with another {@code
+   * partitions}, or by hand) and has other partitions than this configuration's is reported with a
+   * warning: pyrogate never changes an existing topic, and its partitions bound how many instances
+   * share the topic's work.
+   */
   public void ensureTopics(List<String> names) {
     Set<String> existing = await(admin.listTopics().names());
     List<NewTopic> missing = new ArrayList<>();
@@ -81,21 +89,57 @@ public final class Topics {
         missing.add(topic);
       }
     }
-    if (missing.isEmpty()) {
-      return;
+    List<String> madeElsewhere = new ArrayList<>(names);
+    madeElsewhere.removeAll(create(missing));
+    if (!madeElsewhere.isEmpty()) {
+      retryingWhileUnknown(
+          "describing topics " + madeElsewhere,
+          () -> {
+            reportPartitions(madeElsewhere);
+            return null;
+          });
     }
-    try {
-      admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      missing.forEach(
-          t -> LOG.info("created topic {} ({} partitions)", t.name(), t.numPartitions()));
-    } catch (ExecutionException e) {
-      // Another instance with the same config may have created it between our list and create.
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException(
-            "cannot create topics " + missing + ": " + EmbeddedKafka.rootMessage(e), e);
+  }
+
+  /** Creates {@code topics}; the names of those this call created (not another instance). */
+  private List<String> create(List<NewTopic> topics) {
+    if (topics.isEmpty()) {
+      return List.of();
+    }
+    Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
+    List<String> created = new ArrayList<>();
+    for (NewTopic t : topics) {
+      try {
+        results.get(t.name()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        created.add(t.name());
+        LOG.info("created topic {} ({} partitions)", t.name(), t.numPartitions());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException(
+              "cannot create topic " + t.name() + ": " + EmbeddedKafka.rootMessage(e), e);
+        }
+        LOG.info("topic {} was created meanwhile by another pyrogate instance", t.name());
+      } catch (InterruptedException | TimeoutException e) {
+        throw failure("create topic " + t.name(), e);
       }
-    } catch (InterruptedException | TimeoutException e) {
-      throw failure("create topics " + names, e);
+    }
+    return created;
+  }
+
+  private void reportPartitions(List<String> names) {
+    Map<String, TopicDescription> described = await(admin.describeTopics(names).allTopicNames());
+    for (String name : names) {
+      int partitions = described.get(name).partitions().size();
+      if (partitions != settings.partitions()) {
+        LOG.warn(
+            "topic {} has {} partitions, not the {} the kafka block's partitions asks for: it"
+                + " existed already (made by an instance with another configuration, or by hand) and"
+                + " pyrogate never changes an existing topic; at most {} instances share its work",
+            name,
+            partitions,
+            settings.partitions(),
+            partitions);
+      }
     }
   }
 
@@ -106,20 +150,31 @@ public final class Topics {
    * poll (as "latest" would) nor replaying the whole retained backlog (as "earliest" would).
    */
   public void initGroupOffsets(String group, String topic) {
+    retryingWhileUnknown(
+        "starting offsets of group " + group,
+        () -> {
+          setStartingOffsets(group, topic);
+          return null;
+        });
+  }
+
+  /**
+   * Runs {@code call} again while it fails retriably, for up to {@link #TIMEOUT_SECONDS}: right
+   * after creation a topic or its partitions can still be unknown to the broker answering us ("does
+   * not host this topic-partition"); that passes within moments.
+   */
+  private static <T> T retryingWhileUnknown(String what, Supplier<T> call) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
     while (true) {
       try {
-        setStartingOffsets(group, topic);
-        return;
+        return call.get();
       } catch (IllegalStateException e) {
-        // Right after creation a topic's partitions can still be unknown to the broker answering us
-        // ("does not host this topic-partition"); that passes within moments.
         if (!(e.getCause() instanceof ExecutionException ee
                 && ee.getCause() instanceof RetriableException)
             || System.nanoTime() > deadline) {
           throw e;
         }
-        LOG.debug("retrying starting offsets of group {}: {}", group, ee.getCause().getMessage());
+        LOG.debug("retrying {}: {}", what, ee.getCause().getMessage());
         pause(200);
       }
     }
