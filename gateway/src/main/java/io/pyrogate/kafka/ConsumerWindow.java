@@ -174,7 +174,7 @@ public final class ConsumerWindow {
         KafkaReadStream.create(vertx, new HashMap<>(consumerConfig), String.class, byte[].class);
     consumer.exceptionHandler(e -> log.warn("{}: Kafka consumer error: {}", name, e.getMessage()));
     metered = meters.bind(consumer.unwrap());
-    offsets = new OffsetCommitter(vertx, consumer, name, log);
+    offsets = new OffsetCommitter(vertx, consumer::commit, name, log);
     consumer.partitionsAssignedHandler(this::assigned);
     consumer.partitionsRevokedHandler(this::revoked);
     consumer.handler(
