@@ -9,11 +9,16 @@ import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 
 /**
  * Commits, for one consumer, exactly the offsets whose records are done — never one still in flight
  * — at most every {@link #INTERVAL_MS} and with at most one commit request outstanding (completions
  * in between are folded into the next commit). Used from the owning verticle's event loop only.
+ *
+ * <p>A commit the broker refuses because the group is rebalancing (an instance joined or left) is
+ * routine where several instances share the work: it is made again after the interval, and logged
+ * at debug only.
  *
  * <p>Why an interval: committing after every delivered batch meant hundreds of synchronous commits
  * a second under load, each holding up the consumer's polling and appending to {@code
@@ -132,7 +137,8 @@ public final class OffsetCommitter {
         .onComplete(
             ar -> {
               committing = false;
-              if (commitAgain) {
+              if (commitAgain
+                  || ar.failed() && ar.cause() instanceof RebalanceInProgressException) {
                 commitAgain = false;
                 schedule();
               }
@@ -146,6 +152,11 @@ public final class OffsetCommitter {
             ar -> {
               if (ar.succeeded()) {
                 tracker.committed(offsets);
+              } else if (ar.cause() instanceof RebalanceInProgressException) {
+                log.debug(
+                    "{}: offset commit deferred, the group is rebalancing: {}",
+                    name,
+                    ar.cause().getMessage());
               } else {
                 log.warn(
                     "{}: offset commit failed (records will be delivered again): {}",

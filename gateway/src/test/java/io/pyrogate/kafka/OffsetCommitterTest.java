@@ -1,16 +1,20 @@
 package io.pyrogate.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pyrogate.logging.ComponentLog;
+import io.pyrogate.testing.LogCapture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +99,19 @@ class OffsetCommitterTest {
     assertThat(requests).hasSize(2).last().isEqualTo(Map.of(p0, at(1)));
     answers.get(1).complete();
     assertThat(last.await()).isNull();
+  }
+
+  @Test
+  void aCommitRefusedWhileTheGroupRebalancesGoesOutAgainAfterTheIntervalWithoutAWarning() {
+    try (LogCapture logs = LogCapture.atInfo()) {
+      committer.received(p0, 0);
+      committer.done(p0, 0);
+      answers.get(0).fail(new RebalanceInProgressException("the group is rebalancing"));
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> requests.size() == 2);
+      assertThat(requests.get(1)).isEqualTo(Map.of(p0, at(1)));
+      assertThat(logs.lines()).noneMatch(l -> l.contains("level=warn"));
+    }
   }
 
   private static OffsetAndMetadata at(long offset) {
