@@ -153,9 +153,65 @@ public final class Topics {
     retryingWhileUnknown(
         "starting offsets of group " + group,
         () -> {
-          setStartingOffsets(group, topic);
+          setStartingOffsets(group, topic, startingOffsets(group, topic));
           return null;
         });
+  }
+
+  /**
+   * Where the group should start: the end of each partition it has no committed offset for. The
+   * ends are read before the committed offsets, so that instances setting up the group at once
+   * cannot lose a profile: an instance that found no committed offset read its ends before another
+   * instance set the start, and its own setting, should it land later, moves the start back (a few
+   * profiles delivered again), never forward past profiles acknowledged after the other's start.
+   */
+  Map<TopicPartition, OffsetAndMetadata> startingOffsets(String group, String topic) {
+    TopicDescription description =
+        await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+    Map<TopicPartition, OffsetSpec> all = new HashMap<>();
+    description
+        .partitions()
+        .forEach(p -> all.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+        await(admin.listOffsets(all).all());
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        await(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+    Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+    ends.forEach(
+        (tp, info) -> {
+          if (committed.get(tp) == null) {
+            start.put(tp, new OffsetAndMetadata(info.offset()));
+          }
+        });
+    return start;
+  }
+
+  /**
+   * Commits {@code start} for the group unless the group has members already (another instance's
+   * consumer, which started from the start that instance set).
+   */
+  void setStartingOffsets(
+      String group, String topic, Map<TopicPartition, OffsetAndMetadata> start) {
+    if (start.isEmpty()) {
+      return;
+    }
+    try {
+      admin.alterConsumerGroupOffsets(group, start).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      LOG.info(
+          "consumer group {} starts at the end of {} for {} partition(s)",
+          group,
+          topic,
+          start.size());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GroupNotEmptyException) {
+        // Another instance's member already owns the group; it set the starting point.
+        return;
+      }
+      throw new IllegalStateException(
+          "cannot set starting offsets of group " + group + ": " + EmbeddedKafka.rootMessage(e), e);
+    } catch (InterruptedException | TimeoutException e) {
+      throw failure("set starting offsets of group " + group, e);
+    }
   }
 
   /**
@@ -177,47 +233,6 @@ public final class Topics {
         LOG.debug("retrying {}: {}", what, ee.getCause().getMessage());
         pause(200);
       }
-    }
-  }
-
-  private void setStartingOffsets(String group, String topic) {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        await(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
-    TopicDescription description =
-        await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
-    Map<TopicPartition, OffsetSpec> unset = new HashMap<>();
-    description
-        .partitions()
-        .forEach(
-            p -> {
-              TopicPartition tp = new TopicPartition(topic, p.partition());
-              if (committed.get(tp) == null) {
-                unset.put(tp, OffsetSpec.latest());
-              }
-            });
-    if (unset.isEmpty()) {
-      return;
-    }
-    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-        await(admin.listOffsets(unset).all());
-    Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
-    ends.forEach((tp, info) -> start.put(tp, new OffsetAndMetadata(info.offset())));
-    try {
-      admin.alterConsumerGroupOffsets(group, start).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      LOG.info(
-          "consumer group {} starts at the end of {} for {} partition(s)",
-          group,
-          topic,
-          start.size());
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof GroupNotEmptyException) {
-        // Another instance's member already owns the group; it set the starting point.
-        return;
-      }
-      throw new IllegalStateException(
-          "cannot set starting offsets of group " + group + ": " + EmbeddedKafka.rootMessage(e), e);
-    } catch (InterruptedException | TimeoutException e) {
-      throw failure("set starting offsets of group " + group, e);
     }
   }
 

@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /** Topic creation at start as several instances with one configuration do it against one broker. */
@@ -103,6 +106,43 @@ class TopicsTest {
 
       assertThat(logs.lines()).noneMatch(l -> l.contains("level=warn") && l.contains(topic));
     }
+  }
+
+  @Test
+  void anInstanceThatSetsAGroupsStartLateMovesItBackNeverPastWhatWasAcknowledgedAfterAnothersStart()
+      throws Exception {
+    String topic = Topics.writeTopic(settings, "w");
+    String group = Topics.endpointGroup(settings, "w", "a");
+    Topics first = new Topics(kafka.admin(), settings);
+    Topics second = new Topics(kafka.admin(), settings);
+    first.ensureTopics(List.of(topic));
+    TopicPartition p0 = new TopicPartition(topic, 0);
+    produce(p0, 2); // acknowledged before the endpoint existed
+
+    // The second instance found no committed offset, then the first one set the start and took
+    // profiles; the second one's setting lands last.
+    Map<TopicPartition, OffsetAndMetadata> planned = second.startingOffsets(group, topic);
+    first.initGroupOffsets(group, topic);
+    produce(p0, 3);
+    second.setStartingOffsets(group, topic, planned);
+
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        kafka
+            .admin()
+            .listConsumerGroupOffsets(group)
+            .partitionsToOffsetAndMetadata()
+            .get(30, TimeUnit.SECONDS);
+    assertThat(committed.get(p0).offset())
+        .as("at most where the first instance started: the 3 profiles after it are delivered")
+        .isLessThanOrEqualTo(2);
+  }
+
+  private void produce(TopicPartition tp, int count) {
+    List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      records.add(new ProducerRecord<>(tp.topic(), tp.partition(), null, new byte[] {(byte) i}));
+    }
+    kafka.produce(records);
   }
 
   private static void awaitBarrier(CyclicBarrier barrier) {
