@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -65,7 +66,14 @@ public final class Topics {
     return s.topicPrefix() + writeLabel + "." + endpointName;
   }
 
-  /** Creates the topics that do not exist yet; existing topics are left as they are. */
+  /**
+   * Creates the topics that do not exist yet; existing topics are left as they are. Instances
+   * started together race to create the same topics: one creates each, and for the others the topic
+   * exists, which is success. A topic that existed (made by an instance with another {@code
+   * partitions}, or by hand) and has other partitions than this configuration's is reported with a
+   * warning: pyrogate never changes an existing topic, and its partitions bound how many instances
+   * share the topic's work.
+   */
   public void ensureTopics(List<String> names) {
     Set<String> existing = await(admin.listTopics().names());
     List<NewTopic> missing = new ArrayList<>();
@@ -83,21 +91,57 @@ public final class Topics {
         missing.add(topic);
       }
     }
-    if (missing.isEmpty()) {
-      return;
+    List<String> madeElsewhere = new ArrayList<>(names);
+    madeElsewhere.removeAll(create(missing));
+    if (!madeElsewhere.isEmpty()) {
+      retryingWhileUnknown(
+          "describing topics " + madeElsewhere,
+          () -> {
+            reportPartitions(madeElsewhere);
+            return null;
+          });
     }
-    try {
-      admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      missing.forEach(
-          t -> LOG.info("created topic {} ({} partitions)", t.name(), t.numPartitions()));
-    } catch (ExecutionException e) {
-      // Another instance with the same config may have created it between our list and create.
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException(
-            "cannot create topics " + missing + ": " + EmbeddedKafka.rootMessage(e), e);
+  }
+
+  /** Creates {@code topics}; the names of those this call created (not another instance). */
+  private List<String> create(List<NewTopic> topics) {
+    if (topics.isEmpty()) {
+      return List.of();
+    }
+    Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
+    List<String> created = new ArrayList<>();
+    for (NewTopic t : topics) {
+      try {
+        results.get(t.name()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        created.add(t.name());
+        LOG.info("created topic {} ({} partitions)", t.name(), t.numPartitions());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException(
+              "cannot create topic " + t.name() + ": " + EmbeddedKafka.rootMessage(e), e);
+        }
+        LOG.info("topic {} was created meanwhile by another pyrogate instance", t.name());
+      } catch (InterruptedException | TimeoutException e) {
+        throw failure("create topic " + t.name(), e);
       }
-    } catch (InterruptedException | TimeoutException e) {
-      throw failure("create topics " + names, e);
+    }
+    return created;
+  }
+
+  private void reportPartitions(List<String> names) {
+    Map<String, TopicDescription> described = await(admin.describeTopics(names).allTopicNames());
+    for (String name : names) {
+      int partitions = described.get(name).partitions().size();
+      if (partitions != settings.partitions()) {
+        LOG.warn(
+            "topic {} has {} partitions, not the {} the kafka block's partitions asks for: it"
+                + " existed already (made by an instance with another configuration, or by hand) and"
+                + " pyrogate never changes an existing topic; at most {} instances share its work",
+            name,
+            partitions,
+            settings.partitions(),
+            partitions);
+      }
     }
   }
 
@@ -111,67 +155,80 @@ public final class Topics {
    * from there, whatever {@code start_from} says.
    */
   public void initGroupOffsets(String group, String topic, StartFrom startFrom) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-    while (true) {
-      try {
-        setStartingOffsets(group, topic, startFrom);
-        return;
-      } catch (IllegalStateException e) {
-        // Right after creation a topic's partitions can still be unknown to the broker answering us
-        // ("does not host this topic-partition"); that passes within moments.
-        if (!(e.getCause() instanceof ExecutionException ee
-                && ee.getCause() instanceof RetriableException)
-            || System.nanoTime() > deadline) {
-          throw e;
-        }
-        LOG.debug("retrying starting offsets of group {}: {}", group, ee.getCause().getMessage());
-        pause(200);
-      }
-    }
+    retryingWhileUnknown(
+        "starting offsets of group " + group,
+        () -> {
+          setStartingOffsets(group, topic, startingOffsets(group, topic, startFrom));
+          return null;
+        });
   }
 
-  private void setStartingOffsets(String group, String topic, StartFrom startFrom) {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        await(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+  /** Where a group starts, per partition it has no committed offset for, and how it was chosen. */
+  record Start(StartFrom from, Map<TopicPartition, OffsetAndMetadata> offsets, long backlog) {}
+
+  /**
+   * Where the group should start in each partition it has no committed offset for. The ends are
+   * read before the committed offsets, so that instances setting up the group at once cannot lose a
+   * profile: an instance that found no committed offset read its ends before another instance set
+   * the start, and its own setting, should it land later, moves the start back (a few profiles
+   * delivered again), never forward past profiles acknowledged after the other's start.
+   */
+  Start startingOffsets(String group, String topic, StartFrom startFrom) {
     TopicDescription description =
         await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+    Set<TopicPartition> all = new HashSet<>();
+    description.partitions().forEach(p -> all.add(new TopicPartition(topic, p.partition())));
+    Map<TopicPartition, Long> ends = offsets(all, OffsetSpec.latest());
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        await(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
     Set<TopicPartition> unset = new HashSet<>();
-    description
-        .partitions()
-        .forEach(
-            p -> {
-              TopicPartition tp = new TopicPartition(topic, p.partition());
-              if (committed.get(tp) == null) {
-                unset.add(tp);
-              }
-            });
-    if (unset.isEmpty()) {
+    for (TopicPartition tp : all) {
+      if (committed.get(tp) == null) {
+        unset.add(tp);
+      }
+    }
+    StartFrom from = committed.isEmpty() ? startFrom : StartFrom.END;
+    Map<TopicPartition, Long> endsOfUnset = new HashMap<>();
+    unset.forEach(tp -> endsOfUnset.put(tp, ends.get(tp)));
+    Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+    long backlog = 0;
+    if (!unset.isEmpty()) {
+      for (Map.Entry<TopicPartition, Long> e : startOffsets(unset, from, endsOfUnset).entrySet()) {
+        start.put(e.getKey(), new OffsetAndMetadata(e.getValue()));
+        backlog += endsOfUnset.get(e.getKey()) - e.getValue();
+      }
+    }
+    return new Start(from, start, backlog);
+  }
+
+  /**
+   * Commits {@code start} for the group unless the group has members already (another instance's
+   * consumer, which started from the start that instance set).
+   */
+  void setStartingOffsets(String group, String topic, Start start) {
+    if (start.offsets().isEmpty()) {
       return;
     }
-    StartFrom start = committed.isEmpty() ? startFrom : StartFrom.END;
-    Map<TopicPartition, Long> ends = offsets(unset, OffsetSpec.latest());
-    Map<TopicPartition, Long> offsets = startOffsets(unset, start, ends);
-    Map<TopicPartition, OffsetAndMetadata> startAt = new HashMap<>();
-    offsets.forEach((tp, offset) -> startAt.put(tp, new OffsetAndMetadata(offset)));
     try {
-      admin.alterConsumerGroupOffsets(group, startAt).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      if (start instanceof StartFrom.End) {
+      admin
+          .alterConsumerGroupOffsets(group, start.offsets())
+          .all()
+          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      if (start.from() instanceof StartFrom.End) {
         LOG.info(
             "consumer group {} starts at the end of {} for {} partition(s)",
             group,
             topic,
-            startAt.size());
+            start.offsets().size());
       } else {
-        long backlog =
-            offsets.entrySet().stream().mapToLong(e -> ends.get(e.getKey()) - e.getValue()).sum();
         LOG.info(
             "consumer group {} starts from start_from \"{}\" in {} for {} partition(s): {}"
                 + " record(s) stored before it to deliver",
             group,
-            start,
+            start.from(),
             topic,
-            startAt.size(),
-            backlog);
+            start.offsets().size(),
+            start.backlog());
       }
     } catch (ExecutionException e) {
       if (e.getCause() instanceof GroupNotEmptyException) {
@@ -214,6 +271,28 @@ public final class Topics {
     Map<TopicPartition, Long> out = new HashMap<>();
     await(admin.listOffsets(query).all()).forEach((tp, info) -> out.put(tp, info.offset()));
     return out;
+  }
+
+  /**
+   * Runs {@code call} again while it fails retriably, for up to {@link #TIMEOUT_SECONDS}: right
+   * after creation a topic or its partitions can still be unknown to the broker answering us ("does
+   * not host this topic-partition"); that passes within moments.
+   */
+  private static <T> T retryingWhileUnknown(String what, Supplier<T> call) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (true) {
+      try {
+        return call.get();
+      } catch (IllegalStateException e) {
+        if (!(e.getCause() instanceof ExecutionException ee
+                && ee.getCause() instanceof RetriableException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        LOG.debug("retrying {}: {}", what, ee.getCause().getMessage());
+        pause(200);
+      }
+    }
   }
 
   private static void pause(long millis) {
