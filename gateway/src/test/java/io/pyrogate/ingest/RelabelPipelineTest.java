@@ -123,7 +123,10 @@ class RelabelPipelineTest {
 
     String keptId = Profiles.sampleIds(kept).get(0);
     RawProfileSeries delivered =
-        await().atMost(DELIVERY).until(() -> deliveredSeries(keptId), Optional::isPresent).get();
+        await()
+            .atMost(DELIVERY)
+            .until(() -> pyroscope.deliveredSeries(keptId), Optional::isPresent)
+            .get();
     // Alloy's receive_http adds app_name = __name__ when service_name is set; the rule adds
     // geo_area; the labels come out sorted, as Alloy forwards them.
     assertThat(pairs(delivered.getLabelsList()))
@@ -248,7 +251,10 @@ class RelabelPipelineTest {
 
     String id = Profiles.sampleIds(prodAgain).get(0);
     RawProfileSeries delivered =
-        await().atMost(DELIVERY).until(() -> deliveredSeries(id), Optional::isPresent).get();
+        await()
+            .atMost(DELIVERY)
+            .until(() -> pyroscope.deliveredSeries(id), Optional::isPresent)
+            .get();
     assertThat(pairs(delivered.getLabelsList())).contains("chained=yes", "env=prod");
 
     String metrics = TestGateways.get(gateway.managementPort(), "/metrics").body();
@@ -285,21 +291,6 @@ class RelabelPipelineTest {
 
   private static List<String> pairs(List<LabelPair> labels) {
     return labels.stream().map(l -> l.getName() + "=" + l.getValue()).toList();
-  }
-
-  /** The delivered series holding the sample {@code id}. */
-  private static Optional<RawProfileSeries> deliveredSeries(String id) {
-    for (FakePyroscope.Request r : pyroscope.delivered()) {
-      if (!r.path().endsWith("/Push")) {
-        continue;
-      }
-      for (RawProfileSeries s : parse(r.body()).getSeriesList()) {
-        if (s.getSamplesList().stream().anyMatch(x -> x.getID().equals(id))) {
-          return Optional.of(s);
-        }
-      }
-    }
-    return Optional.empty();
   }
 
   private static Optional<FakePyroscope.Request> deliveredIngest(String test) {
