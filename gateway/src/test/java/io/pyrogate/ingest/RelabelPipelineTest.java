@@ -15,7 +15,10 @@ import io.pyrogate.testing.GatewayTest;
 import io.pyrogate.testing.GatewayUnderTest;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -266,6 +269,19 @@ class RelabelPipelineTest {
     assertThat(metric(metrics, "pyroscope_relabel_cache_size", "counted")).isEqualTo(2);
     assertThat(metric(metrics, "pyroscope_relabel_profiles_processed", "chained")).isEqualTo(2);
     assertThat(metric(metrics, "pyroscope_relabel_profiles_written", "chained")).isEqualTo(2);
+  }
+
+  @Test
+  void everyRelabelMetricServedIsInTheReadmesMetricsTable() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    int start = readme.indexOf("\n## Metrics\n");
+    String table = readme.substring(start, readme.indexOf("\n## ", start + 1));
+    Matcher served =
+        Pattern.compile("(?m)^(pyroscope_relabel_\\w+)\\{")
+            .matcher(TestGateways.get(gateway.managementPort(), "/metrics").body());
+    List<String> names = served.results().map(m -> m.group(1)).distinct().toList();
+    assertThat(names).hasSize(6);
+    assertThat(names).allSatisfy(n -> assertThat(table).contains("`" + n + "`"));
   }
 
   private static double metric(String scrape, String name, String relabel) {
