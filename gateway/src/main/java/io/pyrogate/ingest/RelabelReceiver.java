@@ -4,6 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 import io.pyrogate.config.RelabelComponent;
+import io.pyrogate.golang.Strconv;
 import io.pyrogate.golang.Url;
 import io.pyrogate.ops.RelabelMetrics;
 import io.pyrogate.proto.push.v1.PushRequest;
@@ -12,6 +13,7 @@ import io.pyrogate.proto.types.v1.LabelPair;
 import io.pyrogate.pyroscope.IngestQuery;
 import io.pyrogate.pyroscope.LabelSet;
 import io.pyrogate.pyroscope.PushRequests;
+import io.pyrogate.pyroscope.TenantIds;
 import io.pyrogate.record.ProfileReceiver;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
@@ -21,6 +23,7 @@ import io.pyrogate.relabel.Relabeler;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -42,6 +45,11 @@ import java.util.TreeMap;
  * rewritten; the body and the other parameters are untouched. With no rules, a push is forwarded
  * without being parsed.
  *
+ * <p>A {@code __tenant_id__} label in what the rules produce (a pyrogate extension, as Loki's) sets
+ * the profile's tenant, the X-Scope-OrgID it is stored and delivered with, and is removed: the
+ * series of one push are stored as one record per tenant, so that delivery never batches two
+ * tenants together. Series without it keep the request's tenant.
+ *
  * <p>Counts every series (push) or request (ingest) as Alloy's metrics do. Re-wired in place by
  * {@link #update} on a reload, so the receivers that forward to it keep running.
  */
@@ -49,6 +57,9 @@ public final class RelabelReceiver implements ProfileReceiver {
   private static final String SERVICE_NAME = SeriesLabels.SERVICE_NAME;
   private static final String APP_NAME = "app_name";
   private static final int PUSH_SERIES_FIELD = 1;
+
+  /** A label the rules set to choose the profile's tenant (X-Scope-OrgID); never stored. */
+  public static final String TENANT_LABEL = "__tenant_id__";
 
   /** What one configuration of the component runs with. */
   private record State(
@@ -121,7 +132,8 @@ public final class RelabelReceiver implements ProfileReceiver {
     } catch (InvalidProtocolBufferException e) {
       throw Rejection.invalidArgument("unmarshal message: " + e.getMessage());
     }
-    List<RawProfileSeries> kept = new ArrayList<>(request.getSeriesCount());
+    // The kept series by tenant (null: single-tenant), in the order they came.
+    Map<String, List<RawProfileSeries>> kept = new LinkedHashMap<>();
     boolean changed = false;
     for (RawProfileSeries series : request.getSeriesList()) {
       metrics.processed();
@@ -134,8 +146,15 @@ public final class RelabelReceiver implements ProfileReceiver {
         continue;
       }
       metrics.written();
+      String tenant = record.tenant();
+      if (relabelled.containsKey(TENANT_LABEL)) {
+        relabelled = new TreeMap<>(relabelled);
+        tenant = tenant(relabelled.remove(TENANT_LABEL));
+        changed = true;
+      }
+      List<RawProfileSeries> ofTenant = kept.computeIfAbsent(tenant, t -> new ArrayList<>());
       if (relabelled.equals(labels)) {
-        kept.add(series);
+        ofTenant.add(series);
         continue;
       }
       changed = true;
@@ -145,27 +164,31 @@ public final class RelabelReceiver implements ProfileReceiver {
       if (series.getSamplesCount() > 0) {
         SeriesLabels.validate(pairs);
       }
-      kept.add(series.toBuilder().clearLabels().addAllLabels(pairs).build());
+      ofTenant.add(series.toBuilder().clearLabels().addAllLabels(pairs).build());
     }
     if (!changed) {
       return forward(s, record, key);
     }
-    if (kept.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    byte[] bytes = request.toBuilder().clearSeries().addAllSeries(kept).build().toByteArray();
-    String service = SeriesLabels.value(kept.get(0).getLabelsList(), SERVICE_NAME);
-    return forward(
-        s,
-        new ProfileRecord(
-            record.kind(),
-            record.tenant(),
-            record.contentType(),
-            null,
-            record.query(),
-            record.receivedAtMillis(),
-            bytes),
-        RecordCodec.key(record.tenant(), service));
+    List<Future<Void>> forwarded = new ArrayList<>(kept.size());
+    kept.forEach(
+        (tenant, series) -> {
+          byte[] bytes =
+              request.toBuilder().clearSeries().addAllSeries(series).build().toByteArray();
+          String service = SeriesLabels.value(series.get(0).getLabelsList(), SERVICE_NAME);
+          forwarded.add(
+              forward(
+                  s,
+                  new ProfileRecord(
+                      record.kind(),
+                      tenant,
+                      record.contentType(),
+                      null,
+                      record.query(),
+                      record.receivedAtMillis(),
+                      bytes),
+                  RecordCodec.key(tenant, service)));
+        });
+    return Future.all(forwarded).mapEmpty();
   }
 
   private Future<Void> ingest(State s, ProfileRecord record, String key) {
@@ -179,7 +202,11 @@ public final class RelabelReceiver implements ProfileReceiver {
       return Future.succeededFuture();
     }
     metrics.written();
-    if (relabelled.equals(labels)) {
+    String tenant = record.tenant();
+    if (relabelled.containsKey(TENANT_LABEL)) {
+      relabelled = new TreeMap<>(relabelled);
+      tenant = tenant(relabelled.remove(TENANT_LABEL));
+    } else if (relabelled.equals(labels)) {
       return forward(s, record, key);
     }
     String name = LabelSet.normalized(relabelled);
@@ -189,13 +216,13 @@ public final class RelabelReceiver implements ProfileReceiver {
         s,
         new ProfileRecord(
             record.kind(),
-            record.tenant(),
+            tenant,
             record.contentType(),
             record.contentEncoding(),
             IngestQuery.withName(query, name),
             record.receivedAtMillis(),
             record.payload()),
-        RecordCodec.key(record.tenant(), parsed.serviceName()));
+        RecordCodec.key(tenant, parsed.serviceName()));
   }
 
   private static Future<Void> forward(State s, ProfileRecord record, String key) {
@@ -204,6 +231,20 @@ public final class RelabelReceiver implements ProfileReceiver {
       appends.add(target.append(record, key));
     }
     return Future.all(appends).mapEmpty();
+  }
+
+  /**
+   * The tenant a {@code __tenant_id__} label sets, checked as ingest checks an X-Scope-OrgID.
+   *
+   * @throws Rejection 400 invalid_argument when a multi-tenant Pyroscope would refuse it
+   */
+  private static String tenant(String value) {
+    String problem = TenantIds.problem(value);
+    if (problem != null) {
+      throw Rejection.invalidArgument(
+          Rejection.Reason.TENANT, TENANT_LABEL + " " + Strconv.quote(value) + ": " + problem);
+    }
+    return value;
   }
 
   /**
