@@ -65,6 +65,33 @@ class RelabelConfigTest {
     assertThat(c.summary()).contains("2 pyroscope.relabel");
   }
 
+  @Test
+  void theEffectiveConfigurationRendersRelabelComponentsThatReadBackTheSame() {
+    GatewayConfig c =
+        load("""
+        pyroscope.relabel "r" {
+          forward_to = [pyroscope.write.w.receiver]
+          rule {
+            source_labels = ["env"]
+            target_label  = "__tmp_hash"
+            action        = "hashmod"
+            modulus       = 2
+          }
+          rule {
+            action = "labelmap"
+            regex  = "k8s_(.*)"
+          }
+        }
+        pyroscope.write "w" { }
+        """)
+            .config();
+
+    String rendered = ConfigRenderer.render(c);
+
+    assertThat(rendered).contains("pyroscope.relabel \"r\"", "action = \"hashmod\"", "modulus = 2");
+    assertThat(load(rendered).config().relabels()).isEqualTo(c.relabels());
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
