@@ -443,10 +443,13 @@ final class Reconciler {
       return writeComponent(key.write()) + " endpoint \"" + key.name() + "\"";
     }
 
-    /** A new endpoint's consumer group starts at the end of its topic. */
+    /**
+     * A new endpoint's consumer group starts at the end of its topic, or where its start_from says.
+     */
     @Override
     String add(EndpointKey key, EndpointSpec spec) {
-      topics.initGroupOffsets(group(key), Topics.writeTopic(kafka, key.write()));
+      topics.initGroupOffsets(
+          group(key), Topics.writeTopic(kafka, key.write()), spec.endpoint().startFrom());
       return deploy(key, spec);
     }
 

@@ -127,6 +127,9 @@ public final class ConfigRenderer {
       attr("max_backoff_period", duration(e.maxBackoff()));
       attr("max_backoff_retries", Integer.toString(e.maxBackoffRetries()));
       attr("retry_on_http_429", Boolean.toString(e.retryOnHttp429()));
+      if (!(e.startFrom() instanceof StartFrom.End)) {
+        attr(StartFrom.ARGUMENT, quote(e.startFrom().toString()));
+      }
       http(e.http());
       close();
     }
