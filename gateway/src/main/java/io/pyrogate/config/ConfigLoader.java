@@ -314,23 +314,15 @@ public final class ConfigLoader {
       for (int i = 0; i < receivers.size(); i++) {
         receivers.set(
             i,
-            receivers
-                .get(i)
-                .withForwardTo(resolveForwardTo(receiverForwarding.get(i), targets, true)));
+            receivers.get(i).withForwardTo(resolveForwardTo(receiverForwarding.get(i), targets)));
       }
       for (int i = 0; i < sources.size(); i++) {
         sources.set(
-            i,
-            sources
-                .get(i)
-                .withForwardTo(resolveForwardTo(sourceForwarding.get(i), targets, false)));
+            i, sources.get(i).withForwardTo(resolveForwardTo(sourceForwarding.get(i), targets)));
       }
       for (int i = 0; i < relabels.size(); i++) {
         relabels.set(
-            i,
-            relabels
-                .get(i)
-                .withForwardTo(resolveForwardTo(relabelForwarding.get(i), targets, true)));
+            i, relabels.get(i).withForwardTo(resolveForwardTo(relabelForwarding.get(i), targets)));
       }
       RelabelCycles.report(
           relabels, relabelForwarding.stream().map(Forwarding::targets).toList(), diags);
@@ -352,28 +344,13 @@ public final class ConfigLoader {
     /**
      * forward_to must name the receiver of a pyroscope.write or pyroscope.relabel defined here;
      * anything else would lose data.
-     *
-     * @param relabelAllowed false for pyroscope.receive_kafka, whose records may be stored encoded
-     *     and which pyrogate does not relabel
      */
-    private List<String> resolveForwardTo(
-        Forwarding forwarding, Targets targets, boolean relabelAllowed) {
+    private List<String> resolveForwardTo(Forwarding forwarding, Targets targets) {
       Set<String> writeLabels = targets.writes();
       List<String> labels = new ArrayList<>();
       String what = forwarding.what();
       for (ReferenceValue ref : forwarding.targets()) {
         String path = ref.path();
-        if (path.startsWith(ForwardTarget.RELABEL) && !relabelAllowed) {
-          diags.error(
-              ref.position(),
-              "forward_to of "
-                  + what
-                  + " names "
-                  + path
-                  + ": pyrogate does not relabel what pyroscope.receive_kafka consumes; forward to"
-                  + " a pyroscope.write receiver");
-          continue;
-        }
         if (path.startsWith(ForwardTarget.RELABEL)) {
           String relabel = relabelTarget(ref, what, targets.relabels());
           if (relabel != null && !labels.contains(relabel)) {

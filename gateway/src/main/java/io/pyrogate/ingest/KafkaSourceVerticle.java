@@ -167,6 +167,9 @@ public final class KafkaSourceVerticle extends VerticleBase {
                 window.done(held);
               } else if (window.stopping()) {
                 window.giveBack(held);
+              } else if (ar.cause() instanceof Rejection) {
+                // A pyroscope.relabel refused it: trying again would not change that.
+                deadLetter(held, ar.cause().getMessage(), 1);
               } else {
                 log.warn(
                     "{}: cannot store {} yet, retrying: {}",

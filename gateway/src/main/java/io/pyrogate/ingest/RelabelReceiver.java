@@ -6,10 +6,12 @@ import com.google.protobuf.WireFormat;
 import io.pyrogate.config.RelabelComponent;
 import io.pyrogate.golang.Strconv;
 import io.pyrogate.golang.Url;
+import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.ops.RelabelMetrics;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.pyrogate.proto.types.v1.LabelPair;
+import io.pyrogate.pyroscope.Gzip;
 import io.pyrogate.pyroscope.IngestQuery;
 import io.pyrogate.pyroscope.LabelSet;
 import io.pyrogate.pyroscope.PushRequests;
@@ -118,8 +120,9 @@ public final class RelabelReceiver implements ProfileReceiver {
   }
 
   private Future<Void> push(State s, ProfileRecord record, String key) {
+    byte[] plain = plain(record);
     if (s.relabeler().rules().isEmpty()) {
-      int series = seriesCount(record.payload());
+      int series = seriesCount(plain);
       for (int i = 0; i < series; i++) {
         metrics.processed();
         metrics.written();
@@ -128,7 +131,7 @@ public final class RelabelReceiver implements ProfileReceiver {
     }
     PushRequest request;
     try {
-      request = PushRequests.parse(record.payload());
+      request = PushRequests.parse(plain);
     } catch (InvalidProtocolBufferException e) {
       throw Rejection.invalidArgument("unmarshal message: " + e.getMessage());
     }
@@ -289,6 +292,25 @@ public final class RelabelReceiver implements ProfileReceiver {
       labels.remove(name);
     } else {
       labels.put(name, value);
+    }
+  }
+
+  /**
+   * The serialized PushRequest of a push record: its payload, inflated when a producer of a
+   * pyroscope.receive_kafka topic stored it gzipped.
+   */
+  private static byte[] plain(ProfileRecord record) {
+    String encoding = record.contentEncoding();
+    if (encoding == null) {
+      return record.payload();
+    }
+    if (!"gzip".equalsIgnoreCase(encoding)) {
+      throw Rejection.invalidArgument("unsupported content-encoding \"" + encoding + "\"");
+    }
+    try {
+      return Gzip.inflate(record.payload(), KafkaDefaults.MAX_BODY_BYTES);
+    } catch (IOException e) {
+      throw Rejection.invalidArgument("cannot inflate gzip value: " + e.getMessage());
     }
   }
 

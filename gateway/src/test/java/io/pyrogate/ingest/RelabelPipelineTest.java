@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.pyrogate.golang.Url;
+import io.pyrogate.kafka.Topics;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.pyrogate.proto.types.v1.LabelPair;
@@ -14,9 +15,11 @@ import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.GatewayTest;
 import io.pyrogate.testing.GatewayUnderTest;
 import io.pyrogate.testing.Profiles;
+import io.pyrogate.testing.SdkPayloads;
 import io.pyrogate.testing.TestGateways;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,9 +28,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,11 +48,19 @@ class RelabelPipelineTest {
 
   private static FakePyroscope pyroscope;
   private static GatewayUnderTest gateway;
+  private static String userTopic;
 
   @BeforeAll
-  static void start(FakePyroscope endpoint, GatewayUnderTest started) {
+  static void start(FakePyroscope endpoint, GatewayUnderTest started) throws Exception {
     pyroscope = endpoint;
     gateway = started;
+    userTopic = "user-profiles-" + UUID.randomUUID();
+    gateway
+        .broker()
+        .admin()
+        .createTopics(List.of(new NewTopic(userTopic, 1, (short) 1)))
+        .all()
+        .get(30, TimeUnit.SECONDS);
     gateway.start(
         """
         pyroscope.receive_http "default" {
@@ -98,6 +112,11 @@ class RelabelPipelineTest {
             replacement  = "yes"
           }
         }
+        pyroscope.receive_kafka "users" {
+          brokers    = ["%s"]
+          topics     = ["%s"]
+          forward_to = [pyroscope.relabel.rules.receiver]
+        }
         pyroscope.write "w" {
           endpoint {
             url                = "%s"
@@ -106,7 +125,37 @@ class RelabelPipelineTest {
           }
         }
         """
-            .formatted(pyroscope.url()));
+            .formatted(gateway.broker().bootstrapServers(), userTopic, pyroscope.url()));
+  }
+
+  @Test
+  void recordsUsersProduceAreRelabelledAndOnesTheRulesSpoilAreDeadLettered() throws Exception {
+    PushRequest kept =
+        Profiles.push(
+            "svc-" + UUID.randomUUID(), Profiles.jvmStacksPprof(1), labels("region", "us-west"));
+    PushRequest spoiled =
+        Profiles.push(
+            "svc-" + UUID.randomUUID(), Profiles.jvmStacksPprof(1), labels("tier", "broken"));
+    ProducerRecord<String, byte[]> gzipped =
+        new ProducerRecord<>(userTopic, "k", SdkPayloads.gzipFast(kept.toByteArray()));
+    gzipped.headers().add(KafkaHeaders.CONTENT_ENCODING, "gzip".getBytes(StandardCharsets.UTF_8));
+    gateway
+        .broker()
+        .produce(List.of(gzipped, new ProducerRecord<>(userTopic, "k", spoiled.toByteArray())));
+
+    RawProfileSeries delivered =
+        await()
+            .atMost(DELIVERY)
+            .until(
+                () -> pyroscope.deliveredSeries(Profiles.sampleIds(kept).get(0)),
+                Optional::isPresent)
+            .get();
+    assertThat(pairs(delivered.getLabelsList())).contains("geo_area=americas", "region=us-west");
+    List<ConsumerRecord<String, byte[]>> dead =
+        gateway.broker().read(Topics.sourceDeadLetterTopic(gateway.kafka(), "users"), 1);
+    assertThat(dead).hasSize(1);
+    assertThat(KafkaHeaders.lastString(dead.get(0).headers(), KafkaHeaders.DLQ_REASON))
+        .startsWith("pyroscope.relabel.rules: invalid labels");
   }
 
   @Test
