@@ -29,6 +29,9 @@ public final class Logging {
           "kafka", Level.WARN,
           "state.change.logger", Level.WARN,
           "io.netty", Level.INFO,
+          // Member lists, partition tables and migrations at every join; pyrogate logs joins and
+          // leaves itself (ClusterRuntime).
+          "com.hazelcast", Level.WARN,
           // WARN "...TOPIC_ALREADY_EXISTS" for each internal topic at the embedded broker's first
           // start.
           "org.apache.kafka.server.DefaultAutoTopicCreationManager", Level.ERROR,

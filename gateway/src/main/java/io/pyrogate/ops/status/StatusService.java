@@ -11,6 +11,7 @@ import io.pyrogate.delivery.EndpointHealth;
 import io.pyrogate.delivery.EndpointStatus;
 import io.pyrogate.kafka.Topics;
 import io.pyrogate.ops.Health;
+import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Path;
@@ -52,6 +53,7 @@ public final class StatusService {
   private final String version;
   private final LongSupplier clock;
   private volatile Path configFile;
+  private volatile Supplier<JsonObject> cluster;
 
   /**
    * @param brokers the bootstrap servers in use (the embedded broker's address when embedded)
@@ -86,6 +88,20 @@ public final class StatusService {
     configFile = file;
   }
 
+  /** The cluster view ({@code GET /api/cluster}); in cluster mode the status page shows it too. */
+  public void clusterView(Supplier<JsonObject> view) {
+    cluster = view;
+  }
+
+  /**
+   * The cluster view as {@code GET /api/cluster} answers it: this instance alone, {@code clustered:
+   * false}, without cluster mode.
+   */
+  public String clusterJson() {
+    Supplier<JsonObject> view = cluster;
+    return view == null ? new JsonObject().put("clustered", false).encode() : view.get().encode();
+  }
+
   /** Samples the counters, for rates; called every {@link #SAMPLE_INTERVAL_MS}. */
   public void sample() {
     meters.sample();
@@ -93,7 +109,11 @@ public final class StatusService {
 
   /** The status as {@code GET /api/status} answers it. */
   public String json() {
-    return StatusJson.encode(snapshot());
+    Supplier<JsonObject> view = cluster;
+    JsonObject clusterView = view == null ? null : view.get();
+    return StatusJson.encode(
+        snapshot(),
+        clusterView != null && clusterView.getBoolean("clustered", false) ? clusterView : null);
   }
 
   /** The status page. */
@@ -236,7 +256,8 @@ public final class StatusService {
         meters.sum("pyroscope_write_dropped_profiles", tags),
         status.map(s -> s.deadLetterReasons(TOP_REASONS)).orElse(List.of()).stream()
             .map(r -> new StatusSnapshot.ReasonCount(scrub(r.reason()), r.count()))
-            .toList());
+            .toList(),
+        status.map(EndpointStatus::partitions).orElse(List.of()));
   }
 
   private static Long time(long epochMillis) {

@@ -83,6 +83,7 @@ public record StatusSnapshot(
    * @param lastErrorStatus HTTP status of the last failure, 0 when there was no answer
    * @param deadLettered records moved to the dead-letter topic since start
    * @param deadLetterReasons the most frequent reasons, since the endpoint was deployed
+   * @param partitions the partitions of the topic this instance delivers (its share of the group)
    */
   public record Endpoint(
       String name,
@@ -101,7 +102,8 @@ public record StatusSnapshot(
       String lastError,
       Long nextAttempt,
       Double deadLettered,
-      List<ReasonCount> deadLetterReasons) {}
+      List<ReasonCount> deadLetterReasons,
+      List<Integer> partitions) {}
 
   /** A dead-letter reason and how many records it sent there. */
   public record ReasonCount(String reason, long count) {}
