@@ -33,6 +33,8 @@ final class HazelcastSetup {
 
   /** The Hazelcast configuration of a member of cluster {@code clusterName}. */
   static Config config(ClusterSettings settings, String clusterName) {
+    // Also for the loggers Hazelcast creates before it reads its configuration.
+    System.setProperty("hazelcast.logging.type", "slf4j");
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(clusterName);
     config.setInstanceName("pyrogate-" + settings.nodeName());
@@ -71,7 +73,12 @@ final class HazelcastSetup {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getKubernetesConfig().setEnabled(false);
-    TcpIpConfig tcp = join.getTcpIpConfig().setEnabled(true).setMembers(members(settings));
+    TcpIpConfig tcp =
+        join.getTcpIpConfig()
+            .setEnabled(true)
+            .setMembers(members(settings))
+            // How long a join waits for the members it is given: a lone first member starts then.
+            .setConnectionTimeoutSeconds(3);
     LOG.debug("Hazelcast members to join: {}", tcp.getMembers());
     return config;
   }
