@@ -164,6 +164,15 @@ class ClusterIT {
                             .orElse(null),
                     r -> r != null);
         long t = refused.receivedAtNanos();
+        // Every member's view shows the endpoint held on every member.
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .untilAsserted(
+                () ->
+                    assertThat(states(members.get(1).cluster()))
+                        .containsOnlyKeys("a", "b")
+                        .containsValues("held")
+                        .doesNotContainValue("delivering"));
         // Both members again, after the wait.
         await()
             .atMost(Duration.ofSeconds(30))
@@ -241,6 +250,21 @@ class ClusterIT {
     return view.getJsonArray("members").stream()
         .map(m -> ((JsonObject) m).getString("nodeName"))
         .toList();
+  }
+
+  /** The endpoint's state on each member, by member name. */
+  private static Map<String, String> states(JsonObject view) {
+    Map<String, String> states = new TreeMap<>();
+    for (Object o : view.getJsonArray("members")) {
+      JsonObject m = (JsonObject) o;
+      for (Object e : m.getJsonArray("endpoints")) {
+        JsonObject ep = (JsonObject) e;
+        if (ep.getString("endpoint").equals(ENDPOINT)) {
+          states.put(m.getString("nodeName"), ep.getString("state"));
+        }
+      }
+    }
+    return states;
   }
 
   /** The partitions of the endpoint's group each member holds, by member name. */

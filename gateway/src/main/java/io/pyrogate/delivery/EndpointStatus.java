@@ -21,4 +21,10 @@ public interface EndpointStatus {
 
   /** The partitions of its topic this instance delivers now (its share of the consumer group). */
   List<Integer> partitions();
+
+  /**
+   * In cluster mode, until when (epoch milliseconds) a member's announcement holds every request to
+   * the endpoint ({@link SharedBackOff}); 0 when it is not held.
+   */
+  long heldUntilMillis();
 }

@@ -74,6 +74,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
   private EndpointSender sender;
   private boolean stopping;
   private SharedBackOff sharedBackOff = SharedBackOff.NONE;
+  private volatile long heldUntilMillis;
 
   public EndpointVerticle(
       WriteComponent write,
@@ -138,6 +139,12 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
   @Override
   public List<DeadLetterTally.Reason> deadLetterReasons(int n) {
     return deadLetterReasons.top(n);
+  }
+
+  @Override
+  public long heldUntilMillis() {
+    long until = heldUntilMillis;
+    return until > settings.clockMillis().getAsLong() ? until : 0;
   }
 
   @Override
@@ -401,6 +408,12 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
   private void holdFor(Duration wait) {
     if (!stopping) {
       queue.holdFor(wait.toMillis());
+      long held = queue.heldUntil();
+      heldUntilMillis =
+          held == 0
+              ? 0
+              : settings.clockMillis().getAsLong()
+                  + (held - settings.monotonicMillis().getAsLong());
     }
   }
 

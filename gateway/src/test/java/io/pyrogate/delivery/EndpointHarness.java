@@ -141,6 +141,11 @@ final class EndpointHarness implements AutoCloseable {
     return verticle.health();
   }
 
+  /** Until when the cluster holds the endpoint's requests (epoch ms), 0 when it does not. */
+  long heldUntil() {
+    return verticle.heldUntilMillis();
+  }
+
   /** The Prometheus text of the endpoint's meters. */
   String metrics() {
     return metrics.scrape();

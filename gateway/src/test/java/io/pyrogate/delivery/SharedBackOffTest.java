@@ -93,6 +93,9 @@ class SharedBackOffTest {
                 cluster)) {
       await().atMost(Duration.ofSeconds(10)).until(() -> cluster.hold != null);
       cluster.heard(Duration.ofMinutes(5));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> harness.heldUntil() > System.currentTimeMillis() + 240_000);
       harness.store(Profiles.push("svc", Profiles.jvmStacksPprof(1), Map.of()));
       await()
           .during(Duration.ofSeconds(2))
@@ -101,6 +104,7 @@ class SharedBackOffTest {
 
       cluster.heard(Duration.ZERO);
       await().atMost(Duration.ofSeconds(10)).until(() -> pyroscope.delivered().size() == 1);
+      assertThat(harness.heldUntil()).isZero();
       assertThat(cluster.announced).as("a member that was only held announces nothing").isEmpty();
     }
   }
@@ -134,7 +138,9 @@ class SharedBackOffTest {
               });
 
       pyroscope.respondWith(200, "");
-      await().atMost(Duration.ofSeconds(30)).until(() -> pyroscope.delivered().size() >= 3);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> pyroscope.deliveredSampleIds().size() >= 3);
       await()
           .atMost(Duration.ofSeconds(10))
           .until(

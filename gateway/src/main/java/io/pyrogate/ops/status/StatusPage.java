@@ -305,6 +305,7 @@ final class StatusPage {
             : switch (v.toString()) {
               case "backing_off" -> "backing off";
               case "outage" -> "in outage";
+              case "held" -> "held by the cluster";
               default -> v.toString();
             };
       case "ready":
@@ -459,7 +460,7 @@ final class StatusPage {
       dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere;min-width:0}
       .err{color:var(--bad);font-family:ui-monospace,monospace;font-size:.85em}
       .state{display:inline-block;padding:0 8px;border-radius:10px;font-size:.85em;font-weight:600;color:#fff;background:var(--muted)}
-      .s-delivering{background:var(--ok)}.s-backing_off,.s-paused{background:var(--warn)}.s-outage{background:var(--bad)}
+      .s-delivering{background:var(--ok)}.s-backing_off,.s-paused,.s-held{background:var(--warn)}.s-outage{background:var(--bad)}
       .flow{display:flex;flex-direction:column;gap:8px}
       .lane{display:flex;align-items:center;gap:8px;flex-wrap:wrap;background:var(--bg);border-radius:8px;padding:8px}
       .col{display:flex;flex-direction:column;gap:4px;min-width:0}
@@ -481,7 +482,7 @@ final class StatusPage {
       const time = (at, now) => { const d = Math.round((now - at) / 1000); return clock(at) + ' UTC (' + (d >= 0 ? age(d) + ' ago' : 'in ' + age(-d)) + ')'; };
       const map = (o, empty, f) => { const k = Object.keys(o); return k.length ? k.map(x => x + ': ' + f(o[x])).join(', ') : empty; };
       const F = {
-        state: v => v == null ? 'unknown' : ({backing_off: 'backing off', outage: 'in outage'})[v] || v,
+        state: v => v == null ? 'unknown' : ({backing_off: 'backing off', outage: 'in outage', held: 'held by the cluster'})[v] || v,
         ready: v => v == null ? 'ready' : 'not ready: ' + v,
         embedded: v => v === true ? 'embedded' : 'external',
         yesno: v => v === true ? 'yes' : 'no',

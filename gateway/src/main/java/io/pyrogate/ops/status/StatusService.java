@@ -231,12 +231,15 @@ public final class StatusService {
     }
     Optional<EndpointStatus> status = endpoints.get(write, e.name());
     EndpointHealth.Snapshot h = status.map(EndpointStatus::health).orElse(null);
+    long heldUntil = status.map(EndpointStatus::heldUntilMillis).orElse(0L);
     String state =
         h == null
             ? "unknown"
-            : h.state() == EndpointHealth.State.DELIVERING && status.get().paused()
-                ? "paused"
-                : h.state().label();
+            : heldUntil > 0
+                ? "held"
+                : h.state() == EndpointHealth.State.DELIVERING && status.get().paused()
+                    ? "paused"
+                    : h.state().label();
     return new StatusSnapshot.Endpoint(
         e.name(),
         display(e.url()),
@@ -252,7 +255,7 @@ public final class StatusService {
         h == null ? null : time(h.lastErrorMillis()),
         h == null || h.lastError() == null ? null : h.lastErrorStatus(),
         h == null || h.lastError() == null ? null : scrub(h.lastError()),
-        h == null ? null : time(h.nextAttemptMillis()),
+        h == null ? null : time(Math.max(h.nextAttemptMillis(), heldUntil)),
         meters.sum("pyroscope_write_dropped_profiles", tags),
         status.map(s -> s.deadLetterReasons(TOP_REASONS)).orElse(List.of()).stream()
             .map(r -> new StatusSnapshot.ReasonCount(scrub(r.reason()), r.count()))

@@ -77,7 +77,8 @@ public record StatusSnapshot(
    * One endpoint.
    *
    * @param url scheme, host, port and path only
-   * @param state delivering, backing_off, outage or paused; unknown before it is deployed
+   * @param state delivering, backing_off, outage, paused, or held (cluster mode: a member's
+   *     announcement holds its requests until {@code nextAttempt}); unknown before it is deployed
    * @param lagBytesEstimate the lag in records times the mean size of the profiles the write's
    *     endpoints sent so far
    * @param lastErrorStatus HTTP status of the last failure, 0 when there was no answer
