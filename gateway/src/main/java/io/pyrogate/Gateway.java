@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * pyrogate's lifecycle ({@link Lifecycle}): starts the management server, Kafka (embedded or the
  * user's) and its clients, then the components of the configuration ({@link Reconciler}); stops
  * them in reverse order within one deadline. {@link #reload} hands a new configuration to the
- * reconciler.
+ * reconciler. In cluster mode its Vert.x is a member of the cluster ({@link ClusterRuntime}) from
+ * the start, and leaves it last.
  *
  * <p>{@link #start}, {@link #reload} and {@link #stop} block; call them from {@code main}, a worker
  * or a test, never from an event loop.
