@@ -115,7 +115,7 @@ public final class Gateway implements AutoCloseable {
             Version.get(),
             System::currentTimeMillis);
     cluster.start(status::snapshot);
-    status.clusterView(cluster::view);
+    status.clusterView(cluster::view, cluster.clustered());
   }
 
   /** Starts everything; on failure stops what was started and throws with the reason. */

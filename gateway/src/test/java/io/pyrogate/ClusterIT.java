@@ -146,6 +146,12 @@ class ClusterIT {
               .atMost(Duration.ofSeconds(30))
               .untilAsserted(() -> assertThat(names(m.cluster())).hasSize(2));
         }
+        // The status page shows the cluster too.
+        JsonObject status =
+            new JsonObject(TestGateways.get(members.get(0).management(), "/api/status").body());
+        assertThat(names(status.getJsonObject("cluster"))).containsExactlyInAnyOrder("a", "b");
+        assertThat(TestGateways.get(members.get(0).management(), "/").body())
+            .contains("<h2>Cluster <small>" + kafka.topicPrefix() + "cluster · 2 members");
         pusher.start();
         // Both members deliver: each holds partitions the pushes spread over.
         await()

@@ -54,6 +54,7 @@ public final class StatusService {
   private final LongSupplier clock;
   private volatile Path configFile;
   private volatile Supplier<JsonObject> cluster;
+  private volatile boolean clustered;
 
   /**
    * @param brokers the bootstrap servers in use (the embedded broker's address when embedded)
@@ -88,9 +89,13 @@ public final class StatusService {
     configFile = file;
   }
 
-  /** The cluster view ({@code GET /api/cluster}); in cluster mode the status page shows it too. */
-  public void clusterView(Supplier<JsonObject> view) {
-    cluster = view;
+  /**
+   * The cluster view ({@code GET /api/cluster}); in cluster mode ({@code clustered}) the status
+   * page shows it too.
+   */
+  public void clusterView(Supplier<JsonObject> view, boolean clustered) {
+    this.cluster = view;
+    this.clustered = clustered;
   }
 
   /**
@@ -110,10 +115,7 @@ public final class StatusService {
   /** The status as {@code GET /api/status} answers it. */
   public String json() {
     Supplier<JsonObject> view = cluster;
-    JsonObject clusterView = view == null ? null : view.get();
-    return StatusJson.encode(
-        snapshot(),
-        clusterView != null && clusterView.getBoolean("clustered", false) ? clusterView : null);
+    return StatusJson.encode(snapshot(), clustered && view != null ? view.get() : null);
   }
 
   /** The status page. */
