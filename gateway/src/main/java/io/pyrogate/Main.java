@@ -6,6 +6,7 @@ import io.pyrogate.config.ConfigLoader;
 import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.LoggingSettings;
+import io.pyrogate.config.StartFrom;
 import io.pyrogate.config.Suggestions;
 import io.pyrogate.golang.Durations;
 import io.pyrogate.kafka.DeadLetterReplay;
@@ -15,8 +16,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -483,17 +482,9 @@ public final class Main {
 
     static Instant parseSince(String s) {
       try {
-        return OffsetDateTime.parse(s).toInstant();
-      } catch (DateTimeParseException notATimestamp) {
-        try {
-          return Instant.now().minus(Durations.parse(s));
-        } catch (IllegalArgumentException notADuration) {
-          throw new IllegalArgumentException(
-              "expected an RFC 3339 time such as 2026-11-25T10:00:00Z or a duration "
-                  + "such as 2h, got \""
-                  + s
-                  + "\"");
-        }
+        return StartFrom.parseTime(s).time(Instant.now());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("expected " + e.getMessage(), e);
       }
     }
   }

@@ -7,17 +7,20 @@ import io.pyrogate.cluster.ClusterRuntime;
 import io.pyrogate.config.ConfigException;
 import io.pyrogate.config.ConfigRenderer;
 import io.pyrogate.config.Endpoint;
+import io.pyrogate.config.ForwardTarget;
 import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.config.LoggingSettings;
 import io.pyrogate.config.ReceiveHttpComponent;
 import io.pyrogate.config.ReceiveKafkaComponent;
+import io.pyrogate.config.RelabelComponent;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.delivery.EndpointVerticle;
 import io.pyrogate.ingest.ConnectionSlots;
 import io.pyrogate.ingest.HttpIngestVerticle;
 import io.pyrogate.ingest.InflightBytes;
 import io.pyrogate.ingest.KafkaSourceVerticle;
+import io.pyrogate.ingest.RelabelReceiver;
 import io.pyrogate.kafka.GroupLag;
 import io.pyrogate.kafka.KafkaAvailability;
 import io.pyrogate.kafka.KafkaClients;
@@ -110,6 +113,11 @@ final class Reconciler {
 
   /** The receiver of each write component whose topics exist, by label. */
   private final Map<String, TopicReceiver> writes = new LinkedHashMap<>();
+
+  /** The receiver of each relabel component, by label, and the configuration it runs with. */
+  private final Map<String, RelabelReceiver> relabels = new LinkedHashMap<>();
+
+  private final Map<String, RelabelComponent> relabelConfigs = new LinkedHashMap<>();
 
   private final Endpoints endpoints = new Endpoints();
   private final Receivers receivers = new Receivers();
@@ -250,6 +258,10 @@ final class Reconciler {
       }
     }
 
+    // Relabel components: new ones are built, changed ones re-wired in place (the receivers that
+    // forward to them keep running), all forwarding to write components that exist by now.
+    applyRelabels(next, changes);
+
     // 2. Delivery: gone endpoints stop (committing what is done), changed ones resume from their
     // group's offsets with the new settings, new ones start at the end of their topic.
     endpoints.reconcile(wantedEndpoints, changes);
@@ -258,6 +270,17 @@ final class Reconciler {
     // new ones listen; Kafka sources likewise.
     receivers.reconcile(wantedReceivers, changes);
     sources.reconcile(wantedSources, changes);
+
+    // Relabel components nobody forwards to any more.
+    Set<String> wantedRelabels = new HashSet<>();
+    next.relabels().forEach(r -> wantedRelabels.add(r.label()));
+    for (String label : List.copyOf(relabels.keySet())) {
+      if (!wantedRelabels.contains(label)) {
+        relabels.remove(label);
+        relabelConfigs.remove(label);
+        changes.removed.add(ForwardTarget.relabel(label));
+      }
+    }
 
     // 4. Write components nobody forwards to any more: their topics stay (with what they hold), no
     // one uses them.
@@ -269,6 +292,34 @@ final class Reconciler {
         changes.removed.add(writeComponent(label));
       }
     }
+  }
+
+  /**
+   * Builds the relabel components {@code next} adds, then gives each its configuration and targets
+   * (a relabel may forward to another, so all exist before any is wired).
+   */
+  private void applyRelabels(GatewayConfig next, Changes changes) {
+    for (RelabelComponent r : next.relabels()) {
+      if (!relabels.containsKey(r.label())) {
+        relabels.put(r.label(), new RelabelReceiver(r, List.of(), metrics.relabel(r.label())));
+        changes.added.add(r.componentId());
+      }
+    }
+    for (RelabelComponent r : next.relabels()) {
+      RelabelComponent old = relabelConfigs.put(r.label(), r);
+      relabels.get(r.label()).update(r, targets(r.forwardTo()));
+      if (old != null && !old.equals(r)) {
+        changes.changed.add(r.componentId());
+      }
+    }
+  }
+
+  /** The receivers of forward_to targets ({@link ForwardTarget}): write or relabel components. */
+  private List<ProfileReceiver> targets(List<String> forwardTo) {
+    return forwardTo.stream()
+        .<ProfileReceiver>map(
+            t -> ForwardTarget.isRelabel(t) ? relabels.get(ForwardTarget.label(t)) : writes.get(t))
+        .toList();
   }
 
   /**
@@ -399,10 +450,13 @@ final class Reconciler {
       return writeComponent(key.write()) + " endpoint \"" + key.name() + "\"";
     }
 
-    /** A new endpoint's consumer group starts at the end of its topic. */
+    /**
+     * A new endpoint's consumer group starts at the end of its topic, or where its start_from says.
+     */
     @Override
     String add(EndpointKey key, EndpointSpec spec) {
-      topics.initGroupOffsets(group(key), Topics.writeTopic(kafka, key.write()));
+      topics.initGroupOffsets(
+          group(key), Topics.writeTopic(kafka, key.write()), spec.endpoint().startFrom());
       return deploy(key, spec);
     }
 
@@ -452,8 +506,7 @@ final class Reconciler {
 
     @Override
     String deploy(String label, ReceiveHttpComponent r) {
-      List<ProfileReceiver> targets =
-          r.forwardTo().stream().<ProfileReceiver>map(writes::get).toList();
+      List<ProfileReceiver> targets = targets(r.forwardTo());
       String id;
       for (int attempt = 1; ; attempt++) {
         ConnectionSlots slots =
@@ -543,8 +596,7 @@ final class Reconciler {
 
     @Override
     String deploy(String label, ReceiveKafkaComponent k) {
-      List<ProfileReceiver> targets =
-          k.forwardTo().stream().<ProfileReceiver>map(writes::get).toList();
+      List<ProfileReceiver> targets = targets(k.forwardTo());
       return await(
           vertx.deployVerticle(
               new KafkaSourceVerticle(

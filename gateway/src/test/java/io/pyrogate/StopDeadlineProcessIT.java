@@ -62,7 +62,9 @@ class StopDeadlineProcessIT {
                     .waitFor())
             .isZero();
         assertThat(pyrogate.process.waitFor(30, TimeUnit.SECONDS)).as(pyrogate.log()).isTrue();
-        assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - began))
+            .as(pyrogate.log())
+            .isLessThan(Duration.ofSeconds(5));
         assertThat(pyrogate.process.exitValue()).as(pyrogate.log()).isEqualTo(130);
       } finally {
         pyrogate.process.destroyForcibly();

@@ -1,5 +1,6 @@
 package io.pyrogate.bench;
 
+import io.pyrogate.kafka.EmbeddedKafka;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -15,6 +16,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -22,8 +26,8 @@ import java.util.function.Supplier;
  * Runs every benchmark of issue 7 in one go and appends one JSON line per result to {@code
  * OUT/results.jsonl}: startup, baseline A, ingest only at fixed offered rates and max, end to end
  * with one endpoint, with three healthy endpoints and with one of three blackholed, heap over a
- * period with that endpoint down, and baseline B (nginx). Everything listens and connects on
- * 127.0.0.1 only, and every step is bounded in time.
+ * period with that endpoint down, two instances on one broker against one, and baseline B (nginx).
+ * Everything listens and connects on 127.0.0.1 only, and every step is bounded in time.
  *
  * <pre>
  * BenchRun --jar gateway/target/pyrogate.jar --out bench/target/bench [--duration 20] [--heap-seconds 180]
@@ -62,7 +66,8 @@ public final class BenchRun {
   private final Path results;
 
   /**
-   * Steps to run (startup, baseline_a, ingest, e2e_1, e2e_3, blackhole, baseline_b); empty: all.
+   * Steps to run (startup, baseline_a, ingest, e2e_1, e2e_3, blackhole, scale, baseline_b); empty:
+   * all.
    */
   private Set<String> only = Set.of();
 
@@ -318,7 +323,12 @@ public final class BenchRun {
           emit(heapOverTime(gen, p, push, List.of(r1, r2)));
         }
 
-      // 4. Baseline B: nginx relaying to the same receiver.
+      // 4. Two instances on one broker against one, end to end with one endpoint.
+      if (want("scale")) {
+        scaleOut(gen, push, r1);
+      }
+
+      // 5. Baseline B: nginx relaying to the same receiver.
       if (!want("baseline_b")) {
         log("baseline B not asked for");
       } else if (nginx != null) {
@@ -358,6 +368,20 @@ public final class BenchRun {
   private void warmUp(
       String process, LoadGen gen, Pyrogate p, List<LoadGen.Target> push, List<Receiver> healthy)
       throws IOException {
+    warmUp(process, gen, List.of(p), push, healthy);
+  }
+
+  /**
+   * As {@link #warmUp(String, LoadGen, Pyrogate, List, List)}, with the load spread over {@code
+   * instances} until the JIT compilers of every one go quiet.
+   */
+  private void warmUp(
+      String process,
+      LoadGen gen,
+      List<Pyrogate> instances,
+      List<LoadGen.Target> push,
+      List<Receiver> healthy)
+      throws IOException {
     if (warmup <= 0) {
       return;
     }
@@ -370,20 +394,23 @@ public final class BenchRun {
     while (elapsed < warmup
         && (elapsed < Math.min(warmup, WARMUP_MIN_S)
             || !(Math.max(jit[0], jit[1]) < JIT_SETTLED))) {
-      long jit0 = p.compilerCpuNanos();
+      long[] jit0 = instances.stream().mapToLong(Pyrogate::compilerCpuNanos).toArray();
       long c0 = System.nanoTime();
-      JsonObject chunk =
-          gen.run(
-              LoadGen.Options.of(p.ingestPort(), 0, Math.min(WARMUP_CHUNK_S, warmup - elapsed))
-                  .withConnections(connections),
-              push);
+      JsonObject chunk = maxLoad(gen, instances, push, Math.min(WARMUP_CHUNK_S, warmup - elapsed));
       ok += chunk.getLong("ok");
       jit[0] = jit[1];
-      long jit1 = p.compilerCpuNanos();
-      // Unknown (no /proc): NaN, which never counts as settled, so the report says so instead of
-      // claiming 0 %.
-      jit[1] =
-          jit0 < 0 || jit1 < 0 ? Double.NaN : (jit1 - jit0) / (double) (System.nanoTime() - c0);
+      jit[1] = 0;
+      for (int i = 0; i < instances.size(); i++) {
+        long jit1 = instances.get(i).compilerCpuNanos();
+        // Unknown (no /proc): NaN, which never counts as settled, so the report says so instead
+        // of claiming 0 %. With several instances, the busiest compiler counts.
+        jit[1] =
+            Math.max(
+                jit[1],
+                jit0[i] < 0 || jit1 < 0
+                    ? Double.NaN
+                    : (jit1 - jit0[i]) / (double) (System.nanoTime() - c0));
+      }
       elapsed = (System.nanoTime() - t0) / 1e9;
     }
     double rate = ok / elapsed;
@@ -457,10 +484,17 @@ public final class BenchRun {
   /** Max load into pyrogate; delivered profiles per healthy receiver during the load window. */
   private JsonObject endToEnd(
       LoadGen gen, Pyrogate p, List<LoadGen.Target> push, List<Receiver> healthy) {
+    return endToEnd(gen, List.of(p), push, healthy);
+  }
+
+  /**
+   * As {@link #endToEnd(LoadGen, Pyrogate, List, List)}, the load spread over {@code instances}.
+   */
+  private JsonObject endToEnd(
+      LoadGen gen, List<Pyrogate> instances, List<LoadGen.Target> push, List<Receiver> healthy) {
     long[] before = healthy.stream().mapToLong(Receiver::profiles).toArray();
     long t0 = System.nanoTime();
-    JsonObject load =
-        gen.run(LoadGen.Options.of(p.ingestPort(), 0, duration).withConnections(connections), push);
+    JsonObject load = maxLoad(gen, instances, push, duration);
     double window = (System.nanoTime() - t0) / 1e9;
     JsonArray perEndpoint = new JsonArray();
     double sum = 0;
@@ -503,6 +537,100 @@ public final class BenchRun {
         .put("window_s", LoadGen.round(window, 3))
         .put("caught_up", caughtUp)
         .put("catch_up_s", LoadGen.round((System.nanoTime() - drainStart) / 1e9, 3));
+  }
+
+  /**
+   * Max-rate load for {@code seconds}, its {@code connections} split evenly over {@code instances}
+   * (one load generator run per instance, at the same time): one instance's result as it is, or the
+   * sum of their requests and rates, with each run under {@code per_instance}.
+   */
+  private JsonObject maxLoad(
+      LoadGen gen, List<Pyrogate> instances, List<LoadGen.Target> push, double seconds) {
+    int each = Math.max(1, connections / instances.size());
+    ExecutorService threads = Executors.newFixedThreadPool(instances.size());
+    List<JsonObject> results;
+    try {
+      List<CompletableFuture<JsonObject>> runs = new ArrayList<>();
+      for (Pyrogate p : instances) {
+        runs.add(
+            CompletableFuture.supplyAsync(
+                () ->
+                    gen.run(
+                        LoadGen.Options.of(p.ingestPort(), 0, seconds).withConnections(each), push),
+                threads));
+      }
+      results = runs.stream().map(CompletableFuture::join).toList();
+    } finally {
+      threads.shutdown();
+    }
+    if (results.size() == 1) {
+      return results.get(0);
+    }
+    JsonObject sum =
+        new JsonObject().put("mode", "max").put("offered_rps", 0.0).put("connections", connections);
+    for (String key : List.of("sent", "ok", "errors")) {
+      sum.put(key, results.stream().mapToLong(r -> r.getLong(key)).sum());
+    }
+    sum.put("rps", LoadGen.round(results.stream().mapToDouble(r -> r.getDouble("rps")).sum(), 1));
+    sum.put(
+        "mb_per_s",
+        LoadGen.round(results.stream().mapToDouble(r -> r.getDouble("mb_per_s")).sum(), 2));
+    return sum.put("per_instance", new JsonArray(results));
+  }
+
+  /**
+   * End to end at max rate with one endpoint, one instance and then two, on one broker that runs in
+   * this JVM (the same for both, so the two differ only in the number of instances): the ratio of
+   * two instances' end-to-end rate to one's.
+   */
+  private void scaleOut(LoadGen gen, List<LoadGen.Target> push, Receiver r1) throws IOException {
+    Path brokerDir = out.resolve("run-scale-broker");
+    if (Files.exists(brokerDir)) {
+      Pyrogate.deleteTree(brokerDir);
+    }
+    EmbeddedKafka broker = EmbeddedKafka.start(brokerDir, "127.0.0.1", Ports.free());
+    try {
+      List<Pyrogate.Endpoint> endpoint = List.of(new Pyrogate.Endpoint("a", r1.port()));
+      JsonObject[] steps = new JsonObject[2];
+      for (int n = 1; n <= 2; n++) {
+        List<Pyrogate> instances = new ArrayList<>();
+        try {
+          for (int i = 1; i <= n; i++) {
+            instances.add(
+                Pyrogate.startOn(
+                    broker.bootstrapServers(),
+                    "scale" + n + ".",
+                    jar,
+                    out.resolve("run-scale-" + n + "-" + i),
+                    endpoint,
+                    javaOpts));
+          }
+          warmUp(n + " instance(s) on one broker", gen, instances, push, List.of(r1));
+          log("end to end, 1 endpoint, " + n + " instance(s) on one broker, max");
+          steps[n - 1] =
+              memory(
+                  cpu(instances, () -> endToEnd(gen, instances, push, List.of(r1)))
+                      .put("bench", "e2e_scale")
+                      .put("instances", n),
+                  instances);
+          emit(steps[n - 1]);
+        } finally {
+          instances.forEach(Pyrogate::close);
+        }
+      }
+      double one = steps[0].getDouble("e2e_per_s_avg");
+      double two = steps[1].getDouble("e2e_per_s_avg");
+      emit(
+          new JsonObject()
+              .put("bench", "scale_ratio")
+              .put("one_instance_e2e_per_s", one)
+              .put("two_instances_e2e_per_s", two)
+              .put("ratio", one > 0 ? LoadGen.round(two / one, 3) : null)
+              .put("cores", Runtime.getRuntime().availableProcessors()));
+    } finally {
+      broker.close();
+      Pyrogate.deleteTree(brokerDir);
+    }
   }
 
   private JsonObject heapOverTime(
@@ -592,10 +720,15 @@ public final class BenchRun {
    * the machine's noise moves less than throughput.
    */
   private static JsonObject cpu(Pyrogate p, Supplier<JsonObject> step) {
-    long pyrogate0 = p.cpuNanos();
+    return cpu(List.of(p), step);
+  }
+
+  /** As {@link #cpu(Pyrogate, Supplier)}, pyrogate's CPU summed over {@code instances}. */
+  private static JsonObject cpu(List<Pyrogate> instances, Supplier<JsonObject> step) {
+    long pyrogate0 = instances.stream().mapToLong(Pyrogate::cpuNanos).sum();
     long bench0 = cpuNanos(ProcessHandle.current());
     JsonObject o = step.get();
-    double pyrogate = (p.cpuNanos() - pyrogate0) / 1e9;
+    double pyrogate = (instances.stream().mapToLong(Pyrogate::cpuNanos).sum() - pyrogate0) / 1e9;
     double bench = (cpuNanos(ProcessHandle.current()) - bench0) / 1e9;
     long ok = o.getLong("ok", 0L);
     o.put("pyrogate_cpu_s", LoadGen.round(pyrogate, 2)).put("bench_cpu_s", LoadGen.round(bench, 2));
@@ -611,6 +744,12 @@ public final class BenchRun {
 
   private static JsonObject memory(JsonObject o, Pyrogate p) {
     return o.put("heap_used_bytes", p.heapUsedBytes()).put("rss_bytes", p.rssBytes());
+  }
+
+  /** Heap used and RSS summed over {@code instances}. */
+  private static JsonObject memory(JsonObject o, List<Pyrogate> instances) {
+    return o.put("heap_used_bytes", instances.stream().mapToLong(Pyrogate::heapUsedBytes).sum())
+        .put("rss_bytes", instances.stream().mapToLong(Pyrogate::rssBytes).sum());
   }
 
   private void emit(JsonObject o) throws IOException {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -25,8 +26,8 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 
 /**
- * pyrogate run as a child process from the packaged jar, with its embedded Kafka, on 127.0.0.1
- * ports. Memory is read with {@link ProcessStats}.
+ * pyrogate run as a child process from the packaged jar, with its embedded Kafka or on a broker
+ * several instances share, on 127.0.0.1 ports. Memory is read with {@link ProcessStats}.
  */
 public final class Pyrogate implements AutoCloseable {
   /** One endpoint of the write component. */
@@ -43,7 +44,7 @@ public final class Pyrogate implements AutoCloseable {
   private final Process process;
   private final int ingestPort;
   private final int managementPort;
-  private final int kafkaPort;
+  private final String bootstrap;
   private final long startupMillis;
   private final Path dataDir;
 
@@ -52,13 +53,13 @@ public final class Pyrogate implements AutoCloseable {
       Path dataDir,
       int ingestPort,
       int managementPort,
-      int kafkaPort,
+      String bootstrap,
       long startupMillis) {
     this.process = process;
     this.dataDir = dataDir;
     this.ingestPort = ingestPort;
     this.managementPort = managementPort;
-    this.kafkaPort = kafkaPort;
+    this.bootstrap = bootstrap;
     this.startupMillis = startupMillis;
   }
 
@@ -68,6 +69,45 @@ public final class Pyrogate implements AutoCloseable {
    */
   public static Pyrogate start(
       Path jar, Path dir, List<Endpoint> endpoints, List<String> javaOpts) {
+    int kafka = Ports.free();
+    return start(
+        jar,
+        dir,
+        javaOpts,
+        "127.0.0.1:" + kafka,
+        ingest -> config(ingest, kafka, endpoints),
+        endpoints.isEmpty());
+  }
+
+  /**
+   * As {@link #start(Path, Path, List, List)}, on the broker at {@code bootstrap} instead of an
+   * embedded one, with its topics and consumer groups named with {@code topicPrefix}: instances
+   * started so with one prefix share the work.
+   */
+  public static Pyrogate startOn(
+      String bootstrap,
+      String topicPrefix,
+      Path jar,
+      Path dir,
+      List<Endpoint> endpoints,
+      List<String> javaOpts) {
+    String kafkaBlock =
+        "kafka {\n  bootstrap_servers = [\""
+            + bootstrap
+            + "\"]\n  topic_prefix = \""
+            + topicPrefix
+            + "\"\n}\n\n";
+    return start(
+        jar, dir, javaOpts, bootstrap, ingest -> config(ingest, kafkaBlock, endpoints), false);
+  }
+
+  private static Pyrogate start(
+      Path jar,
+      Path dir,
+      List<String> javaOpts,
+      String bootstrap,
+      IntFunction<String> configFor,
+      boolean boundDisk) {
     try {
       if (Files.exists(dir)) {
         deleteTree(dir);
@@ -75,9 +115,8 @@ public final class Pyrogate implements AutoCloseable {
       Files.createDirectories(dir);
       int ingest = Ports.free();
       int management = Ports.free();
-      int kafka = Ports.free();
       Path config = dir.resolve("bench.alloy");
-      Files.writeString(config, config(ingest, kafka, endpoints));
+      Files.writeString(config, configFor.apply(ingest));
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.addAll(javaOpts);
@@ -107,10 +146,10 @@ public final class Pyrogate implements AutoCloseable {
         }
         if (get("http://127.0.0.1:" + management + "/-/ready") == 200) {
           long startup = (System.nanoTime() - t0) / 1_000_000;
-          if (endpoints.isEmpty()) {
-            boundDisk("127.0.0.1:" + kafka);
+          if (boundDisk) {
+            boundDisk(bootstrap);
           }
-          return new Pyrogate(p, dir.resolve("data"), ingest, management, kafka, startup);
+          return new Pyrogate(p, dir.resolve("data"), ingest, management, bootstrap, startup);
         }
         Thread.sleep(25);
       }
@@ -155,10 +194,14 @@ public final class Pyrogate implements AutoCloseable {
   }
 
   static String config(int ingestPort, int kafkaPort, List<Endpoint> endpoints) {
-    StringBuilder b = new StringBuilder();
-    b.append("kafka {\n  embedded_listen_address = \"127.0.0.1:")
-        .append(kafkaPort)
-        .append("\"\n}\n\n");
+    return config(
+        ingestPort,
+        "kafka {\n  embedded_listen_address = \"127.0.0.1:" + kafkaPort + "\"\n}\n\n",
+        endpoints);
+  }
+
+  private static String config(int ingestPort, String kafkaBlock, List<Endpoint> endpoints) {
+    StringBuilder b = new StringBuilder(kafkaBlock);
     b.append(
             "pyroscope.receive_http \"bench\" {\n  http {\n    listen_address = \"127.0.0.1\"\n    listen_port    = ")
         .append(ingestPort)
@@ -180,7 +223,7 @@ public final class Pyrogate implements AutoCloseable {
   }
 
   public String bootstrapServers() {
-    return "127.0.0.1:" + kafkaPort;
+    return bootstrap;
   }
 
   public long startupMillis() {

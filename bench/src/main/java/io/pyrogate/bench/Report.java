@@ -288,6 +288,20 @@ public final class Report {
           "≥ 90 %",
           x / h >= 0.9);
     }
+    JsonObject scale = first("scale_ratio");
+    if (scale != null) {
+      row(
+          "end to end (1 endpoint), 2 instances vs 1 on one broker",
+          f(num(scale, "two_instances_e2e_per_s"))
+              + " vs "
+              + f(num(scale, "one_instance_e2e_per_s"))
+              + " delivered/s",
+          pct(num(scale, "ratio")),
+          "report (on "
+              + scale.getInteger("cores")
+              + " cores shared by both instances, the broker and the load: the cost of coordination, not scaling)",
+          null);
+    }
     if (at300 != null) {
       double p99 = num(at300, "p99_ms");
       row(
@@ -409,6 +423,15 @@ public final class Report {
           } else {
             load(name(bench), o, notes(bench, o));
           }
+          break;
+        case "e2e_scale":
+          load(
+              "pyrogate end to end, 1 endpoint, "
+                  + o.getInteger("instances")
+                  + " instance(s) on one broker",
+              o,
+              notes(bench, o)
+                  + "; CPU, heap and RSS summed over the instances; the broker runs in the bench JVM");
           break;
         case "heap_endpoint_down":
           load(

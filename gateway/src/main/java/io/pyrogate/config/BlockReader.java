@@ -4,11 +4,12 @@ import io.pyrogate.config.syntax.ArrayValue;
 import io.pyrogate.config.syntax.Attribute;
 import io.pyrogate.config.syntax.Block;
 import io.pyrogate.config.syntax.BoolValue;
+import io.pyrogate.config.syntax.Conversions;
 import io.pyrogate.config.syntax.Diagnostics;
 import io.pyrogate.config.syntax.ErrorValue;
 import io.pyrogate.config.syntax.Evaluator;
+import io.pyrogate.config.syntax.ExprPrinter;
 import io.pyrogate.config.syntax.NullValue;
-import io.pyrogate.config.syntax.NumberValue;
 import io.pyrogate.config.syntax.ObjectValue;
 import io.pyrogate.config.syntax.Position;
 import io.pyrogate.config.syntax.ReferenceValue;
@@ -24,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -43,6 +45,9 @@ final class BlockReader {
    */
   record Context(
       Evaluator evaluator, Diagnostics diags, boolean validateOnly, Set<String> secrets) {}
+
+  /** Alloy's type name for a secret, which its messages show. */
+  private static final String SECRET = "capsule";
 
   private final String what;
   private final Position position;
@@ -138,7 +143,7 @@ final class BlockReader {
 
   /**
    * The attribute's value read by {@code read} when it is a {@code type}; a type error naming
-   * {@code expected} when it is something else.
+   * Alloy's {@code expected} type when it is something else.
    */
   private <V extends Value, R> Optional<R> typed(
       String name, Class<V> type, String expected, Function<V, Optional<R>> read) {
@@ -148,13 +153,22 @@ final class BlockReader {
               if (type.isInstance(v)) {
                 return read.apply(type.cast(v));
               }
-              typeError(name, expected, v);
+              mismatch(v, expected, name);
               return Optional.empty();
             });
   }
 
+  /** A string; a number converts to one, as in Alloy ({@link Conversions#toText}). */
   Optional<String> string(String name) {
-    return typed(name, StringValue.class, "string", s -> Optional.of(s.value()));
+    return value(name).flatMap(v -> text(name, v));
+  }
+
+  private Optional<String> text(String name, Value v) {
+    Optional<String> text = Conversions.toText(v);
+    if (text.isEmpty()) {
+      mismatch(v, "string", name);
+    }
+    return text;
   }
 
   String requiredString(String name) {
@@ -171,13 +185,16 @@ final class BlockReader {
     return attributes.containsKey(name);
   }
 
+  /** A secret: made from a string only, as Alloy's (a number is not converted to one). */
   Optional<Secret> secret(String name) {
-    return string(name)
-        .map(
-            v -> {
-              secretValue(v);
-              return new Secret(v);
-            });
+    return typed(
+        name,
+        StringValue.class,
+        SECRET,
+        s -> {
+          secretValue(s.value());
+          return Optional.of(new Secret(s.value()));
+        });
   }
 
   /**
@@ -216,7 +233,7 @@ final class BlockReader {
     return typed(
         name,
         ObjectValue.class,
-        "object of string lists such as { \"X-Header\" = [\"value\"] }",
+        "object",
         o -> {
           Map<String, List<Secret>> out = new LinkedHashMap<>();
           o.fields()
@@ -224,26 +241,18 @@ final class BlockReader {
                   (k, e) -> {
                     if (e instanceof ArrayValue a) {
                       List<Secret> values = new ArrayList<>();
-                      for (Value item : a.elements()) {
+                      for (int i = 0; i < a.elements().size(); i++) {
+                        Value item = a.elements().get(i);
                         if (item instanceof StringValue s) {
                           secretValue(s.value());
                           values.add(new Secret(s.value()));
-                        } else if (!(item instanceof ErrorValue)) {
-                          diags.error(
-                              item.position(),
-                              "values of \""
-                                  + k
-                                  + "\" in \""
-                                  + name
-                                  + "\" of "
-                                  + what
-                                  + " must be strings, got "
-                                  + item.typeName());
+                        } else {
+                          mismatch(item, SECRET, name, k, i);
                         }
                       }
                       out.put(k, List.copyOf(values));
                     } else {
-                      fieldError(name, k, e, "a list of strings");
+                      mismatch(e, "array", name, k);
                     }
                   });
           return Optional.of(out);
@@ -254,28 +263,47 @@ final class BlockReader {
     return what;
   }
 
+  /**
+   * An integer; a float is truncated and a string holding a number converts, as in Alloy ({@link
+   * Conversions#toInteger}).
+   */
   Optional<Long> number(String name) {
-    return typed(name, NumberValue.class, "number", n -> Optional.of(n.value()));
+    return value(name)
+        .flatMap(
+            v -> {
+              OptionalLong n = Conversions.toInteger(v);
+              if (n.isEmpty()) {
+                mismatch(v, "number", name);
+                return Optional.empty();
+              }
+              return Optional.of(n.getAsLong());
+            });
   }
 
   Optional<Boolean> bool(String name) {
     return typed(name, BoolValue.class, "bool", b -> Optional.of(b.value()));
   }
 
+  /**
+   * A Go duration string such as {@code "10s"}; as in Alloy, the value is read as a string first,
+   * so a number converts and then fails for its missing unit.
+   */
   Optional<Duration> duration(String name) {
-    return typed(
-        name,
-        StringValue.class,
-        "duration string such as \"10s\"",
-        s -> {
-          try {
-            return Optional.of(Durations.parse(s.value()));
-          } catch (IllegalArgumentException e) {
-            diags.error(
-                s.position(), "attribute \"" + name + "\" of " + what + ": " + e.getMessage());
-            return Optional.empty();
-          }
-        });
+    return value(name)
+        .flatMap(
+            v ->
+                text(name, v)
+                    .flatMap(
+                        s -> {
+                          try {
+                            return Optional.of(Durations.parse(s));
+                          } catch (IllegalArgumentException e) {
+                            diags.error(
+                                v.position(),
+                                "attribute \"" + name + "\" of " + what + ": " + e.getMessage());
+                            return Optional.empty();
+                          }
+                        }));
   }
 
   /** A duration that must be positive; {@code fallback} when absent or reported as not positive. */
@@ -292,14 +320,16 @@ final class BlockReader {
     return typed(
         name,
         ArrayValue.class,
-        "list of strings",
+        "array",
         a -> {
           List<String> out = new ArrayList<>();
-          for (Value e : a.elements()) {
-            if (e instanceof StringValue s) {
-              out.add(s.value());
+          for (int i = 0; i < a.elements().size(); i++) {
+            Value e = a.elements().get(i);
+            Optional<String> text = Conversions.toText(e);
+            if (text.isPresent()) {
+              out.add(text.get());
             } else {
-              elementError(name, e, "a string");
+              mismatch(e, "string", name, i);
             }
           }
           return Optional.of(out);
@@ -310,56 +340,36 @@ final class BlockReader {
     return typed(
         name,
         ObjectValue.class,
-        "object of strings such as { \"key\" = \"value\" }",
+        "object",
         o -> {
           Map<String, String> out = new LinkedHashMap<>();
           o.fields()
               .forEach(
-                  (k, e) -> {
-                    if (e instanceof StringValue s) {
-                      out.put(k, s.value());
-                    } else {
-                      fieldError(name, k, e, "a string");
-                    }
-                  });
+                  (k, e) ->
+                      Conversions.toText(e)
+                          .ifPresentOrElse(
+                              text -> out.put(k, text), () -> mismatch(e, "string", name, k)));
           return Optional.of(out);
         });
   }
 
-  /** Reports an element of list attribute {@code name} that is not {@code expected}. */
-  private void elementError(String name, Value element, String expected) {
-    if (!(element instanceof ErrorValue)) {
-      diags.error(
-          element.position(),
-          "element of \""
-              + name
-              + "\" in "
-              + what
-              + " must be "
-              + expected
-              + ", got "
-              + element.typeName());
-    }
-  }
-
   /**
-   * Reports the value of {@code key} in object attribute {@code name} that is not {@code expected}.
+   * Reports in Alloy's words a value that does not convert to Alloy type {@code expected}: the
+   * value of attribute {@code name}, or the element or field {@code path} leads to in it (an
+   * Integer is an array index, a String an object key). An error value was reported already.
    */
-  private void fieldError(String name, String key, Value value, String expected) {
-    if (!(value instanceof ErrorValue)) {
-      diags.error(
-          value.position(),
-          "value of \""
-              + key
-              + "\" in \""
-              + name
-              + "\" of "
-              + what
-              + " must be "
-              + expected
-              + ", got "
-              + value.typeName());
+  private void mismatch(Value got, String expected, String name, Object... path) {
+    if (got instanceof ErrorValue) {
+      return;
     }
+    if (expected.equals(SECRET)) {
+      // What is written where a secret was expected may be one: named by the attribute instead.
+      diags.error(
+          got.position(), Conversions.mismatch(name + ExprPrinter.suffix(path, 0), expected, got));
+      return;
+    }
+    ExprPrinter.Named written = ExprPrinter.name(attributes.get(name).value(), path);
+    diags.error(written.position(), Conversions.mismatch(written.text(), expected, got));
   }
 
   /** An array of references such as {@code [pyroscope.write.staging.receiver]}, unevaluated. */
@@ -374,15 +384,22 @@ final class BlockReader {
       return List.of();
     }
     if (!(v instanceof ArrayValue arr)) {
-      typeError(name, "list of component exports such as [pyroscope.write.default.receiver]", v);
+      mismatch(v, "array", name);
       return List.of();
     }
     List<ReferenceValue> out = new ArrayList<>();
-    for (Value e : arr.elements()) {
+    for (int i = 0; i < arr.elements().size(); i++) {
+      Value e = arr.elements().get(i);
       if (e instanceof ReferenceValue r) {
         out.add(r);
-      } else {
-        elementError(name, e, "a component export such as pyroscope.write.default.receiver");
+      } else if (!(e instanceof ErrorValue)) {
+        ExprPrinter.Named written = ExprPrinter.name(a.value(), i);
+        diags.error(
+            written.position(),
+            Conversions.mismatch(written.text(), "capsule", e)
+                + ": "
+                + name
+                + " takes component exports such as pyroscope.write.default.receiver");
       }
     }
     return out;
@@ -433,18 +450,5 @@ final class BlockReader {
                             + Suggestions.didYouMean(name, known)));
           }
         });
-  }
-
-  private void typeError(String name, String expected, Value got) {
-    diags.error(
-        got.position(),
-        "attribute \""
-            + name
-            + "\" of "
-            + what
-            + " must be a "
-            + expected
-            + ", got "
-            + got.typeName());
   }
 }

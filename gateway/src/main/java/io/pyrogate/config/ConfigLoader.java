@@ -35,7 +35,11 @@ import java.util.function.Function;
 public final class ConfigLoader {
   /** Components pyrogate runs. */
   static final Set<String> COMPONENTS =
-      Set.of("pyroscope.write", "pyroscope.receive_http", "pyroscope.receive_kafka");
+      Set.of(
+          "pyroscope.write",
+          "pyroscope.receive_http",
+          "pyroscope.receive_kafka",
+          "pyroscope.relabel");
 
   /**
    * Alloy components and configuration blocks pyrogate does not run: reported as warnings so a
@@ -56,7 +60,6 @@ public final class ConfigLoader {
           "pyroscope.scrape",
           "pyroscope.ebpf",
           "pyroscope.java",
-          "pyroscope.relabel",
           "pyroscope.enrich",
           "discovery.",
           "prometheus.",
@@ -198,6 +201,8 @@ public final class ConfigLoader {
       List<Forwarding> receiverForwarding = new ArrayList<>();
       List<ReceiveKafkaComponent> sources = new ArrayList<>();
       List<Forwarding> sourceForwarding = new ArrayList<>();
+      List<RelabelComponent> relabels = new ArrayList<>();
+      List<Forwarding> relabelForwarding = new ArrayList<>();
       Map<String, Position> labels = new HashMap<>();
       for (Statement s : body.statements()) {
         if (s instanceof Attribute a) {
@@ -264,7 +269,13 @@ public final class ConfigLoader {
             String what = name + " \"" + b.label() + "\"";
             BlockReader r = BlockReader.of(what, b, ctx);
             Forwarding forwarding = new Forwarding(what, b.position(), r.references("forward_to"));
-            if (name.equals("pyroscope.receive_http")) {
+            if (name.equals("pyroscope.relabel")) {
+              if (!r.has("forward_to")) {
+                diags.error(b.position(), "missing required attribute \"forward_to\" in " + what);
+              }
+              relabels.add(RelabelDecoder.read(b.label(), r));
+              relabelForwarding.add(forwarding);
+            } else if (name.equals("pyroscope.receive_http")) {
               receivers.add(ReceiveHttpDecoder.read(b.label(), r));
               receiverForwarding.add(forwarding);
             } else {
@@ -291,43 +302,85 @@ public final class ConfigLoader {
                           "logging",
                           "pyroscope.write",
                           "pyroscope.receive_http",
-                          "pyroscope.receive_kafka")));
+                          "pyroscope.receive_kafka",
+                          "pyroscope.relabel")));
         }
       }
       Set<String> writeLabels = new HashSet<>();
       writes.forEach(w -> writeLabels.add(w.label()));
+      Set<String> relabelLabels = new HashSet<>();
+      relabels.forEach(r -> relabelLabels.add(r.label()));
+      Targets targets = new Targets(writeLabels, relabelLabels);
       for (int i = 0; i < receivers.size(); i++) {
         receivers.set(
             i,
             receivers
                 .get(i)
-                .withForwardTo(resolveForwardTo(receiverForwarding.get(i), writeLabels)));
+                .withForwardTo(resolveForwardTo(receiverForwarding.get(i), targets, true)));
       }
       for (int i = 0; i < sources.size(); i++) {
         sources.set(
             i,
-            sources.get(i).withForwardTo(resolveForwardTo(sourceForwarding.get(i), writeLabels)));
+            sources
+                .get(i)
+                .withForwardTo(resolveForwardTo(sourceForwarding.get(i), targets, false)));
       }
+      for (int i = 0; i < relabels.size(); i++) {
+        relabels.set(
+            i,
+            relabels
+                .get(i)
+                .withForwardTo(resolveForwardTo(relabelForwarding.get(i), targets, true)));
+      }
+      RelabelCycles.report(
+          relabels, relabelForwarding.stream().map(Forwarding::targets).toList(), diags);
       return new GatewayConfig(
           kafka == null ? KafkaSettings.defaults() : kafka,
           receivers,
           sources,
           writes,
-          logging == null ? LoggingSettings.defaults() : logging);
+          logging == null ? LoggingSettings.defaults() : logging,
+          relabels);
     }
+
+    /** The labels of the components a forward_to may name. */
+    private record Targets(Set<String> writes, Set<String> relabels) {}
 
     /** The forward_to of a receiving component, resolved once every write component is known. */
     private record Forwarding(String what, Position at, List<ReferenceValue> targets) {}
 
     /**
-     * forward_to must name the receiver of a pyroscope.write defined here; anything else would lose
-     * data.
+     * forward_to must name the receiver of a pyroscope.write or pyroscope.relabel defined here;
+     * anything else would lose data.
+     *
+     * @param relabelAllowed false for pyroscope.receive_kafka, whose records may be stored encoded
+     *     and which pyrogate does not relabel
      */
-    private List<String> resolveForwardTo(Forwarding forwarding, Set<String> writeLabels) {
+    private List<String> resolveForwardTo(
+        Forwarding forwarding, Targets targets, boolean relabelAllowed) {
+      Set<String> writeLabels = targets.writes();
       List<String> labels = new ArrayList<>();
       String what = forwarding.what();
       for (ReferenceValue ref : forwarding.targets()) {
         String path = ref.path();
+        if (path.startsWith(ForwardTarget.RELABEL) && !relabelAllowed) {
+          diags.error(
+              ref.position(),
+              "forward_to of "
+                  + what
+                  + " names "
+                  + path
+                  + ": pyrogate does not relabel what pyroscope.receive_kafka consumes; forward to"
+                  + " a pyroscope.write receiver");
+          continue;
+        }
+        if (path.startsWith(ForwardTarget.RELABEL)) {
+          String relabel = relabelTarget(ref, what, targets.relabels());
+          if (relabel != null && !labels.contains(relabel)) {
+            labels.add(relabel);
+          }
+          continue;
+        }
         if (path.startsWith("pyroscope.write.") && path.endsWith(".receiver")) {
           String label =
               path.substring("pyroscope.write.".length(), path.length() - ".receiver".length());
@@ -369,13 +422,48 @@ public final class ConfigLoader {
                   + what
                   + " names "
                   + path
-                  + ", which is not the receiver of a pyroscope.write component defined in this file");
+                  + ", which is not the receiver of a pyroscope.write or pyroscope.relabel component"
+                  + " defined in this file");
         }
       }
       if (forwarding.targets().isEmpty()) {
         diags.warning(forwarding.at(), what + " has an empty forward_to: it stores nothing");
       }
       return labels;
+    }
+
+    /**
+     * The target a {@code pyroscope.relabel.LABEL.receiver} reference names; null, reported, when
+     * the component is not defined or the export is not its receiver.
+     */
+    private String relabelTarget(ReferenceValue ref, String what, Set<String> relabelLabels) {
+      String rest = ref.path().substring(ForwardTarget.RELABEL.length());
+      int dot = rest.indexOf('.');
+      String label = dot < 0 ? rest : rest.substring(0, dot);
+      String export = dot < 0 ? "" : rest.substring(dot + 1);
+      if (!relabelLabels.contains(label)) {
+        diags.error(
+            ref.position(),
+            "forward_to of "
+                + what
+                + " names pyroscope.relabel \""
+                + label
+                + "\", which is not defined"
+                + Suggestions.didYouMean(label, relabelLabels));
+        return null;
+      }
+      if (!export.equals("receiver")) {
+        diags.error(
+            ref.position(),
+            "forward_to of "
+                + what
+                + " names "
+                + ref.path()
+                + ": pyroscope.relabel exports \"receiver\" (profiles) and \"rules\"; forward to"
+                + " its receiver");
+        return null;
+      }
+      return ForwardTarget.relabel(label);
     }
 
     private String componentOf(String path) {

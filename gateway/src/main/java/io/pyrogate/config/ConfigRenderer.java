@@ -1,5 +1,6 @@
 package io.pyrogate.config;
 
+import io.pyrogate.relabel.RelabelRule;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class ConfigRenderer {
     ConfigRenderer r = new ConfigRenderer();
     r.kafka(config.kafka());
     config.receivers().forEach(r::receiver);
+    config.relabels().forEach(r::relabel);
     config.writes().forEach(r::write);
     return r.out.toString();
   }
@@ -74,8 +76,40 @@ public final class ConfigRenderer {
         "["
             + String.join(
                 ", ",
-                r.forwardTo().stream().map(l -> "pyroscope.write." + l + ".receiver").toList())
+                r.forwardTo().stream()
+                    .map(t -> ForwardTarget.componentId(t) + ".receiver")
+                    .toList())
             + "]");
+    close();
+  }
+
+  private void relabel(RelabelComponent c) {
+    open("pyroscope.relabel \"" + c.label() + "\"");
+    attr(
+        "forward_to",
+        "["
+            + String.join(
+                ", ",
+                c.forwardTo().stream()
+                    .map(t -> ForwardTarget.componentId(t) + ".receiver")
+                    .toList())
+            + "]");
+    attr("max_cache_size", Integer.toString(c.maxCacheSize()));
+    for (RelabelRule rule : c.rules()) {
+      open("rule");
+      if (rule.sourceLabels() != null) {
+        attr("source_labels", list(rule.sourceLabels()));
+      }
+      attr("separator", quote(rule.separator()));
+      attr("regex", quote(rule.regex()));
+      if (rule.modulus() != 0) {
+        attr("modulus", Long.toUnsignedString(rule.modulus()));
+      }
+      attr("target_label", quote(rule.targetLabel()));
+      attr("replacement", quote(rule.replacement()));
+      attr("action", quote(rule.action().wire()));
+      close();
+    }
     close();
   }
 
@@ -93,6 +127,9 @@ public final class ConfigRenderer {
       attr("max_backoff_period", duration(e.maxBackoff()));
       attr("max_backoff_retries", Integer.toString(e.maxBackoffRetries()));
       attr("retry_on_http_429", Boolean.toString(e.retryOnHttp429()));
+      if (!(e.startFrom() instanceof StartFrom.End)) {
+        attr(StartFrom.ARGUMENT, quote(e.startFrom().toString()));
+      }
       http(e.http());
       close();
     }

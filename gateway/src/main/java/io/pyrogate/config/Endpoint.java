@@ -18,6 +18,8 @@ import java.util.Map;
  * @param maxBackoffRetries attempts before giving up; 0 means forever
  * @param retryOnHttp429 whether 429 (resource_exhausted) is retried or final
  * @param http authentication, TLS, proxy, HTTP/2 and redirects
+ * @param startFrom where the endpoint starts reading when its consumer group is new (a pyrogate
+ *     extension)
  */
 public record Endpoint(
     String name,
@@ -28,7 +30,8 @@ public record Endpoint(
     Duration maxBackoff,
     int maxBackoffRetries,
     boolean retryOnHttp429,
-    HttpClientConfig http) {
+    HttpClientConfig http,
+    StartFrom startFrom) {
 
   public static final Duration DEFAULT_REMOTE_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_MIN_BACKOFF = Duration.ofMillis(500);
@@ -50,11 +53,13 @@ public record Endpoint(
         DEFAULT_MAX_BACKOFF,
         DEFAULT_MAX_BACKOFF_RETRIES,
         true,
-        HttpClientConfig.defaults());
+        HttpClientConfig.defaults(),
+        StartFrom.END);
   }
 
   public Endpoint withBackoff(Duration min, Duration max, int retries) {
-    return new Endpoint(name, url, remoteTimeout, headers, min, max, retries, retryOnHttp429, http);
+    return new Endpoint(
+        name, url, remoteTimeout, headers, min, max, retries, retryOnHttp429, http, startFrom);
   }
 
   public Endpoint withHeaders(Map<String, String> newHeaders) {
@@ -67,7 +72,8 @@ public record Endpoint(
         maxBackoff,
         maxBackoffRetries,
         retryOnHttp429,
-        http);
+        http,
+        startFrom);
   }
 
   public Endpoint withRemoteTimeout(Duration timeout) {
@@ -80,7 +86,22 @@ public record Endpoint(
         maxBackoff,
         maxBackoffRetries,
         retryOnHttp429,
-        http);
+        http,
+        startFrom);
+  }
+
+  public Endpoint withStartFrom(StartFrom start) {
+    return new Endpoint(
+        name,
+        url,
+        remoteTimeout,
+        headers,
+        minBackoff,
+        maxBackoff,
+        maxBackoffRetries,
+        retryOnHttp429,
+        http,
+        start);
   }
 
   /** Header values can carry credentials (e.g. Authorization), so only names are shown. */
@@ -104,6 +125,8 @@ public record Endpoint(
         + retryOnHttp429
         + ", http="
         + http
+        + ", startFrom="
+        + startFrom
         + "]";
   }
 }

@@ -12,11 +12,23 @@ public record GatewayConfig(
     List<ReceiveHttpComponent> receivers,
     List<ReceiveKafkaComponent> kafkaSources,
     List<WriteComponent> writes,
-    LoggingSettings logging) {
+    LoggingSettings logging,
+    List<RelabelComponent> relabels) {
   public GatewayConfig {
     receivers = List.copyOf(receivers);
     kafkaSources = List.copyOf(kafkaSources);
     writes = List.copyOf(writes);
+    relabels = List.copyOf(relabels);
+  }
+
+  /** Without relabel components. */
+  public GatewayConfig(
+      KafkaSettings kafka,
+      List<ReceiveHttpComponent> receivers,
+      List<ReceiveKafkaComponent> kafkaSources,
+      List<WriteComponent> writes,
+      LoggingSettings logging) {
+    this(kafka, receivers, kafkaSources, writes, logging, List.of());
   }
 
   /** With Alloy's default logging. */
@@ -30,7 +42,7 @@ public record GatewayConfig(
 
   /** The same configuration logging with {@code settings}. */
   public GatewayConfig withLogging(LoggingSettings settings) {
-    return new GatewayConfig(kafka, receivers, kafkaSources, writes, settings);
+    return new GatewayConfig(kafka, receivers, kafkaSources, writes, settings, relabels);
   }
 
   /** Without Kafka sources. */
@@ -55,6 +67,7 @@ public record GatewayConfig(
         + receivers.size()
         + " pyroscope.receive_http, "
         + (kafkaSources.isEmpty() ? "" : kafkaSources.size() + " pyroscope.receive_kafka, ")
+        + (relabels.isEmpty() ? "" : relabels.size() + " pyroscope.relabel, ")
         + "kafka "
         + (kafka.embedded() ? "embedded" : String.join(",", kafka.bootstrapServers()));
   }

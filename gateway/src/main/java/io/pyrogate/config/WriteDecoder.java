@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Decodes a {@code pyroscope.write} component: its external labels and its {@code endpoint} blocks
@@ -111,6 +112,7 @@ final class WriteDecoder {
     // Alloy accepts these; they only concern debug-info uploads and tracing, which pyrogate does
     // not do.
     r.duration("debug_info_upload_timeout");
+    StartFrom startFrom = startFrom(r);
     r.finish();
     if (uri == null) {
       return null;
@@ -127,7 +129,36 @@ final class WriteDecoder {
         maxBackoff,
         (int) Math.max(0, Math.min(retries, Integer.MAX_VALUE)),
         retry429,
-        http);
+        http,
+        startFrom);
+  }
+
+  /**
+   * The pyrogate extension {@code start_from}; {@code validate} warns that Alloy would refuse the
+   * file with it.
+   */
+  private static StartFrom startFrom(BlockReader r) {
+    Optional<String> text = r.string(StartFrom.ARGUMENT);
+    if (text.isEmpty()) {
+      return StartFrom.END;
+    }
+    Position at = r.positionOf(StartFrom.ARGUMENT).orElse(r.position());
+    if (r.context().validateOnly()) {
+      r.diagnostics()
+          .warning(
+              at,
+              StartFrom.ARGUMENT
+                  + " is a pyrogate extension: Alloy does not understand it and refuses this file"
+                  + " (unrecognized attribute name \""
+                  + StartFrom.ARGUMENT
+                  + "\")");
+    }
+    try {
+      return StartFrom.parse(text.get());
+    } catch (IllegalArgumentException e) {
+      r.diagnostics().error(at, StartFrom.ARGUMENT + ": " + e.getMessage());
+      return StartFrom.END;
+    }
   }
 
   private static URI parseUrl(String url, Position at, Diagnostics diags) {

@@ -5,8 +5,9 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
- * Go's {@code strconv}: {@code Quote}, {@code QuoteRune}, {@code IsPrint} and {@code FormatFloat},
- * for messages and values that must read as Go's.
+ * Go's {@code strconv}: {@code Quote}, {@code QuoteRune}, {@code IsPrint}, {@code FormatFloat} and
+ * the base-10 {@code ParseInt}, {@code ParseUint} and {@code ParseFloat}, for messages and values
+ * that must read as Go's.
  */
 public final class Strconv {
   private Strconv() {}
@@ -102,6 +103,66 @@ public final class Strconv {
 
   private static void appendByte(StringBuilder b, int value) {
     b.append(String.format("\\x%02x", value));
+  }
+
+  /**
+   * {@code strconv.ParseInt(s, 10, 64)}: an optional sign then decimal digits only (no spaces, no
+   * underscores, no base prefix).
+   *
+   * @throws NumberFormatException when Go's would fail (syntax or range)
+   */
+  public static long parseInt(String s) {
+    int start = s.startsWith("-") || s.startsWith("+") ? 1 : 0;
+    requireDigits(s, start);
+    return Long.parseLong(s);
+  }
+
+  /**
+   * {@code strconv.ParseUint(s, 10, 64)}: decimal digits only, up to 2^64 - 1; the result holds the
+   * unsigned value's 64 bits, as Go's {@code int64(u)} would (read it with {@link
+   * Long#toUnsignedString}).
+   *
+   * @throws NumberFormatException when Go's would fail (syntax or range)
+   */
+  public static long parseUint(String s) {
+    requireDigits(s, 0);
+    return Long.parseUnsignedLong(s);
+  }
+
+  /**
+   * {@code strconv.ParseFloat(s, 64)} for what Java's parser also reads: decimal and hexadecimal
+   * ({@code 0x1.8p1}) floats with an optional sign and exponent. Unlike Java's, no surrounding
+   * spaces and no {@code f}/{@code d} suffix; a value beyond the float64 range fails (Go's range
+   * error). Go's {@code Inf}, {@code NaN} and digit separators in hexadecimal floats are refused.
+   *
+   * @throws NumberFormatException when Go's would fail
+   */
+  public static double parseFloat(String s) {
+    if (s.isEmpty()) {
+      throw new NumberFormatException("empty string");
+    }
+    // A Go float ends with a digit or a point: this refuses Java's suffixes, Infinity and NaN.
+    char last = s.charAt(s.length() - 1);
+    if (!((last >= '0' && last <= '9') || last == '.')
+        || s.chars().anyMatch(c -> c <= ' ' || c == '_')) {
+      throw new NumberFormatException("invalid syntax: " + s);
+    }
+    double v = Double.parseDouble(s);
+    if (Double.isInfinite(v)) {
+      throw new NumberFormatException("value out of range: " + s);
+    }
+    return v;
+  }
+
+  private static void requireDigits(String s, int start) {
+    if (s.length() <= start) {
+      throw new NumberFormatException("invalid syntax: " + s);
+    }
+    for (int i = start; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        throw new NumberFormatException("invalid syntax: " + s);
+      }
+    }
   }
 
   /**

@@ -422,6 +422,9 @@ public final class HttpIngestVerticle extends VerticleBase {
                 if (!ctx.response().ended()) {
                   onStored.run();
                 }
+              } else if (result.cause() instanceof Rejection) {
+                // A pyroscope.relabel made labels Pyroscope would refuse.
+                reject(ctx, result.cause(), ingest);
               } else {
                 log.warn("profile not stored, answering 503: {}", result.cause().getMessage());
                 ConnectError.send(

@@ -39,6 +39,11 @@ final class Rejection extends RuntimeException {
     this.reason = reason;
   }
 
+  /** The same answer, its message saying which component refused: {@code component: message}. */
+  Rejection after(String component) {
+    return new Rejection(status, code, reason, component + ": " + getMessage());
+  }
+
   /** 400 invalid_argument: what Pyroscope answers for a request it will never accept. */
   static Rejection invalidArgument(String message) {
     return invalidArgument(Reason.MALFORMED, message);

@@ -16,8 +16,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 
 /**
  * The flow control of one Kafka consumer whose records are processed asynchronously (an endpoint's
@@ -176,9 +178,15 @@ public final class ConsumerWindow {
   public Future<Void> start(Consumer<Held> handler, BiConsumer<Held, RuntimeException> failed) {
     consumer =
         KafkaReadStream.create(vertx, new HashMap<>(consumerConfig), String.class, byte[].class);
-    consumer.exceptionHandler(e -> log.warn("{}: Kafka consumer error: {}", name, e.getMessage()));
+    consumer.exceptionHandler(
+        e -> {
+          // A failed commit reaches this handler too; OffsetCommitter reports it.
+          if (!(e instanceof RebalanceInProgressException || e instanceof CommitFailedException)) {
+            log.warn("{}: Kafka consumer error: {}", name, e.getMessage());
+          }
+        });
     metered = meters.bind(consumer.unwrap());
-    offsets = new OffsetCommitter(vertx, consumer, name, log);
+    offsets = new OffsetCommitter(vertx, consumer::commit, name, log);
     consumer.partitionsAssignedHandler(this::assigned);
     consumer.partitionsRevokedHandler(this::revoked);
     consumer.handler(

@@ -1,8 +1,11 @@
 package io.pyrogate.kafka;
 
 import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.config.StartFrom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,8 +13,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -63,7 +66,14 @@ public final class Topics {
     return s.topicPrefix() + writeLabel + "." + endpointName;
   }
 
-  /** Creates the topics that do not exist yet; existing topics are left as they are. */
+  /**
+   * Creates the topics that do not exist yet; existing topics are left as they are. Instances
+   * started together race to create the same topics: one creates each, and for the others the topic
+   * exists, which is success. A topic that existed (made by an instance with another {@code
+   * partitions}, or by hand) and has other partitions than this configuration's is reported with a
+   * warning: pyrogate never changes an existing topic, and its partitions bound how many instances
+   * share the topic's work.
+   */
   public void ensureTopics(List<String> names) {
     Set<String> existing = await(admin.listTopics().names());
     List<NewTopic> missing = new ArrayList<>();
@@ -81,79 +91,145 @@ public final class Topics {
         missing.add(topic);
       }
     }
-    if (missing.isEmpty()) {
-      return;
+    List<String> madeElsewhere = new ArrayList<>(names);
+    madeElsewhere.removeAll(create(missing));
+    if (!madeElsewhere.isEmpty()) {
+      retryingWhileUnknown(
+          "describing topics " + madeElsewhere,
+          () -> {
+            reportPartitions(madeElsewhere);
+            return null;
+          });
     }
-    try {
-      admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      missing.forEach(
-          t -> LOG.info("created topic {} ({} partitions)", t.name(), t.numPartitions()));
-    } catch (ExecutionException e) {
-      // Another instance with the same config may have created it between our list and create.
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException(
-            "cannot create topics " + missing + ": " + EmbeddedKafka.rootMessage(e), e);
+  }
+
+  /** Creates {@code topics}; the names of those this call created (not another instance). */
+  private List<String> create(List<NewTopic> topics) {
+    if (topics.isEmpty()) {
+      return List.of();
+    }
+    Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
+    List<String> created = new ArrayList<>();
+    for (NewTopic t : topics) {
+      try {
+        results.get(t.name()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        created.add(t.name());
+        LOG.info("created topic {} ({} partitions)", t.name(), t.numPartitions());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException(
+              "cannot create topic " + t.name() + ": " + EmbeddedKafka.rootMessage(e), e);
+        }
+        LOG.info("topic {} was created meanwhile by another pyrogate instance", t.name());
+      } catch (InterruptedException | TimeoutException e) {
+        throw failure("create topic " + t.name(), e);
       }
-    } catch (InterruptedException | TimeoutException e) {
-      throw failure("create topics " + names, e);
+    }
+    return created;
+  }
+
+  private void reportPartitions(List<String> names) {
+    Map<String, TopicDescription> described = await(admin.describeTopics(names).allTopicNames());
+    for (String name : names) {
+      int partitions = described.get(name).partitions().size();
+      if (partitions != settings.partitions()) {
+        LOG.warn(
+            "topic {} has {} partitions, not the {} the kafka block's partitions asks for: it"
+                + " existed already (made by an instance with another configuration, or by hand) and"
+                + " pyrogate never changes an existing topic; at most {} instances share its work",
+            name,
+            partitions,
+            settings.partitions(),
+            partitions);
+      }
     }
   }
 
   /**
-   * Gives a new consumer group its starting point: the current end of the topic, for every
-   * partition it has no committed offset for. Done before ingest reports ready, so a new endpoint
-   * receives everything acknowledged from now on, neither skipping what arrives before its first
-   * poll (as "latest" would) nor replaying the whole retained backlog (as "earliest" would).
+   * Gives a new consumer group its starting point: by default the current end of the topic, for
+   * every partition it has no committed offset for. Done before ingest reports ready, so a new
+   * endpoint receives everything acknowledged from now on, neither skipping what arrives before its
+   * first poll (as "latest" would) nor replaying the whole retained backlog (as "earliest" would).
+   * An endpoint's {@code start_from} moves the start of a group that has no committed offset at all
+   * (a new one) to the earliest retained record or to a time; a group that committed before goes on
+   * from there, whatever {@code start_from} says.
    */
-  public void initGroupOffsets(String group, String topic) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-    while (true) {
-      try {
-        setStartingOffsets(group, topic);
-        return;
-      } catch (IllegalStateException e) {
-        // Right after creation a topic's partitions can still be unknown to the broker answering us
-        // ("does not host this topic-partition"); that passes within moments.
-        if (!(e.getCause() instanceof ExecutionException ee
-                && ee.getCause() instanceof RetriableException)
-            || System.nanoTime() > deadline) {
-          throw e;
-        }
-        LOG.debug("retrying starting offsets of group {}: {}", group, ee.getCause().getMessage());
-        pause(200);
-      }
-    }
+  public void initGroupOffsets(String group, String topic, StartFrom startFrom) {
+    retryingWhileUnknown(
+        "starting offsets of group " + group,
+        () -> {
+          setStartingOffsets(group, topic, startingOffsets(group, topic, startFrom));
+          return null;
+        });
   }
 
-  private void setStartingOffsets(String group, String topic) {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        await(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+  /** Where a group starts, per partition it has no committed offset for, and how it was chosen. */
+  record Start(StartFrom from, Map<TopicPartition, OffsetAndMetadata> offsets, long backlog) {}
+
+  /**
+   * Where the group should start in each partition it has no committed offset for. The ends are
+   * read before the committed offsets, so that instances setting up the group at once cannot lose a
+   * profile: an instance that found no committed offset read its ends before another instance set
+   * the start, and its own setting, should it land later, moves the start back (a few profiles
+   * delivered again), never forward past profiles acknowledged after the other's start.
+   */
+  Start startingOffsets(String group, String topic, StartFrom startFrom) {
     TopicDescription description =
         await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
-    Map<TopicPartition, OffsetSpec> unset = new HashMap<>();
-    description
-        .partitions()
-        .forEach(
-            p -> {
-              TopicPartition tp = new TopicPartition(topic, p.partition());
-              if (committed.get(tp) == null) {
-                unset.put(tp, OffsetSpec.latest());
-              }
-            });
-    if (unset.isEmpty()) {
+    Set<TopicPartition> all = new HashSet<>();
+    description.partitions().forEach(p -> all.add(new TopicPartition(topic, p.partition())));
+    Map<TopicPartition, Long> ends = offsets(all, OffsetSpec.latest());
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        await(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+    Set<TopicPartition> unset = new HashSet<>();
+    for (TopicPartition tp : all) {
+      if (committed.get(tp) == null) {
+        unset.add(tp);
+      }
+    }
+    StartFrom from = committed.isEmpty() ? startFrom : StartFrom.END;
+    Map<TopicPartition, Long> endsOfUnset = new HashMap<>();
+    unset.forEach(tp -> endsOfUnset.put(tp, ends.get(tp)));
+    Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+    long backlog = 0;
+    if (!unset.isEmpty()) {
+      for (Map.Entry<TopicPartition, Long> e : startOffsets(unset, from, endsOfUnset).entrySet()) {
+        start.put(e.getKey(), new OffsetAndMetadata(e.getValue()));
+        backlog += endsOfUnset.get(e.getKey()) - e.getValue();
+      }
+    }
+    return new Start(from, start, backlog);
+  }
+
+  /**
+   * Commits {@code start} for the group unless the group has members already (another instance's
+   * consumer, which started from the start that instance set).
+   */
+  void setStartingOffsets(String group, String topic, Start start) {
+    if (start.offsets().isEmpty()) {
       return;
     }
-    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-        await(admin.listOffsets(unset).all());
-    Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
-    ends.forEach((tp, info) -> start.put(tp, new OffsetAndMetadata(info.offset())));
     try {
-      admin.alterConsumerGroupOffsets(group, start).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      LOG.info(
-          "consumer group {} starts at the end of {} for {} partition(s)",
-          group,
-          topic,
-          start.size());
+      admin
+          .alterConsumerGroupOffsets(group, start.offsets())
+          .all()
+          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      if (start.from() instanceof StartFrom.End) {
+        LOG.info(
+            "consumer group {} starts at the end of {} for {} partition(s)",
+            group,
+            topic,
+            start.offsets().size());
+      } else {
+        LOG.info(
+            "consumer group {} starts from start_from \"{}\" in {} for {} partition(s): {}"
+                + " record(s) stored before it to deliver",
+            group,
+            start.from(),
+            topic,
+            start.offsets().size(),
+            start.backlog());
+      }
     } catch (ExecutionException e) {
       if (e.getCause() instanceof GroupNotEmptyException) {
         // Another instance's member already owns the group; it set the starting point.
@@ -163,6 +239,59 @@ public final class Topics {
           "cannot set starting offsets of group " + group + ": " + EmbeddedKafka.rootMessage(e), e);
     } catch (InterruptedException | TimeoutException e) {
       throw failure("set starting offsets of group " + group, e);
+    }
+  }
+
+  /**
+   * Where each partition starts: its end, its earliest record, or its first record stored at or
+   * after a time (its end, read before, when it has none: nothing stored meanwhile is skipped).
+   */
+  private Map<TopicPartition, Long> startOffsets(
+      Set<TopicPartition> partitions, StartFrom start, Map<TopicPartition, Long> ends) {
+    if (start instanceof StartFrom.Earliest) {
+      return offsets(partitions, OffsetSpec.earliest());
+    } else if (start instanceof StartFrom.Timed timed) {
+      long millis = timed.time(Instant.now()).toEpochMilli();
+      Map<TopicPartition, Long> found = offsets(partitions, OffsetSpec.forTimestamp(millis));
+      Map<TopicPartition, Long> out = new HashMap<>(ends);
+      found.forEach(
+          (tp, offset) -> {
+            if (offset >= 0) {
+              out.put(tp, offset);
+            }
+          });
+      return out;
+    }
+    return ends;
+  }
+
+  private Map<TopicPartition, Long> offsets(Set<TopicPartition> partitions, OffsetSpec spec) {
+    Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+    partitions.forEach(tp -> query.put(tp, spec));
+    Map<TopicPartition, Long> out = new HashMap<>();
+    await(admin.listOffsets(query).all()).forEach((tp, info) -> out.put(tp, info.offset()));
+    return out;
+  }
+
+  /**
+   * Runs {@code call} again while it fails retriably, for up to {@link #TIMEOUT_SECONDS}: right
+   * after creation a topic or its partitions can still be unknown to the broker answering us ("does
+   * not host this topic-partition"); that passes within moments.
+   */
+  private static <T> T retryingWhileUnknown(String what, Supplier<T> call) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (true) {
+      try {
+        return call.get();
+      } catch (IllegalStateException e) {
+        if (!(e.getCause() instanceof ExecutionException ee
+                && ee.getCause() instanceof RetriableException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        LOG.debug("retrying {}: {}", what, ee.getCause().getMessage());
+        pause(200);
+      }
     }
   }
 

@@ -44,6 +44,9 @@ public final class Metrics {
   /** Gauge values by meter id: they outlive a verticle redeployed by a reload. */
   private final Map<String, AtomicLong> gaugeValues = new ConcurrentHashMap<>();
 
+  /** The meters of each relabel component by label: they outlive a reload. */
+  private final Map<String, RelabelMetrics> relabels = new ConcurrentHashMap<>();
+
   public Metrics() {
     registry.config().meterFilter(VertxHttpMetrics.FILTER);
     new JvmMemoryMetrics().bindTo(registry);
@@ -230,6 +233,15 @@ public final class Metrics {
    */
   public IngestMetrics ingest(String componentId) {
     return new IngestMetrics(registry, componentId);
+  }
+
+  /**
+   * The meters of the {@code pyroscope.relabel} component {@code label}: the same ones across
+   * reloads.
+   */
+  public RelabelMetrics relabel(String label) {
+    return relabels.computeIfAbsent(
+        label, l -> new RelabelMetrics(registry, "pyroscope.relabel." + l));
   }
 
   /**

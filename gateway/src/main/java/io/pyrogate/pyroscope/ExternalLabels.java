@@ -1,6 +1,5 @@
 package io.pyrogate.pyroscope;
 
-import io.pyrogate.golang.EscapeError;
 import io.pyrogate.golang.Url;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.proto.push.v1.RawProfileSeries;
@@ -74,37 +73,7 @@ public final class ExternalLabels {
             set.put(k, v);
           }
         });
-    String name = "name=" + Url.queryEscape(LabelSet.normalized(set));
-    StringBuilder out = new StringBuilder(rawQuery.length() + name.length());
-    boolean replaced = false;
-    boolean first = true;
-    for (String pair : rawQuery.split("&", -1)) {
-      int eq = pair.indexOf('=');
-      if (isKey(eq < 0 ? pair : pair.substring(0, eq), "name")) {
-        if (replaced) {
-          continue;
-        }
-        replaced = true;
-        pair = name;
-      }
-      if (!first) {
-        out.append('&');
-      }
-      first = false;
-      out.append(pair);
-    }
-    return out.toString();
-  }
-
-  /**
-   * Whether the escaped key of a query pair reads as {@code key}; a malformed one reads as no key.
-   */
-  private static boolean isKey(String escaped, String key) {
-    try {
-      return key.equals(Url.queryUnescape(escaped));
-    } catch (EscapeError e) {
-      return false;
-    }
+    return IngestQuery.withName(rawQuery, LabelSet.normalized(set));
   }
 
   /** The new labels, or null when they stay as they are. */

@@ -3,12 +3,12 @@ package io.pyrogate.record;
 import io.vertx.core.Future;
 
 /**
- * What a {@code pyroscope.write} component exports as {@code receiver}: accepts a profile and
- * completes once it is durably stored. Ingest answers a client only after every receiver it
- * forwards to completed.
+ * What a {@code pyroscope.write} or {@code pyroscope.relabel} component exports as {@code
+ * receiver}: accepts a profile and completes once it is durably stored (or dropped by relabel
+ * rules). Ingest answers a client only after every receiver it forwards to completed.
  */
 public interface ProfileReceiver {
-  /** The write component's label, e.g. "staging". */
+  /** Names the component: a write's label, e.g. "staging", or a relabel's component id. */
   String name();
 
   /**

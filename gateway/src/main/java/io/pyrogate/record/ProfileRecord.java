@@ -7,7 +7,8 @@ import java.util.Objects;
  * to deliver it again as the client sent it.
  *
  * @param kind push (a push.v1 PushRequest) or ingest (a legacy /ingest body)
- * @param tenant the X-Scope-OrgID it was received with; null when single-tenant
+ * @param tenant the X-Scope-OrgID it was received with, or that a relabel rule's {@code
+ *     __tenant_id__} set; null when single-tenant
  * @param contentType the payload's content type, e.g. application/proto
  * @param contentEncoding the payload's encoding (gzip) when a producer stored it encoded; null when
  *     plain

@@ -134,7 +134,7 @@ class ConfigLoaderTest {
       missing url                       | pyroscope.write "a" {\\n  endpoint {\\n  }\\n} | test.alloy:2:3: error: missing required attribute "url" in pyroscope.write "a" endpoint
       bad scheme                        | pyroscope.write "a" {\\n  endpoint {\\n    url = "ftp://x"\\n  }\\n} | test.alloy:3:5: error: url "ftp://x" must start with http:// or https://
       bad duration                      | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    remote_timeout = "5d"\\n  }\\n} | test.alloy:4:22: error: attribute "remote_timeout" of pyroscope.write "a" endpoint: invalid duration "5d": unknown unit "d" (valid units are ns, us, µs, ms, s, m, h)
-      wrong type                        | pyroscope.write "a" {\\n  endpoint {\\n    url = 42\\n  }\\n} | test.alloy:3:11: error: attribute "url" of pyroscope.write "a" endpoint must be a string, got number
+      wrong type                        | pyroscope.write "a" {\\n  endpoint {\\n    url = true\\n  }\\n} | test.alloy:3:11: error: true should be string, got bool
       backoff order                     | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    min_backoff_period = "2s"\\n    max_backoff_period = "1s"\\n  }\\n} | test.alloy:5:5: error: max_backoff_period (PT1S) must not be less than min_backoff_period (PT2S)
       negative retries                  | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    max_backoff_retries = -1\\n  }\\n} | test.alloy:4:5: error: max_backoff_retries must be 0 (retry forever) or more, got -1
       duplicate endpoint name           | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    name = "n"\\n  }\\n  endpoint {\\n    url = "http://y"\\n    name = "n"\\n  }\\n} | test.alloy:6:3: error: endpoint name "n" is already used in pyroscope.write "a" at test.alloy:2:3; give each endpoint a distinct name
@@ -142,7 +142,7 @@ class ConfigLoaderTest {
       missing label                     | pyroscope.write {\\n} | test.alloy:1:1: error: component "pyroscope.write" needs a label, e.g. pyroscope.write "default" { ... }
       unknown component                 | pyroscope.wirte "a" {\\n} | test.alloy:1:1: error: unknown component or block "pyroscope.wirte"; did you mean "pyroscope.write"?
       forward_to undefined write        | pyroscope.receive_http "r" {\\n  forward_to = [pyroscope.write.nope.receiver]\\n} | test.alloy:2:17: error: forward_to of pyroscope.receive_http "r" names pyroscope.write "nope", which is not defined
-      forward_to foreign component      | pyroscope.relabel "f" {\\n}\\npyroscope.receive_http "r" {\\n  forward_to = [pyroscope.relabel.f.receiver]\\n} | test.alloy:4:17: error: forward_to of pyroscope.receive_http "r" names pyroscope.relabel.f.receiver, but pyrogate does not run pyroscope.relabel.f: its profiles would go nowhere; forward to a pyroscope.write receiver
+      forward_to foreign component      | pyroscope.enrich "f" {\\n}\\npyroscope.receive_http "r" {\\n  forward_to = [pyroscope.enrich.f.receiver]\\n} | test.alloy:4:17: error: forward_to of pyroscope.receive_http "r" names pyroscope.enrich.f.receiver, but pyrogate does not run pyroscope.enrich.f: its profiles would go nowhere; forward to a pyroscope.write receiver
       port out of range                 | pyroscope.receive_http "r" {\\n  http {\\n    listen_port = 70000\\n  }\\n} | test.alloy:3:5: error: listen_port must be within 0-65535, got 70000
       kafka twice                       | kafka {\\n}\\nkafka {\\n} | test.alloy:3:1: error: block "kafka" may only be specified once (first at test.alloy:1:1)
       bad bootstrap server              | kafka {\\n  bootstrap_servers = ["nohost"]\\n} | test.alloy:2:3: error: bootstrap_servers entry "nohost" must be HOST:PORT
@@ -171,7 +171,7 @@ class ConfigLoaderTest {
       ftp proxy                         | pyroscope.write "a" {\\n  endpoint {\\n    url = "https://x"\\n    proxy_url = "ftp://proxy:21"\\n  }\\n} | test.alloy:4:5: error: proxy_url "ftp://proxy:21" has an unsupported scheme; use http:// (an HTTP proxy) or socks5://
       oauth2 scope twice                | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    oauth2 {\\n      token_url = "https://auth/token"\\n      scopes = ["a"]\\n      endpoint_params = { "scope" = "b" }\\n    }\\n  }\\n} | test.alloy:7:7: error: oauth2 endpoint_params cannot overwrite parameter "scope", which scopes sets
       oauth2 token_url scheme           | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    oauth2 {\\n      token_url = "ftp://auth/token"\\n    }\\n  }\\n} | test.alloy:5:7: error: token_url "ftp://auth/token" must start with http:// or https://
-      bad http_headers type             | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    http_headers = { "X-A" = "one" }\\n  }\\n} | test.alloy:4:30: error: value of "X-A" in "http_headers" of pyroscope.write "a" endpoint must be a list of strings, got string
+      bad http_headers type             | pyroscope.write "a" {\\n  endpoint {\\n    url = "http://x"\\n    http_headers = { "X-A" = "one" }\\n  }\\n} | test.alloy:4:30: error: "one" should be array, got string
       pinned producer key               | kafka {\\n  bootstrap_servers = ["k:9092"]\\n  producer = { "acks" = "1" }\\n} | test.alloy:3:3: error: kafka producer property "acks" cannot be overridden
       unknown consumer key              | kafka {\\n  bootstrap_servers = ["k:9092"]\\n  consumer = { "fetch.max.byte" = "1" }\\n} | test.alloy:3:3: error: kafka consumer property "fetch.max.byte" is not a kafka-clients consumer setting; did you mean "fetch.max.bytes"?
       sasl mechanism                    | kafka {\\n  bootstrap_servers = ["k:9092"]\\n  sasl {\\n    mechanism = "GSSAPI"\\n    username = "u"\\n    password = "p"\\n  }\\n} | test.alloy:4:5: error: sasl mechanism "GSSAPI" is not supported; use one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
@@ -507,12 +507,12 @@ class ConfigLoaderTest {
             http_headers = {
               "X-Key" = ["hh-hunter2"], "X-Scope-OrgID" = 3,
             }
-            headers = { "X-Auth" = "h-hunter2", "X-Scope-OrgID" = 4 }
+            headers = { "X-Auth" = "h-hunter2", "X-Scope-OrgID" = true }
             oauth2 {
               client_id = "id"
               client_secret = "cs-hunter2"
               token_url = "https://auth"
-              endpoint_params = { "k" = "ep-hunter2", "n" = 5 }
+              endpoint_params = { "k" = "ep-hunter2", "n" = true }
               scopes = ["a"] client_secret_file = "/f"
             }
           }

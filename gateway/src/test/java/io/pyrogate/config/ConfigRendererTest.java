@@ -37,6 +37,15 @@ class ConfigRendererTest {
             max_backoff_retries = 0
             retry_on_http_429   = false
             enable_http2        = false
+            start_from          = "6h"
+          }
+          endpoint {
+            url        = "https://other:4040"
+            start_from = "2026-11-25T10:00:00.250+01:00"
+          }
+          endpoint {
+            url        = "https://third:4040"
+            start_from = "earliest"
           }
           external_labels = { env = "prod" }
         }

@@ -232,7 +232,8 @@ class DeliveryTest {
                   true,
                   d.proxy(),
                   d.tls(),
-                  Map.of("X-Multi", List.of(new Secret("a"), new Secret("b")))));
+                  Map.of("X-Multi", List.of(new Secret("a"), new Secret("b")))),
+              withBasic.startFrom());
       Endpoint withToken = endpoint("token", token.url());
       withToken =
           new Endpoint(
@@ -254,7 +255,8 @@ class DeliveryTest {
                   true,
                   d.proxy(),
                   d.tls(),
-                  Map.of()));
+                  Map.of()),
+              withToken.startFrom());
       try (Gateway gateway =
           TestGateways.start(
               config(
@@ -316,7 +318,8 @@ class DeliveryTest {
                   true,
                   d.proxy(),
                   d.tls(),
-                  Map.of()));
+                  Map.of()),
+              e.startFrom());
       try (Gateway gateway =
           TestGateways.start(
               config(
@@ -366,7 +369,8 @@ class DeliveryTest {
               e.maxBackoff(),
               e.maxBackoffRetries(),
               false,
-              e.http());
+              e.http(),
+              e.startFrom());
       try (Gateway gateway =
           TestGateways.start(
               config(kafka, 0, List.of(new WriteComponent("w", List.of(no429), Map.of()))))) {

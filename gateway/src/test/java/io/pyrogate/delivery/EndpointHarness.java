@@ -70,7 +70,7 @@ final class EndpointHarness implements AutoCloseable {
     Topics topics = new Topics(admin, kafka);
     topics.ensureTopics(List.of(topic, deadLetterTopic));
     String group = Topics.endpointGroup(kafka, "w", endpoint.name());
-    topics.initGroupOffsets(group, topic);
+    topics.initGroupOffsets(group, topic, endpoint.startFrom());
     producers = new Producers(vertx, clients.producer(), 1);
     receiver = new TopicReceiver("w", topic, producers);
     verticle =

@@ -214,6 +214,44 @@ class ConsumerWindowTest {
                     .doesNotContainKey(new TopicPartition(topic, kept)));
   }
 
+  @Test
+  void aPartitionThatMovesAwayAndComesBackIsReadFromWhereItsOwnerCommittedIt() throws Exception {
+    createTopic(2);
+    produce(0, 1);
+    produce(1, 1);
+    Map<Integer, List<Long>> firstGot = new ConcurrentHashMap<>();
+    deploy((window, held) -> record(window, held, firstGot));
+    await().atMost(Duration.ofSeconds(30)).until(() -> firstGot.size() == 2);
+
+    Map<Integer, List<Long>> secondGot = new ConcurrentHashMap<>();
+    WindowVerticle second = deploy((window, held) -> record(window, held, secondGot));
+    await().atMost(Duration.ofSeconds(30)).until(() -> assignments().size() == 2);
+    int moved = assignments().stream().filter(a -> a.size() == 1).findFirst().orElseThrow().get(0);
+    produce(moved, 2);
+    await().atMost(Duration.ofSeconds(30)).until(() -> secondGot.containsKey(moved));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(secondGot.get(moved)).containsExactly(1L, 2L));
+
+    join(vertx.undeploy(second.deploymentID()));
+    produce(moved, 1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(firstGot.get(moved))
+                    .as("back with the first: on from the second's commit, nothing again")
+                    .containsExactly(0L, 3L));
+  }
+
+  /** Notes the record's offset under its partition and is done with it. */
+  private static void record(
+      ConsumerWindow window, ConsumerWindow.Held held, Map<Integer, List<Long>> got) {
+    got.computeIfAbsent(held.record().partition(), p -> new CopyOnWriteArrayList<>())
+        .add(held.record().offset());
+    window.done(held);
+  }
+
   private static void tryForever(
       ConsumerWindow window, ConsumerWindow.Held held, Map<Integer, AtomicInteger> tries) {
     tries.computeIfAbsent(held.record().partition(), p -> new AtomicInteger()).incrementAndGet();
@@ -305,6 +343,20 @@ class ConsumerWindowTest {
         .listConsumerGroupOffsets(group)
         .partitionsToOffsetAndMetadata()
         .get(10, TimeUnit.SECONDS);
+  }
+
+  /** The partitions of each member of the group that holds some, as the broker sees them. */
+  private List<List<Integer>> assignments() throws Exception {
+    return admin
+        .describeConsumerGroups(List.of(group))
+        .describedGroups()
+        .get(group)
+        .get(10, TimeUnit.SECONDS)
+        .members()
+        .stream()
+        .map(m -> m.assignment().topicPartitions().stream().map(TopicPartition::partition).toList())
+        .filter(p -> !p.isEmpty())
+        .toList();
   }
 
   private String onlyMember() throws Exception {

@@ -1,5 +1,7 @@
 package io.pyrogate.ops;
 
+import static io.pyrogate.testing.Commands.onPath;
+import static io.pyrogate.testing.Commands.run;
 import static io.pyrogate.testing.TestGateways.config;
 import static io.pyrogate.testing.TestGateways.endpoint;
 import static io.pyrogate.testing.TestGateways.push;
@@ -17,7 +19,6 @@ import io.pyrogate.testing.TestGateways;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DeployArtifactsTest {
   private static final Path DEPLOY = Path.of("..", "deploy");
   private static final Path DASHBOARD = DEPLOY.resolve("grafana/pyrogate-dashboard.json");
+  private static final Path README = Path.of("..", "README.md");
   private static final Path RULES = DEPLOY.resolve("prometheus/alerts.yaml");
   private static final Path RULE_TESTS = DEPLOY.resolve("prometheus/alerts.test.yaml");
 
@@ -158,7 +159,28 @@ class DeployArtifactsTest {
               () ->
                   assertThat(served(TestGateways.get(gateway.managementPort(), "/metrics").body()))
                       .containsAll(queried));
+
+      // And every pyrogate and pyroscope series it serves is in the README's metrics table.
+      String table = metricsSection(Files.readString(README));
+      Set<String> undocumented = new TreeSet<>();
+      for (String name : served(TestGateways.get(gateway.managementPort(), "/metrics").body())) {
+        String family = name.replaceAll("_(bucket|count|sum|max)$", "");
+        if (name.matches("(pyrogate|pyroscope)_.*")
+            && !table.contains("`" + family + "`")
+            && !table.contains("`" + family.replaceAll("_total$", "") + "`")) {
+          undocumented.add(name);
+        }
+      }
+      assertThat(undocumented).as("served but not in the README's metrics table").isEmpty();
     }
+  }
+
+  /** The README's "## Metrics" section. */
+  private static String metricsSection(String readme) {
+    int start = readme.indexOf("\n## Metrics\n");
+    assertThat(start).as("README has a Metrics section").isNotNegative();
+    int end = readme.indexOf("\n## ", start + 1);
+    return readme.substring(start, end < 0 ? readme.length() : end);
   }
 
   /** Names of the samples in a Prometheus text exposition. */
@@ -266,24 +288,5 @@ class DeployArtifactsTest {
 
   private static int indent(String line) {
     return line.length() - line.stripLeading().length();
-  }
-
-  private static boolean onPath(String program) {
-    String path = System.getenv().getOrDefault("PATH", "");
-    for (String dir : path.split(File.pathSeparator)) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Runs a command to its end; its output, or a failed assertion with it. */
-  private static String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finished", List.of(command)).isTrue();
-    assertThat(p.exitValue()).as("%s exit code; output:%n%s", List.of(command), output).isZero();
-    return output;
   }
 }

@@ -1,5 +1,8 @@
 package io.pyrogate.testing;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -7,6 +10,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -226,6 +230,25 @@ public final class FakePyroscope implements AutoCloseable {
               }
             })
         .toList();
+  }
+
+  /** The delivered push series holding the sample {@code sampleId}, as the endpoint got it. */
+  public Optional<RawProfileSeries> deliveredSeries(String sampleId) {
+    for (Request r : delivered()) {
+      if (!r.path().endsWith("/Push")) {
+        continue;
+      }
+      try {
+        for (RawProfileSeries s : PushRequest.parseFrom(r.body()).getSeriesList()) {
+          if (s.getSamplesList().stream().anyMatch(x -> x.getID().equals(sampleId))) {
+            return Optional.of(s);
+          }
+        }
+      } catch (InvalidProtocolBufferException e) {
+        throw new AssertionError("endpoint received a body that is not a PushRequest", e);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Answer every request with this status from now on. */

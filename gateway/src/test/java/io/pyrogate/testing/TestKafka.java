@@ -5,6 +5,7 @@ import io.pyrogate.kafka.EmbeddedKafka;
 import io.pyrogate.kafka.KafkaDefaults;
 import io.pyrogate.kafka.Topics;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -27,14 +29,16 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * A test's handle on the one real Kafka broker of the test JVM, which is started on first use with
- * the class pyrogate embeds and stopped when the JVM exits. Tests isolate themselves by topic
- * prefix, not by broker: every handle has a prefix no other handle has. {@link KafkaExtension}
- * injects one per test (or per class, into {@code @BeforeAll}) and closes it after.
+ * the class pyrogate embeds (or in a Kafka container with {@code
+ * -Dpyrogate.test.kafka=testcontainers}, see {@link ContainerKafka}) and stopped when the JVM
+ * exits. Tests isolate themselves by topic prefix, not by broker: every handle has a prefix no
+ * other handle has. {@link KafkaExtension} injects one per test (or per class, into
+ * {@code @BeforeAll}) and closes it after.
  */
 public final class TestKafka implements AutoCloseable {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
-  private static EmbeddedKafka broker;
+  private static String brokerBootstrapServers;
 
   private final String topicPrefix;
   private Admin admin;
@@ -50,8 +54,23 @@ public final class TestKafka implements AutoCloseable {
         "t" + SEQUENCE.incrementAndGet() + "-" + System.nanoTime() % 100_000 + ".");
   }
 
+  /**
+   * The Kafka version pyrogate is built with (kafka-clients and the embedded broker), as the
+   * kafka-clients jar records it.
+   */
+  public static String kafkaVersion() {
+    try (InputStream in =
+        KafkaProducer.class.getResourceAsStream("/kafka/kafka-version.properties")) {
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("version");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public String bootstrapServers() {
-    return startBroker().bootstrapServers();
+    return startBroker();
   }
 
   /** The prefix of this handle's topics: no other handle's topics start with it. */
@@ -146,25 +165,31 @@ public final class TestKafka implements AutoCloseable {
     }
   }
 
-  private static synchronized EmbeddedKafka startBroker() {
-    if (broker == null) {
-      Path dir;
-      try {
-        dir = Files.createTempDirectory("pyrogate-test-kafka");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      EmbeddedKafka started = EmbeddedKafka.start(dir, "127.0.0.1", 0);
-      broker = started;
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    started.close();
-                    TempDirs.delete(dir);
-                  },
-                  "test-kafka-shutdown"));
+  /** Starts the JVM's test broker unless it is running; its bootstrap servers. */
+  private static synchronized String startBroker() {
+    if (brokerBootstrapServers == null) {
+      brokerBootstrapServers =
+          ContainerKafka.requested() ? ContainerKafka.start() : startInProcess();
     }
-    return broker;
+    return brokerBootstrapServers;
+  }
+
+  private static String startInProcess() {
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("pyrogate-test-kafka");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    EmbeddedKafka started = EmbeddedKafka.start(dir, "127.0.0.1", 0);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  started.close();
+                  TempDirs.delete(dir);
+                },
+                "test-kafka-shutdown"));
+    return started.bootstrapServers();
   }
 }

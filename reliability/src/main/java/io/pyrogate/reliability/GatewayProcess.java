@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * pyrogate as users run it, the packaged jar in a JVM of its own ({@code java -jar pyrogate.jar
@@ -118,6 +120,39 @@ public final class GatewayProcess implements AutoCloseable {
 
   /** A management page's answer. */
   public record Page(int status, String body) {}
+
+  /**
+   * Partitions its endpoints' consumers hold now (the Kafka consumer's own {@code
+   * assigned-partitions}), or -1 when it did not answer.
+   */
+  public int assignedPartitions() {
+    return (int) metric("kafka_consumer_coordinator_assigned_partitions");
+  }
+
+  /** Profiles it delivered so far over all endpoints, or -1 when it did not answer. */
+  public long sentProfiles() {
+    return (long) metric("pyroscope_write_sent_profiles_total");
+  }
+
+  /**
+   * The sum of every series of metric {@code name} on {@code /metrics} (0 when it has none), or -1
+   * when the page did not answer.
+   */
+  public double metric(String name) {
+    Page page = get("/metrics");
+    if (page.status() != 200) {
+      return -1;
+    }
+    Matcher m =
+        Pattern.compile(
+                "^" + Pattern.quote(name) + "(?:\\{[^}]*})?\\s+([0-9.eE+-]+)$", Pattern.MULTILINE)
+            .matcher(page.body());
+    double sum = 0;
+    while (m.find()) {
+      sum += Double.parseDouble(m.group(1));
+    }
+    return sum;
+  }
 
   /** Samples heap (from /metrics) and RSS (from /proc) into the maxima. */
   void sample() {

@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import org.apache.kafka.common.KafkaException;
 
 /**
@@ -109,6 +110,35 @@ public final class Harness implements AutoCloseable {
     return g;
   }
 
+  /**
+   * {@code n} pyrogate instances sharing the work, named {@code name-1} to {@code name-n}: each
+   * with the configuration {@code config} makes for its ingest port (instances on one host differ
+   * in nothing else) on a broker they share, started together (so they race to create the topics)
+   * and ready.
+   */
+  public List<GatewayProcess> instances(String name, int n, IntFunction<AlloyConfig> config) {
+    List<GatewayProcess> list = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      list.add(instance(name + "-" + i, config));
+    }
+    list.forEach(g -> g.process().start());
+    list.forEach(g -> g.awaitReady(Duration.ofSeconds(120)));
+    return list;
+  }
+
+  /**
+   * One more instance named {@code name}, with the configuration {@code config} makes for its
+   * ingest port, not started yet.
+   */
+  public GatewayProcess instance(String name, IntFunction<AlloyConfig> config) {
+    return gateway(name, config.apply(Ports.free()), dir.resolve(name + "-data"), "info");
+  }
+
+  /** The ingest ports of {@code instances}, for a load spread over them. */
+  public static List<Integer> ingestPorts(List<GatewayProcess> instances) {
+    return instances.stream().map(GatewayProcess::ingestPort).toList();
+  }
+
   /** A standalone broker, started and serving. */
   public BrokerProcess broker() {
     return register(BrokerProcess.create(dir.resolve("broker"))).startReady();
@@ -117,6 +147,17 @@ public final class Harness implements AutoCloseable {
   /** Starts a load of {@code requests} at {@code rate} per second against {@code port}. */
   public HttpLoad load(int port, List<HttpLoad.Request> requests, double rate) {
     HttpLoad load = HttpLoad.start(port, requests, rate);
+    register(load::close);
+    return load;
+  }
+
+  /**
+   * Starts a load of {@code requests} at {@code rate} per second spread over {@code ports}, a
+   * request whose connection fails going to the next port for up to {@code retryFor}.
+   */
+  public HttpLoad load(
+      List<Integer> ports, List<HttpLoad.Request> requests, double rate, Duration retryFor) {
+    HttpLoad load = HttpLoad.start(ports, requests, rate, retryFor);
     register(load::close);
     return load;
   }

@@ -23,14 +23,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Bounded load against pyrogate's ingest port on 127.0.0.1: a fixed list of requests sent at a
- * fixed rate (request i at {@code start + i / rate}, whether earlier ones were answered or not),
- * each with its own timeout, in a thread of its own so that a scenario can bring its fault about
- * meanwhile. Every answer is kept with its send and answer times; the ids of the requests answered
- * 2xx are the acknowledged profiles.
+ * Bounded load against pyrogate's ingest port on 127.0.0.1, or the ports of several instances: a
+ * fixed list of requests sent at a fixed rate (request i at {@code start + i / rate}, whether
+ * earlier ones were answered or not, to port i modulo the number of ports), each with its own
+ * timeout, in a thread of its own so that a scenario can bring its fault about meanwhile. Every
+ * answer is kept with its send and answer times; the ids of the requests answered 2xx are the
+ * acknowledged profiles.
  *
  * <p>With {@code retryFor} set, a request whose connection failed is sent again (every 250 ms,
- * until that long after its first try), as an SDK would.
+ * until that long after its first try) to the next port, as an SDK behind a load balancer would see
+ * it.
  */
 public final class HttpLoad {
   /**
@@ -62,7 +64,7 @@ public final class HttpLoad {
 
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-  private final int port;
+  private final List<Integer> ports;
   private final List<Request> requests;
   private final double rate;
   private final Duration retryFor;
@@ -79,8 +81,8 @@ public final class HttpLoad {
   private final HttpClient client;
   private volatile boolean stopped;
 
-  private HttpLoad(int port, List<Request> requests, double rate, Duration retryFor) {
-    this.port = port;
+  private HttpLoad(List<Integer> ports, List<Request> requests, double rate, Duration retryFor) {
+    this.ports = List.copyOf(ports);
     this.requests = requests;
     this.rate = rate;
     this.retryFor = retryFor;
@@ -102,7 +104,16 @@ public final class HttpLoad {
    * up to {@code retryFor}.
    */
   public static HttpLoad start(int port, List<Request> requests, double rate, Duration retryFor) {
-    HttpLoad load = new HttpLoad(port, requests, rate, retryFor);
+    return start(List.of(port), requests, rate, retryFor);
+  }
+
+  /**
+   * As {@link #start(int, List, double, Duration)}, request i going to {@code ports} i modulo their
+   * number, and a retry to the next one.
+   */
+  public static HttpLoad start(
+      List<Integer> ports, List<Request> requests, double rate, Duration retryFor) {
+    HttpLoad load = new HttpLoad(ports, requests, rate, retryFor);
     Thread t = new Thread(load::schedule, "reliability-load-schedule");
     t.setDaemon(true);
     t.start();
@@ -118,6 +129,20 @@ public final class HttpLoad {
     for (int i = 0; i < count; i++) {
       String id = prefix + "-" + i;
       list.add(push(id, Profiles.push(service, id)));
+    }
+    return list;
+  }
+
+  /**
+   * As {@link #pushes(String, String, int)}, spread over {@code services} services ({@code
+   * service-0} ..): pyrogate keys records by tenant and service, so one service's profiles share
+   * one partition, and it takes several to spread a load over a topic's partitions.
+   */
+  public static List<Request> pushes(String service, String prefix, int count, int services) {
+    List<Request> list = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      String id = prefix + "-" + i;
+      list.add(push(id, Profiles.push(service + "-" + i % services, id)));
     }
     return list;
   }
@@ -145,13 +170,15 @@ public final class HttpLoad {
         break;
       }
       Request r = requests.get(i);
-      all.add(send(r, System.nanoTime()));
+      all.add(send(r, i, System.nanoTime()));
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
         .whenComplete((v, e) -> done.complete(null));
   }
 
-  private CompletableFuture<Void> send(Request r, long firstSent) {
+  /** Sends {@code r} to the {@code turn}-th port (modulo their number). */
+  private CompletableFuture<Void> send(Request r, int turn, long firstSent) {
+    int port = ports.get(Math.floorMod(turn, ports.size()));
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + r.path()))
             .timeout(REQUEST_TIMEOUT)
@@ -171,7 +198,7 @@ public final class HttpLoad {
                 return CompletableFuture.runAsync(
                         () -> {},
                         CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS, executor))
-                    .thenCompose(v -> send(r, firstSent));
+                    .thenCompose(v -> send(r, turn + 1, firstSent));
               }
               Answer a =
                   error == null

@@ -11,9 +11,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The quick subset of {@code scripts/reliability} in {@code scripts/test}: kill -9 under load,
- * SIGTERM under load, a broker kill, a second instance on the same storage path and the hostile
- * corpus, against the jar the build just packaged. Its report goes to {@code
- * target/reliability-quick.md}, not to docs/.
+ * SIGTERM under load, a broker kill, a second instance on the same storage path, the hostile
+ * corpus, and several instances sharing the work (their split, one killed -9, a rolling restart),
+ * against the jar the build just packaged. Its report goes to {@code target/reliability-quick.md},
+ * not to docs/.
  */
 class QuickSubsetIT {
   static final Set<String> SUBSET =
@@ -22,7 +23,10 @@ class QuickSubsetIT {
           "sigterm-under-load",
           "broker-kill",
           "second-instance",
-          "hostile-corpus");
+          "hostile-corpus",
+          "instances-share",
+          "instance-kill9",
+          "rolling-restart");
 
   @Test
   void theQuickSubsetPasses() throws Exception {

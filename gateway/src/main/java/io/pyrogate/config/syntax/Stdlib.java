@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -127,23 +128,14 @@ final class Stdlib {
       return null;
     }
 
+    /** A string argument; a number converts to one, as Alloy decodes arguments. */
     String stringArg(int i) {
       Value v = args.get(i);
-      if (v instanceof StringValue) {
-        return ((StringValue) v).value();
-      } else if (v instanceof NumberValue) {
-        return Long.toString(((NumberValue) v).value());
-      } else if (v instanceof FloatValue) {
-        return GoFormat.formatFloatPlain(((FloatValue) v).value());
+      Optional<String> text = Conversions.toText(v);
+      if (text.isPresent()) {
+        return text.get();
       }
-      throw fail(
-          argPosition(i),
-          "argument "
-              + (i + 1)
-              + " of "
-              + name
-              + " must be a string, got "
-              + Evaluator.describe(v));
+      throw mismatch(v, "string", i);
     }
 
     List<Value> arrayArg(int i) {
@@ -151,14 +143,16 @@ final class Stdlib {
       if (v instanceof ArrayValue) {
         return ((ArrayValue) v).elements();
       }
-      throw fail(
-          argPosition(i),
-          "argument "
-              + (i + 1)
-              + " of "
-              + name
-              + " must be an array, got "
-              + Evaluator.describe(v));
+      throw mismatch(v, "array", i);
+    }
+
+    /**
+     * Reports in Alloy's words ({@code true should be string, got bool}) an argument, or what
+     * {@code path} leads to in it, that is not of Alloy type {@code expected}.
+     */
+    EvaluationFailed mismatch(Value got, String expected, int arg, Object... path) {
+      ExprPrinter.Named named = ExprPrinter.name(expr.args().get(arg), path);
+      return fail(named.position(), Conversions.mismatch(named.text(), expected, got));
     }
 
     /** Applies a string function of string arguments, with reference propagation. */
@@ -217,7 +211,21 @@ final class Stdlib {
                 }),
         "env");
     define("coalesce", 0, -1, Stdlib::coalesce);
-    define("convert.nonsensitive", 1, 1, c -> c.strings(s -> s[0]), "nonsensitive");
+    define(
+        "convert.nonsensitive",
+        1,
+        1,
+        c -> {
+          // Alloy's takes a secret, which is made from a string only: a number does not convert.
+          ReferenceValue ref = c.referenceIn();
+          if (ref != null) {
+            return ref;
+          } else if (c.args().get(0) instanceof StringValue s) {
+            return new StringValue(s.value(), c.position());
+          }
+          throw c.mismatch(c.args().get(0), "capsule", 0);
+        },
+        "nonsensitive");
 
     define("string.format", 1, -1, Stdlib::format, "format");
     define(
@@ -234,21 +242,11 @@ final class Stdlib {
           List<String> parts = new ArrayList<>();
           for (int i = 0; i < elements.size(); i++) {
             Value e = elements.get(i);
-            if (e instanceof StringValue) {
-              parts.add(((StringValue) e).value());
-            } else if (e instanceof NumberValue) {
-              parts.add(Long.toString(((NumberValue) e).value()));
-            } else if (e instanceof FloatValue) {
-              parts.add(GoFormat.formatFloatPlain(((FloatValue) e).value()));
+            Optional<String> text = Conversions.toText(e);
+            if (text.isPresent()) {
+              parts.add(text.get());
             } else {
-              throw c.fail(
-                  c.argPosition(0),
-                  "element "
-                      + i
-                      + " of the array given to "
-                      + c.name()
-                      + " must be a string, got "
-                      + Evaluator.describe(e));
+              throw c.mismatch(e, "string", 0, i);
             }
           }
           return new StringValue(String.join(sep, parts), c.position());

@@ -2,10 +2,12 @@ package io.pyrogate.ops.status;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pyrogate.config.Endpoint;
+import io.pyrogate.config.ForwardTarget;
 import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.ReceiveHttpComponent;
 import io.pyrogate.config.ReceiveKafkaComponent;
 import io.pyrogate.config.Redact;
+import io.pyrogate.config.RelabelComponent;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.delivery.EndpointHealth;
 import io.pyrogate.delivery.EndpointStatus;
@@ -149,6 +151,13 @@ public final class StatusService {
                 k.forwardTo()));
       }
       receivers.forEach(r -> wiring.add(r.component() + " -> " + String.join(", ", r.forwardTo())));
+      for (RelabelComponent r : config.relabels()) {
+        wiring.add(
+            r.componentId()
+                + " -> "
+                + String.join(
+                    ", ", r.forwardTo().stream().map(ForwardTarget::componentId).toList()));
+      }
       for (WriteComponent w : config.writes()) {
         StatusSnapshot.Write write = write(w, Topics.writeTopic(config.kafka(), w.label()));
         writes.add(write);
@@ -187,7 +196,7 @@ public final class StatusService {
         component,
         kind,
         listen,
-        forwardTo.stream().map(w -> "pyroscope.write." + w).toList(),
+        forwardTo.stream().map(ForwardTarget::componentId).toList(),
         meters.rateBy("pyrogate_ingest_requests", tags, "outcome"),
         meters.sumBy("pyrogate_ingest_requests", tags, "outcome"),
         meters.sumBy("pyrogate_ingest_refused", tags, "reason"));

@@ -438,6 +438,7 @@ class EvaluatorTest {
           "string.join(string.split(\"/aaa/bbb/ccc/ddd\", \"/\"), \"/\") => \"/aaa/bbb/ccc/ddd\"",
           "string.join([\"foo\", \"bar\", \"baz\"], \", \") => \"foo, bar, baz\"",
           "string.join([0, 0, 1], \", \") => \"0, 0, 1\"",
+          "string.join([1e21, 1.5e-7, -0.5], \",\") => \"1000000000000000000000,0.00000015,-0.5\"",
           "string.join([], \",\") => \"\"",
           "string.replace(\"Hello World\", \" World\", \"!\") => \"Hello!\"",
           "string.replace(\"a.b.c\", \".\", \"\") => \"abc\"",
@@ -571,10 +572,19 @@ class EvaluatorTest {
       assertThat(diagnostics("string.to_upper(\"a\", \"b\")"))
           .isEqualTo("expr:1:1: error: string.to_upper expects 1 argument, got 2");
       assertThat(diagnostics("string.trim_prefix(\"a\", [1])"))
-          .isEqualTo(
-              "expr:1:25: error: argument 2 of string.trim_prefix must be a string, got an array");
+          .isEqualTo("expr:1:25: error: [1] should be string, got array");
       assertThat(diagnostics("array.concat([1], \"b\")"))
-          .isEqualTo("expr:1:19: error: argument 2 of array.concat must be an array, got a string");
+          .isEqualTo("expr:1:19: error: \"b\" should be array, got string");
+      assertThat(diagnostics("string.join([\"a\", true], \",\")"))
+          .isEqualTo("expr:1:19: error: true should be string, got bool");
+      assertThat(diagnostics("string.join(coalesce([], [true]), \",\")"))
+          .isEqualTo("expr:1:13: error: coalesce([], [true])[0] should be string, got bool");
+      assertThat(diagnostics("convert.nonsensitive(42)"))
+          .as("Alloy's takes a secret, which a number does not convert to")
+          .isEqualTo("expr:1:22: error: 42 should be capsule, got number");
+      assertThat(diagnostics("sys.env(1e21) + string.to_upper(0.5)"))
+          .as("no diagnostic: numbers convert as Alloy formats them")
+          .isEmpty();
       assertThat(diagnostics("encoding.from_json(\"[1,]\")"))
           .isEqualTo(
               "expr:1:20: error: encoding.from_json: invalid JSON: unexpected ']' at offset 3");

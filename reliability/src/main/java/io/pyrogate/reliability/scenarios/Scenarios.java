@@ -23,7 +23,10 @@ public final class Scenarios {
         new SlowHeaders(),
         new SecretsScan(),
         new DiskFull(),
-        new SecondInstance());
+        new SecondInstance(),
+        new InstancesShare(),
+        new InstanceKill9(),
+        new RollingRestart());
   }
 
   public static Set<String> names() {
