@@ -3,6 +3,8 @@ package io.pyrogate;
 import static io.pyrogate.Blocking.await;
 import static io.pyrogate.Blocking.quietly;
 
+import io.pyrogate.cluster.ClusterRuntime;
+import io.pyrogate.cluster.ClusterSettings;
 import io.pyrogate.config.ConfigException;
 import io.pyrogate.config.ConfigRenderer;
 import io.pyrogate.config.GatewayConfig;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * pyrogate's lifecycle ({@link Lifecycle}): starts the management server, Kafka (embedded or the
  * user's) and its clients, then the components of the configuration ({@link Reconciler}); stops
  * them in reverse order within one deadline. {@link #reload} hands a new configuration to the
- * reconciler.
+ * reconciler. In cluster mode its Vert.x is a member of the cluster ({@link ClusterRuntime}) from
+ * the start, and leaves it last.
  *
  * <p>{@link #start}, {@link #reload} and {@link #stop} block; call them from {@code main}, a worker
  * or a test, never from an event loop.
@@ -42,9 +45,23 @@ public final class Gateway implements AutoCloseable {
    */
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(25);
 
-  /** Where and how to run; the command-line flags of {@code pyrogate run}. */
+  /**
+   * Where and how to run; the command-line flags of {@code pyrogate run}.
+   *
+   * @param cluster cluster mode ({@code --cluster.*}), {@link ClusterSettings#DISABLED} on its own
+   */
   public record Options(
-      Path storagePath, String managementHost, int managementPort, int ingestInstances) {}
+      Path storagePath,
+      String managementHost,
+      int managementPort,
+      int ingestInstances,
+      ClusterSettings cluster) {
+    /** On its own, without cluster mode. */
+    public Options(
+        Path storagePath, String managementHost, int managementPort, int ingestInstances) {
+      this(storagePath, managementHost, managementPort, ingestInstances, ClusterSettings.DISABLED);
+    }
+  }
 
   /**
    * Where a reload takes the new configuration from: the file pyrogate was started with, read,
@@ -61,6 +78,7 @@ public final class Gateway implements AutoCloseable {
   private final Vertx vertx;
   private final Health health = new Health();
   private final Metrics metrics = new Metrics();
+  private final ClusterRuntime cluster;
   private final Lifecycle lifecycle = new Lifecycle();
   private final KafkaRuntime kafka;
   private final EndpointBoard endpointBoard = new EndpointBoard();
@@ -75,11 +93,15 @@ public final class Gateway implements AutoCloseable {
   private ManagementVerticle management;
   private volatile Reconciler reconciler;
 
-  private Gateway() {
+  /**
+   * @throws RuntimeException when cluster mode cannot start; nothing runs then
+   */
+  private Gateway(GatewayConfig config, Options options) {
     // Netty's epoll transport where it is available (Linux x86-64), NIO elsewhere: less CPU per
     // request.
-    this.vertx =
-        VertxHttpMetrics.create(new VertxOptions().setPreferNativeTransport(true), metrics);
+    VertxOptions vertxOptions = new VertxOptions().setPreferNativeTransport(true);
+    this.cluster = ClusterRuntime.of(options.cluster(), config.kafka().topicPrefix(), vertxOptions);
+    this.vertx = await(cluster.vertx(VertxHttpMetrics.builder(vertxOptions, metrics)));
     this.kafka = new KafkaRuntime(vertx);
     this.status =
         new StatusService(
@@ -92,6 +114,8 @@ public final class Gateway implements AutoCloseable {
             Reconciler.INGEST_INFLIGHT_BYTES,
             Version.get(),
             System::currentTimeMillis);
+    cluster.start(status::snapshot);
+    status.clusterView(cluster::view, cluster.clustered());
   }
 
   /** Starts everything; on failure stops what was started and throws with the reason. */
@@ -105,7 +129,7 @@ public final class Gateway implements AutoCloseable {
    * reason.
    */
   public static Gateway start(GatewayConfig config, Options options, ConfigSource source) {
-    Gateway gateway = new Gateway();
+    Gateway gateway = new Gateway(config, options);
     try {
       gateway.startUp(config, options, source);
       return gateway;
@@ -140,7 +164,8 @@ public final class Gateway implements AutoCloseable {
       kafka.start(config.kafka(), options.storagePath(), options.ingestInstances(), health);
       kafka.producers().meteredBy(metrics.kafkaClient("pyrogate", ""));
       reconciler =
-          new Reconciler(vertx, kafka, metrics, health, options.ingestInstances(), endpointBoard);
+          new Reconciler(
+              vertx, kafka, metrics, health, options.ingestInstances(), endpointBoard, cluster);
       try {
         reconciler.start(config);
       } catch (RuntimeException e) {
@@ -305,6 +330,7 @@ public final class Gateway implements AutoCloseable {
       changing.unlock();
     }
     kafka.closeClients();
+    quietly("leave the cluster", cluster::leave);
     quietly("close Vert.x", () -> await(vertx.close()));
     kafka.stopBroker();
     LOG.info("pyrogate stopped");

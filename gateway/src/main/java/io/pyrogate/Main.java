@@ -1,5 +1,6 @@
 package io.pyrogate;
 
+import io.pyrogate.cluster.ClusterSettings;
 import io.pyrogate.config.ConfigException;
 import io.pyrogate.config.ConfigLoader;
 import io.pyrogate.config.GatewayConfig;
@@ -153,11 +154,71 @@ public final class Main {
             "logfmt or json; wins over the logging block's format (default: the block's, else logfmt)")
     LoggingSettings.Format logFormat;
 
+    @Option(
+        names = "--cluster.enabled",
+        arity = "0..1",
+        paramLabel = "BOOL",
+        description =
+            "Join a cluster of pyrogates (Vert.x on Hazelcast, port 5701): a cluster-wide view at "
+                + "/api/cluster, endpoint back-off shared by all members, lag read by one member "
+                + "(default: false)")
+    boolean clusterEnabled;
+
+    @Option(
+        names = "--cluster.node-name",
+        paramLabel = "NAME",
+        description = "This member's name in the cluster view (default: the host name)")
+    String clusterNodeName;
+
+    @Option(
+        names = "--cluster.advertise-address",
+        paramLabel = "HOST[:PORT]",
+        description =
+            "Address the other members reach this one at, and listen on when it is local "
+                + "(default: an interface Hazelcast picks, port 5701-5703)")
+    String clusterAdvertiseAddress;
+
+    @Option(
+        names = "--cluster.join-addresses",
+        paramLabel = "HOST[:PORT],...",
+        description =
+            "Members to join, comma-separated; a name resolves to all its addresses (a Kubernetes "
+                + "headless service: every pod); without a port 5701-5703 are tried (default: none)")
+    String clusterJoinAddresses;
+
+    @Option(
+        names = "--cluster.name",
+        paramLabel = "NAME",
+        description =
+            "Members join only a cluster of the same name (default: the kafka block's topic_prefix"
+                + " followed by \"cluster\")")
+    String clusterName;
+
+    @Option(
+        names = "--cluster.event-bus-port",
+        paramLabel = "PORT",
+        description =
+            "pyrogate extension: port of the event bus between members (default: 0, any free port)")
+    Integer clusterEventBusPort;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
+      ClusterSettings cluster;
+      try {
+        cluster =
+            ClusterSettings.parse(
+                clusterEnabled,
+                clusterNodeName,
+                clusterAdvertiseAddress,
+                clusterJoinAddresses,
+                clusterName,
+                clusterEventBusPort);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      }
       Duration stopTimeout;
       try {
         stopTimeout = Durations.parse(shutdownTimeout);
@@ -194,7 +255,8 @@ public final class Main {
                     storagePath,
                     management.host(),
                     management.port(),
-                    Runtime.getRuntime().availableProcessors()),
+                    Runtime.getRuntime().availableProcessors(),
+                    cluster),
                 this::reread);
       } catch (RuntimeException e) {
         LOG.debug("pyrogate could not start", e);

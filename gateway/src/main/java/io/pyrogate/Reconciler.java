@@ -3,6 +3,7 @@ package io.pyrogate;
 import static io.pyrogate.Blocking.await;
 import static io.pyrogate.Blocking.quietly;
 
+import io.pyrogate.cluster.ClusterRuntime;
 import io.pyrogate.config.ConfigException;
 import io.pyrogate.config.ConfigRenderer;
 import io.pyrogate.config.Endpoint;
@@ -107,6 +108,7 @@ final class Reconciler {
   private final KafkaAvailability availability;
   private final int ingestInstances;
   private final EndpointBoard endpointBoard;
+  private final ClusterRuntime cluster;
   private final InflightBytes inflight = new InflightBytes(INGEST_INFLIGHT_BYTES);
 
   /** The receiver of each write component whose topics exist, by label. */
@@ -135,6 +137,7 @@ final class Reconciler {
   /**
    * @param availability what the write components' receivers tell when Kafka fails a write
    * @param ingestInstances event-loop instances of each HTTP receiver
+   * @param cluster what cluster mode shares: endpoints' back-off and the lag reading
    */
   Reconciler(
       Vertx vertx,
@@ -142,18 +145,22 @@ final class Reconciler {
       Metrics metrics,
       KafkaAvailability availability,
       int ingestInstances,
-      EndpointBoard endpointBoard) {
+      EndpointBoard endpointBoard,
+      ClusterRuntime cluster) {
     this.vertx = vertx;
     this.configuredKafka = kafka.configured();
     this.kafka = kafka.settings();
     this.clients = kafka.clients();
     this.topics = new Topics(kafka.admin(), this.kafka);
     this.producers = kafka.producers();
-    this.lag = new GroupLag(vertx, kafka.admin(), clients.consumer("pyrogate-lag-reader"));
+    this.lag =
+        new GroupLag(
+            vertx, kafka.admin(), clients.consumer("pyrogate-lag-reader"), cluster.lagPolling());
     this.metrics = metrics;
     this.availability = availability;
     this.ingestInstances = ingestInstances;
     this.endpointBoard = endpointBoard;
+    this.cluster = cluster;
     metrics.ingestInflight(inflight::used, inflight.capacity());
   }
 
@@ -475,6 +482,7 @@ final class Reconciler {
               producers,
               Topics.deadLetterTopic(kafka, key.write()),
               endpointMetrics);
+      verticle.sharing(cluster.backOff(key.write(), key.name()));
       endpointBoard.put(key.write(), key.name(), verticle);
       return await(vertx.deployVerticle(verticle));
     }

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * What a running endpoint tells the status page about itself, readable from any thread: its health,
- * whether its consumer is paused because its window is full, and why records were dead-lettered.
+ * whether its consumer is paused because its window is full, why records were dead-lettered, and
+ * which partitions it holds.
  */
 public interface EndpointStatus {
   EndpointHealth.Snapshot health();
@@ -17,4 +18,13 @@ public interface EndpointStatus {
 
   /** The most frequent reasons records were dead-lettered since the endpoint was deployed. */
   List<DeadLetterTally.Reason> deadLetterReasons(int n);
+
+  /** The partitions of its topic this instance delivers now (its share of the consumer group). */
+  List<Integer> partitions();
+
+  /**
+   * In cluster mode, until when (epoch milliseconds) a member's announcement holds every request to
+   * the endpoint ({@link SharedBackOff}); 0 when it is not held.
+   */
+  long heldUntilMillis();
 }

@@ -45,6 +45,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * budget is spent (a batch is first split into single records), or when refused for good. Records
  * keep coming into the window while some are retried, so a record the endpoint fails on its own
  * cannot pass for an outage: the other records show the endpoint serving.
+ *
+ * <p>In cluster mode the endpoint's back-off is shared ({@link SharedBackOff}): a Retry-After, an
+ * outage and each failed probe hold the endpoint's requests on every member for the wait, and the
+ * end of an outage releases them, so N members send what one would.
  */
 public final class EndpointVerticle extends VerticleBase implements EndpointStatus {
   static final long WINDOW_BYTES = 16L * 1024 * 1024;
@@ -69,6 +73,8 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
   private volatile ConsumerWindow window;
   private EndpointSender sender;
   private boolean stopping;
+  private SharedBackOff sharedBackOff = SharedBackOff.NONE;
+  private volatile long heldUntilMillis;
 
   public EndpointVerticle(
       WriteComponent write,
@@ -136,6 +142,27 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
   }
 
   @Override
+  public long heldUntilMillis() {
+    long until = heldUntilMillis;
+    return until > settings.clockMillis().getAsLong() ? until : 0;
+  }
+
+  @Override
+  public List<Integer> partitions() {
+    ConsumerWindow w = window;
+    return w == null ? List.of() : w.partitions();
+  }
+
+  /**
+   * Shares this endpoint's back-off with the other members of a cluster; call before deploying.
+   * Without it, the endpoint backs off on its own.
+   */
+  public EndpointVerticle sharing(SharedBackOff backOff) {
+    this.sharedBackOff = backOff;
+    return this;
+  }
+
+  @Override
   public Future<?> start() {
     batcher = new Batcher(vertx, Batcher.BATCH_BYTES, Batcher.BATCH_LINGER_MS, this::attempt);
     queue =
@@ -145,7 +172,9 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
             settings.monotonicMillis(),
             EndpointClients.MAX_CONNECTIONS,
             this::transmit);
-    return EndpointSender.start(vertx, describe(), endpoint, settings, () -> stopping)
+    return sharedBackOff
+        .listen(vertx, this::holdFor)
+        .compose(v -> EndpointSender.start(vertx, describe(), endpoint, settings, () -> stopping))
         .compose(
             started -> {
               sender = started;
@@ -284,6 +313,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
             "{}: delivering again after {} s in outage",
             describe(),
             (settings.clockMillis().getAsLong() - outageSince) / 1000);
+        sharedBackOff.announce(Duration.ZERO, "delivering again");
       }
       publishHealth();
       s.deliveries.forEach(window::done);
@@ -293,6 +323,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
     if (!retryPolicy.retryable(f)) {
       if (health.refused(f, s.sentAt)) {
         log.info("{}: answering again after an outage", describe());
+        sharedBackOff.announce(Duration.ZERO, "answering again");
       }
       publishHealth();
       if (s.deliveries.size() > 1) {
@@ -314,6 +345,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
    * record reaches the dead-letter topic.
    */
   private void retry(Send s, RetryPolicy.Failure f) {
+    long probeBefore = health.nextAttemptMillis();
     if (health.failed(f, s.sentAt)) {
       log.warn(
           "{}: endpoint in outage, probing it until it answers (no profile is dead-lettered meanwhile): {}",
@@ -321,6 +353,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
           f.reason());
     }
     publishHealth();
+    shareBackOff(f, probeBefore);
     if (health.inOutage()) {
       s.unchargedSentAt = Long.MIN_VALUE;
       metrics.retries().increment();
@@ -350,6 +383,38 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
     health.retryAt(settings.monotonicMillis().getAsLong() + decision.delay().toMillis());
     publishHealth();
     window.retryLater(s.deliveries, decision.delay(), () -> attempt(s));
+  }
+
+  /**
+   * Announces the wait a failure asks for to the other members: a Retry-After's (capped at {@code
+   * max_backoff_period}), or in an outage the wait until the next probe when this failure set it.
+   */
+  private void shareBackOff(RetryPolicy.Failure f, long probeBefore) {
+    long now = settings.monotonicMillis().getAsLong();
+    Duration asked =
+        RetryPolicy.retryAfter(
+            f.retryAfter(), Instant.ofEpochMilli(settings.clockMillis().getAsLong()));
+    if (asked != null && !asked.isZero()) {
+      Duration wait = asked.compareTo(endpoint.maxBackoff()) > 0 ? endpoint.maxBackoff() : asked;
+      sharedBackOff.announce(
+          wait, (f.status() == 0 ? "no answer" : "HTTP " + f.status()) + " with Retry-After");
+    } else if (health.inOutage() && health.nextAttemptMillis() != probeBefore) {
+      sharedBackOff.announce(
+          Duration.ofMillis(Math.max(0, health.nextAttemptMillis() - now)), "endpoint in outage");
+    }
+  }
+
+  /** Another member (or this one) announced a wait: no request goes until it is over. */
+  private void holdFor(Duration wait) {
+    if (!stopping) {
+      queue.holdFor(wait.toMillis());
+      long held = queue.heldUntil();
+      heldUntilMillis =
+          held == 0
+              ? 0
+              : settings.clockMillis().getAsLong()
+                  + (held - settings.monotonicMillis().getAsLong());
+    }
   }
 
   private void publishHealth() {

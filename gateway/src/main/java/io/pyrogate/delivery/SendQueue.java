@@ -12,7 +12,9 @@ import java.util.function.LongSupplier;
  * Which of an endpoint's requests goes when. Requests go in order, at most {@code maxInFlight} at
  * once, so none waits in the HTTP client's pool, where its timeout would run before it is sent. In
  * an outage ({@link EndpointHealth}) one request at a time goes as the probe, once the health's
- * next attempt is due; the others wait here. Used from the endpoint's event loop only.
+ * next attempt is due; the others wait here. While the endpoint is {@link #holdFor held} (another
+ * instance of a cluster was asked to wait, {@link SharedBackOff}) nothing goes. Used from the
+ * endpoint's event loop only.
  */
 final class SendQueue {
   private final Vertx vertx;
@@ -37,6 +39,12 @@ final class SendQueue {
 
   /** In an outage, whether the next probe's time has come. */
   private boolean probeDue;
+
+  /** Until when nothing may go (monotonic), 0 when not held. */
+  private long heldUntil;
+
+  /** The timer that ends the hold, else -1. */
+  private long holdTimer = -1;
 
   /**
    * @param transmit makes the attempt of a request; {@link #completed} must follow when it has an
@@ -81,8 +89,47 @@ final class SendQueue {
     }
   }
 
+  /**
+   * Sends nothing for {@code millis} from now (or longer, when held longer already); zero ends the
+   * hold, and in an outage the next probe goes at once: the endpoint answered another instance.
+   */
+  void holdFor(long millis) {
+    long now = clockMillis.getAsLong();
+    if (millis <= 0) {
+      heldUntil = 0;
+      vertx.cancelTimer(holdTimer);
+      holdTimer = -1;
+      if (health.inOutage() && probe == null) {
+        vertx.cancelTimer(probeTimer);
+        probeTimer = -1;
+        probeDue = true;
+      }
+      pump();
+      return;
+    }
+    if (now + millis > heldUntil) {
+      heldUntil = now + millis;
+      vertx.cancelTimer(holdTimer);
+      holdTimer =
+          vertx.setTimer(
+              millis,
+              t -> {
+                holdTimer = -1;
+                pump();
+              });
+    }
+  }
+
+  /** Until when the endpoint is held (monotonic), 0 when it is not. */
+  long heldUntil() {
+    return heldUntil > clockMillis.getAsLong() ? heldUntil : 0;
+  }
+
   /** Sends what may go now. */
   void pump() {
+    if (heldUntil() > 0) {
+      return; // the hold's timer pumps again
+    }
     if (!health.inOutage() && (probeTimer >= 0 || probeDue)) {
       vertx.cancelTimer(probeTimer);
       probeTimer = -1;
@@ -104,6 +151,8 @@ final class SendQueue {
   List<Send> clear() {
     vertx.cancelTimer(probeTimer);
     probeTimer = -1;
+    vertx.cancelTimer(holdTimer);
+    holdTimer = -1;
     List<Send> waiting = new ArrayList<>(ready);
     ready.clear();
     return waiting;

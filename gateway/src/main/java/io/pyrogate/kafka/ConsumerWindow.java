@@ -120,6 +120,10 @@ public final class ConsumerWindow {
   private final Map<Long, List<Held>> timers = new HashMap<>();
 
   private final Set<TopicPartition> assigned = new HashSet<>();
+
+  /** The partition numbers of {@link #assigned}, sorted, for other threads. */
+  private volatile List<Integer> partitions = List.of();
+
   private KafkaReadStream<String, byte[]> consumer;
   private OffsetCommitter offsets;
   private long bytes;
@@ -300,6 +304,7 @@ public final class ConsumerWindow {
 
   private void assigned(Set<TopicPartition> partitions) {
     assigned.addAll(partitions);
+    publishAssignment();
     if (paused) {
       applyFlow(); // a new partition starts unpaused in the Kafka consumer
     }
@@ -308,6 +313,7 @@ public final class ConsumerWindow {
   private void revoked(Set<TopicPartition> partitions) {
     offsets.revoke(partitions);
     assigned.removeAll(partitions);
+    publishAssignment();
     int takenAway = 0;
     for (TopicPartition tp : partitions) {
       Set<Held> held = byPartition.remove(tp);
@@ -375,6 +381,7 @@ public final class ConsumerWindow {
                   .onSuccess(
                       now -> {
                         assigned.retainAll(now);
+                        publishAssignment();
                         if (paused == pause) {
                           applyFlow();
                         }
@@ -388,6 +395,15 @@ public final class ConsumerWindow {
    */
   public boolean paused() {
     return paused;
+  }
+
+  /** The partitions assigned now, by number; readable from any thread. */
+  public List<Integer> partitions() {
+    return partitions;
+  }
+
+  private void publishAssignment() {
+    partitions = assigned.stream().map(TopicPartition::partition).sorted().toList();
   }
 
   /** Records held now; for tests and diagnostics. */

@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * kept while the committed offset stays where it is, so an endpoint in outage costs no fetch. A
  * WARN is logged once when that record's age passes {@link #RETENTION_WARNING} of the retention,
  * and an INFO when it is back under.
+ *
+ * <p>Who reads is a {@link Polling}'s choice: every instance on its own by default; in cluster mode
+ * one member reads for all and shares its readings, which the others show in their gauges.
  */
 public final class GroupLag implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupLag.class);
@@ -61,6 +64,38 @@ public final class GroupLag implements AutoCloseable {
    * undelivered record or 0 when none is, and its topic's {@code retention.ms} (-1: forever).
    */
   public record Gauges(AtomicLong records, AtomicLong oldestTimestampMs, AtomicLong retentionMs) {}
+
+  /** One reading of a group: the values {@link Gauges} take. */
+  public record Reading(long records, long oldestTimestampMs, long retentionMs) {}
+
+  /** Whether this instance reads the lag from Kafka, or shows what another one read. */
+  public interface Polling {
+    /** Every instance reads on its own. */
+    Polling ALWAYS =
+        new Polling() {
+          @Override
+          public boolean active() {
+            return true;
+          }
+
+          @Override
+          public void share(String group, Reading reading) {}
+
+          @Override
+          public CompletionStage<Map<String, Reading>> shared() {
+            return CompletableFuture.completedFuture(Map.of());
+          }
+        };
+
+    /** Whether this instance reads from Kafka now. */
+    boolean active();
+
+    /** What this instance read of {@code group}, for the others. */
+    void share(String group, Reading reading);
+
+    /** The latest readings another instance shared, by group, while this one does not read. */
+    CompletionStage<Map<String, Reading>> shared();
+  }
 
   /** The timestamp of the record at {@code offset} of a partition, as last read. */
   private record Oldest(long offset, long timestampMs) {}
@@ -85,6 +120,7 @@ public final class GroupLag implements AutoCloseable {
   private final AtomicBoolean reading = new AtomicBoolean();
   private final long timer;
   private final Map<String, Object> readerConfig;
+  private final Polling polling;
 
   /** The reader's only thread: a Kafka consumer is used by one thread at a time. */
   private final ExecutorService fetcher =
@@ -104,8 +140,17 @@ public final class GroupLag implements AutoCloseable {
    *     without the group
    */
   public GroupLag(Vertx vertx, Admin admin, Map<String, Object> consumerConfig) {
+    this(vertx, admin, consumerConfig, Polling.ALWAYS);
+  }
+
+  /**
+   * Reads the lag of every tracked group every 5 s until {@link #close()} while {@code polling} is
+   * active, and shows the readings it shares while not.
+   */
+  public GroupLag(Vertx vertx, Admin admin, Map<String, Object> consumerConfig, Polling polling) {
     this.vertx = vertx;
     this.admin = admin;
+    this.polling = polling;
     Map<String, Object> c = new HashMap<>(consumerConfig);
     c.remove(ConsumerConfig.GROUP_ID_CONFIG);
     c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
@@ -143,6 +188,18 @@ public final class GroupLag implements AutoCloseable {
     if (groups.isEmpty() || !reading.compareAndSet(false, true)) {
       return;
     }
+    if (!polling.active()) {
+      polling
+          .shared()
+          .whenComplete(
+              (readings, e) -> {
+                reading.set(false);
+                if (readings != null) {
+                  readings.forEach(this::show);
+                }
+              });
+      return;
+    }
     try {
       CompletableFuture<?>[] reads =
           Map.copyOf(groups).entrySet().stream()
@@ -169,10 +226,10 @@ public final class GroupLag implements AutoCloseable {
                         retentionMs(tracked.topic),
                         (oldest, retention) -> {
                           if (groups.get(group) == tracked) {
-                            tracked.gauges.records().set(total(undelivered));
-                            tracked.gauges.oldestTimestampMs().set(oldest);
-                            tracked.gauges.retentionMs().set(retention);
+                            Reading read = new Reading(total(undelivered), oldest, retention);
+                            set(tracked.gauges, read);
                             warnNearRetention(tracked, oldest, retention);
+                            polling.share(group, read);
                           }
                           return (Void) null;
                         }))
@@ -222,6 +279,20 @@ public final class GroupLag implements AutoCloseable {
               }
               return ranges;
             });
+  }
+
+  /** Shows another instance's reading of a group this one tracks. */
+  private void show(String group, Reading read) {
+    Tracked tracked = groups.get(group);
+    if (tracked != null) {
+      set(tracked.gauges, read);
+    }
+  }
+
+  private static void set(Gauges gauges, Reading read) {
+    gauges.records().set(read.records());
+    gauges.oldestTimestampMs().set(read.oldestTimestampMs());
+    gauges.retentionMs().set(read.retentionMs());
   }
 
   private static long total(Map<TopicPartition, long[]> undelivered) {

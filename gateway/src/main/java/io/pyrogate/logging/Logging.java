@@ -29,6 +29,11 @@ public final class Logging {
           "kafka", Level.WARN,
           "state.change.logger", Level.WARN,
           "io.netty", Level.INFO,
+          // Member lists, partition tables and migrations at every join; pyrogate logs joins and
+          // leaves itself (ClusterRuntime).
+          "com.hazelcast", Level.WARN,
+          // WARN "CP Subsystem is not enabled" at every start: pyrogate uses no CP data structure.
+          "com.hazelcast.cp", Level.ERROR,
           // WARN "...TOPIC_ALREADY_EXISTS" for each internal topic at the embedded broker's first
           // start.
           "org.apache.kafka.server.DefaultAutoTopicCreationManager", Level.ERROR,

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server address of {@code --server.http.listen-addr}: the status page ({@code /}, its JSON at
- * {@code /api/status}), liveness, readiness, metrics and configuration reload. It is deployed
- * first, so an orchestrator sees "not ready" rather than "connection refused" while the broker
- * starts.
+ * {@code /api/status}), the cluster view ({@code /api/cluster}), liveness, readiness, metrics and
+ * configuration reload. It is deployed first, so an orchestrator sees "not ready" rather than
+ * "connection refused" while the broker starts.
  */
 public final class ManagementVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementVerticle.class);
@@ -67,6 +67,14 @@ public final class ManagementVerticle extends VerticleBase {
                     .putHeader("Content-Type", "application/json")
                     .putHeader("Cache-Control", "no-store")
                     .end(status.json()));
+    router
+        .get("/api/cluster")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store")
+                    .end(status.clusterJson()));
     status.sample();
     vertx.setPeriodic(StatusService.SAMPLE_INTERVAL_MS, id -> status.sample());
     router

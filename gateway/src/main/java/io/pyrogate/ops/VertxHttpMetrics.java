@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
@@ -63,8 +64,11 @@ public final class VertxHttpMetrics {
     return id.replaceTags(tags);
   }
 
-  /** A Vert.x with {@code options} whose HTTP servers and clients record into {@code metrics}. */
-  public static Vertx create(VertxOptions options, Metrics metrics) {
+  /**
+   * A builder of a Vert.x with {@code options} whose HTTP servers and clients record into {@code
+   * metrics}: {@code build()} it, or add a cluster manager and {@code buildClustered()} it.
+   */
+  public static VertxBuilder builder(VertxOptions options, Metrics metrics) {
     MicrometerMetricsOptions metricsOptions =
         new MicrometerMetricsOptions()
             .setEnabled(true)
@@ -82,7 +86,6 @@ public final class VertxHttpMetrics {
     }
     return Vertx.builder()
         .with(options.setMetricsOptions(metricsOptions))
-        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
-        .build();
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry()));
   }
 }

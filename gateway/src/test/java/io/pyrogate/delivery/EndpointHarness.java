@@ -45,6 +45,17 @@ final class EndpointHarness implements AutoCloseable {
    * @param hostNames resolved to 127.0.0.1 by the verticle's Vert.x, e.g. {@code pyroscope.test}
    */
   EndpointHarness(Endpoint endpoint, EndpointClients.Settings settings, List<String> hostNames) {
+    this(endpoint, settings, hostNames, SharedBackOff.NONE);
+  }
+
+  /**
+   * @param backOff the endpoint's back-off as the members of a cluster share it
+   */
+  EndpointHarness(
+      Endpoint endpoint,
+      EndpointClients.Settings settings,
+      List<String> hostNames,
+      SharedBackOff backOff) {
     StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n");
     hostNames.forEach(h -> hosts.append("127.0.0.1 ").append(h).append('\n'));
     vertx =
@@ -72,6 +83,7 @@ final class EndpointHarness implements AutoCloseable {
             deadLetterTopic,
             metrics.endpoint("w", endpoint.url().toString()),
             settings);
+    verticle.sharing(backOff);
     deployment = await(vertx.deployVerticle(verticle));
   }
 
@@ -127,6 +139,11 @@ final class EndpointHarness implements AutoCloseable {
   /** The endpoint's state now. */
   EndpointHealth.Snapshot health() {
     return verticle.health();
+  }
+
+  /** Until when the cluster holds the endpoint's requests (epoch ms), 0 when it does not. */
+  long heldUntil() {
+    return verticle.heldUntilMillis();
   }
 
   /** The Prometheus text of the endpoint's meters. */

@@ -62,6 +62,60 @@ class SendQueueTest {
   }
 
   @Test
+  void aHeldEndpointSendsNothingUntilTheHoldIsReleased() {
+    SendQueue queue = new SendQueue(vertx, health, now::get, 8, sent::add);
+    Send a = send();
+    onLoop(
+        () -> {
+          queue.holdFor(60_000);
+          queue.offer(a);
+          queue.holdFor(1_000); // a shorter hold does not shorten the one in force
+          return null;
+        });
+    assertThat(sent).isEmpty();
+    assertThat(queue.heldUntil()).isEqualTo(now.get() + 60_000);
+    onLoop(
+        () -> {
+          queue.holdFor(0);
+          return null;
+        });
+    assertThat(sent).containsExactly(a);
+    assertThat(queue.heldUntil()).isZero();
+  }
+
+  @Test
+  void aHoldEndsWhenItsTimeHasPassed() {
+    SendQueue queue = new SendQueue(vertx, health, now::get, 8, sent::add);
+    Send a = send();
+    onLoop(
+        () -> {
+          queue.holdFor(50);
+          queue.offer(a);
+          now.addAndGet(50); // the hold's time passes on the queue's clock before its timer fires
+          return null;
+        });
+    await().atMost(Duration.ofSeconds(10)).until(() -> sent.size() == 1);
+  }
+
+  @Test
+  void inAnOutageAReleaseSendsTheProbeAtOnce() {
+    SendQueue queue = new SendQueue(vertx, health, now::get, 8, sent::add);
+    Send a = send();
+    onLoop(
+        () -> {
+          for (int i = 0; i < 3; i++) {
+            health.failed(DOWN, now.get());
+          }
+          queue.holdFor(60_000);
+          queue.offer(a);
+          queue.holdFor(0); // another member reached the endpoint
+          return null;
+        });
+    assertThat(health.inOutage()).isTrue();
+    assertThat(sent).containsExactly(a);
+  }
+
+  @Test
   void inAnOutageOneProbeGoesWhenDueAndTheRestFollowOnceTheEndpointIsBack() {
     SendQueue queue = new SendQueue(vertx, health, now::get, 8, sent::add);
     onLoop(

@@ -12,6 +12,14 @@ final class StatusJson {
   private StatusJson() {}
 
   static String encode(StatusSnapshot s) {
+    return encode(s, null);
+  }
+
+  /**
+   * With {@code cluster}, the cluster view, under {@code cluster}; its members join the wiring, so
+   * the page is loaded again when one joins or leaves.
+   */
+  static String encode(StatusSnapshot s, JsonObject cluster) {
     JsonArray receivers = new JsonArray();
     s.receivers().forEach(r -> receivers.add(receiver(r)));
     JsonArray writes = new JsonArray();
@@ -25,7 +33,7 @@ final class StatusJson {
         .put("uptimeSeconds", s.uptimeSeconds())
         .put("ready", s.notReady() == null)
         .put("notReady", s.notReady())
-        .put("wiring", s.wiring())
+        .put("wiring", cluster == null ? s.wiring() : s.wiring() + "\n" + members(cluster))
         .put(
             "config",
             new JsonObject()
@@ -54,7 +62,16 @@ final class StatusJson {
                 .put("inflightCapBytes", s.ingest().inflightCapBytes()))
         .put("receivers", receivers)
         .put("writes", writes)
+        .mergeIn(cluster == null ? new JsonObject() : new JsonObject().put("cluster", cluster))
         .encode();
+  }
+
+  private static String members(JsonObject cluster) {
+    StringBuilder b = new StringBuilder("cluster:");
+    cluster
+        .getJsonArray("members")
+        .forEach(m -> b.append(' ').append(((JsonObject) m).getString("node")));
+    return b.toString();
   }
 
   private static JsonObject receiver(StatusSnapshot.Receiver r) {
@@ -100,7 +117,8 @@ final class StatusJson {
         .put("lastError", e.lastError())
         .put("nextAttempt", e.nextAttempt())
         .put("deadLettered", e.deadLettered())
-        .put("deadLetterReasons", reasons);
+        .put("deadLetterReasons", reasons)
+        .put("partitions", new JsonArray(e.partitions()));
   }
 
   private static JsonObject object(Map<String, Double> values) {

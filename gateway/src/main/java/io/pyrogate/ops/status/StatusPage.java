@@ -14,7 +14,7 @@ import java.util.function.DoubleFunction;
  * asset, so it works offline). Each value is rendered from the {@code /api/status} JSON by a path
  * and a format ({@code data-k}, {@code data-f}); the page's small script fetches the JSON every
  * {@value #REFRESH_MS} ms and formats the same paths the same way, and loads the page again when
- * the components changed (a reload).
+ * the components changed (a reload) or, in cluster mode, the members did.
  */
 final class StatusPage {
   static final int REFRESH_MS = 2_000;
@@ -55,10 +55,12 @@ final class StatusPage {
     out.append(CLOCK.format(Instant.ofEpochMilli(now))).append(" UTC</span></p></header>\n");
     pipeline();
     endpoints();
+    cluster();
     receivers();
     kafkaAndConfig();
     out.append(
-        "<footer>JSON: <a href=\"api/status\">/api/status</a> · <a href=\"metrics\">/metrics</a>"
+        "<footer>JSON: <a href=\"api/status\">/api/status</a> · <a href=\"api/cluster\">/api/cluster</a>"
+            + " · <a href=\"metrics\">/metrics</a>"
             + " · <a href=\"-/ready\">/-/ready</a> · <a href=\"-/healthy\">/-/healthy</a></footer>\n");
     out.append("<script>\nconst WIRING = ")
         .append(new JsonArray().add(s.getString("wiring")).encode().replace("</", "<\\/"))
@@ -169,6 +171,52 @@ final class StatusPage {
     out.append("</section>\n");
   }
 
+  /**
+   * In cluster mode: each member with the state, rate and partitions of its endpoints, as {@code
+   * /api/cluster} tells them.
+   */
+  private void cluster() {
+    JsonObject cluster = s.getJsonObject("cluster");
+    if (cluster == null) {
+      return;
+    }
+    JsonArray members = cluster.getJsonArray("members");
+    out.append("<section><h2>Cluster <small>")
+        .append(esc(String.valueOf(cluster.getString("cluster"))))
+        .append(" · ")
+        .append(members.size())
+        .append(members.size() == 1 ? " member" : " members")
+        .append("</small></h2><div class=\"cards\">\n");
+    for (int m = 0; m < members.size(); m++) {
+      JsonObject member = members.getJsonObject(m);
+      String at = "cluster.members." + m;
+      out.append("<article class=\"card member\"><h4>")
+          .append(esc(String.valueOf(member.getString("nodeName"))))
+          .append(member.getBoolean("self", false) ? " <small>this member</small>" : "")
+          .append("</h4><p class=\"url\">")
+          .append(esc(String.valueOf(member.getString("address"))))
+          .append("</p><dl>");
+      row("Up since", at + ".upSince", "time");
+      row("Does for all", at + ".singletons", "list");
+      JsonArray eps = member.getJsonArray("endpoints");
+      for (int e = 0; e < eps.size(); e++) {
+        JsonObject ep = eps.getJsonObject(e);
+        String epAt = at + ".endpoints." + e;
+        out.append("<dt>")
+            .append(esc(ep.getString("write") + " " + ep.getString("endpoint")))
+            .append("</dt><dd>");
+        value(epAt + ".state", "state");
+        out.append(' ');
+        value(epAt + ".profilesPerSecond", "rate");
+        out.append(" profiles · partitions ");
+        value(epAt + ".partitions", "list");
+        out.append("</dd>");
+      }
+      out.append("</dl></article>\n");
+    }
+    out.append("</div></section>\n");
+  }
+
   private void receivers() {
     out.append("<section><h2>Receivers</h2><p>In flight to Kafka (all receivers): ");
     value("ingest", "inflight");
@@ -257,6 +305,7 @@ final class StatusPage {
             : switch (v.toString()) {
               case "backing_off" -> "backing off";
               case "outage" -> "in outage";
+              case "held" -> "held by the cluster";
               default -> v.toString();
             };
       case "ready":
@@ -411,7 +460,7 @@ final class StatusPage {
       dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere;min-width:0}
       .err{color:var(--bad);font-family:ui-monospace,monospace;font-size:.85em}
       .state{display:inline-block;padding:0 8px;border-radius:10px;font-size:.85em;font-weight:600;color:#fff;background:var(--muted)}
-      .s-delivering{background:var(--ok)}.s-backing_off,.s-paused{background:var(--warn)}.s-outage{background:var(--bad)}
+      .s-delivering{background:var(--ok)}.s-backing_off,.s-paused,.s-held{background:var(--warn)}.s-outage{background:var(--bad)}
       .flow{display:flex;flex-direction:column;gap:8px}
       .lane{display:flex;align-items:center;gap:8px;flex-wrap:wrap;background:var(--bg);border-radius:8px;padding:8px}
       .col{display:flex;flex-direction:column;gap:4px;min-width:0}
@@ -433,7 +482,7 @@ final class StatusPage {
       const time = (at, now) => { const d = Math.round((now - at) / 1000); return clock(at) + ' UTC (' + (d >= 0 ? age(d) + ' ago' : 'in ' + age(-d)) + ')'; };
       const map = (o, empty, f) => { const k = Object.keys(o); return k.length ? k.map(x => x + ': ' + f(o[x])).join(', ') : empty; };
       const F = {
-        state: v => v == null ? 'unknown' : ({backing_off: 'backing off', outage: 'in outage'})[v] || v,
+        state: v => v == null ? 'unknown' : ({backing_off: 'backing off', outage: 'in outage', held: 'held by the cluster'})[v] || v,
         ready: v => v == null ? 'ready' : 'not ready: ' + v,
         embedded: v => v === true ? 'embedded' : 'external',
         yesno: v => v === true ? 'yes' : 'no',

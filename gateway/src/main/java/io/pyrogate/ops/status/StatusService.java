@@ -13,6 +13,7 @@ import io.pyrogate.delivery.EndpointHealth;
 import io.pyrogate.delivery.EndpointStatus;
 import io.pyrogate.kafka.Topics;
 import io.pyrogate.ops.Health;
+import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Path;
@@ -54,6 +55,8 @@ public final class StatusService {
   private final String version;
   private final LongSupplier clock;
   private volatile Path configFile;
+  private volatile Supplier<JsonObject> cluster;
+  private volatile boolean clustered;
 
   /**
    * @param brokers the bootstrap servers in use (the embedded broker's address when embedded)
@@ -88,6 +91,24 @@ public final class StatusService {
     configFile = file;
   }
 
+  /**
+   * The cluster view ({@code GET /api/cluster}); in cluster mode ({@code clustered}) the status
+   * page shows it too.
+   */
+  public void clusterView(Supplier<JsonObject> view, boolean clustered) {
+    this.cluster = view;
+    this.clustered = clustered;
+  }
+
+  /**
+   * The cluster view as {@code GET /api/cluster} answers it: this instance alone, {@code clustered:
+   * false}, without cluster mode.
+   */
+  public String clusterJson() {
+    Supplier<JsonObject> view = cluster;
+    return view == null ? new JsonObject().put("clustered", false).encode() : view.get().encode();
+  }
+
   /** Samples the counters, for rates; called every {@link #SAMPLE_INTERVAL_MS}. */
   public void sample() {
     meters.sample();
@@ -95,7 +116,8 @@ public final class StatusService {
 
   /** The status as {@code GET /api/status} answers it. */
   public String json() {
-    return StatusJson.encode(snapshot());
+    Supplier<JsonObject> view = cluster;
+    return StatusJson.encode(snapshot(), clustered && view != null ? view.get() : null);
   }
 
   /** The status page. */
@@ -220,12 +242,15 @@ public final class StatusService {
     }
     Optional<EndpointStatus> status = endpoints.get(write, e.name());
     EndpointHealth.Snapshot h = status.map(EndpointStatus::health).orElse(null);
+    long heldUntil = status.map(EndpointStatus::heldUntilMillis).orElse(0L);
     String state =
         h == null
             ? "unknown"
-            : h.state() == EndpointHealth.State.DELIVERING && status.get().paused()
-                ? "paused"
-                : h.state().label();
+            : heldUntil > 0
+                ? "held"
+                : h.state() == EndpointHealth.State.DELIVERING && status.get().paused()
+                    ? "paused"
+                    : h.state().label();
     return new StatusSnapshot.Endpoint(
         e.name(),
         display(e.url()),
@@ -241,11 +266,12 @@ public final class StatusService {
         h == null ? null : time(h.lastErrorMillis()),
         h == null || h.lastError() == null ? null : h.lastErrorStatus(),
         h == null || h.lastError() == null ? null : scrub(h.lastError()),
-        h == null ? null : time(h.nextAttemptMillis()),
+        h == null ? null : time(Math.max(h.nextAttemptMillis(), heldUntil)),
         meters.sum("pyroscope_write_dropped_profiles", tags),
         status.map(s -> s.deadLetterReasons(TOP_REASONS)).orElse(List.of()).stream()
             .map(r -> new StatusSnapshot.ReasonCount(scrub(r.reason()), r.count()))
-            .toList());
+            .toList(),
+        status.map(EndpointStatus::partitions).orElse(List.of()));
   }
 
   private static Long time(long epochMillis) {

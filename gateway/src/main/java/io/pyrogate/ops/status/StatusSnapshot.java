@@ -77,12 +77,14 @@ public record StatusSnapshot(
    * One endpoint.
    *
    * @param url scheme, host, port and path only
-   * @param state delivering, backing_off, outage or paused; unknown before it is deployed
+   * @param state delivering, backing_off, outage, paused, or held (cluster mode: a member's
+   *     announcement holds its requests until {@code nextAttempt}); unknown before it is deployed
    * @param lagBytesEstimate the lag in records times the mean size of the profiles the write's
    *     endpoints sent so far
    * @param lastErrorStatus HTTP status of the last failure, 0 when there was no answer
    * @param deadLettered records moved to the dead-letter topic since start
    * @param deadLetterReasons the most frequent reasons, since the endpoint was deployed
+   * @param partitions the partitions of the topic this instance delivers (its share of the group)
    */
   public record Endpoint(
       String name,
@@ -101,7 +103,8 @@ public record StatusSnapshot(
       String lastError,
       Long nextAttempt,
       Double deadLettered,
-      List<ReasonCount> deadLetterReasons) {}
+      List<ReasonCount> deadLetterReasons,
+      List<Integer> partitions) {}
 
   /** A dead-letter reason and how many records it sent there. */
   public record ReasonCount(String reason, long count) {}

@@ -47,6 +47,7 @@ class StatusPageTest {
                             "<img src=x onerror=alert(1)>",
                             NOW + 2_000,
                             0.0,
+                            List.of(),
                             List.of())))));
 
     String html = StatusPage.render(StatusJson.encode(s));
@@ -59,6 +60,70 @@ class StatusPageTest {
         .contains("in outage")
         .contains("HTTP 503")
         .contains("in 2s");
+  }
+
+  @Test
+  void inClusterModeShowsEveryMemberWithItsEndpointsAndPartitions() {
+    StatusSnapshot s =
+        new StatusSnapshot(
+            "1.0",
+            NOW,
+            NOW - 5_000,
+            5,
+            null,
+            "",
+            new StatusSnapshot.Config(null, NOW, "summary", null),
+            new StatusSnapshot.Kafka(false, true, null, List.of("k:9092")),
+            new StatusSnapshot.Ingest(0.0, 1024),
+            List.of(),
+            List.of());
+    JsonObject cluster =
+        new JsonObject()
+            .put("clustered", true)
+            .put("cluster", "pyrogate.cluster")
+            .put(
+                "members",
+                new JsonArray()
+                    .add(member("n1", "pyrogate-0", true, "lag", 0, 2))
+                    .add(member("n2", "<b>pyrogate-1</b>", false, null, 1, 3)));
+
+    String json = StatusJson.encode(s, cluster);
+    String html = StatusPage.render(json);
+
+    assertThat(new JsonObject(json).getString("wiring")).endsWith("cluster: n1 n2");
+    assertThat(html)
+        .contains("<h2>Cluster <small>pyrogate.cluster · 2 members</small></h2>")
+        .contains("pyrogate-0 <small>this member</small>")
+        .contains("&lt;b&gt;pyrogate-1&lt;/b&gt;")
+        .doesNotContain("<b>pyrogate-1")
+        .contains(">0, 2</span>")
+        .contains(">1, 3</span>")
+        .contains(">lag</span>");
+  }
+
+  private static JsonObject member(
+      String node, String name, boolean self, String singleton, int... partitions) {
+    JsonArray held = new JsonArray();
+    for (int p : partitions) {
+      held.add(p);
+    }
+    return new JsonObject()
+        .put("node", node)
+        .put("nodeName", name)
+        .put("address", "10.0.0.1:5701")
+        .put("upSince", NOW - 60_000)
+        .put("self", self)
+        .put("singletons", singleton == null ? new JsonArray() : new JsonArray().add(singleton))
+        .put(
+            "endpoints",
+            new JsonArray()
+                .add(
+                    new JsonObject()
+                        .put("write", "pyroscope.write.w")
+                        .put("endpoint", "a")
+                        .put("state", "delivering")
+                        .put("profilesPerSecond", 1.5)
+                        .put("partitions", held)));
   }
 
   @Test
