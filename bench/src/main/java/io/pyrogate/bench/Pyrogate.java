@@ -306,7 +306,9 @@ public final class Pyrogate implements AutoCloseable {
     System.err.printf(
         Locale.ROOT, "bench: pyrogate stopped in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     try {
-      deleteTree(dataDir);
+      if (Files.exists(dataDir)) { // on a shared broker, pyrogate keeps nothing there
+        deleteTree(dataDir);
+      }
     } catch (IOException | UncheckedIOException e) {
       System.err.println("bench: could not delete " + dataDir + ": " + e.getMessage());
     }

@@ -297,9 +297,9 @@ public final class Report {
               + f(num(scale, "one_instance_e2e_per_s"))
               + " delivered/s",
           pct(num(scale, "ratio")),
-          "report (on "
+          "report (both instances, the broker and the load share these "
               + scale.getInteger("cores")
-              + " cores shared by both instances, the broker and the load: the cost of coordination, not scaling)",
+              + " cores: what sharing the work costs or gains here, not scaling over machines)",
           null);
     }
     if (at300 != null) {
