@@ -332,7 +332,24 @@ class DeployManifestsTest {
     assertThat(headless)
         .containsEntry("clusterIP", "None")
         .containsEntry("publishNotReadyAddresses", true);
-    assertThat(servicePort(objects.get("Service/pyrogate-cluster"))).containsEntry("port", 5701);
+    List<Object> clusterPorts =
+        list(path(objects.get("Service/pyrogate-cluster"), "spec", "ports"));
+    assertThat(clusterPorts)
+        .extracting(p -> map(p).get("port"))
+        .containsExactlyInAnyOrder(
+            containerPort(container, "hazelcast"), containerPort(container, "event-bus"));
+    assertThat(containerPort(container, "hazelcast")).isEqualTo(5701);
+
+    // The pods run in cluster mode, joining through that Service, on the event bus port it opens.
+    Main.Run run = parseRun(strings(container.get("args")));
+    assertThat(run.clusterEnabled).isTrue();
+    assertThat(run.clusterJoinAddresses)
+        .isEqualTo(map(objects.get("Service/pyrogate-cluster").get("metadata")).get("name"));
+    assertThat(run.clusterEventBusPort).isEqualTo(containerPort(container, "event-bus"));
+    assertThat(run.clusterAdvertiseAddress).isEqualTo("$(POD_IP)");
+    assertThat(list(container.get("env")))
+        .extracting(e -> map(e).get("name"))
+        .contains("POD_IP", "POD_NAME");
 
     Map<String, Object> budget = map(only(objects, "PodDisruptionBudget").get("spec"));
     assertThat(podLabels).containsAllEntriesOf(map(path(budget, "selector", "matchLabels")));
@@ -411,6 +428,11 @@ class DeployManifestsTest {
       assertThat(ingest.listenPort()).isEqualTo(quickstartIngestPort());
       assertThat(containerPorts(service))
           .containsExactlyInAnyOrder(ingest.listenPort(), management.port());
+      // A cluster of the two: each joins both by their service names and is named after its own.
+      assertThat(run.clusterEnabled).isTrue();
+      assertThat(List.of(run.clusterJoinAddresses.split(",")))
+          .containsExactlyInAnyOrderElementsOf(pyrogates);
+      assertThat(service).containsEntry("hostname", name);
       for (String server : loaded.kafka().bootstrapServers()) {
         assertThat(services).containsKey(server.substring(0, server.lastIndexOf(':')));
       }
