@@ -53,7 +53,6 @@ public final class ConfigLoader {
           "livedebugging",
           "remotecfg",
           "foreach",
-          "declare",
           "import.",
           "argument",
           "export",
@@ -152,9 +151,9 @@ public final class ConfigLoader {
             },
             hostname());
     Set<String> secrets = new HashSet<>();
-    GatewayConfig config =
-        new Decoder(new BlockReader.Context(evaluator, diags, mode == Mode.VALIDATE, secrets))
-            .decode(body);
+    BlockReader.Context ctx =
+        new BlockReader.Context(evaluator, diags, mode == Mode.VALIDATE, secrets);
+    GatewayConfig config = new Decoder(ctx).decode(CustomComponents.expand(body, ctx));
     List<Diagnostic> sorted =
         diags.all().stream().sorted(Comparator.comparing(Diagnostic::position)).toList();
     String shown = Redact.source(source, secrets);
@@ -460,9 +459,10 @@ public final class ConfigLoader {
       }
       return false;
     }
+  }
 
-    private static boolean isIdentifier(String s) {
-      return s.matches("[\\p{L}_][\\p{L}\\p{N}_]*");
-    }
+  /** Whether a label is a valid identifier, as Alloy requires of component labels. */
+  static boolean isIdentifier(String s) {
+    return s.matches("[\\p{L}_][\\p{L}\\p{N}_]*");
   }
 }
