@@ -168,6 +168,65 @@ class CustomComponentsTest {
   }
 
   @Test
+  void alloysAddExampleExportsAValueAndADeclaredWriteNamesItsTopicByItsInstance() {
+    GatewayConfig c =
+        load("""
+            declare "add" {
+              argument "a" { }
+              argument "b" { }
+              export "sum" {
+                value = argument.a.value + argument.b.value
+              }
+            }
+            add "example" {
+              a = 4000
+              b = 40
+            }
+            declare "sink" {
+              argument "url" { }
+              pyroscope.write "w" {
+                endpoint {
+                  url = argument.url.value
+                }
+              }
+              export "receiver" {
+                value = pyroscope.write.w.receiver
+              }
+            }
+            sink "staging" {
+              url = "http://pyroscope-staging:4040"
+            }
+            pyroscope.receive_http "in" {
+              http {
+                listen_port = add.example.sum
+              }
+              forward_to = [sink.staging.receiver]
+            }
+            """)
+            .config();
+    assertThat(c.receivers().get(0).server().listenPort()).isEqualTo(4040);
+    assertThat(c.receivers().get(0).forwardTo()).containsExactly("sink_staging_w");
+    assertThat(c.writes()).extracting(WriteComponent::label).containsExactly("sink_staging_w");
+  }
+
+  @Test
+  void aDeclareOrAnInstanceInsideADeclareIsRefused() {
+    assertThat(
+            errors(
+                """
+            declare "outer" {
+              declare "inner" { }
+              outer "again" { }
+            }
+            outer "x" { }
+            """))
+        .containsExactly(
+            "test.alloy:2:3: error: pyrogate does not run a declare inside a declare",
+            "test.alloy:3:3: error: pyrogate does not run a custom component (\"outer\") inside a"
+                + " declare");
+  }
+
+  @Test
   void aMissingRequiredArgumentIsReportedAtTheInstance() {
     assertThat(errors(RECEIVER.replace("profiles_destinations = [", "// [")))
         .containsExactly(
