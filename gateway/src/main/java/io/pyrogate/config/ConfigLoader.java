@@ -154,8 +154,9 @@ public final class ConfigLoader {
     BlockReader.Context ctx =
         new BlockReader.Context(evaluator, diags, mode == Mode.VALIDATE, secrets);
     GatewayConfig config = new Decoder(ctx).decode(CustomComponents.expand(body, ctx));
+    // distinct: an argument of a custom component read in several places reports its error once.
     List<Diagnostic> sorted =
-        diags.all().stream().sorted(Comparator.comparing(Diagnostic::position)).toList();
+        diags.all().stream().distinct().sorted(Comparator.comparing(Diagnostic::position)).toList();
     String shown = Redact.source(source, secrets);
     if (diags.hasErrors()) {
       throw new ConfigException(DiagnosticPrinter.renderAll(sorted, f -> shown), sorted);

@@ -285,6 +285,33 @@ class CustomComponentsTest {
   }
 
   @Test
+  void anArgumentReadTwiceWithAnErrorIsReportedOnce() {
+    assertThat(
+            errors(
+                """
+            declare "pair" {
+              argument "port" { }
+              pyroscope.receive_http "a" {
+                http {
+                  listen_port = argument.port.value
+                }
+                forward_to = []
+              }
+              pyroscope.receive_http "b" {
+                http {
+                  conn_limit = argument.port.value
+                }
+                forward_to = []
+              }
+            }
+            pair "x" {
+              port = "abc"
+            }
+            """))
+        .containsExactly("test.alloy:17:10: error: \"abc\" should be number, got string");
+  }
+
+  @Test
   void aMissingExportOrInstanceIsReported() {
     String source =
         RECEIVER
