@@ -18,7 +18,9 @@ import io.pyrogate.config.syntax.ParenExpr;
 import io.pyrogate.config.syntax.Position;
 import io.pyrogate.config.syntax.Statement;
 import io.pyrogate.config.syntax.UnaryExpr;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,25 +38,55 @@ import java.util.function.Function;
  * group name. References inside the body to the body's own components follow the new labels; {@code
  * argument.ARG.value} becomes the instance's expression for {@code ARG}, its {@code default}, or
  * null for an optional argument without one; and {@code NAME.LABEL.EXPORT} anywhere at the top
- * level becomes the expression of the body's {@code export "EXPORT"}. Expressions keep their
- * positions, so an error inside a declared body is reported at its place in the body, and an error
- * in an argument's value at its place in the instance.
+ * level (or in the body the instance is in) becomes the expression of the body's {@code export
+ * "EXPORT"}. Expressions keep their positions, so an error inside a declared body is reported at
+ * its place in the body, and an error in an argument's value at its place in the instance.
  *
- * <p>Not expanded (reported as errors): a {@code declare} inside a {@code declare}, and an instance
- * of a custom component inside a declared body.
+ * <p>Declares nest as in Alloy: a body may declare components of its own and instantiate those and
+ * the ones declared around it; a nested instance is expanded first, then renamed with the outer
+ * instance (component {@code c} of instance {@code i} of {@code inner}, in instance {@code o} of
+ * {@code outer}, runs as {@code outer_o_inner_i_c}). A declare that instantiates itself is an
+ * error.
  */
 final class CustomComponents {
   private static final String DECLARE = "declare";
   private static final String ARGUMENT = "argument";
   private static final String EXPORT = "export";
 
-  /** One {@code declare} block: its arguments, exports and components, in source order. */
-  private record Declaration(
-      String name,
-      Position position,
-      Map<String, Argument> arguments,
-      Map<String, Expr> exports,
-      List<Block> components) {}
+  /** A {@code declare} block and the scope it is declared in, whose declarations it may use. */
+  private record Declaration(String name, Block block, Scope scope) {}
+
+  /** The body of one declaration as one instance sees it, its nested instances expanded. */
+  private record Definition(
+      Map<String, Argument> arguments, Map<String, Expr> exports, List<Block> components) {}
+
+  /**
+   * The declarations visible in one body: its own, then those of the bodies around it. Compared by
+   * identity (a declaration refers to its scope).
+   */
+  private static final class Scope {
+    private final Map<String, Declaration> declarations = new LinkedHashMap<>();
+
+    /** Null at the top level. */
+    private final Scope parent;
+
+    Scope(Scope parent) {
+      this.parent = parent;
+    }
+
+    Map<String, Declaration> declarations() {
+      return declarations;
+    }
+
+    Declaration find(String name) {
+      Declaration d = declarations.get(name);
+      return d != null || parent == null ? d : parent.find(name);
+    }
+
+    boolean any() {
+      return !declarations.isEmpty() || (parent != null && parent.any());
+    }
+  }
 
   /**
    * One {@code argument} block.
@@ -65,11 +97,10 @@ final class CustomComponents {
 
   private final BlockReader.Context ctx;
   private final Diagnostics diags;
-  private final Map<String, Declaration> declarations = new LinkedHashMap<>();
-  private final Set<String> instantiated = new HashSet<>();
+  private final Set<Declaration> instantiated = new HashSet<>();
 
-  /** Export expressions by {@code NAME.LABEL}, then export name, already rewritten. */
-  private final Map<String, Map<String, Expr>> exports = new LinkedHashMap<>();
+  /** The declarations being instantiated, innermost last, to refuse one that contains itself. */
+  private final Deque<Declaration> expanding = new ArrayDeque<>();
 
   private CustomComponents(BlockReader.Context ctx) {
     this.ctx = ctx;
@@ -78,51 +109,61 @@ final class CustomComponents {
 
   /** The file's body with its custom components expanded; problems go to the context's diags. */
   static Body expand(Body body, BlockReader.Context ctx) {
-    return new CustomComponents(ctx).run(body);
+    return new Body(new CustomComponents(ctx).expand(body.statements(), null));
   }
 
-  private Body run(Body body) {
-    for (Statement s : body.statements()) {
+  /**
+   * The statements of one body with its declares removed, its instances replaced by their
+   * components, and the references to their exports resolved.
+   */
+  private List<Statement> expand(List<Statement> statements, Scope parent) {
+    Scope scope = new Scope(parent);
+    for (Statement s : statements) {
       if (s instanceof Block b && b.fullName().equals(DECLARE)) {
-        declare(b);
+        declare(b, scope);
       }
     }
-    if (declarations.isEmpty()) {
-      return body;
+    if (!scope.any()) {
+      return statements;
     }
+    // Export expressions by NAME.LABEL, then export name.
+    Map<String, Map<String, Expr>> exports = new LinkedHashMap<>();
     List<Statement> expanded = new ArrayList<>();
-    for (Statement s : body.statements()) {
+    for (Statement s : statements) {
       if (s instanceof Block b && b.fullName().equals(DECLARE)) {
         continue;
       }
-      if (s instanceof Block b && declarations.containsKey(b.fullName())) {
-        expanded.addAll(instantiate(b, declarations.get(b.fullName())));
+      Declaration d = s instanceof Block b ? scope.find(b.fullName()) : null;
+      if (d != null) {
+        expanded.addAll(instantiate((Block) s, d, exports));
       } else {
         expanded.add(s);
       }
     }
-    // Top-level statements, and the arguments given to instances, may read the exports of any
-    // instance, wherever it is written.
-    Function<Expr, Expr> topLevel = e -> rewrite(e, this::topLevelReference);
-    expanded.replaceAll(s -> rewrite(s, topLevel));
-    declarations.forEach(
-        (name, d) -> {
-          if (!instantiated.contains(name)) {
-            diags.warning(
-                d.position(),
-                "declare \""
-                    + name
-                    + "\" is never instantiated (e.g. "
-                    + name
-                    + " \"default\" { ... }): its components do not run");
-          }
-        });
-    return new Body(expanded);
+    // Statements, and the arguments given to instances, may read the exports of any instance of
+    // this body, wherever it is written.
+    Function<Expr, Expr> reader = e -> rewrite(e, chain -> exportReference(chain, scope, exports));
+    expanded.replaceAll(s -> rewrite(s, reader));
+    scope
+        .declarations()
+        .forEach(
+            (name, d) -> {
+              if (!instantiated.contains(d)) {
+                diags.warning(
+                    d.block().position(),
+                    "declare \""
+                        + name
+                        + "\" is never instantiated (e.g. "
+                        + name
+                        + " \"default\" { ... }): its components do not run");
+              }
+            });
+    return expanded;
   }
 
   // ---------------------------------------------------------------- declarations
 
-  private void declare(Block b) {
+  private void declare(Block b, Scope scope) {
     String name = b.label();
     if (name == null || !ConfigLoader.isIdentifier(name)) {
       diags.error(
@@ -134,43 +175,43 @@ final class CustomComponents {
       diags.error(b.labelPosition(), "declare \"" + name + "\" would shadow a built-in block");
       return;
     }
-    Declaration first = declarations.get(name);
+    Declaration first = scope.declarations().get(name);
     if (first != null) {
       diags.error(
-          b.position(), "declare \"" + name + "\" is already defined at " + first.position());
+          b.position(),
+          "declare \"" + name + "\" is already defined at " + first.block().position());
       return;
     }
+    scope.declarations().put(name, new Declaration(name, b, scope));
+  }
+
+  /** The body of {@code d} with the instances in it expanded, split into its parts. */
+  private Definition define(Declaration d) {
     Map<String, Argument> arguments = new LinkedHashMap<>();
     Map<String, Expr> exportExprs = new LinkedHashMap<>();
     List<Block> components = new ArrayList<>();
-    for (Statement s : b.body().statements()) {
+    for (Statement s : expand(d.block().body().statements(), d.scope())) {
       if (s instanceof Attribute a) {
         diags.error(
             a.position(),
             "unexpected attribute \""
                 + a.name()
                 + "\" in declare \""
-                + name
+                + d.name()
                 + "\"; only blocks belong here");
         continue;
       }
       Block inner = (Block) s;
       String kind = inner.fullName();
-      if (kind.equals(DECLARE)) {
-        diags.error(inner.position(), "pyrogate does not run a declare inside a declare");
-      } else if (kind.equals(ARGUMENT)) {
-        argument(inner, name, arguments);
+      if (kind.equals(ARGUMENT)) {
+        argument(inner, d.name(), arguments);
       } else if (kind.equals(EXPORT)) {
-        export(inner, name, exportExprs);
-      } else if (declarations.containsKey(kind) || kind.equals(name)) {
-        diags.error(
-            inner.position(),
-            "pyrogate does not run a custom component (\"" + kind + "\") inside a declare");
+        export(inner, d.name(), exportExprs);
       } else {
         components.add(inner);
       }
     }
-    declarations.put(name, new Declaration(name, b.position(), arguments, exportExprs, components));
+    return new Definition(arguments, exportExprs, components);
   }
 
   private void argument(Block b, String declare, Map<String, Argument> arguments) {
@@ -240,23 +281,41 @@ final class CustomComponents {
   // ---------------------------------------------------------------- instances
 
   /** The components of one instance, relabelled, with its arguments and references resolved. */
-  private List<Statement> instantiate(Block instance, Declaration d) {
-    instantiated.add(d.name());
-    String what = d.name() + " \"" + instance.label() + "\"";
+  private List<Statement> instantiate(
+      Block instance, Declaration declaration, Map<String, Map<String, Expr>> exports) {
+    instantiated.add(declaration);
+    String what = declaration.name() + " \"" + instance.label() + "\"";
     if (instance.label() == null || !ConfigLoader.isIdentifier(instance.label())) {
       diags.error(
           instance.label() == null ? instance.position() : instance.labelPosition(),
           "custom component \""
-              + d.name()
+              + declaration.name()
               + "\" needs a label that is a valid identifier, e.g. "
-              + d.name()
+              + declaration.name()
               + " \"default\" { ... }");
       return List.of();
     }
-    String key = d.name() + "." + instance.label();
+    String key = declaration.name() + "." + instance.label();
     if (exports.containsKey(key)) {
       diags.error(instance.position(), "custom component " + what + " is already defined");
       return List.of();
+    }
+    if (expanding.contains(declaration)) {
+      diags.error(
+          instance.position(),
+          "custom component "
+              + what
+              + " is an instance of declare \""
+              + declaration.name()
+              + "\" inside its own body: it would never end");
+      return List.of();
+    }
+    expanding.addLast(declaration);
+    Definition d;
+    try {
+      d = define(declaration);
+    } finally {
+      expanding.removeLast();
     }
     Map<String, Expr> given = new LinkedHashMap<>();
     for (Statement s : instance.body().statements()) {
@@ -272,7 +331,7 @@ final class CustomComponents {
                   + "\" in "
                   + what
                   + "; declare \""
-                  + d.name()
+                  + declaration.name()
                   + "\" has "
                   + (d.arguments().isEmpty()
                       ? "no arguments"
@@ -302,7 +361,8 @@ final class CustomComponents {
     Map<String, String> labels = new LinkedHashMap<>();
     for (Block c : d.components()) {
       if (c.label() != null) {
-        labels.put(c.fullName() + "." + c.label(), label(d.name(), instance.label(), c.label()));
+        labels.put(
+            c.fullName() + "." + c.label(), label(declaration.name(), instance.label(), c.label()));
       }
     }
     Function<Expr, Expr> inside =
@@ -373,9 +433,10 @@ final class CustomComponents {
     return null;
   }
 
-  /** What {@code NAME.LABEL.EXPORT...} at the top level stands for; null to keep it as written. */
-  private Expr topLevelReference(List<IdentExpr> chain) {
-    if (!declarations.containsKey(chain.get(0).name()) || chain.size() < 2) {
+  /** What {@code NAME.LABEL.EXPORT...} in a body stands for; null to keep it as written. */
+  private Expr exportReference(
+      List<IdentExpr> chain, Scope scope, Map<String, Map<String, Expr>> exports) {
+    if (scope.find(chain.get(0).name()) == null) {
       return null;
     }
     String what = chain.get(0).name() + " \"" + chain.get(1).name() + "\"";

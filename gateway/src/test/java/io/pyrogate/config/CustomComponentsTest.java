@@ -210,20 +210,68 @@ class CustomComponentsTest {
   }
 
   @Test
-  void aDeclareOrAnInstanceInsideADeclareIsRefused() {
+  void declaresNestAndUseTheDeclaresAroundThem() {
+    GatewayConfig c =
+        load("""
+            declare "sink" {
+              argument "url" { }
+              pyroscope.write "w" {
+                endpoint {
+                  url = argument.url.value
+                }
+              }
+              export "receiver" {
+                value = pyroscope.write.w.receiver
+              }
+            }
+            declare "pipeline" {
+              argument "url" { }
+              declare "filter" {
+                argument "to" { }
+                pyroscope.relabel "r" {
+                  forward_to = argument.to.value
+                }
+                export "receiver" {
+                  value = pyroscope.relabel.r.receiver
+                }
+              }
+              sink "out" {
+                url = argument.url.value
+              }
+              filter "f" {
+                to = [sink.out.receiver]
+              }
+              pyroscope.receive_http "in" {
+                forward_to = [filter.f.receiver]
+              }
+            }
+            pipeline "p" {
+              url = "http://pyroscope:4040"
+            }
+            """)
+            .config();
+    assertThat(c.receivers().get(0).label()).isEqualTo("pipeline_p_in");
+    assertThat(c.receivers().get(0).forwardTo())
+        .containsExactly("pyroscope.relabel.pipeline_p_filter_f_r");
+    assertThat(c.relabels().get(0).label()).isEqualTo("pipeline_p_filter_f_r");
+    assertThat(c.relabels().get(0).forwardTo()).containsExactly("pipeline_p_sink_out_w");
+    assertThat(c.writes().get(0).endpoints().get(0).url().toString())
+        .isEqualTo("http://pyroscope:4040");
+  }
+
+  @Test
+  void aDeclareThatInstantiatesItselfIsRefused() {
     assertThat(
             errors(
                 """
-            declare "outer" {
-              declare "inner" { }
-              outer "again" { }
+            declare "loop" {
+              loop "again" { }
             }
-            outer "x" { }
+            loop "x" { }
             """))
         .containsExactly(
-            "test.alloy:2:3: error: pyrogate does not run a declare inside a declare",
-            "test.alloy:3:3: error: pyrogate does not run a custom component (\"outer\") inside a"
-                + " declare");
+            "test.alloy:2:3: error: custom component loop \"again\" is an instance of declare"
+                + " \"loop\" inside its own body: it would never end");
   }
 
   @Test
