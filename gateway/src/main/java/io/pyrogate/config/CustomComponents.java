@@ -399,7 +399,7 @@ final class CustomComponents {
   private Expr bodyReference(
       List<IdentExpr> chain, Map<String, String> labels, Map<String, Expr> values, String what) {
     String root = chain.get(0).name();
-    if (root.equals(ARGUMENT) && chain.size() >= 2) {
+    if (root.equals(ARGUMENT)) {
       String name = chain.get(1).name();
       Expr value = values.get(name);
       Position at = chain.get(0).position();

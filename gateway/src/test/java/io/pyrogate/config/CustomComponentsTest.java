@@ -317,6 +317,17 @@ class CustomComponentsTest {
   }
 
   @Test
+  void anArgumentIsReadThroughItsValueField() {
+    assertThat(
+            errors(
+                RECEIVER.replace(
+                    "argument.profiles_destinations.value", "argument.profiles_destinations")))
+        .containsExactly(
+            "test.alloy:27:18: error: argument.profiles_destinations is read as"
+                + " argument.profiles_destinations.value");
+  }
+
+  @Test
   void anErrorInAnArgumentsValueIsReportedAtTheInstance() {
     assertThat(
             errors(
