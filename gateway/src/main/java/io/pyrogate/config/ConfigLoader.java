@@ -53,7 +53,6 @@ public final class ConfigLoader {
           "livedebugging",
           "remotecfg",
           "foreach",
-          "declare",
           "import.",
           "argument",
           "export",
@@ -152,11 +151,12 @@ public final class ConfigLoader {
             },
             hostname());
     Set<String> secrets = new HashSet<>();
-    GatewayConfig config =
-        new Decoder(new BlockReader.Context(evaluator, diags, mode == Mode.VALIDATE, secrets))
-            .decode(body);
+    BlockReader.Context ctx =
+        new BlockReader.Context(evaluator, diags, mode == Mode.VALIDATE, secrets);
+    GatewayConfig config = new Decoder(ctx).decode(CustomComponents.expand(body, ctx));
+    // distinct: an argument of a custom component read in several places reports its error once.
     List<Diagnostic> sorted =
-        diags.all().stream().sorted(Comparator.comparing(Diagnostic::position)).toList();
+        diags.all().stream().distinct().sorted(Comparator.comparing(Diagnostic::position)).toList();
     String shown = Redact.source(source, secrets);
     if (diags.hasErrors()) {
       throw new ConfigException(DiagnosticPrinter.renderAll(sorted, f -> shown), sorted);
@@ -460,9 +460,10 @@ public final class ConfigLoader {
       }
       return false;
     }
+  }
 
-    private static boolean isIdentifier(String s) {
-      return s.matches("[\\p{L}_][\\p{L}\\p{N}_]*");
-    }
+  /** Whether a label is a valid identifier, as Alloy requires of component labels. */
+  static boolean isIdentifier(String s) {
+    return s.matches("[\\p{L}_][\\p{L}\\p{N}_]*");
   }
 }
