@@ -225,8 +225,16 @@ class ConsumerWindowTest {
 
     Map<Integer, List<Long>> secondGot = new ConcurrentHashMap<>();
     WindowVerticle second = deploy((window, held) -> record(window, held, secondGot));
-    await().atMost(Duration.ofSeconds(30)).until(() -> assignments().size() == 2);
-    int moved = assignments().stream().filter(a -> a.size() == 1).findFirst().orElseThrow().get(0);
+    // The rebalance is over once each member holds one partition; the moved one is the second's
+    // (the group's member list is in no particular order).
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                assignments().size() == 2
+                    && assignments().stream().allMatch(a -> a.size() == 1)
+                    && second.window.partitions().size() == 1);
+    int moved = second.window.partitions().get(0);
     produce(moved, 2);
     await().atMost(Duration.ofSeconds(30)).until(() -> secondGot.containsKey(moved));
     await()
