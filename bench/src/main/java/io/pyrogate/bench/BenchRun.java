@@ -26,8 +26,9 @@ import java.util.function.Supplier;
  * Runs every benchmark of issue 7 in one go and appends one JSON line per result to {@code
  * OUT/results.jsonl}: startup, baseline A, ingest only at fixed offered rates and max, end to end
  * with one endpoint, with three healthy endpoints and with one of three blackholed, heap over a
- * period with that endpoint down, two instances on one broker against one, and baseline B (nginx).
- * Everything listens and connects on 127.0.0.1 only, and every step is bounded in time.
+ * period with that endpoint down, two instances on one broker against one, the smallest heap that
+ * keeps the end-to-end max rate with an endpoint down, and baseline B (nginx). Everything listens
+ * and connects on 127.0.0.1 only, and every step is bounded in time.
  *
  * <pre>
  * BenchRun --jar gateway/target/pyrogate.jar --out bench/target/bench [--duration 20] [--heap-seconds 180]
@@ -48,6 +49,18 @@ public final class BenchRun {
   /** The compiler threads' share of one core under which the JIT counts as settled. */
   private static final double JIT_SETTLED = 0.05;
 
+  /** Heaps the min_heap step tries, largest first; the first is the reference. */
+  private static final int[] HEAPS_MIB = {1024, 512, 384, 256, 192, 128, 96, 64};
+
+  /** Share of the reference heap's end-to-end rate a smaller heap must keep to sustain it. */
+  private static final double SUSTAINED = 0.9;
+
+  /**
+   * Longest warm-up of each min_heap process: the full warm-up for each of eight processes would
+   * take half an hour. Every heap gets the same, so their rates compare.
+   */
+  private static final double MIN_HEAP_WARMUP_S = 60;
+
   private final Path jar;
   private final Path out;
   private final double duration;
@@ -66,8 +79,8 @@ public final class BenchRun {
   private final Path results;
 
   /**
-   * Steps to run (startup, baseline_a, ingest, e2e_1, e2e_3, blackhole, scale, baseline_b); empty:
-   * all.
+   * Steps to run (startup, baseline_a, ingest, e2e_1, e2e_3, blackhole, scale, min_heap,
+   * baseline_b); empty: all.
    */
   private Set<String> only = Set.of();
 
@@ -328,7 +341,12 @@ public final class BenchRun {
         scaleOut(gen, push, r1);
       }
 
-      // 5. Baseline B: nginx relaying to the same receiver.
+      // 5. The smallest heap that keeps the end-to-end max rate with an endpoint down.
+      if (want("min_heap")) {
+        minHeap(gen, push, r1, hole);
+      }
+
+      // 6. Baseline B: nginx relaying to the same receiver.
       if (!want("baseline_b")) {
         log("baseline B not asked for");
       } else if (nginx != null) {
@@ -381,6 +399,18 @@ public final class BenchRun {
       List<Pyrogate> instances,
       List<LoadGen.Target> push,
       List<Receiver> healthy)
+      throws IOException {
+    warmUp(process, gen, instances, push, healthy, warmup);
+  }
+
+  /** As {@link #warmUp(String, LoadGen, List, List, List)}, for at most {@code warmup} seconds. */
+  private void warmUp(
+      String process,
+      LoadGen gen,
+      List<Pyrogate> instances,
+      List<LoadGen.Target> push,
+      List<Receiver> healthy,
+      double warmup)
       throws IOException {
     if (warmup <= 0) {
       return;
@@ -633,6 +663,99 @@ public final class BenchRun {
     }
   }
 
+  /**
+   * The smallest {@code -Xmx} that sustains the end-to-end max rate with one endpoint down: one
+   * healthy endpoint and one blackholed, on a broker outside pyrogate (as in a container
+   * deployment; the embedded broker would share the heap), one process per heap of {@link
+   * #HEAPS_MIB} from the largest down. A heap sustains the rate when its process stays up, every
+   * request is answered 2xx, the healthy endpoint catches up, and its end-to-end rate is at least
+   * {@link #SUSTAINED} of the largest heap's. The search stops at the first heap that does not.
+   */
+  private void minHeap(LoadGen gen, List<LoadGen.Target> push, Receiver healthy, Receiver hole)
+      throws IOException {
+    Path brokerDir = out.resolve("run-heap-broker");
+    if (Files.exists(brokerDir)) {
+      Pyrogate.deleteTree(brokerDir);
+    }
+    EmbeddedKafka broker = EmbeddedKafka.start(brokerDir, "127.0.0.1", Ports.free());
+    try {
+      List<Pyrogate.Endpoint> endpoints =
+          List.of(
+              new Pyrogate.Endpoint("a", healthy.port()),
+              new Pyrogate.Endpoint("down", hole.port()));
+      List<String> others =
+          javaOpts.stream()
+              .filter(o -> !o.startsWith("-Xmx") && !o.startsWith("-XX:MaxRAMPercentage"))
+              .toList();
+      double reference = Double.NaN;
+      Integer smallest = null;
+      for (int mib : HEAPS_MIB) {
+        List<String> opts = new ArrayList<>(others);
+        opts.add("-Xmx" + mib + "m");
+        opts.add("-XX:+ExitOnOutOfMemoryError");
+        JsonObject step = new JsonObject().put("bench", "min_heap").put("xmx_mib", mib);
+        Pyrogate p;
+        try {
+          p =
+              Pyrogate.startOn(
+                  broker.bootstrapServers(),
+                  "heap" + mib + ".",
+                  jar,
+                  out.resolve("run-heap-" + mib),
+                  endpoints,
+                  opts);
+        } catch (IllegalStateException e) {
+          emit(step.put("sustained", false).put("failed", e.getMessage()));
+          break;
+        }
+        try (p) {
+          warmUp(
+              "-Xmx" + mib + "m, 1 of 2 endpoints blackholed",
+              gen,
+              List.of(p),
+              push,
+              List.of(healthy),
+              Math.min(warmup, MIN_HEAP_WARMUP_S));
+          log("end to end with -Xmx" + mib + "m, 1 healthy + 1 blackholed endpoint, max");
+          double gc0 = p.gcPauseSeconds();
+          long t0 = System.nanoTime();
+          JsonObject r = cpu(p, () -> endToEnd(gen, p, push, List.of(healthy)));
+          double gcShare = (p.gcPauseSeconds() - gc0) / ((System.nanoTime() - t0) / 1e9);
+          boolean alive = p.alive();
+          double e2e = r.getDouble("e2e_per_s_avg");
+          if (Double.isNaN(reference)) {
+            reference = e2e;
+          }
+          boolean sustained =
+              alive
+                  && r.getLong("errors") == 0
+                  && r.getBoolean("caught_up")
+                  && e2e >= SUSTAINED * reference;
+          r.mergeIn(step)
+              .put("alive", alive)
+              .put("gc_pause_share", alive ? LoadGen.round(gcShare, 4) : null)
+              .put("of_reference", LoadGen.round(e2e / reference, 3))
+              .put("sustained", sustained);
+          emit(alive ? memory(r, p) : r);
+          if (!sustained) {
+            break;
+          }
+          smallest = mib;
+        }
+      }
+      emit(
+          new JsonObject()
+              .put("bench", "min_heap_result")
+              .put("smallest_xmx_mib", smallest)
+              .put("reference_xmx_mib", HEAPS_MIB[0])
+              .put("reference_e2e_per_s", reference)
+              .put("sustained_share", SUSTAINED));
+    } finally {
+      broker.close();
+      Pyrogate.deleteTree(brokerDir);
+    }
+  }
+
   private JsonObject heapOverTime(
       LoadGen gen, Pyrogate p, List<LoadGen.Target> push, List<Receiver> healthy) {
     JsonArray heap = new JsonArray();
@@ -753,7 +876,7 @@ public final class BenchRun {
   }
 
   private void emit(JsonObject o) throws IOException {
-    String line = o.encode();
+    String line = o.put("load_avg_1m", Machine.loadAverage()).encode();
     System.out.println(line);
     Files.writeString(results, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }

@@ -20,6 +20,15 @@ public final class Machine {
         : String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(kb) / 1048576.0);
   }
 
+  /** The one-minute load average, from /proc/loadavg (-1 when unknown). */
+  public static double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   private static String field(Path file, String name) {
     try {
       for (String line : Files.readAllLines(file)) {

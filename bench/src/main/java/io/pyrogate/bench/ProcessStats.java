@@ -33,6 +33,9 @@ public final class ProcessStats {
       Pattern.compile(
           "^jvm_gc_live_data_size_bytes(?:\\{[^}]*})?\\s+([0-9.eE+]+)", Pattern.MULTILINE);
 
+  private static final Pattern GC_PAUSE =
+      Pattern.compile("^jvm_gc_pause_seconds_sum(?:\\{[^}]*})?\\s+([0-9.eE+]+)", Pattern.MULTILINE);
+
   private ProcessStats() {}
 
   /** Resident set size in bytes, from /proc/PID/status (-1 when unknown). */
@@ -55,6 +58,44 @@ public final class ProcessStats {
    * management server on 127.0.0.1:{@code managementPort}; both -1 when unknown.
    */
   public static long[] heap(int managementPort) {
+    String metrics = scrape(managementPort);
+    if (metrics == null) {
+      return new long[] {-1, -1};
+    }
+    Matcher m = HEAP.matcher(metrics);
+    double sum = 0;
+    boolean any = false;
+    while (m.find()) {
+      if (m.group(1).contains("area=\"heap\"")) {
+        sum += Double.parseDouble(m.group(2));
+        any = true;
+      }
+    }
+    Matcher live = LIVE.matcher(metrics);
+    return new long[] {
+      any ? (long) sum : -1, live.find() ? (long) Double.parseDouble(live.group(1)) : -1
+    };
+  }
+
+  /**
+   * Seconds spent in GC pauses so far, summed over the collectors ({@code
+   * jvm_gc_pause_seconds_sum}); NaN when unknown.
+   */
+  public static double gcPauseSeconds(int managementPort) {
+    String metrics = scrape(managementPort);
+    if (metrics == null) {
+      return Double.NaN;
+    }
+    Matcher m = GC_PAUSE.matcher(metrics);
+    double sum = 0;
+    while (m.find()) {
+      sum += Double.parseDouble(m.group(1));
+    }
+    return sum;
+  }
+
+  /** The text of pyrogate's /metrics, null when it does not answer. */
+  private static String scrape(int managementPort) {
     try {
       // Bounded by the future as well: JDK 17's send() was seen waiting forever, its request
       // timeout notwithstanding, and hung a whole bench run.
@@ -66,24 +107,12 @@ public final class ProcessStats {
                       .build(),
                   HttpResponse.BodyHandlers.ofString())
               .get(10, TimeUnit.SECONDS);
-      Matcher m = HEAP.matcher(r.body());
-      double sum = 0;
-      boolean any = false;
-      while (m.find()) {
-        if (m.group(1).contains("area=\"heap\"")) {
-          sum += Double.parseDouble(m.group(2));
-          any = true;
-        }
-      }
-      Matcher live = LIVE.matcher(r.body());
-      return new long[] {
-        any ? (long) sum : -1, live.find() ? (long) Double.parseDouble(live.group(1)) : -1
-      };
+      return r.body();
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      return new long[] {-1, -1};
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new long[] {-1, -1};
+      return null;
     }
   }
 }

@@ -269,6 +269,16 @@ public final class Pyrogate implements AutoCloseable {
     return ticks * 1_000_000_000L / CLOCK_TICKS;
   }
 
+  /** Whether the process still runs (an OutOfMemoryError ends it with ExitOnOutOfMemoryError). */
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  /** Seconds the JVM spent in GC pauses so far (NaN when unknown). */
+  public double gcPauseSeconds() {
+    return ProcessStats.gcPauseSeconds(managementPort);
+  }
+
   /** Resident set size in bytes (-1 when unknown). */
   public long rssBytes() {
     return ProcessStats.rssBytes(process.pid());

@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 
@@ -129,6 +130,17 @@ public final class Report {
             + System.getProperty("java.runtime.version")
             + " |");
     line("| OS | " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " |");
+    DoubleSummaryStatistics load =
+        results.stream()
+            .mapToDouble(o -> o.getDouble("load_avg_1m", -1.0))
+            .filter(l -> l >= 0)
+            .summaryStatistics();
+    if (load.getCount() > 0) {
+      line(
+          "| load average (1 min) at the end of each step | "
+              + String.format(Locale.ROOT, "%.1f to %.1f", load.getMin(), load.getMax())
+              + " (the bench itself keeps about 2 busy; more means something else ran) |");
+    }
     JsonObject payloads = first("payloads");
     if (payloads != null) {
       line(
@@ -222,6 +234,7 @@ public final class Report {
     line("nginx (Debian, as root) when missing, and rewrites this file and `bench-latency.png`.");
     ratios();
     details();
+    minHeap();
     jmh(jmhJson);
     return md.toString();
   }
@@ -287,6 +300,16 @@ public final class Report {
           pct(x / h),
           "≥ 90 %",
           x / h >= 0.9);
+    }
+    JsonObject minHeap = first("min_heap_result");
+    if (minHeap != null) {
+      Integer smallest = minHeap.getInteger("smallest_xmx_mib");
+      row(
+          "smallest -Xmx that keeps the end-to-end max rate, one endpoint down",
+          smallest == null ? "none" : smallest + " MiB",
+          "",
+          "report (docs/PRODUCTION.md sizes the container from it)",
+          null);
     }
     JsonObject scale = first("scale_ratio");
     if (scale != null) {
@@ -534,6 +557,81 @@ public final class Report {
             + " | "
             + notes
             + " |");
+  }
+
+  /** The min_heap step: each heap tried, and the smallest that sustained the rate. */
+  private void minHeap() {
+    List<JsonObject> steps = all("min_heap");
+    JsonObject result = first("min_heap_result");
+    if (steps.isEmpty() || result == null) {
+      return;
+    }
+    line("");
+    line("## Smallest heap with an endpoint down");
+    line("");
+    line(
+        "One pyrogate process per heap, from the largest down, on a broker outside it (in the bench JVM, as a container");
+    line(
+        "deployment has its Kafka outside; the embedded broker would share the heap), with one healthy endpoint and one");
+    line(
+        "blackholed, `-XX:+ExitOnOutOfMemoryError`, a warm-up of at most "
+            + f(first("run") == null ? 60.0 : Math.min(num(first("run"), "warmup_s"), 60.0))
+            + " s each, then the end-to-end max-rate step. A heap");
+    line(
+        "sustains the rate when the process stays up, every request is answered 2xx, the healthy endpoint catches up and");
+    line(
+        "its end-to-end rate is at least "
+            + pct(num(result, "sustained_share"))
+            + " of the "
+            + result.getInteger("reference_xmx_mib")
+            + " MiB heap's; the search stops at the first heap that does not.");
+    line("");
+    line(
+        "| `-Xmx` | accepted | end to end (healthy endpoint) | of the largest heap's | GC pauses | p99 | errors | heap used | RSS | sustained |");
+    line("|---|---|---|---|---|---|---|---|---|---|");
+    for (JsonObject o : steps) {
+      if (o.containsKey("failed")) {
+        line(
+            "| "
+                + o.getInteger("xmx_mib")
+                + " MiB | did not start: "
+                + o.getString("failed")
+                + " | | | | | | | | **no** |");
+        continue;
+      }
+      line(
+          "| "
+              + o.getInteger("xmx_mib")
+              + " MiB | "
+              + f(num(o, "rps"))
+              + " req/s | "
+              + f(num(o, "e2e_per_s_avg"))
+              + " /s | "
+              + pct(num(o, "of_reference"))
+              + " | "
+              + (o.getValue("gc_pause_share") == null
+                  ? "n/a"
+                  : pct(num(o, "gc_pause_share")) + " of the time")
+              + " | "
+              + ms(num(o, "p99_ms"))
+              + " | "
+              + o.getLong("errors")
+              + " | "
+              + mib(o.getLong("heap_used_bytes", -1L))
+              + " | "
+              + mib(o.getLong("rss_bytes", -1L))
+              + " | "
+              + (o.getBoolean("sustained")
+                  ? "yes"
+                  : "**no**" + (o.getBoolean("alive") ? "" : " (process ended)"))
+              + " |");
+    }
+    Integer smallest = result.getInteger("smallest_xmx_mib");
+    line("");
+    line(
+        smallest == null
+            ? "No heap sustained the rate, not even the largest: see the log of each run under `bench/target/bench/run-heap-*`."
+            : "Smallest heap that sustained the rate: **" + smallest + " MiB**.");
   }
 
   private void jmh(String json) {
