@@ -243,6 +243,13 @@ public final class Main {
       }
       loaded = withLogFlags(loaded);
       Logging.apply(loaded.logging());
+      for (String signal : IgnoredSignals.ofThisProcess()) {
+        LOG.warn(
+            "{} has no effect: pyrogate was started with the signal ignored, inherited from its"
+                + " parent (nohup ignores SIGHUP, a script's background job SIGINT); start it"
+                + " without that (POST /-/reload reloads whatever the signals)",
+            signal);
+      }
       // Registered before start, so a SIGHUP while starting is ignored rather than ending the JVM.
       AtomicReference<Gateway> running = new AtomicReference<>();
       onSighup(() -> reloadOnSighup(running.get()));

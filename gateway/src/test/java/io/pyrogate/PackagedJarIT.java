@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pyrogate.delivery.EndpointVerticle;
 import io.pyrogate.proto.push.v1.PushRequest;
+import io.pyrogate.testing.ChildJava;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.Profiles;
 import io.pyrogate.testing.TestGateways;
@@ -267,16 +268,15 @@ class PackagedJarIT {
           }
         }
         """);
-    Process process =
-        new ProcessBuilder(
-                javaBinary(),
-                "-jar",
-                System.getProperty("pyrogate.jar"),
-                "run",
-                config.toString(),
-                "--storage.path=" + dir.resolve("data"))
-            .redirectErrorStream(true)
-            .start();
+    List<String> command = new ArrayList<>(ChildJava.command());
+    command.addAll(
+        List.of(
+            "-jar",
+            System.getProperty("pyrogate.jar"),
+            "run",
+            config.toString(),
+            "--storage.path=" + dir.resolve("data")));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.exitValue()).as(output).isEqualTo(1);
@@ -304,10 +304,6 @@ class PackagedJarIT {
 
   private static String read(Path log) throws IOException {
     return Files.exists(log) ? Files.readString(log) : "";
-  }
-
-  private static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   /**
@@ -351,13 +347,15 @@ class PackagedJarIT {
    * data under dir.
    */
   private static List<String> runCommand(Path config, int management, Path dir) {
-    return List.of(
-        javaBinary(),
-        "-jar",
-        System.getProperty("pyrogate.jar"),
-        "run",
-        config.toString(),
-        "--server.http.listen-addr=127.0.0.1:" + management,
-        "--storage.path=" + dir.resolve("data"));
+    List<String> command = new ArrayList<>(ChildJava.command());
+    command.addAll(
+        List.of(
+            "-jar",
+            System.getProperty("pyrogate.jar"),
+            "run",
+            config.toString(),
+            "--server.http.listen-addr=127.0.0.1:" + management,
+            "--storage.path=" + dir.resolve("data")));
+    return command;
   }
 }
