@@ -10,12 +10,10 @@ import io.pyrogate.proto.push.v1.RawSample;
 import io.pyrogate.proto.types.v1.LabelPair;
 import io.pyrogate.record.ProfileRecord;
 import io.pyrogate.record.RecordCodec;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import io.pyrogate.testing.Profiles;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -34,12 +32,12 @@ class RequestCostTest {
                 RawProfileSeries.newBuilder()
                     .addLabels(label("__name__", "process_cpu")) // 8 + 11
                     .addLabels(label("service_name", "checkout")) // 12 + 8
-                    .addSamples(sample(gzip(profile), "id-1"))
+                    .addSamples(sample(Profiles.gzip(profile), "id-1"))
                     .addSamples(sample(new byte[] {1, 2, 3, 4, 5}, "id-2")))
             .addSeries(
                 RawProfileSeries.newBuilder()
                     .addLabels(label("é", "ü")) // 2 + 2 bytes in UTF-8
-                    .addSamples(sample(gzip(new byte[0]), "id-3")))
+                    .addSamples(sample(Profiles.gzip(new byte[0]), "id-3")))
             .build();
     assertThat(RequestCost.of(push(request.toByteArray())))
         .isEqualTo(8 + 11 + 12 + 8 + 30_000 + 5 + 2 + 2 + 0);
@@ -52,7 +50,7 @@ class RequestCostTest {
             .addSeries(
                 RawProfileSeries.newBuilder()
                     .addLabels(label("a", "b"))
-                    .addSamples(sample(gzip(randomish(1000)), "x")))
+                    .addSamples(sample(Profiles.gzip(randomish(1000)), "x")))
             .build();
     Send batch = new Send(null);
     batch.add(held(), push(one.toByteArray()));
@@ -69,7 +67,7 @@ class RequestCostTest {
             .addSeries(RawProfileSeries.newBuilder().addSamples(sample(randomish(70_000), "x")))
             .build()
             .toByteArray();
-    assertThat(RequestCost.of(record(ProfileRecord.Kind.PUSH, "gzip", gzip(pushRequest))))
+    assertThat(RequestCost.of(record(ProfileRecord.Kind.PUSH, "gzip", Profiles.gzip(pushRequest))))
         .as("a record stored gzip-encoded")
         .isEqualTo(pushRequest.length);
     byte[] notAPushRequest = {(byte) 0x0a, (byte) 0xff, (byte) 0xff, 1};
@@ -107,15 +105,5 @@ class RequestCostTest {
       b[i] = (byte) (random.nextInt(16) + 'a');
     }
     return b;
-  }
-
-  private static byte[] gzip(byte[] data) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-      gz.write(data);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return out.toByteArray();
   }
 }
