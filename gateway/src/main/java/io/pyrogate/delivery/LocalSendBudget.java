@@ -41,7 +41,7 @@ final class LocalSendBudget implements SendBudget {
     }
     TokenBucket charged = TokenBucket.charge(buckets.get(tenant), rate, bytes, now);
     buckets.put(tenant, charged);
-    return charged.waitAt(now, rate);
+    return charged.debt(rate);
   }
 
   /** Tenants with a bucket now. */

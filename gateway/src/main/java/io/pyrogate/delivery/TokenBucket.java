@@ -7,7 +7,7 @@ import java.time.Duration;
  * A tenant's send budget at one moment: a token bucket of bytes that may go into debt, as Go's
  * {@code rate.Limiter.ReserveN} (the limiter of Pyroscope's distributor) does. It fills at the rate
  * and holds at most one second of it (the burst); a request {@link #charge charges} its bytes at
- * once, whatever the bucket holds, and goes when the bucket is out of debt ({@link #waitAt}), which
+ * once, whatever the bucket holds, and goes when the bucket is out of debt ({@link #debt}), which
  * is when Pyroscope's bucket, filling at the same rate, would admit it. So the requests of a tenant
  * go in order, and what is sent by any time is at most the burst plus the rate times the time since
  * the first. Immutable; the clock is the caller's, in nanoseconds.
@@ -28,20 +28,20 @@ public record TokenBucket(double tokens, long atNanos) implements Serializable {
     if (before == null) {
       return new TokenBucket((double) rate - bytes, nowNanos);
     }
-    // A clock that went back (another member's, when the bucket moved) refills nothing.
+    // A clock behind the bucket's (another member's, when the bucket moved) refills nothing, and
+    // the bucket goes on from its time.
     long elapsed = Math.max(0, nowNanos - before.atNanos);
     double filled = Math.min(rate, before.tokens + (double) rate * elapsed / NANOS_PER_SECOND);
-    return new TokenBucket(filled - bytes, Math.max(nowNanos, before.atNanos));
+    return new TokenBucket(filled - bytes, nowNanos);
   }
 
   /**
-   * How long from {@code nowNanos} until the bucket is out of debt; zero when it is not in debt.
+   * How long from {@link #atNanos} until the bucket is out of debt; zero when it is not in debt.
    */
-  public Duration waitAt(long nowNanos, long rate) {
+  public Duration debt(long rate) {
     return tokens >= 0
         ? Duration.ZERO
-        : Duration.ofNanos(
-            (long) Math.ceil(-tokens * NANOS_PER_SECOND / rate) + Math.max(0, atNanos - nowNanos));
+        : Duration.ofNanos((long) Math.ceil(-tokens * NANOS_PER_SECOND / rate));
   }
 
   /**

@@ -79,11 +79,13 @@ class LocalSendBudgetTest {
   }
 
   @Test
-  void aClockThatGoesBackRefillsNothingAndWaitsFromNow() {
+  void aClockBehindTheBucketsRefillsNothingAndTheBucketGoesOnFromIt() {
     TokenBucket b = TokenBucket.charge(null, RATE, 2000, 10_000_000_000L);
-    TokenBucket earlier = TokenBucket.charge(b, RATE, 0, 9_000_000_000L);
-    assertThat(earlier.tokens()).isEqualTo(-1000);
-    assertThat(earlier.waitAt(9_000_000_000L, RATE)).isEqualTo(seconds(2));
+    TokenBucket behind = TokenBucket.charge(b, RATE, 0, 9_000_000_000L);
+    assertThat(behind).isEqualTo(new TokenBucket(-1000, 9_000_000_000L));
+    assertThat(behind.debt(RATE)).isEqualTo(seconds(1));
+    assertThat(TokenBucket.charge(behind, RATE, 0, 9_500_000_000L).debt(RATE))
+        .isEqualTo(seconds(0.5));
   }
 
   private void advance(double seconds) {
