@@ -181,7 +181,9 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
 
   @Override
   public Future<?> start() {
-    batcher = new Batcher(vertx, Batcher.BATCH_BYTES, Batcher.BATCH_LINGER_MS, this::attempt);
+    batcher =
+        new Batcher(
+            vertx, Batcher.BATCH_BYTES, Batcher.BATCH_COST, Batcher.BATCH_LINGER_MS, this::attempt);
     queue =
         new SendQueue(
             vertx,

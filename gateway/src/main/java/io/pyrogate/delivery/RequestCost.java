@@ -28,15 +28,6 @@ final class RequestCost {
 
   private RequestCost() {}
 
-  /** The cost of a request of these records (a batch, or one record). */
-  static long of(Send s) {
-    long cost = 0;
-    for (ProfileRecord part : s.parts) {
-      cost += part == null ? 0 : of(part);
-    }
-    return cost;
-  }
-
   /** The cost of one record. */
   static long of(ProfileRecord r) {
     byte[] payload = r.payload();

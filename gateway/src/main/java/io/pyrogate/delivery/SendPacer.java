@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 
 /**
  * Holds each attempt of an endpoint's requests until its tenant's {@link SendBudget} lets it go:
- * the attempt's {@link RequestCost} is reserved, and the request is handed on after the wait the
+ * the request's {@link Send#cost} is reserved, and the request is handed on after the wait the
  * budget answers, on a timer. Only that tenant's requests wait: the others' and the endpoint's
  * requests already handed on go on. The requests held here are records of the endpoint's window, so
  * what waits is bounded by the window. Without a budget ({@link SendBudget#NONE}) requests are
@@ -58,11 +58,10 @@ final class SendPacer {
       out.accept(s);
       return;
     }
-    long cost = RequestCost.of(s);
-    chargedBytes.increment(cost);
+    chargedBytes.increment(s.cost);
     held.put(s, NO_TIMER);
     budget
-        .reserve(tenant(s), cost)
+        .reserve(tenant(s), s.cost)
         .onComplete(
             ar -> {
               if (!held.containsKey(s)) {

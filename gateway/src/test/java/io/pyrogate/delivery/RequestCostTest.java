@@ -55,7 +55,7 @@ class RequestCostTest {
     Send batch = new Send(null);
     batch.add(held(), push(one.toByteArray()));
     batch.add(held(), push(one.toByteArray()));
-    assertThat(RequestCost.of(batch)).isEqualTo(2 * (1 + 1 + 1000));
+    assertThat(batch.cost).isEqualTo(2 * (1 + 1 + 1000));
   }
 
   @Test

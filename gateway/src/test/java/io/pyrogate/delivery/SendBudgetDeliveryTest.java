@@ -13,8 +13,10 @@ import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.Profiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -28,20 +30,22 @@ import org.junit.jupiter.api.Test;
  * the receiver gets of a tenant stays within the budget (one second of the rate, plus the rate
  * times the time since the tenant's first profile was stored), counted as Pyroscope counts it
  * (labels and profiles decompressed, here by decompressing them), and a tenant deep in debt does
- * not hold another tenant's requests.
+ * not hold another tenant's requests. With or without a budget, no request costs more than
+ * Pyroscope's default burst, which it never admits.
  */
 class SendBudgetDeliveryTest {
-  private static final long RATE = 64 * 1024;
-  private static final int PROFILE_BYTES = 16 * 1024;
-  private static final int PROFILES_OF_A = 16;
+  private static final long RATE = 1024 * 1024;
+  private static final int PROFILE_BYTES = 200 * 1024;
+  private static final int PROFILES_OF_A = 20;
+  private static final long PYROSCOPE_BURST = 2 * 1024 * 1024;
 
   @Test
-  void aTenantIsSentNoMoreThanItsBudgetAndDoesNotHoldAnother() throws IOException {
+  void aTenantIsSentNoMoreThanItsBudgetAndDoesNotHoldAnother() {
     try (FakePyroscope pyroscope = new FakePyroscope();
         EndpointHarness harness =
             new EndpointHarness(
                 endpoint(
-                    "url = \"" + pyroscope.url() + "\"\ntenant_send_rate = \"64KiB\"", Map.of()),
+                    "url = \"" + pyroscope.url() + "\"\ntenant_send_rate = \"1MiB\"", Map.of()),
                 QUIET,
                 List.of())) {
       long start = System.nanoTime();
@@ -50,6 +54,7 @@ class SendBudgetDeliveryTest {
       }
       long storedB = System.nanoTime();
       harness.store("b", profile(PROFILES_OF_A));
+      // A batch costs at most 2 MiB (Batcher.BATCH_COST): tenant a's 4 MiB are several requests.
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> pyroscope.deliveredSampleIds().size() == PROFILES_OF_A + 1);
@@ -63,6 +68,7 @@ class SendBudgetDeliveryTest {
             .as("bytes of tenant a received by %d ms", (r.receivedAtNanos() - start) / 1_000_000)
             .isLessThanOrEqualTo(allowed);
       }
+      assertThat(ofA).hasSizeGreaterThan(1);
       long last = ofA.get(ofA.size() - 1).receivedAtNanos();
       System.out.printf(
           "tenant a: %d bytes as Pyroscope counts them in %d requests over %d ms: %.0f B/s"
@@ -94,12 +100,50 @@ class SendBudgetDeliveryTest {
     }
   }
 
+  @Test
+  void noRequestCostsMoreThanPyroscopesDefaultBurstWhichItNeverAdmits() {
+    // Pyroscope's limiter refuses, whatever the rate, a request that costs more than its burst
+    // (ingestion_burst_size_mb, 2 MiB by default): so does this receiver.
+    try (FakePyroscope pyroscope =
+            new FakePyroscope()
+                .refuseWhen(
+                    body -> charged(body) > PYROSCOPE_BURST,
+                    429,
+                    "resource_exhausted: push rate limit (4.0 MiB) exceeded");
+        EndpointHarness harness =
+            new EndpointHarness(
+                endpoint("url = \"" + pyroscope.url() + "\"", Map.of()), QUIET, List.of())) {
+      // Profiles that compress well, as real ones do: 40 of 30 KiB are one batch by its bytes,
+      // but 4 MiB as Pyroscope counts them.
+      List<PushRequest> profiles = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        profiles.add(profile(i, 100 * 1024, 4));
+      }
+      harness.storeTogether("a", profiles);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> pyroscope.deliveredSampleIds().size() == profiles.size());
+      assertThat(pyroscope.received())
+          .as("requests refused as over Pyroscope's burst")
+          .allMatch(r -> r.answered() == 200);
+      assertThat(pyroscope.received()).hasSizeGreaterThan(1);
+    }
+  }
+
   /** A profile of {@link #PROFILE_BYTES} decompressed, gzipped as SDKs send it. */
   private static PushRequest profile(int seed) {
+    return profile(seed, PROFILE_BYTES, 4);
+  }
+
+  /**
+   * A profile of {@code bytes} decompressed, of {@code letters} distinct bytes (the fewer, the
+   * better it compresses), gzipped as SDKs send it.
+   */
+  private static PushRequest profile(int seed, int bytes, int letters) {
     Random random = new Random(seed);
-    byte[] pprof = new byte[PROFILE_BYTES];
+    byte[] pprof = new byte[bytes];
     for (int i = 0; i < pprof.length; i++) {
-      pprof[i] = (byte) ('a' + random.nextInt(16));
+      pprof[i] = (byte) ('a' + random.nextInt(letters));
     }
     return Profiles.push("svc", Profiles.gzip(pprof), Map.of());
   }
@@ -110,10 +154,22 @@ class SendBudgetDeliveryTest {
         .toList();
   }
 
-  /** What Pyroscope charges for a request: its series' labels and profiles decompressed. */
-  private static long charged(FakePyroscope.Request r) throws IOException {
+  private static long charged(FakePyroscope.Request r) {
+    return charged(r.body());
+  }
+
+  /** What Pyroscope charges for a push request: its series' labels and profiles decompressed. */
+  private static long charged(byte[] body) {
+    try {
+      return decompressedCost(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static long decompressedCost(byte[] body) throws IOException {
     long bytes = 0;
-    for (RawProfileSeries series : PushRequest.parseFrom(r.body()).getSeriesList()) {
+    for (RawProfileSeries series : PushRequest.parseFrom(body).getSeriesList()) {
       for (LabelPair l : series.getLabelsList()) {
         bytes += l.getName().getBytes(StandardCharsets.UTF_8).length;
         bytes += l.getValue().getBytes(StandardCharsets.UTF_8).length;
