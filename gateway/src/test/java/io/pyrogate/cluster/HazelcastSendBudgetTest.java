@@ -55,13 +55,34 @@ class HazelcastSendBudgetTest {
     assertThat(reserve(onTwo, "other", 1000)).as("another tenant's bucket").isZero();
     assertThat(reserve(budget(two, "b"), "t", 1000)).as("another endpoint's bucket").isZero();
 
+    // A bucket whose owner dies lives on in its backup, as the owner charged it.
+    String ownedByTwo = tenantOwnedBy(two, "a");
+    reserve(onTwo, ownedByTwo, 30_000);
     two.getLifecycleService().terminate();
+    assertThat(reserve(onOne, ownedByTwo, 0))
+        .as("the debt charged on the member that died")
+        .isGreaterThan(Duration.ofSeconds(20));
+
     long before = System.nanoTime();
     assertThat(reserve(onTwo, "t", 1000))
         .as("with its cluster gone, the member charges its own bucket, full")
         .isZero();
     assertThat(Duration.ofNanos(System.nanoTime() - before))
         .isLessThanOrEqualTo(HazelcastSendBudget.CALL_TIMEOUT.plusSeconds(1));
+  }
+
+  /** A tenant whose bucket of endpoint {@code endpoint} {@code member} owns. */
+  private static String tenantOwnedBy(HazelcastInstance member, String endpoint) {
+    for (int i = 0; ; i++) {
+      String tenant = "tenant-" + i;
+      if (member
+          .getPartitionService()
+          .getPartition("w/" + endpoint + "/" + tenant)
+          .getOwner()
+          .localMember()) {
+        return tenant;
+      }
+    }
   }
 
   private SendBudget budget(HazelcastInstance member, String endpoint) {
