@@ -101,6 +101,53 @@ class SendBudgetDeliveryTest {
   }
 
   @Test
+  void requestsWaitingForTheBudgetWhenTheEndpointStopsAreLeftToTheNextOwner() {
+    try (FakePyroscope pyroscope = new FakePyroscope()) {
+      EndpointHarness waiting =
+          new EndpointHarness(
+              endpoint(
+                  "name = \"stops\"\nurl = \""
+                      + pyroscope.url()
+                      + "\"\ntenant_send_rate = \"1KiB\"",
+                  Map.of()),
+              QUIET,
+              List.of());
+      List<PushRequest> profiles = List.of(profile(1), profile(2), profile(3));
+      waiting.storeTogether("a", profiles);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  value(waiting.metrics(), "pyrogate_endpoint_send_budget_wait_seconds_total")
+                      > 60);
+      long stopping = System.nanoTime();
+      waiting.close();
+      Duration stopped = Duration.ofNanos(System.nanoTime() - stopping);
+      System.out.printf(
+          "stopped with requests waiting for the budget in %d ms%n", stopped.toMillis());
+      assertThat(stopped)
+          .as("the waiting requests were given back at once, not waited for (5 s grace)")
+          .isLessThan(Duration.ofSeconds(5));
+      assertThat(pyroscope.received()).isEmpty();
+
+      try (EndpointHarness next =
+          new EndpointHarness(
+              waiting.kafka(),
+              endpoint("name = \"stops\"\nurl = \"" + pyroscope.url() + "\"", Map.of()),
+              QUIET,
+              List.of(),
+              SharedBackOff.NONE)) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> pyroscope.deliveredSampleIds().size() == profiles.size());
+        assertThat(pyroscope.deliveredSampleIds())
+            .containsExactlyInAnyOrderElementsOf(
+                profiles.stream().flatMap(p -> Profiles.sampleIds(p).stream()).toList());
+      }
+    }
+  }
+
+  @Test
   void noRequestCostsMoreThanPyroscopesDefaultBurstWhichItNeverAdmits() {
     // Pyroscope's limiter refuses, whatever the rate, a request that costs more than its burst
     // (ingestion_burst_size_mb, 2 MiB by default): so does this receiver.
