@@ -171,8 +171,9 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
   }
 
   /**
-   * Charges this endpoint's requests to a send budget the members of a cluster share; call before
-   * deploying. Without it, an endpoint with a {@code tenant_send_rate} has a budget of its own.
+   * Charges this endpoint's requests to {@code budget}, in cluster mode the one every member
+   * shares; call before deploying. Without it, an endpoint with a {@code tenant_send_rate} has a
+   * budget of its own.
    */
   public EndpointVerticle budgetedBy(SendBudget budget) {
     this.sendBudget = budget;
