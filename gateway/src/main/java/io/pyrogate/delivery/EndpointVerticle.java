@@ -220,7 +220,11 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
             new ConsumerWindow.Gauges(metrics.windowBytes(), metrics.windowRecords()),
             describe(),
             log);
-    window.onRevoked(queue::dropReleased);
+    window.onRevoked(
+        () -> {
+          queue.dropReleased();
+          pacer.dropReleased();
+        });
     window.meteredBy(metrics.kafkaClient());
     return window
         .start(this::accept, (d, e) -> deadLetter(Send.of(d, null), d, "malformed record: " + e, 0))

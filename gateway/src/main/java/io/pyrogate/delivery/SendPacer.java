@@ -13,9 +13,10 @@ import java.util.function.Consumer;
  * Holds each attempt of an endpoint's requests until its tenant's {@link SendBudget} lets it go:
  * the request's {@link Send#cost} is reserved, and the request is handed on after the wait the
  * budget answers, on a timer. Only that tenant's requests wait: the others' and the endpoint's
- * requests already handed on go on. The requests held here are records of the endpoint's window, so
- * what waits is bounded by the window. Without a budget ({@link SendBudget#NONE}) requests are
- * handed on at once. Used from the endpoint's event loop only.
+ * requests already handed on go on. The requests held here are records of the endpoint's window
+ * (those a revocation takes away are dropped), so what waits is bounded by the window. Without a
+ * budget ({@link SendBudget#NONE}) requests are handed on at once. Used from the endpoint's event
+ * loop only.
  */
 final class SendPacer {
   private static final long NO_TIMER = -1;
@@ -86,6 +87,22 @@ final class SendPacer {
     held.values().forEach(vertx::cancelTimer);
     held.clear();
     return taken;
+  }
+
+  /**
+   * Forgets the requests held whose records were all taken away by a revocation (and the taken
+   * records of the others), so what is held stays within the window.
+   */
+  void dropReleased() {
+    held.entrySet()
+        .removeIf(
+            e -> {
+              if (e.getKey().dropReleased()) {
+                return false;
+              }
+              vertx.cancelTimer(e.getValue());
+              return true;
+            });
   }
 
   private void release(Send s) {
