@@ -483,6 +483,8 @@ final class Reconciler {
               Topics.deadLetterTopic(kafka, key.write()),
               endpointMetrics);
       verticle.sharing(cluster.backOff(key.write(), key.name()));
+      verticle.budgetedBy(
+          cluster.sendBudget(key.write(), key.name(), spec.endpoint().tenantSendRate()));
       endpointBoard.put(key.write(), key.name(), verticle);
       return await(vertx.deployVerticle(verticle));
     }

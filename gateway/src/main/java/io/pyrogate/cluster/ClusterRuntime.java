@@ -3,6 +3,8 @@ package io.pyrogate.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import io.pyrogate.config.TenantSendRate;
+import io.pyrogate.delivery.SendBudget;
 import io.pyrogate.delivery.SharedBackOff;
 import io.pyrogate.kafka.GroupLag;
 import io.pyrogate.ops.status.StatusSnapshot;
@@ -20,10 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * This instance's place in a cluster, or on its own without {@code --cluster.enabled}: it builds
  * the Vert.x (clustered on Hazelcast, or not), and gives the rest of pyrogate what cluster mode
- * shares — each endpoint's {@link SharedBackOff}, the lag read by one member for all ({@link
- * GroupLag.Polling}) and the {@link ClusterView}. The cluster is a control plane: profiles never
- * travel over it, Kafka stays the only data path. On its own, every part behaves as without
- * clustering: nothing shared, the lag read locally, a view of one member.
+ * shares — each endpoint's {@link SharedBackOff} and {@link SendBudget}, the lag read by one member
+ * for all ({@link GroupLag.Polling}) and the {@link ClusterView}. The cluster is a control plane:
+ * profiles never travel over it, Kafka stays the only data path. On its own, every part behaves as
+ * without clustering: nothing shared, the lag read locally, a view of one member.
  */
 public final class ClusterRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterRuntime.class);
@@ -118,6 +120,18 @@ public final class ClusterRuntime {
     return manager == null
         ? SharedBackOff.NONE
         : new EventBusBackOff(vertx, write, endpoint, node(), nodeName());
+  }
+
+  /**
+   * The endpoint's send budget at {@code rate}: the cluster's, which every member charges, or this
+   * instance's on its own; {@link SendBudget#NONE} without a rate.
+   */
+  public SendBudget sendBudget(String write, String endpoint, TenantSendRate rate) {
+    SendBudget own = SendBudget.local(rate);
+    return manager == null || !rate.limited()
+        ? own
+        : new HazelcastSendBudget(
+            vertx, manager.getHazelcastInstance(), write, endpoint, rate.bytesPerSecond(), own);
   }
 
   /** Who reads the consumer groups' lag: this instance on its own, one member in a cluster. */

@@ -130,6 +130,9 @@ public final class ConfigRenderer {
       if (!(e.startFrom() instanceof StartFrom.End)) {
         attr(StartFrom.ARGUMENT, quote(e.startFrom().toString()));
       }
+      if (e.tenantSendRate().limited()) {
+        attr(TenantSendRate.ARGUMENT, quote(e.tenantSendRate().toString()));
+      }
       http(e.http());
       close();
     }

@@ -20,6 +20,8 @@ import java.util.Map;
  * @param http authentication, TLS, proxy, HTTP/2 and redirects
  * @param startFrom where the endpoint starts reading when its consumer group is new (a pyrogate
  *     extension)
+ * @param tenantSendRate the bytes per second each tenant may be sent, by all instances together (a
+ *     pyrogate extension)
  */
 public record Endpoint(
     String name,
@@ -31,7 +33,8 @@ public record Endpoint(
     int maxBackoffRetries,
     boolean retryOnHttp429,
     HttpClientConfig http,
-    StartFrom startFrom) {
+    StartFrom startFrom,
+    TenantSendRate tenantSendRate) {
 
   public static final Duration DEFAULT_REMOTE_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_MIN_BACKOFF = Duration.ofMillis(500);
@@ -54,12 +57,23 @@ public record Endpoint(
         DEFAULT_MAX_BACKOFF_RETRIES,
         true,
         HttpClientConfig.defaults(),
-        StartFrom.END);
+        StartFrom.END,
+        TenantSendRate.NONE);
   }
 
   public Endpoint withBackoff(Duration min, Duration max, int retries) {
     return new Endpoint(
-        name, url, remoteTimeout, headers, min, max, retries, retryOnHttp429, http, startFrom);
+        name,
+        url,
+        remoteTimeout,
+        headers,
+        min,
+        max,
+        retries,
+        retryOnHttp429,
+        http,
+        startFrom,
+        tenantSendRate);
   }
 
   public Endpoint withHeaders(Map<String, String> newHeaders) {
@@ -73,7 +87,8 @@ public record Endpoint(
         maxBackoffRetries,
         retryOnHttp429,
         http,
-        startFrom);
+        startFrom,
+        tenantSendRate);
   }
 
   public Endpoint withRemoteTimeout(Duration timeout) {
@@ -87,7 +102,8 @@ public record Endpoint(
         maxBackoffRetries,
         retryOnHttp429,
         http,
-        startFrom);
+        startFrom,
+        tenantSendRate);
   }
 
   public Endpoint withStartFrom(StartFrom start) {
@@ -101,7 +117,23 @@ public record Endpoint(
         maxBackoffRetries,
         retryOnHttp429,
         http,
-        start);
+        start,
+        tenantSendRate);
+  }
+
+  public Endpoint withTenantSendRate(TenantSendRate rate) {
+    return new Endpoint(
+        name,
+        url,
+        remoteTimeout,
+        headers,
+        minBackoff,
+        maxBackoff,
+        maxBackoffRetries,
+        retryOnHttp429,
+        http,
+        startFrom,
+        rate);
   }
 
   /** Header values can carry credentials (e.g. Authorization), so only names are shown. */
@@ -127,6 +159,8 @@ public record Endpoint(
         + http
         + ", startFrom="
         + startFrom
+        + ", tenantSendRate="
+        + tenantSendRate
         + "]";
   }
 }

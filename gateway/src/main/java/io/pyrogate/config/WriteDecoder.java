@@ -113,6 +113,7 @@ final class WriteDecoder {
     // not do.
     r.duration("debug_info_upload_timeout");
     StartFrom startFrom = startFrom(r);
+    TenantSendRate tenantSendRate = tenantSendRate(r);
     r.finish();
     if (uri == null) {
       return null;
@@ -130,7 +131,8 @@ final class WriteDecoder {
         (int) Math.max(0, Math.min(retries, Integer.MAX_VALUE)),
         retry429,
         http,
-        startFrom);
+        startFrom,
+        tenantSendRate);
   }
 
   /**
@@ -142,23 +144,50 @@ final class WriteDecoder {
     if (text.isEmpty()) {
       return StartFrom.END;
     }
-    Position at = r.positionOf(StartFrom.ARGUMENT).orElse(r.position());
-    if (r.context().validateOnly()) {
-      r.diagnostics()
-          .warning(
-              at,
-              StartFrom.ARGUMENT
-                  + " is a pyrogate extension: Alloy does not understand it and refuses this file"
-                  + " (unrecognized attribute name \""
-                  + StartFrom.ARGUMENT
-                  + "\")");
-    }
+    Position at = extension(r, StartFrom.ARGUMENT);
     try {
       return StartFrom.parse(text.get());
     } catch (IllegalArgumentException e) {
       r.diagnostics().error(at, StartFrom.ARGUMENT + ": " + e.getMessage());
       return StartFrom.END;
     }
+  }
+
+  /**
+   * The pyrogate extension {@code tenant_send_rate}; {@code validate} warns that Alloy would refuse
+   * the file with it.
+   */
+  private static TenantSendRate tenantSendRate(BlockReader r) {
+    Optional<String> text = r.string(TenantSendRate.ARGUMENT);
+    if (text.isEmpty()) {
+      return TenantSendRate.NONE;
+    }
+    Position at = extension(r, TenantSendRate.ARGUMENT);
+    try {
+      return TenantSendRate.parse(text.get());
+    } catch (IllegalArgumentException e) {
+      r.diagnostics().error(at, TenantSendRate.ARGUMENT + ": " + e.getMessage());
+      return TenantSendRate.NONE;
+    }
+  }
+
+  /**
+   * The position of the pyrogate extension argument {@code name}, which is set; {@code validate}
+   * warns there that Alloy would refuse the file with it.
+   */
+  private static Position extension(BlockReader r, String name) {
+    Position at = r.positionOf(name).orElse(r.position());
+    if (r.context().validateOnly()) {
+      r.diagnostics()
+          .warning(
+              at,
+              name
+                  + " is a pyrogate extension: Alloy does not understand it and refuses this file"
+                  + " (unrecognized attribute name \""
+                  + name
+                  + "\")");
+    }
+    return at;
   }
 
   private static URI parseUrl(String url, Position at, Diagnostics diags) {

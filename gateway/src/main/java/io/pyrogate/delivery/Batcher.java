@@ -11,10 +11,10 @@ import java.util.function.Consumer;
 
 /**
  * Groups an endpoint's records into requests. Plain push records of one tenant go into one
- * PushRequest, up to a size in bytes, waiting a short linger for more; every other record (an
- * /ingest body, a push record stored encoded) is a request of its own. A request is handed on when
- * it is full, when its linger ends, or at once when it cannot be batched. Used from the endpoint's
- * event loop only.
+ * PushRequest, up to a size in bytes and a cost as Pyroscope counts it, waiting a short linger for
+ * more; every other record (an /ingest body, a push record stored encoded) is a request of its own.
+ * A request is handed on when it is full, when its linger ends, or at once when it cannot be
+ * batched. Used from the endpoint's event loop only.
  */
 final class Batcher {
   /**
@@ -25,6 +25,14 @@ final class Batcher {
    * per profile than one per request; 4 MiB saves no more.
    */
   static final int BATCH_BYTES = 1024 * 1024;
+
+  /**
+   * Largest batch of push records by what Pyroscope charges for it ({@link RequestCost}: labels and
+   * profiles decompressed, several times the bytes): Pyroscope's default {@code
+   * ingestion_burst_size_mb}, since its rate limiter never admits a request that costs more than
+   * its burst, whatever the rate (a record that costs more goes alone).
+   */
+  static final long BATCH_COST = 2L * 1024 * 1024;
 
   /**
    * Longest wait for more records to fill a batch that is not full. Profiles are uploaded every 10
@@ -38,6 +46,7 @@ final class Batcher {
 
   private final Vertx vertx;
   private final long maxBytes;
+  private final long maxCost;
   private final long lingerMillis;
   private final Consumer<Send> out;
 
@@ -46,12 +55,14 @@ final class Batcher {
 
   /**
    * @param maxBytes the largest batch in payload bytes
+   * @param maxCost the largest batch in what Pyroscope charges for it
    * @param lingerMillis how long a batch that is not full waits for more
    * @param out where requests go, in the order they are complete
    */
-  Batcher(Vertx vertx, long maxBytes, long lingerMillis, Consumer<Send> out) {
+  Batcher(Vertx vertx, long maxBytes, long maxCost, long lingerMillis, Consumer<Send> out) {
     this.vertx = vertx;
     this.maxBytes = maxBytes;
+    this.maxCost = maxCost;
     this.lingerMillis = lingerMillis;
     this.out = out;
   }
@@ -67,7 +78,10 @@ final class Batcher {
     }
     String key = key(profile.tenant());
     Open current = open.get(key);
-    if (current != null && current.batch().bytes + profile.payload().length > maxBytes) {
+    long cost = RequestCost.of(profile);
+    if (current != null
+        && (current.batch().bytes + profile.payload().length > maxBytes
+            || current.batch().cost + cost > maxCost)) {
       close(key, current);
       current = null;
     }
@@ -87,7 +101,7 @@ final class Batcher {
       open.put(key, current);
     }
     current.batch().add(d, profile);
-    if (current.batch().bytes >= maxBytes) {
+    if (current.batch().bytes >= maxBytes || current.batch().cost >= maxCost) {
       close(key, current);
     }
   }

@@ -79,7 +79,7 @@ final class EndpointHeaders {
                 secretValues.add(value);
               }
             });
-    this.tenantConfigured = h.keySet().stream().anyMatch(TENANT::equalsIgnoreCase);
+    this.tenantConfigured = setsTenant(endpoint);
     boolean authorizationConfigured = h.keySet().stream().anyMatch(AUTHORIZATION::equalsIgnoreCase);
     // Alloy sets the endpoint's headers on the request itself, so Go's client sends no user info
     // over them.
@@ -124,6 +124,15 @@ final class EndpointHeaders {
     this.secret = reader;
     this.authorization = auth;
     this.oauth2 = oauth2;
+  }
+
+  /**
+   * Whether the endpoint's {@code headers} or {@code http_headers} set X-Scope-OrgID: then it is
+   * the tenant of every request, whatever the record's.
+   */
+  static boolean setsTenant(Endpoint endpoint) {
+    return endpoint.headers().keySet().stream().anyMatch(TENANT::equalsIgnoreCase)
+        || endpoint.http().httpHeaders().keySet().stream().anyMatch(TENANT::equalsIgnoreCase);
   }
 
   /**

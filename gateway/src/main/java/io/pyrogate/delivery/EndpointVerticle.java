@@ -49,6 +49,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * <p>In cluster mode the endpoint's back-off is shared ({@link SharedBackOff}): a Retry-After, an
  * outage and each failed probe hold the endpoint's requests on every member for the wait, and the
  * end of an outage releases them, so N members send what one would.
+ *
+ * <p>With a {@code tenant_send_rate} (a pyrogate extension), each attempt is first charged to its
+ * tenant's {@link SendBudget} and held until the budget lets it go ({@link SendPacer}), so a tenant
+ * is sent no more than Pyroscope's ingestion rate limit admits; in cluster mode the budget is the
+ * cluster's.
  */
 public final class EndpointVerticle extends VerticleBase implements EndpointStatus {
   static final long WINDOW_BYTES = 16L * 1024 * 1024;
@@ -74,6 +79,8 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
   private EndpointSender sender;
   private boolean stopping;
   private SharedBackOff sharedBackOff = SharedBackOff.NONE;
+  private SendBudget sendBudget;
+  private SendPacer pacer;
   private volatile long heldUntilMillis;
 
   public EndpointVerticle(
@@ -121,6 +128,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
     this.retryPolicy = RetryPolicy.of(endpoint, () -> ThreadLocalRandom.current().nextDouble());
     this.health =
         new EndpointHealth(retryPolicy, settings.monotonicMillis(), settings.clockMillis());
+    this.sendBudget = SendBudget.local(endpoint.tenantSendRate());
     publishHealth();
   }
 
@@ -162,9 +170,21 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
     return this;
   }
 
+  /**
+   * Charges this endpoint's requests to {@code budget}, in cluster mode the one every member
+   * shares; call before deploying. Without it, an endpoint with a {@code tenant_send_rate} has a
+   * budget of its own.
+   */
+  public EndpointVerticle budgetedBy(SendBudget budget) {
+    this.sendBudget = budget;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
-    batcher = new Batcher(vertx, Batcher.BATCH_BYTES, Batcher.BATCH_LINGER_MS, this::attempt);
+    batcher =
+        new Batcher(
+            vertx, Batcher.BATCH_BYTES, Batcher.BATCH_COST, Batcher.BATCH_LINGER_MS, this::attempt);
     queue =
         new SendQueue(
             vertx,
@@ -172,6 +192,14 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
             settings.monotonicMillis(),
             EndpointClients.MAX_CONNECTIONS,
             this::transmit);
+    pacer =
+        new SendPacer(
+            vertx,
+            sendBudget,
+            EndpointHeaders.setsTenant(endpoint),
+            metrics.sendBudgetWaitSeconds(),
+            metrics.sendBudgetBytes(),
+            queue::offer);
     return sharedBackOff
         .listen(vertx, this::holdFor)
         .compose(v -> EndpointSender.start(vertx, describe(), endpoint, settings, () -> stopping))
@@ -192,7 +220,11 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
             new ConsumerWindow.Gauges(metrics.windowBytes(), metrics.windowRecords()),
             describe(),
             log);
-    window.onRevoked(queue::dropReleased);
+    window.onRevoked(
+        () -> {
+          queue.dropReleased();
+          pacer.dropReleased();
+        });
     window.meteredBy(metrics.kafkaClient());
     return window
         .start(this::accept, (d, e) -> deadLetter(Send.of(d, null), d, "malformed record: " + e, 0))
@@ -209,6 +241,9 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
   public Future<?> stop() {
     stopping = true;
     for (Send s : queue.clear()) {
+      s.deliveries.forEach(window::giveBack);
+    }
+    for (Send s : pacer.clear()) {
       s.deliveries.forEach(window::giveBack);
     }
     for (Send batch : batcher.discardOpen()) {
@@ -245,8 +280,9 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
   }
 
   /**
-   * Queues a request to go out as soon as it may ({@link SendQueue}): when a connection is free, in
-   * an outage when its turn as the probe comes.
+   * Queues a request to go out as soon as it may: when its tenant's send budget lets it ({@link
+   * SendPacer}), then ({@link SendQueue}) when a connection is free, in an outage when its turn as
+   * the probe comes.
    */
   private void attempt(Send s) {
     if (!s.dropReleased()) {
@@ -256,7 +292,7 @@ public final class EndpointVerticle extends VerticleBase implements EndpointStat
       s.deliveries.forEach(window::giveBack);
       return;
     }
-    queue.offer(s);
+    pacer.offer(s);
   }
 
   /** One attempt of a request, and what follows from its outcome. */

@@ -25,6 +25,10 @@ final class Send {
   final List<ProfileRecord> parts = new ArrayList<>(1);
 
   long bytes;
+
+  /** What the request costs of its tenant's ingestion rate at Pyroscope ({@link RequestCost}). */
+  long cost;
+
   int attempts;
   long firstAttemptMillis;
   long lastAttemptMillis;
@@ -59,6 +63,7 @@ final class Send {
     deliveries.add(d);
     parts.add(part);
     bytes += part == null ? 0 : part.payload().length;
+    cost += part == null ? 0 : RequestCost.of(part);
   }
 
   /**
@@ -70,6 +75,7 @@ final class Send {
         deliveries.remove(i);
         ProfileRecord part = parts.remove(i);
         bytes -= part == null ? 0 : part.payload().length;
+        cost -= part == null ? 0 : RequestCost.of(part);
       }
     }
     return !deliveries.isEmpty();

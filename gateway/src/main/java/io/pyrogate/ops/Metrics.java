@@ -135,7 +135,18 @@ public final class Metrics {
             component,
             endpoint),
         oldestUndelivered(component, endpoint),
-        kafkaClient(component, endpoint));
+        kafkaClient(component, endpoint),
+        counter(
+            "pyrogate.endpoint.send.budget.wait.seconds",
+            "Seconds requests to the endpoint were held by its tenant_send_rate, over all tenants",
+            component,
+            endpoint),
+        counter(
+            "pyrogate.endpoint.send.budget.bytes",
+            "Bytes charged to the endpoint's tenant_send_rate, as Pyroscope counts them (labels and"
+                + " decompressed profiles)",
+            component,
+            endpoint));
   }
 
   /**
@@ -292,7 +303,9 @@ public final class Metrics {
       AtomicLong nextAttemptSeconds,
       AtomicLong lastSuccessSeconds,
       AtomicLong oldestUndeliveredMs,
-      KafkaClientMeters kafkaClient) {}
+      KafkaClientMeters kafkaClient,
+      Counter sendBudgetWaitSeconds,
+      Counter sendBudgetBytes) {}
 
   /** The meters of one receiving component; each meter is looked up once, not on every request. */
   public static final class IngestMetrics {

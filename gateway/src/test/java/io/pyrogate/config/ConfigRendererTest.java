@@ -38,6 +38,7 @@ class ConfigRendererTest {
             retry_on_http_429   = false
             enable_http2        = false
             start_from          = "6h"
+            tenant_send_rate    = "1.5MiB"
           }
           endpoint {
             url        = "https://other:4040"

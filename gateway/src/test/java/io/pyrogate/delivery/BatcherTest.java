@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.pyrogate.kafka.ConsumerWindow;
 import io.pyrogate.record.ProfileRecord;
+import io.pyrogate.testing.Profiles;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 /** The batcher on a real event loop: what goes out together, when, and what is left open. */
 class BatcherTest {
   private static final long HOUR = 3_600_000;
+  private static final long NO_COST_LIMIT = Long.MAX_VALUE;
   private static Vertx vertx;
   private final List<Send> out = new CopyOnWriteArrayList<>();
   private long offset;
@@ -39,7 +42,7 @@ class BatcherTest {
   @Test
   void pushRecordsOfOneTenantGoTogetherAndTenantsApart() {
     Context loop = vertx.getOrCreateContext();
-    Batcher batcher = new Batcher(vertx, 1000, 50, out::add);
+    Batcher batcher = new Batcher(vertx, 1000, NO_COST_LIMIT, 50, out::add);
     onLoop(
         loop,
         () -> {
@@ -59,7 +62,7 @@ class BatcherTest {
   @Test
   void aBatchGoesWhenTheNextRecordWouldMakeItTooBigOrWhenItIsFull() {
     Context loop = vertx.getOrCreateContext();
-    Batcher batcher = new Batcher(vertx, 100, HOUR, out::add);
+    Batcher batcher = new Batcher(vertx, 100, NO_COST_LIMIT, HOUR, out::add);
     List<String> sent =
         onLoop(
             loop,
@@ -89,7 +92,7 @@ class BatcherTest {
   @Test
   void aBatchThatIsNotFullGoesAfterItsLinger() {
     Context loop = vertx.getOrCreateContext();
-    Batcher batcher = new Batcher(vertx, 1000, 200, out::add);
+    Batcher batcher = new Batcher(vertx, 1000, NO_COST_LIMIT, 200, out::add);
     long start = System.nanoTime();
     int rightAway =
         onLoop(
@@ -108,7 +111,7 @@ class BatcherTest {
   @Test
   void ingestAndEncodedPushRecordsGoAloneAtOnce() {
     Context loop = vertx.getOrCreateContext();
-    Batcher batcher = new Batcher(vertx, 1000, HOUR, out::add);
+    Batcher batcher = new Batcher(vertx, 1000, NO_COST_LIMIT, HOUR, out::add);
     List<Send> open =
         onLoop(
             loop,
@@ -141,9 +144,33 @@ class BatcherTest {
   }
 
   @Test
+  void aBatchGoesBeforeItWouldCostMoreThanPyroscopeAdmitsInOneRequest() {
+    Context loop = vertx.getOrCreateContext();
+    // Each record is a few hundred bytes, but costs 3000 bytes of profile decompressed and 19 of
+    // labels (Profiles.push's __name__ and service_name).
+    byte[] pushRequest =
+        Profiles.push("svc", Profiles.gzip(new byte[3000]), Map.of()).toByteArray();
+    ProfileRecord record = ProfileRecord.push("t", pushRequest, 1);
+    assertThat(RequestCost.of(record)).isEqualTo(3000 + 8 + 11 + 12 + 3);
+    Batcher batcher = new Batcher(vertx, 1_000_000, 6100, HOUR, out::add);
+    List<Send> open =
+        onLoop(
+            loop,
+            () -> {
+              batcher.add(held(), record);
+              batcher.add(held(), record); // 6068 of 6100
+              batcher.add(held(), record); // would pass the cost: the two go
+              return batcher.discardOpen();
+            });
+    assertThat(out).extracting(s -> s.parts.size()).containsExactly(2);
+    assertThat(out.get(0).cost).isEqualTo(2 * RequestCost.of(record));
+    assertThat(open).extracting(s -> s.parts.size()).containsExactly(1);
+  }
+
+  @Test
   void discardedBatchesNeverGoOut() {
     Context loop = vertx.getOrCreateContext();
-    Batcher batcher = new Batcher(vertx, 1000, 50, out::add);
+    Batcher batcher = new Batcher(vertx, 1000, NO_COST_LIMIT, 50, out::add);
     List<Send> open =
         onLoop(
             loop,

@@ -233,7 +233,8 @@ class DeliveryTest {
                   d.proxy(),
                   d.tls(),
                   Map.of("X-Multi", List.of(new Secret("a"), new Secret("b")))),
-              withBasic.startFrom());
+              withBasic.startFrom(),
+              withBasic.tenantSendRate());
       Endpoint withToken = endpoint("token", token.url());
       withToken =
           new Endpoint(
@@ -256,7 +257,8 @@ class DeliveryTest {
                   d.proxy(),
                   d.tls(),
                   Map.of()),
-              withToken.startFrom());
+              withToken.startFrom(),
+              withToken.tenantSendRate());
       try (Gateway gateway =
           TestGateways.start(
               config(
@@ -319,7 +321,8 @@ class DeliveryTest {
                   d.proxy(),
                   d.tls(),
                   Map.of()),
-              e.startFrom());
+              e.startFrom(),
+              e.tenantSendRate());
       try (Gateway gateway =
           TestGateways.start(
               config(
@@ -370,7 +373,8 @@ class DeliveryTest {
               e.maxBackoffRetries(),
               false,
               e.http(),
-              e.startFrom());
+              e.startFrom(),
+              e.tenantSendRate());
       try (Gateway gateway =
           TestGateways.start(
               config(kafka, 0, List.of(new WriteComponent("w", List.of(no429), Map.of()))))) {

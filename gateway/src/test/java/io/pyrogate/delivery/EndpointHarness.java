@@ -31,7 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * its own (all on 127.0.0.1). Profiles are stored in the write topic as ingest stores them.
  */
 final class EndpointHarness implements AutoCloseable {
-  private final KafkaSettings kafka = TestGateways.sharedKafka();
+  private final KafkaSettings kafka;
   private final Vertx vertx;
   private final Admin admin;
   private final Producers producers;
@@ -56,6 +56,20 @@ final class EndpointHarness implements AutoCloseable {
       EndpointClients.Settings settings,
       List<String> hostNames,
       SharedBackOff backOff) {
+    this(TestGateways.sharedKafka(), endpoint, settings, hostNames, backOff);
+  }
+
+  /**
+   * @param kafka the broker and topic prefix: another harness's {@link #kafka()} takes over its
+   *     endpoint's consumer group
+   */
+  EndpointHarness(
+      KafkaSettings kafka,
+      Endpoint endpoint,
+      EndpointClients.Settings settings,
+      List<String> hostNames,
+      SharedBackOff backOff) {
+    this.kafka = kafka;
     StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n");
     hostNames.forEach(h -> hosts.append("127.0.0.1 ").append(h).append('\n'));
     vertx =
@@ -129,6 +143,11 @@ final class EndpointHarness implements AutoCloseable {
                             ProfileRecord.push(tenant, r.toByteArray(), System.currentTimeMillis()),
                             RecordCodec.key(tenant, "svc")))
                 .toList()));
+  }
+
+  /** The broker and topic prefix of this harness's topics and consumer group. */
+  KafkaSettings kafka() {
+    return kafka;
   }
 
   /** Every record of the dead-letter topic so far. */

@@ -113,7 +113,8 @@ public final class Profiles {
         .toList();
   }
 
-  private static byte[] gzip(byte[] data) {
+  /** {@code data} gzipped, as SDKs send a pprof. */
+  public static byte[] gzip(byte[] data) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
       gz.write(data);
