@@ -289,8 +289,9 @@ class DeployManifestsTest {
             .orElseThrow();
     long limit = bytes((String) limits.get("memory"));
     long heap = limit * ramPercentage(javaOptions) / 100;
-    // The benchmark's live heap with an endpoint down, embedded broker included, was ~490 MiB.
-    assertThat(heap).as("heap").isGreaterThanOrEqualTo(1L << 30);
+    // scripts/bench: 384 MiB was the smallest heap that kept the end-to-end max rate with an
+    // endpoint down against an outside broker (256 MiB ran out); the default keeps a step above.
+    assertThat(heap).as("heap").isGreaterThanOrEqualTo(512L << 20);
     // Metaspace, JIT code, thread stacks and Netty's direct buffers live outside the heap.
     assertThat(limit - heap).as("memory outside the heap").isGreaterThanOrEqualTo(512L << 20);
 

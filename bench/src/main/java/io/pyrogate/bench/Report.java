@@ -139,7 +139,7 @@ public final class Report {
       line(
           "| load average (1 min) at the end of each step | "
               + String.format(Locale.ROOT, "%.1f to %.1f", load.getMin(), load.getMax())
-              + " (the bench itself keeps about 2 busy; more means something else ran) |");
+              + " (it counts the bench's own processes, the broker's threads and the kernel's writeback) |");
     }
     JsonObject payloads = first("payloads");
     if (payloads != null) {
