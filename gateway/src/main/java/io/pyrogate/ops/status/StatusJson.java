@@ -118,7 +118,9 @@ final class StatusJson {
         .put("nextAttempt", e.nextAttempt())
         .put("deadLettered", e.deadLettered())
         .put("deadLetterReasons", reasons)
-        .put("partitions", new JsonArray(e.partitions()));
+        .put("partitions", new JsonArray(e.partitions()))
+        .put("tenantSendRateBytesPerSecond", e.tenantSendRateBytesPerSecond())
+        .put("sendBudgetHeldSecondsPerSecond", e.sendBudgetHeldSecondsPerSecond());
   }
 
   private static JsonObject object(Map<String, Double> values) {

@@ -138,7 +138,10 @@ final class StatusPage {
             "rate",
             " profiles · ",
             at + ".bytesPerSecond",
-            "byterate");
+            "byterate",
+            "",
+            at,
+            "budget");
         row("Lag", at + ".lagRecords", "count", " records · ≈ ", at + ".lagBytesEstimate", "bytes");
         row(
             "Oldest undelivered",
@@ -346,6 +349,7 @@ final class StatusPage {
       case "reasons" -> reasons((JsonArray) v);
       case "inflight" -> inflight((JsonObject) v);
       case "reload" -> reload((JsonObject) v, now);
+      case "budget" -> budget((JsonObject) v);
       default -> v.toString();
     };
   }
@@ -422,6 +426,25 @@ final class StatusPage {
     return bytes(u) + " of " + bytes(cap) + String.format(Locale.ROOT, " (%.0f%%)", 100 * u / cap);
   }
 
+  /**
+   * An endpoint's send budget ({@code tenant_send_rate}) and how much it held requests over the
+   * last rate window; nothing when the endpoint has none.
+   */
+  private static String budget(JsonObject endpoint) {
+    Number rate = (Number) endpoint.getValue("tenantSendRateBytesPerSecond");
+    if (rate == null) {
+      return "";
+    }
+    Number held = (Number) endpoint.getValue("sendBudgetHeldSecondsPerSecond");
+    return "send budget "
+        + bytes(rate.doubleValue())
+        + "/s per tenant"
+        + (held == null
+            ? ""
+            : String.format(
+                Locale.ROOT, " · held %.2f s/s by the send budget", held.doubleValue()));
+  }
+
   private static String reload(JsonObject r, long now) {
     return (r.getBoolean("succeeded") ? "applied " : "failed ")
         + time(r.getLong("at"), now)
@@ -468,6 +491,7 @@ final class StatusPage {
       .muted{color:var(--muted)}.arrow{color:var(--muted);font-size:1.3em}
       footer{margin-top:20px;color:var(--muted);font-size:.9em}
       .stale #refreshed{color:var(--bad)}
+      [data-f=budget]{display:block}
       @media (max-width:600px){body{padding:8px;font-size:14px}dl{grid-template-columns:1fr}dt{margin-top:4px}.lane{flex-direction:column;align-items:stretch}.arrow{transform:rotate(90deg);align-self:center}}
       """;
 
@@ -494,6 +518,7 @@ final class StatusPage {
         reasons: v => v.length ? v.map(r => r.count + ' × ' + r.reason).join('; ') : 'none',
         inflight: v => { const u = v.inflightBytes || 0; return bytes(u) + ' of ' + bytes(v.inflightCapBytes) + ' (' + (100 * u / v.inflightCapBytes).toFixed(0) + '%)'; },
         reload: (v, now) => (v.succeeded ? 'applied ' : 'failed ') + time(v.at, now) + ': ' + v.result,
+        budget: v => v.tenantSendRateBytesPerSecond == null ? '' : 'send budget ' + bytes(v.tenantSendRateBytesPerSecond) + '/s per tenant' + (v.sendBudgetHeldSecondsPerSecond == null ? '' : ' · held ' + v.sendBudgetHeldSecondsPerSecond.toFixed(2) + ' s/s by the send budget'),
         text: v => String(v),
       };
       const show = (f, v, now) => {

@@ -8,6 +8,7 @@ import io.pyrogate.config.ReceiveHttpComponent;
 import io.pyrogate.config.ReceiveKafkaComponent;
 import io.pyrogate.config.Redact;
 import io.pyrogate.config.RelabelComponent;
+import io.pyrogate.config.TenantSendRate;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.delivery.EndpointHealth;
 import io.pyrogate.delivery.EndpointStatus;
@@ -241,6 +242,7 @@ public final class StatusService {
               Map.of("component_id", component, "endpoint", e.name()));
     }
     Optional<EndpointStatus> status = endpoints.get(write, e.name());
+    TenantSendRate budget = e.tenantSendRate();
     EndpointHealth.Snapshot h = status.map(EndpointStatus::health).orElse(null);
     long heldUntil = status.map(EndpointStatus::heldUntilMillis).orElse(0L);
     String state =
@@ -271,7 +273,9 @@ public final class StatusService {
         status.map(s -> s.deadLetterReasons(TOP_REASONS)).orElse(List.of()).stream()
             .map(r -> new StatusSnapshot.ReasonCount(scrub(r.reason()), r.count()))
             .toList(),
-        status.map(EndpointStatus::partitions).orElse(List.of()));
+        status.map(EndpointStatus::partitions).orElse(List.of()),
+        budget.limited() ? budget.bytesPerSecond() : null,
+        budget.limited() ? meters.rate("pyrogate_endpoint_send_budget_wait_seconds", tags) : null);
   }
 
   private static Long time(long epochMillis) {

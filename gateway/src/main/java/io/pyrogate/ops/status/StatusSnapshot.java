@@ -85,6 +85,9 @@ public record StatusSnapshot(
    * @param deadLettered records moved to the dead-letter topic since start
    * @param deadLetterReasons the most frequent reasons, since the endpoint was deployed
    * @param partitions the partitions of the topic this instance delivers (its share of the group)
+   * @param tenantSendRateBytesPerSecond the endpoint's {@code tenant_send_rate}, null when unset
+   * @param sendBudgetHeldSecondsPerSecond the seconds requests were held by that budget per second,
+   *     over all tenants; null when the endpoint has no budget
    */
   public record Endpoint(
       String name,
@@ -104,7 +107,9 @@ public record StatusSnapshot(
       Long nextAttempt,
       Double deadLettered,
       List<ReasonCount> deadLetterReasons,
-      List<Integer> partitions) {}
+      List<Integer> partitions,
+      Long tenantSendRateBytesPerSecond,
+      Double sendBudgetHeldSecondsPerSecond) {}
 
   /** A dead-letter reason and how many records it sent there. */
   public record ReasonCount(String reason, long count) {}

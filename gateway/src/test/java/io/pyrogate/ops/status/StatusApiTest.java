@@ -11,6 +11,7 @@ import io.pyrogate.config.ConfigException;
 import io.pyrogate.config.Endpoint;
 import io.pyrogate.config.GatewayConfig;
 import io.pyrogate.config.KafkaSettings;
+import io.pyrogate.config.TenantSendRate;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.delivery.EndpointVerticle;
 import io.pyrogate.testing.FakePyroscope;
@@ -163,6 +164,29 @@ class StatusApiTest {
                 assertThat(a.getInteger("lastErrorStatus")).isEqualTo(400);
               });
       assertThat(endpointOf(g.status(), "b").getDouble("deadLettered")).isZero();
+    }
+  }
+
+  @Test
+  void anEndpointWithASendBudgetShowsItAndHowMuchItHeldRequestsAndOneWithoutShowsNone() {
+    try (StatusGateway g = new StatusGateway(TenantSendRate.parse("1KiB"))) {
+      g.push(4);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          endpointOf(g.status(), "a").getDouble("sendBudgetHeldSecondsPerSecond"))
+                      .isPositive());
+      JsonObject s = g.status();
+      assertThat(endpointOf(s, "a").getLong("tenantSendRateBytesPerSecond")).isEqualTo(1024L);
+      JsonObject b = endpointOf(s, "b");
+      assertThat(b.getValue("tenantSendRateBytesPerSecond")).isNull();
+      assertThat(b.getValue("sendBudgetHeldSecondsPerSecond")).isNull();
+      assertThat(TestGateways.get(g.gateway.managementPort(), "/").body())
+          .containsPattern(
+              "send budget 1\\.0 KiB/s per tenant · held \\d+\\.\\d\\d s/s by the send budget")
+          .contains("data-k=\"writes.0.endpoints.1\" data-f=\"budget\"></span>");
     }
   }
 

@@ -4,6 +4,7 @@ import static io.pyrogate.testing.TestGateways.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pyrogate.Gateway;
+import io.pyrogate.config.TenantSendRate;
 import io.pyrogate.config.WriteComponent;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.Profiles;
@@ -32,6 +33,11 @@ final class StatusGateway implements AutoCloseable {
   final Gateway gateway;
 
   StatusGateway() {
+    this(TenantSendRate.NONE);
+  }
+
+  /** With endpoint "a" held to {@code budgetOfA} ({@code tenant_send_rate}). */
+  StatusGateway(TenantSendRate budgetOfA) {
     gateway =
         TestGateways.start(
             TestGateways.config(
@@ -39,7 +45,11 @@ final class StatusGateway implements AutoCloseable {
                 0,
                 List.of(
                     new WriteComponent(
-                        "w", List.of(endpoint("a", a.url()), endpoint("b", b.url())), Map.of()))));
+                        "w",
+                        List.of(
+                            endpoint("a", a.url()).withTenantSendRate(budgetOfA),
+                            endpoint("b", b.url())),
+                        Map.of()))));
     ingestPort = gateway.ingestPort("default");
   }
 

@@ -48,7 +48,9 @@ class StatusPageTest {
                             NOW + 2_000,
                             0.0,
                             List.of(),
-                            List.of())))));
+                            List.of(),
+                            null,
+                            null)))));
 
     String html = StatusPage.render(StatusJson.encode(s));
 
@@ -145,5 +147,14 @@ class StatusPageTest {
                 new JsonArray().add(new JsonObject().put("reason", "HTTP 400").put("count", 2)),
                 NOW))
         .isEqualTo("2 × HTTP 400");
+    assertThat(
+            StatusPage.format(
+                "budget",
+                new JsonObject()
+                    .put("tenantSendRateBytesPerSecond", 4L << 20)
+                    .put("sendBudgetHeldSecondsPerSecond", 0.8),
+                NOW))
+        .isEqualTo("send budget 4.0 MiB/s per tenant · held 0.80 s/s by the send budget");
+    assertThat(StatusPage.format("budget", new JsonObject(), NOW)).isEmpty();
   }
 }
