@@ -5,12 +5,14 @@ import static io.pyrogate.delivery.TlsDeliveryTest.QUIET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pyrogate.config.KafkaSettings;
 import io.pyrogate.proto.push.v1.PushRequest;
 import io.pyrogate.proto.push.v1.RawProfileSeries;
 import io.pyrogate.proto.push.v1.RawSample;
 import io.pyrogate.proto.types.v1.LabelPair;
 import io.pyrogate.testing.FakePyroscope;
 import io.pyrogate.testing.Profiles;
+import io.pyrogate.testing.TestKafka;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +24,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * the receiver gets of a tenant stays within the budget (one second of the rate, plus the rate
  * times the time since the tenant's first profile was stored), counted as Pyroscope counts it
  * (labels and profiles decompressed, here by decompressing them), and a tenant deep in debt does
- * not hold another tenant's requests. With or without a budget, no request costs more than
+ * not hold another tenant's requests; requests waiting for the budget whose partitions a rebalance
+ * takes over are left to the new owner. With or without a budget, no request costs more than
  * Pyroscope's default burst, which it never admits.
  */
 class SendBudgetDeliveryTest {
@@ -148,6 +153,102 @@ class SendBudgetDeliveryTest {
   }
 
   @Test
+  void requestsWaitingForTheBudgetOfPartitionsRevokedAreLeftToTheirNewOwner() {
+    // One bucket for every request (the endpoint sets the tenant), so A's requests go one after
+    // another over some 12 s; records of 12 tenants spread over 4 partitions.
+    KafkaSettings shared = TestKafka.handle().settings();
+    KafkaSettings kafka =
+        new KafkaSettings(
+            shared.bootstrapServers(),
+            shared.embeddedListenAddress(),
+            shared.topicPrefix(),
+            4,
+            shared.replicationFactor());
+    int profiles = 12;
+    int rate = 8 * 1024; // bytes a second; each profile costs about one second of it
+    String team = "\nheaders = { \"X-Scope-OrgID\" = \"team\" }";
+    try (FakePyroscope toA = new FakePyroscope();
+        FakePyroscope toB = new FakePyroscope();
+        EndpointHarness a =
+            new EndpointHarness(
+                kafka,
+                endpoint(
+                    "name = \"shared\"\nurl = \""
+                        + toA.url()
+                        + "\"\ntenant_send_rate = \""
+                        + rate
+                        + "\""
+                        + team,
+                    Map.of()),
+                QUIET,
+                List.of(),
+                SharedBackOff.NONE)) {
+      long start = System.nanoTime();
+      List<String> stored = new ArrayList<>();
+      for (int i = 0; i < profiles; i++) {
+        PushRequest p = profile(i, rate, 4);
+        a.store("tenant-" + i, p);
+        stored.addAll(Profiles.sampleIds(p));
+      }
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  value(a.metrics(), "pyrogate_endpoint_send_budget_bytes_total")
+                      >= profiles * rate);
+      double charged = value(a.metrics(), "pyrogate_endpoint_send_budget_bytes_total");
+      int sentByABeforeB = toA.deliveredSampleIds().size();
+
+      try (EndpointHarness b =
+          new EndpointHarness(
+              a.kafka(),
+              endpoint("name = \"shared\"\nurl = \"" + toB.url() + "\"" + team, Map.of()),
+              QUIET,
+              List.of(),
+              SharedBackOff.NONE)) {
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    Stream.concat(
+                            toA.deliveredSampleIds().stream(), toB.deliveredSampleIds().stream())
+                        .collect(Collectors.toSet())
+                        .containsAll(stored));
+        // B delivers only once A's revocation is done: from then on, A must send none of the
+        // records B took over, up to when A's budget lets its last request go (and a margin for
+        // the way to the receiver). A request A had answered before the revocation may be
+        // delivered again by B (at least once), so that alone is no duplicate this test refuses.
+        assertThat(toB.delivered()).as("B took over partitions with records").isNotEmpty();
+        long takenOver = toB.delivered().get(0).receivedAtNanos();
+        Duration spent =
+            Duration.ofNanos(Math.max(0, start + (long) (charged / rate * 1e9) - System.nanoTime()))
+                .plusSeconds(2);
+        await()
+            .during(spent)
+            .atMost(spent.plusSeconds(5))
+            .untilAsserted(
+                () ->
+                    assertThat(sampleIdsReceivedAfter(toA, takenOver))
+                        .as("profiles A sent after B took over some of its partitions")
+                        .doesNotContainAnyElementsOf(toB.deliveredSampleIds()));
+        List<String> ofA = toA.deliveredSampleIds();
+        List<String> ofB = toB.deliveredSampleIds();
+        System.out.printf(
+            "A sent %d profiles before B joined, %d in all (%d after B took over); B sent %d;"
+                + " %d sent by both%n",
+            sentByABeforeB,
+            ofA.size(),
+            sampleIdsReceivedAfter(toA, takenOver).size(),
+            ofB.size(),
+            ofA.stream().filter(ofB::contains).count());
+        assertThat(sampleIdsReceivedAfter(toA, takenOver))
+            .as("A kept partitions whose records it sent after B took over the others")
+            .isNotEmpty();
+      }
+    }
+  }
+
+  @Test
   void noRequestCostsMoreThanPyroscopesDefaultBurstWhichItNeverAdmits() {
     // Pyroscope's limiter refuses, whatever the rate, a request that costs more than its burst
     // (ingestion_burst_size_mb, 2 MiB by default): so does this receiver.
@@ -193,6 +294,21 @@ class SendBudgetDeliveryTest {
       pprof[i] = (byte) ('a' + random.nextInt(letters));
     }
     return Profiles.push("svc", Profiles.gzip(pprof), Map.of());
+  }
+
+  private static List<String> sampleIdsReceivedAfter(FakePyroscope pyroscope, long nanos) {
+    return pyroscope.delivered().stream()
+        .filter(r -> r.receivedAtNanos() > nanos)
+        .flatMap(r -> Profiles.sampleIds(parse(r.body())).stream())
+        .toList();
+  }
+
+  private static PushRequest parse(byte[] body) {
+    try {
+      return PushRequest.parseFrom(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static List<FakePyroscope.Request> ofTenant(FakePyroscope pyroscope, String tenant) {
