@@ -243,13 +243,6 @@ public final class Main {
       }
       loaded = withLogFlags(loaded);
       Logging.apply(loaded.logging());
-      for (String signal : IgnoredSignals.ofThisProcess()) {
-        LOG.warn(
-            "{} has no effect: pyrogate was started with the signal ignored, inherited from its"
-                + " parent (nohup ignores SIGHUP, a script's background job SIGINT); start it"
-                + " without that (POST /-/reload reloads whatever the signals)",
-            signal);
-      }
       // Registered before start, so a SIGHUP while starting is ignored rather than ending the JVM.
       AtomicReference<Gateway> running = new AtomicReference<>();
       onSighup(() -> reloadOnSighup(running.get()));
@@ -272,6 +265,14 @@ public final class Main {
       }
       running.set(gateway);
       gateway.status().configFile(config);
+      // Once running: a start that fails says only why it failed.
+      for (String signal : IgnoredSignals.ofThisProcess()) {
+        LOG.warn(
+            "{} has no effect: pyrogate was started with the signal ignored, inherited from its"
+                + " parent (nohup ignores SIGHUP, a script's background job SIGINT); start it"
+                + " without that (POST /-/reload reloads whatever the signals)",
+            signal);
+      }
       CountDownLatch stopped = new CountDownLatch(1);
       onStopSignals(stopTimeout);
       Runtime.getRuntime()
