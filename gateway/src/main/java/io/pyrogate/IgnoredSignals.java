@@ -15,12 +15,12 @@ import java.util.Map;
  * silently doing nothing. Read from Linux's {@code /proc/self/status}; elsewhere none is reported.
  */
 final class IgnoredSignals {
+  static final String SIGHUP = "SIGHUP (reload the configuration)";
+  static final String SIGINT = "SIGINT (stop)";
+  static final String SIGTERM = "SIGTERM (stop)";
+
   /** The signals pyrogate handles, by number, with what each would have done. */
-  private static final Map<Integer, String> HANDLED =
-      Map.of(
-          1, "SIGHUP (reload the configuration)",
-          2, "SIGINT (stop)",
-          15, "SIGTERM (stop)");
+  private static final Map<Integer, String> HANDLED = Map.of(1, SIGHUP, 2, SIGINT, 15, SIGTERM);
 
   private IgnoredSignals() {}
 

@@ -52,7 +52,8 @@ class StopDeadlineProcessIT {
     // keeps it ignored rather than installing pyrogate's handler. ChildJava starts pyrogate with
     // the default handling where env can reset it; elsewhere the case cannot run in such a run.
     assumeFalse(
-        !ChildJava.resetsSignals() && sigintIgnored(),
+        !ChildJava.resetsSignals()
+            && IgnoredSignals.ofThisProcess().contains(IgnoredSignals.SIGINT),
         "SIGINT is ignored by this test run (started in the background) and env cannot reset it");
     try (SmallDisk disk = SmallDisk.mountOrSkip(64);
         FakePyroscope pyroscope = new FakePyroscope()) {
@@ -79,20 +80,6 @@ class StopDeadlineProcessIT {
         pyrogate.process.destroyForcibly();
       }
     }
-  }
-
-  /** Whether this JVM ignores SIGINT, as the processes it starts then do too (Linux only). */
-  private static boolean sigintIgnored() throws IOException {
-    Path status = Path.of("/proc/self/status");
-    if (!Files.isReadable(status)) {
-      return false;
-    }
-    for (String line : Files.readAllLines(status)) {
-      if (line.startsWith("SigIgn:")) {
-        return (Long.parseLong(line.substring(7).trim(), 16) & (1L << 1)) != 0; // SIGINT = 2
-      }
-    }
-    return false;
   }
 
   /** A running {@code pyrogate run} and its output. */
